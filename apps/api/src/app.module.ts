@@ -1,0 +1,75 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { defaultErrorFormatter } from 'mercurius';
+import { LoggerModule } from 'nestjs-pino';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { DbModule } from '@edgefleet/db';
+import { DevicesModule } from '@edgefleet/devices';
+import { DomainError } from '@edgefleet/domain';
+import { OrganizationsModule } from '@edgefleet/organizations';
+import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
+import type { RequestContext } from './graphql/caller.decorator';
+import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/graphql-errors';
+import { RequestAuthService } from './graphql/request-auth.service';
+import { HealthController } from './health/health.controller';
+import { ApiKeyResolver } from './organizations/api-key.resolver';
+
+@Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
+class RequestAuthModule {}
+
+const isMutation = (document: DocumentNode) =>
+  document.definitions.some((d) => d.kind === 'OperationDefinition' && (d as OperationDefinitionNode).operation === 'mutation');
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] },
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            autoLogging: { ignore: (req) => req.url === '/health' },
+          },
+        }),
+        DbModule,
+        OrganizationsModule,
+        DevicesModule,
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          imports: [RequestAuthModule],
+          inject: [RequestAuthService],
+          useFactory: (auth: RequestAuthService) => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            graphiql: config.GRAPHIQL,
+            path: '/graphql',
+            errorFormatter: (execution, ctx) => withErrorCodes(defaultErrorFormatter(execution, ctx)),
+            hooks: {
+              // Every operation is authenticated and rate limited before any resolver runs.
+              preExecution: async (_schema, document, context) => {
+                try {
+                  const mutating = isMutation(document);
+                  const principal = await auth.authenticate(context.reply.request.headers.authorization, mutating);
+                  if (mutating && principal.role === 'VIEWER') {
+                    throw new DomainError('FORBIDDEN', 'A VIEWER key can only read; use an OPERATOR or ADMIN key to change things.');
+                  }
+                  (context as unknown as RequestContext).principal = principal;
+                } catch (err) {
+                  throw toGraphqlError(err);
+                }
+              },
+            },
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [DeviceResolver, DeviceConnectionResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+    };
+  }
+}

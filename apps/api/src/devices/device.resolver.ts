@@ -1,0 +1,64 @@
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DeviceService } from '@edgefleet/devices';
+import type { Principal } from '@edgefleet/organizations';
+import { Caller } from '../graphql/caller.decorator';
+import { Tag, TagInput, toTags } from '../graphql/common.types';
+import { Device, DeviceConnection, DevicesArgs, toDevice } from './device.types';
+
+@Resolver(() => Device)
+export class DeviceResolver {
+  constructor(private readonly deviceService: DeviceService) {}
+
+  @Query(() => DeviceConnection, { description: 'Devices of your organization (Panorama ListDevices).' })
+  async devices(@Caller() caller: Principal, @Args() args: DevicesArgs): Promise<DeviceConnection> {
+    const page = await this.deviceService.list(caller, args);
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDevice(e.node) })) };
+  }
+
+  @Query(() => Device, { description: 'One device (Panorama DescribeDevice).' })
+  async device(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string): Promise<Device> {
+    return toDevice(await this.deviceService.get(caller, deviceId));
+  }
+
+  @Mutation(() => Device, { description: 'Changes the description; the name can never change.' })
+  async updateDeviceMetadata(
+    @Caller() caller: Principal,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('description', { type: () => String, nullable: true }) description: string | null,
+  ): Promise<Device> {
+    return toDevice(await this.deviceService.updateMetadata(caller, deviceId, description ?? null));
+  }
+
+  @Mutation(() => [Tag], { description: "Adds or replaces tags on a resource; returns the resource's tags." })
+  async tagResource(
+    @Caller() caller: Principal,
+    @Args('resourceArn') resourceArn: string,
+    @Args('tags', { type: () => [TagInput] }) tags: TagInput[],
+  ): Promise<Tag[]> {
+    return toTags(await this.deviceService.tagResource(caller, resourceArn, tags));
+  }
+
+  @Mutation(() => [Tag], { description: "Removes tags by key; returns the resource's remaining tags." })
+  async untagResource(
+    @Caller() caller: Principal,
+    @Args('resourceArn') resourceArn: string,
+    @Args('tagKeys', { type: () => [String] }) tagKeys: string[],
+  ): Promise<Tag[]> {
+    return toTags(await this.deviceService.untagResource(caller, resourceArn, tagKeys));
+  }
+
+  @Mutation(() => Device, {
+    description: 'Deregisters a device: it moves to DELETING at once; the worker then revokes its certificates and removes it.',
+  })
+  async deleteDevice(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string): Promise<Device> {
+    return toDevice(await this.deviceService.delete(caller, deviceId));
+  }
+}
+
+@Resolver(() => DeviceConnection)
+export class DeviceConnectionResolver {
+  @ResolveField(() => Int, { description: 'Devices matching the filter, across all pages.' })
+  totalCount(@Parent() connection: DeviceConnection): Promise<number> {
+    return connection.count();
+  }
+}

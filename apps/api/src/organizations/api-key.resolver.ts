@@ -1,0 +1,41 @@
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { validationFailed } from '@edgefleet/domain';
+import { ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
+import { Caller } from '../graphql/caller.decorator';
+import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, CreateApiKeyInput, CreatedApiKey } from './api-key.types';
+
+@Resolver()
+export class ApiKeyResolver {
+  constructor(
+    private readonly apiKeyService: ApiKeyService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Query(() => [ApiKey], { description: "Your organization's API keys (ADMIN)." })
+  apiKeys(@Caller() caller: Principal): Promise<ApiKey[]> {
+    return this.apiKeyService.list(caller);
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'Creates an API key (ADMIN). The key is in the answer, once.' })
+  createApiKey(@Caller() caller: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    return this.apiKeyService.create(caller, input);
+  }
+
+  @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN); it stops working at once.' })
+  revokeApiKey(@Caller() caller: Principal, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
+    return this.apiKeyService.revoke(caller, id);
+  }
+
+  @Query(() => [AuditEvent], { description: 'Audit trail of your organization, newest first (ADMIN).' })
+  async auditEvents(
+    @Caller() caller: Principal,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('before', { type: () => ID, nullable: true, description: 'Only events older than this id.' }) before?: string,
+    @Args('targetId', { type: () => String, nullable: true }) targetId?: string,
+  ): Promise<AuditEvent[]> {
+    if (first < 1 || first > AUDIT_PAGE_MAX) throw validationFailed('first', `must be between 1 and ${AUDIT_PAGE_MAX}.`);
+    if (before !== undefined && before !== null && !/^\d+$/.test(before)) throw validationFailed('before', 'must be an audit event id.');
+    const events = await this.audit.list(caller, { first, before: before ? BigInt(before) : undefined, targetId: targetId ?? undefined });
+    return events.map((e) => ({ ...e, id: e.id.toString() }));
+  }
+}

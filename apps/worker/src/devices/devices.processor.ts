@@ -1,0 +1,32 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { PrismaService } from '@edgefleet/db';
+import { DeviceService } from '@edgefleet/devices';
+import type { JobName, JobPayload } from '@edgefleet/queue';
+
+type DevicesJob = { [N in JobName<'devices'>]: Job<JobPayload<'devices', N>, unknown, N> }[JobName<'devices'>];
+
+@Processor('devices', { concurrency: 8 })
+export class DevicesProcessor extends WorkerHost {
+  private readonly logger = new Logger(DevicesProcessor.name);
+
+  constructor(
+    private readonly devices: DeviceService,
+    private readonly prisma: PrismaService,
+  ) {
+    super();
+  }
+
+  async process(job: DevicesJob): Promise<void> {
+    switch (job.name) {
+      case 'purge-device': {
+        const purged = await this.devices.purge(job.data.deviceId, 'system:worker');
+        this.logger.log({ deviceId: job.data.deviceId, jobId: job.id, purged }, purged ? 'device purged' : 'nothing to purge');
+        break;
+      }
+    }
+    // Done: the reconciler must not enqueue it again.
+    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } });
+  }
+}

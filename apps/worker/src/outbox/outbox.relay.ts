@@ -1,0 +1,133 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { PrismaService } from '@edgefleet/db';
+import { DEFAULT_JOB_OPTIONS, OUTBOX_CHANNEL, type QueueName } from '@edgefleet/queue';
+
+const POLL_MS = 1_000;
+const RECONCILE_MS = 15_000;
+/** A dispatched message older than this whose job Redis no longer holds is enqueued again. */
+const LOST_AFTER_MS = 10_000;
+const BATCH = 500;
+
+interface OutboxRow {
+  id: bigint;
+  queue: string;
+  jobName: string;
+  payload: object;
+  idempotencyKey: string;
+}
+
+/**
+ * Moves outbox rows to BullMQ (woken by NOTIFY, with a poll as a safety net), and
+ * reconciles: anything Postgres says is pending but Redis does not hold (a flushed
+ * or lost Redis) is enqueued again. Job id = idempotency key, so repeats are no-ops.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly queues: Record<QueueName, Queue>;
+  private listener?: Client;
+  private timers: NodeJS.Timeout[] = [];
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(CONFIG) private readonly config: Config,
+    @InjectQueue('devices') devices: Queue,
+  ) {
+    this.queues = { devices };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.listener = new Client({ connectionString: this.config.DATABASE_URL });
+    this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener error'));
+    await this.listener.connect();
+    this.listener.on('notification', () => this.kick());
+    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    this.timers.push(setInterval(() => this.kick(), POLL_MS), setInterval(() => void this.reconcile(), RECONCILE_MS));
+    this.kick();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    await this.running;
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Runs one relay pass, or one more right after the current one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.relay()
+      .catch((err) => this.logger.error({ err }, 'outbox relay failed; will retry'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async relay(): Promise<void> {
+    for (;;) {
+      const rows = await this.prisma.$transaction(async (tx) => {
+        const batch = await tx.$queryRaw<OutboxRow[]>`
+          SELECT id, queue, "jobName", payload, "idempotencyKey" FROM "OutboxMessage"
+          WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+        if (batch.length === 0) return batch;
+        await this.enqueue(batch);
+        await tx.outboxMessage.updateMany({ where: { id: { in: batch.map((r) => r.id) } }, data: { dispatchedAt: new Date() } });
+        return batch;
+      });
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  async reconcile(): Promise<number> {
+    const rows = await this.prisma.$queryRaw<OutboxRow[]>`
+      SELECT id, queue, "jobName", payload, "idempotencyKey" FROM "OutboxMessage"
+      WHERE "completedAt" IS NULL AND "dispatchedAt" < ${new Date(Date.now() - LOST_AFTER_MS)}
+      ORDER BY id LIMIT 5000`;
+    const lost: OutboxRow[] = [];
+    for (const row of rows) {
+      const queue = this.queueOf(row);
+      if (queue && !(await queue.getJob(row.idempotencyKey))) lost.push(row);
+    }
+    if (lost.length > 0) {
+      this.logger.warn({ count: lost.length }, 're-enqueuing jobs that Redis lost');
+      await this.enqueue(lost);
+    }
+    return lost.length;
+  }
+
+  private async enqueue(rows: OutboxRow[]): Promise<void> {
+    const byQueue = new Map<Queue, OutboxRow[]>();
+    for (const row of rows) {
+      const queue = this.queueOf(row);
+      if (!queue) {
+        this.logger.error({ queue: row.queue, id: String(row.id) }, 'outbox row names an unknown queue; skipped');
+        continue;
+      }
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), row]);
+    }
+    for (const [queue, list] of byQueue) {
+      await queue.addBulk(
+        list.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.idempotencyKey } })),
+      );
+    }
+  }
+
+  private queueOf(row: OutboxRow): Queue | undefined {
+    return this.queues[row.queue as QueueName];
+  }
+}

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { type Config, loadConfig } from '@edgefleet/config';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_test';
+
+/**
+ * Configuration for one test file: the test database, its own Redis key prefix,
+ * quiet logs and generous limits (tests that check limits set their own).
+ */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    LOG_LEVEL: 'silent',
+    API_PORT: '0',
+    RATE_LIMIT_REQUESTS_PER_SECOND: '100000',
+    RATE_LIMIT_MUTATIONS_PER_SECOND: '100000',
+    QUOTA_DEVICES: '1000',
+    ...overrides,
+  });
+}
+
+/** A unique resource name for this test run. */
+export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

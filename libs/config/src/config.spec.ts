@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the local services', () => {
+    const c = loadConfig({});
+    expect(c.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/edgefleet');
+    expect(c.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(c.API_PORT).toBe(3000);
+    expect(c.IOT_BACKEND).toBe('local');
+    expect(c.GATEWAY_SANS).toEqual(['localhost', '127.0.0.1']);
+    expect(c.CLAIM_TTL_SECONDS).toBe(300);
+  });
+
+  it.each([
+    ['API_PORT', 'abc'],
+    ['API_PORT', '70000'],
+    ['IOT_BACKEND', 'azure'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['CLAIM_TTL_SECONDS', '600'],
+    ['EDGEFLEET_BOOTSTRAP_API_KEY', 'short'],
+  ])('stops on %s=%s with one line naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: .*\\(got "${value}"\\)$`));
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ API_PORT: '' }).API_PORT).toBe(3000);
+  });
+});

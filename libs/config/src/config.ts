@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Dependency-injection token under which apps provide the loaded {@link Config}. */
+export const CONFIG = 'EDGEFLEET_CONFIG';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/edgefleet'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ and Redis key, so several installations (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('edgefleet'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port(3000),
+  /** Public base URL of the api, used in signed download links. */
+  API_PUBLIC_URL: z.url().optional(),
+  GRAPHIQL: flag(true),
+  IOT_BACKEND: z.enum(['local', 'aws']).default('local'),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Region used in EdgeFleet ARNs. */
+  EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).default('local'),
+  EDGEFLEET_DEFAULT_ORGANIZATION: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/).default('default'),
+  /** When set, becomes the default organization's admin key on first start (for automation). */
+  EDGEFLEET_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** Panorama's defaults: 50 devices, 5 requests/s and 1 mutating request/s per key. */
+  QUOTA_DEVICES: positiveInt(50),
+  RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(5),
+  RATE_LIMIT_MUTATIONS_PER_SECOND: positiveInt(1),
+  /** Where the local CA, server certificate and uploaded images live. Never committed. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
+  GATEWAY_PORT: port(8883),
+  /** Plain-TCP MQTT listener for local debugging only; 0 disables it. */
+  GATEWAY_PLAIN_PORT: port(0),
+  /** Host names and IPs the devices dial; the gateway's server certificate carries them as SANs. */
+  GATEWAY_SANS: list('localhost,127.0.0.1'),
+  /** Host:port written into provisioning bundles; defaults to the first SAN and GATEWAY_PORT. */
+  GATEWAY_ENDPOINT: z.string().optional(),
+  MQTT_MAX_PAYLOAD_BYTES: positiveInt(128 * 1024),
+  PROVISIONING_TEMPLATE: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('edgefleet-fleet-provisioning'),
+  CLAIM_TTL_SECONDS: positiveInt(300).refine((v) => v <= 300, 'must be at most 300 (claims last 5 minutes)'),
+  DEVICE_CERT_DAYS: positiveInt(365),
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once; a bad value throws one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const name = String(issue.path[0]);
+  const got = env[name] === undefined ? '' : ` (got ${JSON.stringify(env[name])})`;
+  throw new ConfigError(`Invalid configuration: ${name}: ${issue.message}${got}`);
+}

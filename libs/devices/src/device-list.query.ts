@@ -1,0 +1,148 @@
+import { Prisma } from '@edgefleet/db';
+import { type DeviceAggregatedStatus, validationFailed } from '@edgefleet/domain';
+
+export type DeviceSortBy = 'DEVICE_ID' | 'CREATED_TIME' | 'NAME';
+export type SortOrder = 'ASCENDING' | 'DESCENDING';
+
+export interface DeviceFilter {
+  provisioningStatus?: string | null;
+  deviceConnectionStatus?: string | null;
+  deviceAggregatedStatus?: DeviceAggregatedStatus | null;
+  nameContains?: string | null;
+  /** Every tag must match; a tag without value matches any value of that key. */
+  tags?: { key: string; value?: string | null }[] | null;
+}
+
+export interface DeviceListArgs {
+  first: number;
+  after?: string | null;
+  filter?: DeviceFilter | null;
+  orderBy?: { field: DeviceSortBy; order: SortOrder } | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+const SORT_COLUMN: Record<DeviceSortBy, Prisma.Sql> = {
+  DEVICE_ID: Prisma.sql`d."deviceId"`,
+  CREATED_TIME: Prisma.sql`d."createdAt"`,
+  NAME: Prisma.sql`d."name"`,
+};
+
+/**
+ * Panorama's DeviceAggregatedStatus in SQL, so lists can filter on it. It mirrors
+ * `deviceAggregatedStatus()` in libs/domain (a test holds the two together).
+ */
+export const AGGREGATED_STATUS_SQL = Prisma.sql`CASE
+  WHEN d."provisioningStatus" <> 'SUCCEEDED' THEN d."provisioningStatus"::text
+  WHEN EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."deviceId" = d."deviceId" AND j.status = 'REBOOTING') THEN 'REBOOTING'
+  WHEN d."leaseExpirationTime" <= now() THEN 'LEASE_EXPIRED'
+  WHEN d."deviceConnectionStatus" = 'ERROR' THEN 'ERROR'
+  WHEN d."deviceConnectionStatus" <> 'ONLINE' THEN 'OFFLINE'
+  WHEN latest.v > CASE WHEN d."currentSoftware" ~ '^\\d{1,9}(\\.\\d{1,9}){0,3}$'
+                       THEN string_to_array(d."currentSoftware", '.')::int[] END THEN 'UPDATE_NEEDED'
+  ELSE 'ONLINE' END`;
+
+/** The newest software image of the organization, as an int[] for comparison. */
+const latestSoftwareCte = (organizationId: string) => Prisma.sql`WITH latest AS (
+  SELECT (SELECT string_to_array(version, '.')::int[] FROM "SoftwareImage"
+          WHERE "organizationId" = ${organizationId}::uuid
+          ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1) AS v)`;
+
+function escapeLike(s: string) {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function whereClauses(organizationId: string, filter: DeviceFilter | null | undefined): Prisma.Sql[] {
+  const where = [Prisma.sql`d."organizationId" = ${organizationId}::uuid`];
+  if (!filter) return where;
+  if (filter.provisioningStatus) where.push(Prisma.sql`d."provisioningStatus" = ${filter.provisioningStatus}::"ProvisioningStatus"`);
+  if (filter.deviceConnectionStatus) {
+    where.push(Prisma.sql`d."deviceConnectionStatus" = ${filter.deviceConnectionStatus}::"DeviceConnectionStatus"`);
+  }
+  if (filter.nameContains) where.push(Prisma.sql`d."name" ILIKE ${'%' + escapeLike(filter.nameContains) + '%'}`);
+  for (const tag of filter.tags ?? []) {
+    where.push(
+      tag.value === undefined || tag.value === null
+        ? Prisma.sql`d."tags" ? ${tag.key}`
+        : Prisma.sql`d."tags" @> ${JSON.stringify({ [tag.key]: tag.value })}::jsonb`,
+    );
+  }
+  if (filter.deviceAggregatedStatus) where.push(Prisma.sql`(${AGGREGATED_STATUS_SQL}) = ${filter.deviceAggregatedStatus}`);
+  return where;
+}
+
+interface Cursor {
+  v: string;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeCursor(after: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.v === 'string' && typeof c.id === 'string') return c;
+  } catch {
+    // fall through
+  }
+  throw validationFailed('after', 'is not a cursor returned by this API.');
+}
+
+export interface DeviceRow {
+  deviceId: string;
+  organizationId: string;
+  name: string;
+  description: string | null;
+  type: string;
+  brand: string;
+  serialNumber: string | null;
+  provisioningStatus: string;
+  provisioningStatusReason: string | null;
+  deviceConnectionStatus: string;
+  currentSoftware: string | null;
+  currentNetworkingStatus: unknown;
+  leaseExpirationTime: Date | null;
+  tags: Record<string, string>;
+  lastSeenAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  latestSoftware: string | null;
+  deviceAggregatedStatus: DeviceAggregatedStatus;
+}
+
+/** One page of devices: keyset-paginated on (sort column, deviceId), so pages stay fast at any depth. */
+export function devicePageSql(organizationId: string, args: DeviceListArgs, extra: Prisma.Sql[] = []): Prisma.Sql {
+  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE) {
+    throw validationFailed('first', `must be between 1 and ${MAX_PAGE_SIZE} (got ${args.first}).`);
+  }
+  const field = args.orderBy?.field ?? 'CREATED_TIME';
+  const desc = args.orderBy?.order === 'DESCENDING';
+  const column = SORT_COLUMN[field];
+  const where = [...whereClauses(organizationId, args.filter), ...extra];
+  if (args.after) {
+    const c = decodeCursor(args.after);
+    const value = field === 'CREATED_TIME' ? Prisma.sql`${c.v}::timestamptz` : Prisma.sql`${c.v}`;
+    where.push(desc ? Prisma.sql`(${column}, d."deviceId") < (${value}, ${c.id})` : Prisma.sql`(${column}, d."deviceId") > (${value}, ${c.id})`);
+  }
+  const direction = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
+  return Prisma.sql`${latestSoftwareCte(organizationId)}
+    SELECT d."deviceId", d."organizationId", d."name", d."description", d."type", d."brand", d."serialNumber",
+           d."provisioningStatus", d."provisioningStatusReason", d."deviceConnectionStatus", d."currentSoftware",
+           d."currentNetworkingStatus", d."leaseExpirationTime", d."tags", d."lastSeenAt", d."createdAt", d."updatedAt",
+           array_to_string(latest.v, '.') AS "latestSoftware",
+           ${AGGREGATED_STATUS_SQL} AS "deviceAggregatedStatus"
+    FROM "Device" d CROSS JOIN latest
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY ${column} ${direction}, d."deviceId" ${direction}
+    LIMIT ${args.first + 1}`;
+}
+
+export function deviceCountSql(organizationId: string, filter: DeviceFilter | null | undefined): Prisma.Sql {
+  return Prisma.sql`${latestSoftwareCte(organizationId)}
+    SELECT count(*)::int AS n FROM "Device" d CROSS JOIN latest WHERE ${Prisma.join(whereClauses(organizationId, filter), ' AND ')}`;
+}
+
+export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): string {
+  const v = field === 'CREATED_TIME' ? row.createdAt.toISOString() : field === 'NAME' ? row.name : row.deviceId;
+  return encodeCursor({ v, id: row.deviceId });
+}

@@ -1,0 +1,244 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import {
+  DomainError,
+  type ProvisioningEvent,
+  type ProvisioningStatus,
+  assertResourceName,
+  assertWithinQuota,
+  newDeviceId,
+  type TagInput,
+  type Tags,
+  assertDescription,
+  assertTagInputs,
+  deviceArn,
+  mergeTags,
+  notFound,
+  provisioningMachine,
+  removeTags,
+  validationFailed,
+} from '@edgefleet/domain';
+import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
+import { outboxMessage, OUTBOX_CHANNEL } from '@edgefleet/queue';
+import {
+  type DeviceFilter,
+  type DeviceListArgs,
+  type DeviceRow,
+  cursorOf,
+  deviceCountSql,
+  devicePageSql,
+} from './device-list.query';
+
+export interface NewDevice {
+  name: string;
+  description?: string | null;
+  tags?: TagInput[] | null;
+  networkingConfiguration?: unknown;
+}
+
+export interface DeviceView extends DeviceRow {
+  arn: string;
+}
+
+export interface DeviceConnection {
+  edges: { cursor: string; node: DeviceView }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** Counts every match across pages; called only when asked for. */
+  count: () => Promise<number>;
+}
+
+/** ARNs of devices: arn:edgefleet:panorama:<region>:<accountId>:device/<deviceId>. */
+const DEVICE_ARN = /^arn:edgefleet:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a-z2-7]{26})$/;
+
+@Injectable()
+export class DeviceService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async list(principal: Principal, args: DeviceListArgs): Promise<DeviceConnection> {
+    const rows = await this.prisma.$queryRaw<DeviceRow[]>(devicePageSql(principal.organizationId, args));
+    const hasNextPage = rows.length > args.first;
+    const page = rows.slice(0, args.first);
+    const accountId = await this.accountId(principal.organizationId);
+    const field = args.orderBy?.field;
+    const edges = page.map((row) => ({ cursor: cursorOf(row, field), node: this.view(row, accountId) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      count: () => this.count(principal.organizationId, args.filter),
+    };
+  }
+
+  async get(principal: Principal, deviceId: string): Promise<DeviceView> {
+    const rows = await this.prisma.$queryRaw<DeviceRow[]>(
+      devicePageSql(principal.organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]),
+    );
+    if (rows.length === 0) throw notFound('Device', deviceId);
+    return this.view(rows[0], await this.accountId(principal.organizationId));
+  }
+
+  /**
+   * Registers a new device (AWAITING_PROVISIONING) in the caller's transaction:
+   * name rules, unique name per organization, and the organization's device quota.
+   */
+  async create(tx: Tx, principal: Principal, input: NewDevice, deviceQuota: number) {
+    assertResourceName('name', input.name);
+    if (input.description) assertDescription('description', input.description);
+    const tags = mergeTags({}, input.tags ?? []);
+    // One creation at a time per organization, so concurrent requests cannot overshoot the quota.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'devices:' + principal.organizationId}))`;
+    const used = await tx.device.count({ where: { organizationId: principal.organizationId } });
+    assertWithinQuota('devices', used, 1, deviceQuota);
+    if (await tx.device.findFirst({ where: { organizationId: principal.organizationId, name: input.name }, select: { deviceId: true } })) {
+      throw new DomainError('CONFLICT', `A device named ${input.name} exists already; names are unique and cannot be reused until it is deleted.`);
+    }
+    const device = await tx.device.create({
+      data: {
+        deviceId: newDeviceId(),
+        organizationId: principal.organizationId,
+        name: input.name,
+        description: input.description ?? null,
+        tags,
+        networkingConfiguration: (input.networkingConfiguration ?? undefined) as object | undefined,
+      },
+    });
+    await tx.deviceEvent.create({
+      data: { deviceId: device.deviceId, field: 'provisioningStatus', from: null, to: device.provisioningStatus, actor: actorOf(principal) },
+    });
+    await this.audit.record(tx, principal, {
+      action: 'device.create',
+      targetType: 'Device',
+      targetId: device.deviceId,
+      details: { name: input.name },
+    });
+    return device;
+  }
+
+  /** The worker's half of deleteDevice: removes a DELETING device and everything that hangs off it. */
+  async purge(deviceId: string, actor: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const device = await tx.device.findUnique({ where: { deviceId } });
+      if (!device || device.provisioningStatus !== 'DELETING') return false;
+      await tx.device.delete({ where: { deviceId } });
+      await this.audit.record(tx, { organizationId: device.organizationId, actor }, {
+        action: 'device.purge',
+        targetType: 'Device',
+        targetId: deviceId,
+        details: { name: device.name },
+      });
+      return true;
+    });
+  }
+
+  async updateMetadata(principal: Principal, deviceId: string, description: string | null): Promise<DeviceView> {
+    if (description !== null) assertDescription('description', description);
+    await this.prisma.$transaction(async (tx) => {
+      const updated = await tx.device.updateMany({
+        where: { deviceId, organizationId: principal.organizationId, provisioningStatus: { not: 'DELETING' } },
+        data: { description },
+      });
+      if (updated.count === 0) throw await this.missing(tx, principal, deviceId);
+      await this.audit.record(tx, principal, { action: 'device.updateMetadata', targetType: 'Device', targetId: deviceId });
+    });
+    return this.get(principal, deviceId);
+  }
+
+  async tagResource(principal: Principal, resourceArn: string, tags: TagInput[]): Promise<Tags> {
+    assertTagInputs('tags', tags);
+    return this.changeTags(principal, resourceArn, 'device.tag', { keys: tags.map((t) => t.key) }, (t) => mergeTags(t, tags));
+  }
+
+  async untagResource(principal: Principal, resourceArn: string, tagKeys: string[]): Promise<Tags> {
+    return this.changeTags(principal, resourceArn, 'device.untag', { keys: tagKeys }, (t) => removeTags(t, tagKeys));
+  }
+
+  /**
+   * Moves the device to DELETING and, in the same transaction, asks the worker
+   * to purge it (certificates, connections, thing, rows).
+   */
+  async delete(principal: Principal, deviceId: string): Promise<DeviceView> {
+    await this.prisma.$transaction(async (tx) => {
+      const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
+      if (!device) throw notFound('Device', deviceId);
+      await this.transitionProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal));
+      await tx.outboxMessage.create({
+        data: outboxMessage('devices', 'purge-device', { deviceId, organizationId: principal.organizationId }, `purge-device-${deviceId}`),
+      });
+      await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+      await this.audit.record(tx, principal, { action: 'device.delete', targetType: 'Device', targetId: deviceId });
+    });
+    return this.get(principal, deviceId);
+  }
+
+  /**
+   * Compare-and-set of the provisioning status with its event row: only moves
+   * when the row still holds `from`, so a concurrent change makes this a CONFLICT.
+   */
+  async transitionProvisioning(
+    tx: Tx,
+    deviceId: string,
+    from: ProvisioningStatus,
+    event: ProvisioningEvent,
+    actor: string,
+    reason?: string,
+  ) {
+    const to = provisioningMachine.transition(from, event);
+    const updated = await tx.device.updateMany({
+      where: { deviceId, provisioningStatus: from },
+      data: { provisioningStatus: to, provisioningStatusReason: reason ?? null },
+    });
+    if (updated.count !== 1) throw new DomainError('CONFLICT', `Device ${deviceId} changed meanwhile; try again.`);
+    await tx.deviceEvent.create({ data: { deviceId, field: 'provisioningStatus', from, to, actor, reason } });
+    return to;
+  }
+
+  private async changeTags(
+    principal: Principal,
+    resourceArn: string,
+    action: string,
+    details: Record<string, unknown>,
+    change: (tags: Tags) => Tags,
+  ): Promise<Tags> {
+    const deviceId = DEVICE_ARN.exec(resourceArn)?.[1];
+    if (!deviceId) throw validationFailed('resourceArn', `"${resourceArn}" is not the ARN of a device.`);
+    return this.prisma.$transaction(async (tx) => {
+      // Row lock: concurrent tag changes apply one after the other, none is lost.
+      const [device] = await tx.$queryRaw<{ tags: Tags }[]>`
+        SELECT tags FROM "Device" WHERE "deviceId" = ${deviceId} AND "organizationId" = ${principal.organizationId}::uuid FOR UPDATE`;
+      if (!device) throw notFound('Resource', resourceArn);
+      const tags = change(device.tags);
+      await tx.device.update({ where: { deviceId }, data: { tags } });
+      await this.audit.record(tx, principal, { action, targetType: 'Device', targetId: deviceId, details });
+      return tags;
+    });
+  }
+
+  private async count(organizationId: string, filter: DeviceFilter | null | undefined): Promise<number> {
+    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>(deviceCountSql(organizationId, filter));
+    return n;
+  }
+
+  private async missing(tx: Tx, principal: Principal, deviceId: string): Promise<DomainError> {
+    const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
+    return device ? new DomainError('CONFLICT', `Device ${deviceId} is being deleted.`) : notFound('Device', deviceId);
+  }
+
+  private readonly accountIds = new Map<string, string>();
+
+  private async accountId(organizationId: string): Promise<string> {
+    let id = this.accountIds.get(organizationId);
+    if (!id) {
+      id = (await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId } })).accountId;
+      this.accountIds.set(organizationId, id);
+    }
+    return id;
+  }
+
+  private view(row: DeviceRow, accountId: string): DeviceView {
+    return { ...row, arn: deviceArn(this.config.EDGEFLEET_REGION, accountId, row.deviceId) };
+  }
+}

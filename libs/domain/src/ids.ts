@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** 26 lowercase base32 characters from 130 random bits, as in Panorama's ids. */
+function randomId26(): string {
+  const bytes = randomBytes(17);
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 26) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
+}
+
+export const DEVICE_ID_PATTERN = /^device-[a-z2-7]{26}$/;
+
+export const newDeviceId = () => `device-${randomId26()}`;
+export const newApplicationInstanceId = () => `applicationInstance-${randomId26()}`;
+export const newNodeFromTemplateJobId = () => `nodeFromTemplateJob-${randomId26()}`;
+export const newPackageId = () => `package-${randomId26()}`;
+
+/** Device job ids are `<deviceId>-<n>`, n counting per device from 0. */
+export const deviceJobId = (deviceId: string, n: number) => `${deviceId}-${n}`;
+
+export const deviceArn = (region: string, accountId: string, deviceId: string) =>
+  `arn:edgefleet:panorama:${region}:${accountId}:device/${deviceId}`;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { DomainError } from './errors';
+
+/** Per-organization limits. Panorama's defaults; an organization may override any of them. */
+export const quotasSchema = z.object({
+  devices: z.number().int().positive(),
+  requestsPerSecond: z.number().int().positive(),
+  mutationsPerSecond: z.number().int().positive(),
+  applicationsPerDevice: z.number().int().positive(),
+  streamsPerApplication: z.number().int().positive(),
+  deploymentsPerDevicePerDay: z.number().int().positive(),
+});
+export type Quotas = z.infer<typeof quotasSchema>;
+
+export const PANORAMA_QUOTAS: Quotas = {
+  devices: 50,
+  requestsPerSecond: 5,
+  mutationsPerSecond: 1,
+  applicationsPerDevice: 10,
+  streamsPerApplication: 8,
+  deploymentsPerDevicePerDay: 200,
+};
+
+/** Defaults, then the organization's own overrides (ignoring malformed ones). */
+export function resolveQuotas(defaults: Quotas, overrides: unknown): Quotas {
+  const parsed = quotasSchema.partial().safeParse(overrides);
+  return { ...defaults, ...(parsed.success ? parsed.data : {}) };
+}
+
+export function assertWithinQuota(what: string, used: number, adding: number, limit: number): void {
+  if (used + adding > limit) {
+    throw new DomainError(
+      'QUOTA_EXCEEDED',
+      `The organization has ${used} ${what} and may have at most ${limit}; delete some or ask for a higher quota.`,
+      { limit, used },
+    );
+  }
+}

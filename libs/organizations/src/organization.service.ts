@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { PrismaService } from '@edgefleet/db';
+import { DomainError, type Quotas, assertResourceName, notFound, resolveQuotas } from '@edgefleet/domain';
+import { hashApiKey, newApiKeySecret } from './api-key.service';
+
+export interface BootstrapResult {
+  organizationId: string;
+  /** Set only when this start created the admin key: it is printed once and never again. */
+  createdAdminKey?: string;
+}
+
+@Injectable()
+export class OrganizationService {
+  private readonly defaults: Quotas;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    this.defaults = {
+      devices: config.QUOTA_DEVICES,
+      requestsPerSecond: config.RATE_LIMIT_REQUESTS_PER_SECOND,
+      mutationsPerSecond: config.RATE_LIMIT_MUTATIONS_PER_SECOND,
+      applicationsPerDevice: 10,
+      streamsPerApplication: 8,
+      deploymentsPerDevicePerDay: 200,
+    };
+  }
+
+  /** Creates an organization with its first ADMIN key (returned once). */
+  async create(name: string, quotas: Partial<Quotas> = {}) {
+    assertResourceName('name', name);
+    const secret = newApiKeySecret();
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const organization = await tx.organization.create({ data: { name, accountId: newAccountId(), quotas } });
+        const apiKey = await tx.apiKey.create({
+          data: { organizationId: organization.id, name: 'admin', role: 'ADMIN', prefix: secret.slice(0, 12), hash: hashApiKey(secret) },
+        });
+        return { organization, apiKey, secret };
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', `An organization named ${name} exists already.`);
+      throw err;
+    }
+  }
+
+  async quotas(organizationId: string): Promise<Quotas> {
+    const org = await this.prisma.organization.findUnique({ where: { id: organizationId }, select: { quotas: true } });
+    if (!org) throw notFound('Organization', organizationId);
+    return resolveQuotas(this.defaults, org.quotas);
+  }
+
+  /**
+   * Makes sure the default organization exists and can be administered: on first start
+   * it gets an ADMIN key, printed once; EDGEFLEET_BOOTSTRAP_API_KEY, when set, is that key.
+   */
+  async bootstrap(): Promise<BootstrapResult> {
+    const { EDGEFLEET_DEFAULT_ORGANIZATION: name, EDGEFLEET_BOOTSTRAP_API_KEY: wanted } = this.config;
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('edgefleet:bootstrap'))`;
+      const organization =
+        (await tx.organization.findUnique({ where: { name } })) ??
+        (await tx.organization.create({ data: { name, accountId: newAccountId() } }));
+      const result: BootstrapResult = { organizationId: organization.id };
+      if (wanted) {
+        const hash = hashApiKey(wanted);
+        const existing = await tx.apiKey.findUnique({ where: { hash } });
+        if (existing && existing.organizationId !== organization.id) {
+          throw new DomainError('CONFLICT', 'EDGEFLEET_BOOTSTRAP_API_KEY belongs to another organization.');
+        }
+        if (!existing) {
+          await tx.apiKey.create({
+            data: { organizationId: organization.id, name: 'bootstrap', role: 'ADMIN', prefix: wanted.slice(0, 12), hash },
+          });
+        }
+        return result;
+      }
+      const keys = await tx.apiKey.count({ where: { organizationId: organization.id } });
+      if (keys === 0) {
+        const secret = newApiKeySecret();
+        await tx.apiKey.create({
+          data: { organizationId: organization.id, name: 'admin', role: 'ADMIN', prefix: secret.slice(0, 12), hash: hashApiKey(secret) },
+        });
+        result.createdAdminKey = secret;
+      }
+      return result;
+    });
+  }
+}
+
+const newAccountId = () => String(randomInt(100_000_000_000, 999_999_999_999));

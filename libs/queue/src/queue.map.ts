@@ -1,0 +1,44 @@
+/**
+ * Every queue, its job names and their payloads, in one typed map: a producer
+ * cannot send a payload its processor does not expect.
+ */
+export interface QueuePayloads {
+  devices: {
+    /** Remove a device that reached DELETING, with its dependents and IoT resources. */
+    'purge-device': { deviceId: string; organizationId: string };
+  };
+}
+
+export type QueueName = keyof QueuePayloads;
+export type JobName<Q extends QueueName> = keyof QueuePayloads[Q] & string;
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = QueuePayloads[Q][N];
+
+export const QUEUE_NAMES: readonly QueueName[] = ['devices'];
+
+/** Transient failures retry with exponential backoff; UnrecoverableError stops at once. */
+export const DEFAULT_JOB_OPTIONS = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/** A row for the transactional outbox; its idempotency key is also the BullMQ job id (no colons: BullMQ refuses them). */
+export interface OutboxMessageData {
+  queue: string;
+  jobName: string;
+  payload: object;
+  idempotencyKey: string;
+}
+
+export function outboxMessage<Q extends QueueName, N extends JobName<Q>>(
+  queue: Q,
+  jobName: N,
+  payload: JobPayload<Q, N>,
+  idempotencyKey: string,
+): OutboxMessageData {
+  return { queue, jobName, payload: payload as object, idempotencyKey };
+}
+
+/** Postgres channel the relay LISTENs on, so outbox rows go out without waiting for a poll. */
+export const OUTBOX_CHANNEL = 'edgefleet_outbox';
