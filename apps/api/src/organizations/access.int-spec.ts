@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { PrismaService } from '@edgefleet/db';
+import { type RunningApi, type TestOrganization, newKey, newOrganization, seedDevice, startApi } from '../../../../e2e/support/api-harness';
+import { codeOf, gql } from '../../../../e2e/support/graphql-client';
+
+/**
+ * Every query and mutation of the schema, with variables aimed at organization A's
+ * resources. A new operation without a line here fails the coverage test below.
+ */
+function operations(a: { deviceId: string; arn: string; keyId: string }) {
+  return {
+    query: {
+      devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
+      device: ['query($id: ID!) { device(deviceId: $id) { name } }', { id: a.deviceId }],
+      apiKeys: ['{ apiKeys { id } }', {}],
+      auditEvents: ['{ auditEvents(first: 50) { id targetId } }', {}],
+    },
+    mutation: {
+      updateDeviceMetadata: ['mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "pwned") { name } }', { id: a.deviceId }],
+      tagResource: ['mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: a.arn }],
+      untagResource: ['mutation($arn: String!) { untagResource(resourceArn: $arn, tagKeys: ["site"]) { key } }', { arn: a.arn }],
+      deleteDevice: ['mutation($id: ID!) { deleteDevice(deviceId: $id) { name } }', { id: a.deviceId }],
+      createApiKey: ['mutation { createApiKey(input: {name: "x", role: ADMIN}) { secret } }', {}],
+      revokeApiKey: ['mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }],
+    },
+  } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
+}
+
+describe('access control', () => {
+  let api: RunningApi;
+  let prisma: PrismaService;
+  let a: TestOrganization;
+  let b: TestOrganization;
+  let target: { deviceId: string; arn: string; keyId: string };
+  let ops: ReturnType<typeof operations>;
+
+  beforeAll(async () => {
+    api = await startApi();
+    prisma = api.app.get(PrismaService);
+    [a, b] = [await newOrganization(api), await newOrganization(api)];
+    const device = await seedDevice(api, a, { name: 'secret-cam', tags: [{ key: 'site', value: 'hq' }] });
+    const { data } = await gql(api.url, a.adminKey, 'query($id: ID!) { device(deviceId: $id) { arn } }', { id: device.deviceId });
+    const operator = await prisma.apiKey.create({
+      data: { organizationId: a.organizationId, name: 'op', role: 'OPERATOR', prefix: 'x', hash: 'unused-' + device.deviceId },
+    });
+    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id };
+    ops = operations(target);
+  });
+  afterAll(() => api.app.close());
+
+  const snapshotOfA = async () => ({
+    devices: await prisma.device.findMany({ where: { organizationId: a.organizationId } }),
+    // lastUsedAt is bookkeeping of reads, not a change.
+    keys: await prisma.apiKey.findMany({ where: { organizationId: a.organizationId }, omit: { lastUsedAt: true } }),
+    audit: await prisma.auditEvent.count({ where: { organizationId: a.organizationId } }),
+  });
+
+  it('covers every query and mutation of the schema', async () => {
+    const r = await gql(api.url, a.adminKey, '{ __schema { queryType { fields { name } } mutationType { fields { name } } } }');
+    expect(r.data!.__schema.queryType.fields.map((f: any) => f.name).sort()).toEqual(Object.keys(ops.query).sort());
+    expect(r.data!.__schema.mutationType.fields.map((f: any) => f.name).sort()).toEqual(Object.keys(ops.mutation).sort());
+  });
+
+  it("never shows or changes another organization's data", async () => {
+    const before = await snapshotOfA();
+    const results: Record<string, unknown> = {};
+    for (const [name, [query, variables]] of [...Object.entries(ops.query), ...Object.entries(ops.mutation)]) {
+      const r = await gql(api.url, b.adminKey, query, variables);
+      results[name] = codeOf(r) ?? r.data;
+    }
+    expect(results).toEqual({
+      devices: { devices: { totalCount: 0, edges: [] } },
+      device: 'NOT_FOUND',
+      apiKeys: { apiKeys: [expect.objectContaining({ id: b.admin.apiKeyId })] },
+      auditEvents: { auditEvents: expect.any(Array) },
+      updateDeviceMetadata: 'NOT_FOUND',
+      tagResource: 'NOT_FOUND',
+      untagResource: 'NOT_FOUND',
+      deleteDevice: 'NOT_FOUND',
+      createApiKey: expect.anything(), // creates a key in B, its own organization
+      revokeApiKey: 'NOT_FOUND',
+    });
+    const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');
+    expect(bAudit.data!.auditEvents.map((e: any) => e.targetId)).not.toContain(target.deviceId);
+    expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('lets a VIEWER read but never change anything', async () => {
+    const viewer = await newKey(api, a, 'VIEWER');
+    const before = await snapshotOfA();
+    for (const [name, [query, variables]] of Object.entries(ops.mutation)) {
+      const r = await gql(api.url, viewer, query, variables);
+      expect([name, codeOf(r)]).toEqual([name, 'FORBIDDEN']);
+    }
+    expect(codeOf(await gql(api.url, viewer, ...ops.query.device))).toBeUndefined();
+    expect(codeOf(await gql(api.url, viewer, ...ops.query.devices))).toBeUndefined();
+    expect(codeOf(await gql(api.url, viewer, ...ops.query.apiKeys))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(api.url, viewer, ...ops.query.auditEvents))).toBe('FORBIDDEN');
+    expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('lets an OPERATOR change the fleet but not manage keys', async () => {
+    const operator = await newKey(api, a, 'OPERATOR');
+    expect(codeOf(await gql(api.url, operator, ...ops.mutation.updateDeviceMetadata))).toBeUndefined();
+    expect(codeOf(await gql(api.url, operator, ...ops.mutation.createApiKey))).toBe('FORBIDDEN');
+    expect(codeOf(await gql(api.url, operator, ...ops.mutation.revokeApiKey))).toBe('FORBIDDEN');
+  });
+
+  it('refuses requests without a valid key with 401', async () => {
+    for (const key of [undefined, 'efk_not-a-real-key']) {
+      const r = await gql(api.url, key, '{ devices(first: 1) { totalCount } }');
+      expect([r.status, codeOf(r), r.data]).toEqual([401, 'UNAUTHENTICATED', null]);
+    }
+  });
+});
+
+describe('API keys', () => {
+  let api: RunningApi;
+  let org: TestOrganization;
+
+  beforeAll(async () => {
+    api = await startApi();
+    org = await newOrganization(api);
+  });
+  afterAll(() => api.app.close());
+
+  it('shows a new key once, stores only its hash, and revokes it at once', async () => {
+    const created = await gql(api.url, org.adminKey, 'mutation { createApiKey(input: {name: "ci", role: OPERATOR}) { secret apiKey { id role prefix revokedAt } } }');
+    const { secret, apiKey } = created.data!.createApiKey;
+    expect(secret).toMatch(/^efk_[A-Za-z0-9_-]{43}$/);
+    expect(apiKey).toMatchObject({ role: 'OPERATOR', prefix: secret.slice(0, 12), revokedAt: null });
+    const row = await api.app.get(PrismaService).apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    expect(row.hash).toBe(createHash('sha256').update(secret).digest('hex'));
+    expect(JSON.stringify(row)).not.toContain(secret);
+
+    expect(codeOf(await gql(api.url, secret, '{ devices(first: 1) { totalCount } }'))).toBeUndefined();
+    const revoked = await gql(api.url, org.adminKey, 'mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }', { id: apiKey.id });
+    expect(revoked.data!.revokeApiKey.revokedAt).toEqual(expect.any(String));
+    expect(codeOf(await gql(api.url, secret, '{ devices(first: 1) { totalCount } }'))).toBe('UNAUTHENTICATED');
+    const again = await gql(api.url, org.adminKey, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: apiKey.id });
+    expect(codeOf(again)).toBe('CONFLICT');
+  });
+
+  it('keeps the organization administrable: the last ADMIN key cannot be revoked', async () => {
+    const r = await gql(api.url, org.adminKey, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: org.admin.apiKeyId });
+    expect(codeOf(r)).toBe('CONFLICT');
+    expect(r.errors![0].message).toMatch(/last ADMIN key/);
+  });
+
+  it('refuses bad key input', async () => {
+    const r = await gql(api.url, org.adminKey, 'mutation { createApiKey(input: {name: "", role: ADMIN}) { secret } }');
+    expect(codeOf(r)).toBe('VALIDATION_FAILED');
+    const role = await gql(api.url, org.adminKey, 'mutation { createApiKey(input: {name: "x", role: ROOT}) { secret } }');
+    expect(codeOf(role)).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('rate limits', () => {
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.app.close());
+
+  /** Waits for the start of a fresh second, so a burst lands in one rate-limit window. */
+  const freshSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+
+  it("applies Panorama's 5 requests/s and 1 mutating request/s per key", async () => {
+    const org = await newOrganization(api, { requestsPerSecond: 5, mutationsPerSecond: 1 });
+    const device = await seedDevice(api, org);
+    await freshSecond();
+    const reads = await Promise.all(Array.from({ length: 7 }, () => gql(api.url, org.adminKey, '{ devices(first: 1) { totalCount } }')));
+    const codes = reads.map(codeOf);
+    expect(codes.filter((c) => c === undefined)).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(2);
+    expect(reads.find((r) => codeOf(r) === 'RATE_LIMITED')!.status).toBe(429);
+
+    await freshSecond();
+    const mutation = 'mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "x") { name } }';
+    const writes = await Promise.all([1, 2].map(() => gql(api.url, org.adminKey, mutation, { id: device.deviceId })));
+    expect(writes.map(codeOf).sort()).toEqual(['RATE_LIMITED', undefined]);
+  });
+
+  it('counts each key on its own', async () => {
+    const org = await newOrganization(api, { requestsPerSecond: 1 });
+    const other = await newKey(api, org, 'VIEWER');
+    await freshSecond();
+    const [first, second] = await Promise.all([org.adminKey, other].map((k) => gql(api.url, k, '{ devices(first: 1) { totalCount } }')));
+    expect([codeOf(first), codeOf(second)]).toEqual([undefined, undefined]);
+  });
+});
