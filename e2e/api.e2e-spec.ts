@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { codeOf, gql } from './support/graphql-client';
-import { type AppProcess, freePort, startApp, waitForOutput } from './support/processes';
-import { TEST_DATABASE_URL, uniqueName } from './support/test-env';
+import { type AppProcess, TEST_DATABASE_URL, codeOf, freePort, gql, startApp, uniqueName, waitForOutput } from './support';
 
 jest.setTimeout(60_000);
 

@@ -1,6 +1,6 @@
 import { PrismaService } from '@edgefleet/db';
-import { type RunningApi, type TestOrganization, newOrganization, seedDevice, startApi } from '../../../../e2e/support/api-harness';
-import { codeOf, gql } from '../../../../e2e/support/graphql-client';
+import { codeOf, gql, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { type RunningApi, startApi } from '../test/start-api';
 
 const DEVICE_FIELDS = `deviceId arn name description provisioningStatus deviceConnectionStatus deviceAggregatedStatus
   currentSoftware latestSoftware tags { key value } createdTime lastUpdatedTime type brand`;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type RunningApi, startApi } from '../../../../e2e/support/api-harness';
+import { type RunningApi, startApi } from '../test/start-api';
 import { SCHEMA_FILE, printApiSchema } from './schema.print';
 
 describe('committed schema.graphql', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
-import { type RunningApi, type TestOrganization, newKey, newOrganization, seedDevice, startApi } from '../../../../e2e/support/api-harness';
-import { codeOf, gql } from '../../../../e2e/support/graphql-client';
+import { codeOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { type RunningApi, startApi } from '../test/start-api';
 
 /**
  * Every query and mutation of the schema, with variables aimed at organization A's

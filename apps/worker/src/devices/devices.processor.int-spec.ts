@@ -3,41 +3,32 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrismaService } from '@edgefleet/db';
-import { type RunningApi, newOrganization, seedDevice, startApi } from '../../../../e2e/support/api-harness';
-import { gql } from '../../../../e2e/support/graphql-client';
+import { DeviceService } from '@edgefleet/devices';
+import { type HasApp, eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { createWorker } from '../worker.app';
 
-async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('worker: deleteDevice end to end', () => {
-  let api: RunningApi;
+  const config = testConfig();
   let worker: INestApplicationContext;
+  let api: HasApp;
   let prisma: PrismaService;
+  let devices: DeviceService;
 
   beforeAll(async () => {
-    api = await startApi();
-    worker = await createWorker(api.config); // same database and Redis prefix as the api
-    prisma = api.app.get(PrismaService);
+    worker = await createWorker(config);
+    api = { app: worker };
+    prisma = worker.get(PrismaService);
+    devices = worker.get(DeviceService, { strict: false });
   });
-  afterAll(async () => {
-    await worker.close();
-    await api.app.close();
-  });
+  afterAll(() => worker.close());
 
   it('purges a deleted device and its dependents, and audits it', async () => {
     const org = await newOrganization(api);
     const device = await seedDevice(api, org, { name: 'bye' });
     await prisma.shadow.create({ data: { deviceId: device.deviceId, name: 'system', reported: { a: 1 } } });
-    const r = await gql(api.url, org.adminKey, 'mutation($id: ID!) { deleteDevice(deviceId: $id) { provisioningStatus } }', { id: device.deviceId });
-    expect(r.data!.deleteDevice.provisioningStatus).toBe('DELETING');
+    // What the deleteDevice mutation calls.
+    expect((await devices.delete(org.admin, device.deviceId)).provisioningStatus).toBe('DELETING');
 
     const gone = await eventually(() => prisma.device.findUnique({ where: { deviceId: device.deviceId } }), (d) => d === null);
     expect(gone).toBeNull();
@@ -70,8 +61,8 @@ describe('worker: deleteDevice end to end', () => {
         dispatchedAt: new Date(Date.now() - 60_000),
       },
     });
-    const redis = new Redis(api.config.REDIS_URL);
-    expect(await redis.exists(`${api.config.REDIS_PREFIX}:devices:purge-device-${device.deviceId}`)).toBe(0);
+    const redis = new Redis(config.REDIS_URL);
+    expect(await redis.exists(`${config.REDIS_PREFIX}:devices:purge-device-${device.deviceId}`)).toBe(0);
     redis.disconnect();
 
     expect(await worker.get(OutboxRelay).reconcile()).toBeGreaterThanOrEqual(1);
@@ -82,7 +73,7 @@ describe('worker: deleteDevice end to end', () => {
   it('a repeated delivery is a no-op (at-least-once delivery, exactly-once effect)', async () => {
     const org = await newOrganization(api);
     const device = await seedDevice(api, org);
-    await gql(api.url, org.adminKey, 'mutation($id: ID!) { deleteDevice(deviceId: $id) { name } }', { id: device.deviceId });
+    await devices.delete(org.admin, device.deviceId);
     await eventually(() => prisma.device.findUnique({ where: { deviceId: device.deviceId } }), (d) => d === null);
 
     const queue = worker.get<Queue>(getQueueToken('devices'));
