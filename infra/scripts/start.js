@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+'use strict';
+// `npm start`: checks the services, applies migrations, then runs the api and the
+// worker (more apps join as they land), printing the GraphiQL URL and admin key.
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const root = path.resolve(__dirname, '../..');
+const env = { ...process.env };
+env.DATABASE_URL ??= 'postgresql://postgres@127.0.0.1:5432/edgefleet';
+env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+env.LOG_LEVEL ??= 'warn';
+const dataDir = path.resolve(root, env.DATA_DIR ?? '.data');
+
+function reachable(url, defaultPort) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port || defaultPort), timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+const HOW_TO_START = {
+  PostgreSQL: 'start it with `docker compose up -d postgres` or `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`',
+  Redis: 'start it with `docker compose up -d redis` or `redis-server --daemonize yes --save "" --appendonly no`',
+};
+
+/** In development the admin key lives in DATA_DIR, so every `npm start` can print it. */
+function developmentAdminKey() {
+  if (env.EDGEFLEET_BOOTSTRAP_API_KEY) return env.EDGEFLEET_BOOTSTRAP_API_KEY;
+  const file = path.join(dataDir, 'admin-api-key');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(file, `efk_${crypto.randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function run(name, script, onLine) {
+  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream.on('data', (chunk) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        process.stdout.write(`[${name}] ${line}\n`);
+        onLine?.(line);
+      }
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stdout.write(`[${name}] exited (${signal ?? code}); stopping EdgeFleet\n`);
+      stop(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+const children = [];
+function stop(code = 0) {
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+}
+
+async function main() {
+  for (const [name, url, port] of [['PostgreSQL', env.DATABASE_URL, 5432], ['Redis', env.REDIS_URL, 6379]]) {
+    if (!(await reachable(url, port))) {
+      process.stderr.write(`${name} is not reachable at ${new URL(url).host}: ${HOW_TO_START[name]}.\n`);
+      process.exit(1);
+    }
+  }
+  process.stdout.write('Applying database migrations…\n');
+  try {
+    execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'pipe' });
+  } catch (err) {
+    process.stderr.write(`Migrations failed:\n${err.stdout}${err.stderr}\n`);
+    process.exit(1);
+  }
+  env.EDGEFLEET_BOOTSTRAP_API_KEY = developmentAdminKey();
+
+  children.push(
+    run('api', 'apps/api/src/main.ts', (line) => {
+      if (/^GraphiQL: /.test(line)) {
+        process.stdout.write(
+          `\n  EdgeFleet is running.\n  ${line}\n  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
+            `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n  Stop with Ctrl-C.\n\n`,
+        );
+      }
+    }),
+    run('worker', 'apps/worker/src/main.ts'),
+  );
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+}
+
+main();
