@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type Config, loadConfig } from '@edgefleet/config';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_test';
@@ -18,6 +20,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_REQUESTS_PER_SECOND: '100000',
     RATE_LIMIT_MUTATIONS_PER_SECOND: '100000',
     QUOTA_DEVICES: '1000',
+    // One test CA for every test process, so api, worker and gateway trust each other.
+    DATA_DIR: path.join(tmpdir(), 'edgefleet-test-data'),
     ...overrides,
   });
 }

@@ -10,7 +10,9 @@ import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
 import { OrganizationsModule } from '@edgefleet/organizations';
+import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
+import { ProvisioningResolver } from './devices/provisioning.resolver';
 import type { RequestContext } from './graphql/caller.decorator';
 import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/graphql-errors';
 import { RequestAuthService } from './graphql/request-auth.service';
@@ -40,6 +42,7 @@ export class AppModule {
         DbModule,
         OrganizationsModule,
         DevicesModule,
+        ProvisioningModule.forRoot(config),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -69,7 +72,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

@@ -4,7 +4,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
+import { ProvisioningModule } from '@edgefleet/provisioning';
 import { QUEUE_NAMES } from '@edgefleet/queue';
+import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
 import { OutboxRelay } from './outbox/outbox.relay';
 
@@ -18,10 +20,11 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         DevicesModule,
+        ProvisioningModule.forRoot(config),
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor],
+      providers: [OutboxRelay, DevicesProcessor, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [])],
     };
   }
 }

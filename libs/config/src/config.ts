@@ -30,6 +30,8 @@ const schema = z.object({
   GRAPHIQL: flag(true),
   IOT_BACKEND: z.enum(['local', 'aws']).default('local'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** PEM file of the root CA AWS IoT endpoints present (Amazon Root CA 1); shipped in bundles with IOT_BACKEND=aws. */
+  AWS_IOT_ROOT_CA_FILE: z.string().optional(),
   /** Region used in EdgeFleet ARNs. */
   EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).default('local'),
   EDGEFLEET_DEFAULT_ORGANIZATION: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/).default('default'),
@@ -43,8 +45,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port(8883),
-  /** Plain-TCP MQTT listener for local debugging only; 0 disables it. */
-  GATEWAY_PLAIN_PORT: port(0),
+  /** Redis for the gateways' shared MQTT sessions and routing (aedes keys are unprefixed, so a database of their own). */
+  GATEWAY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/2'),
   /** Host names and IPs the devices dial; the gateway's server certificate carries them as SANs. */
   GATEWAY_SANS: list('localhost,127.0.0.1'),
   /** Host:port written into provisioning bundles; defaults to the first SAN and GATEWAY_PORT. */

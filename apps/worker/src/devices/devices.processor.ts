@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { PrismaService } from '@edgefleet/db';
 import { DeviceService } from '@edgefleet/devices';
+import { IotBackend } from '@edgefleet/iot';
 import type { JobName, JobPayload } from '@edgefleet/queue';
 
 type DevicesJob = { [N in JobName<'devices'>]: Job<JobPayload<'devices', N>, unknown, N> }[JobName<'devices'>];
@@ -14,6 +15,7 @@ export class DevicesProcessor extends WorkerHost {
   constructor(
     private readonly devices: DeviceService,
     private readonly prisma: PrismaService,
+    private readonly iot: IotBackend,
   ) {
     super();
   }
@@ -21,7 +23,11 @@ export class DevicesProcessor extends WorkerHost {
   async process(job: DevicesJob): Promise<void> {
     switch (job.name) {
       case 'purge-device': {
-        const purged = await this.devices.purge(job.data.deviceId, 'system:worker');
+        const { deviceId } = job.data;
+        const device = await this.prisma.device.findUnique({ where: { deviceId }, select: { provisioningStatus: true } });
+        // Certificates revoked and connections dropped first: the device can never come back.
+        if (device?.provisioningStatus === 'DELETING') await this.iot.decommissionThing(deviceId);
+        const purged = await this.devices.purge(deviceId, 'system:worker');
         this.logger.log({ deviceId: job.data.deviceId, jobId: job.id, purged }, purged ? 'device purged' : 'nothing to purge');
         break;
       }

@@ -1,0 +1,36 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The device's own identity after provisioning: its certificate and key (0600), the CA and where to connect. */
+export interface DeviceIdentity {
+  thingName: string;
+  endpoint: { host: string; port: number };
+  certificatePem: string;
+  privateKeyPem: string;
+  rootCaPem: string;
+}
+
+const FILES = { meta: 'identity.json', cert: 'device.pem.crt', key: 'device.pem.key', ca: 'root-ca.pem' };
+
+export function loadIdentity(dataDir: string): DeviceIdentity | undefined {
+  const meta = path.join(dataDir, FILES.meta);
+  if (!existsSync(meta)) return undefined;
+  const { thingName, endpoint } = JSON.parse(readFileSync(meta, 'utf8')) as Pick<DeviceIdentity, 'thingName' | 'endpoint'>;
+  return {
+    thingName,
+    endpoint,
+    certificatePem: readFileSync(path.join(dataDir, FILES.cert), 'utf8'),
+    privateKeyPem: readFileSync(path.join(dataDir, FILES.key), 'utf8'),
+    rootCaPem: readFileSync(path.join(dataDir, FILES.ca), 'utf8'),
+  };
+}
+
+export function saveIdentity(dataDir: string, identity: DeviceIdentity): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(dataDir, FILES.key), identity.privateKeyPem, { mode: 0o600 });
+  chmodSync(path.join(dataDir, FILES.key), 0o600);
+  writeFileSync(path.join(dataDir, FILES.cert), identity.certificatePem, { mode: 0o600 });
+  writeFileSync(path.join(dataDir, FILES.ca), identity.rootCaPem);
+  // Written last: its presence means the identity is complete.
+  writeFileSync(path.join(dataDir, FILES.meta), JSON.stringify({ thingName: identity.thingName, endpoint: identity.endpoint }, null, 2));
+}

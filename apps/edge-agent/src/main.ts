@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { AgentError, readBundle } from './bundle.reader';
+import { connectDevice } from './device.connection';
+import { loadIdentity, saveIdentity } from './identity.store';
+import { provisionWithBundle } from './provisioner';
+
+const USAGE = 'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>]';
+
+async function main() {
+  const { values } = parseArgs({
+    options: { bundle: { type: 'string' }, 'data-dir': { type: 'string' }, serial: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help || !values['data-dir']) throw new AgentError(USAGE);
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  const dataDir = values['data-dir'];
+
+  let identity = loadIdentity(dataDir);
+  if (!identity) {
+    if (!values.bundle) throw new AgentError(`${dataDir} holds no device identity yet: pass --bundle to provision. ${USAGE}`);
+    const bundle = readBundle(values.bundle);
+    log.info({ thingName: bundle.config.thingName }, 'provisioning with the bundle');
+    identity = await provisionWithBundle(bundle, values.serial ? { SerialNumber: values.serial } : {});
+    saveIdentity(dataDir, identity);
+    log.info({ thingName: identity.thingName }, 'provisioned; identity stored');
+  } else if (values.bundle) {
+    log.info({ thingName: identity.thingName }, 'already provisioned; the bundle is not needed any more');
+  }
+
+  const client = connectDevice(identity);
+  client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
+  client.on('offline', () => log.warn('offline; reconnecting'));
+  client.on('error', (err) => log.warn({ err: err.message }, 'connection error'));
+  const stop = () => client.end(false, () => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`edge-agent: ${err instanceof AgentError ? err.message : ((err as Error)?.stack ?? err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '@edgefleet/db';
+import { claimCommonName } from '@edgefleet/iot';
+import { certificateIdOf } from '@edgefleet/pki';
+import type { Identity } from './topic.policy';
+
+/**
+ * Who a TLS client is: its certificate (already chain- and date-checked by the
+ * TLS layer) must be one we issued and still ACTIVE, for a device not being deleted.
+ */
+@Injectable()
+export class DeviceIdentityService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async identify(certificateDer: Buffer, clientId: string): Promise<Identity | { refused: string }> {
+    const certificateId = certificateIdOf(certificateDer);
+    const cert = await this.prisma.certificate.findUnique({
+      where: { certificateId },
+      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true } } },
+    });
+    if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
+    if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
+    if (cert.notAfter.getTime() <= Date.now()) return { refused: 'certificate expired' };
+    if (cert.device.provisioningStatus === 'DELETING') return { refused: 'device is being deleted' };
+    if (cert.kind === 'CLAIM') {
+      if (cert.usedAt) return { refused: 'claim already used' };
+      if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };
+      return { kind: 'claim', thingName: cert.deviceId, certificateId };
+    }
+    if (cert.kind === 'DEVICE') {
+      // AWS IoT's rule for our devices: client id = thing name = certificate CN.
+      if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
+      return { kind: 'device', thingName: cert.deviceId, certificateId };
+    }
+    return { refused: 'not a device certificate' };
+  }
+}

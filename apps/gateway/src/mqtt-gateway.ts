@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Aedes, type AedesPublishPacket, type Client, type PublishPacket } from 'aedes';
+import persistenceRedis from 'aedes-persistence-redis';
+import { Redis } from 'ioredis';
+import mqemitterRedis from 'mqemitter-redis';
+import { randomUUID } from 'node:crypto';
+import { type Server, type TLSSocket, createServer } from 'node:tls';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { type DisconnectReason, presenceTopic } from '@edgefleet/contracts';
+import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
+import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
+import { DeviceIdentityService } from './device-identity.service';
+import { FleetProvisioningHandler } from './fleet-provisioning.handler';
+import { PresenceService } from './presence.service';
+import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
+
+const SERVER_CERT_DAYS = 30;
+
+interface Session {
+  identity: Identity;
+  id: string;
+  reason?: DisconnectReason;
+}
+
+/**
+ * The device gateway: an MQTT 3.1.1 broker (aedes) on TLS with client certificates
+ * from the EdgeFleet CA, enforcing AWS IoT's policy model and serving the AWS IoT
+ * device APIs behind reserved topics. Sessions and routing are shared through
+ * Redis, so several gateways serve one fleet.
+ */
+@Injectable()
+export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Gateway');
+  private readonly sessions = new WeakMap<Client, Session>();
+  private readonly byCertificate = new Map<string, Set<Client>>();
+  /** Packets the gateway addressed to one client: the only way private responses are forwarded. */
+  private readonly direct = new WeakSet<object>();
+  private broker?: Aedes;
+  private server?: Server;
+  private persistence?: ReturnType<typeof persistenceRedis>;
+  private subscriber?: Redis;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly ca: CertificateAuthority,
+    private readonly identities: DeviceIdentityService,
+    private readonly presence: PresenceService,
+    private readonly provisioning: FleetProvisioningHandler,
+  ) {}
+
+  get port(): number {
+    return (this.server?.address() as { port: number }).port;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const redis = new URL(this.config.GATEWAY_REDIS_URL);
+    this.persistence = persistenceRedis({
+      host: redis.hostname,
+      port: Number(redis.port || 6379),
+      password: redis.password || undefined,
+      db: Number(redis.pathname.slice(1) || 0),
+    });
+    const mq = mqemitterRedis({ connectionString: this.config.GATEWAY_REDIS_URL });
+    this.broker = await Aedes.createBroker({
+      id: `gateway-${randomUUID().slice(0, 8)}`,
+      mq,
+      persistence: this.persistence as never,
+      maxClientsIdLength: 128,
+      authenticate: (client, _u, _p, done) => void this.authenticate(client).then((ok) => done(ok ? null : Object.assign(new Error('not authorized'), { returnCode: 5 }), ok), (err) => done(err, false)),
+      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
+      authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
+      authorizeForward: (client, packet) => this.authorizeForward(client, packet),
+      published: (packet, client, done) => {
+        if (client) this.onPublished(client, packet);
+        done();
+      },
+    });
+    this.broker.on('clientReady', (client) => void this.onReady(client));
+    this.broker.on('clientDisconnect', (client) => void this.onDisconnect(client));
+    this.broker.on('keepaliveTimeout', (client) => this.markReason(client, 'MQTT_KEEP_ALIVE_TIMEOUT'));
+    this.broker.on('clientError', (client, err) => {
+      this.markReason(client, /not authorized|denied/.test(err.message) ? 'AUTH_ERROR' : 'CONNECTION_LOST');
+    });
+
+    const keys = await generateKeyPair();
+    const serverCert = await this.ca.issue({
+      commonName: this.config.GATEWAY_SANS[0] ?? 'localhost',
+      publicKey: keys.publicKey,
+      validForMs: SERVER_CERT_DAYS * 86_400_000,
+      usage: 'server',
+      subjectAltNames: this.config.GATEWAY_SANS,
+    });
+    this.server = createServer(
+      {
+        key: keys.privateKeyPem,
+        cert: serverCert.certificatePem,
+        ca: [this.ca.certificatePem],
+        requestCert: true,
+        rejectUnauthorized: true, // no client certificate, another CA, or an expired one: refused at the handshake
+        minVersion: 'TLSv1.2',
+      },
+      this.broker.handle as never,
+    );
+    this.server.on('tlsClientError', (err, socket) => this.logger.warn({ err: err.message, ip: socket.remoteAddress }, 'TLS handshake refused'));
+    await new Promise<void>((resolve) => this.server!.listen(this.config.GATEWAY_PORT, this.config.GATEWAY_HOST, resolve));
+
+    this.subscriber = new Redis(this.config.REDIS_URL);
+    await this.subscriber.subscribe(disconnectChannel(this.config.REDIS_PREFIX));
+    this.subscriber.on('message', (_channel, message) => this.onDisconnectOrder(JSON.parse(message) as DisconnectOrder));
+    this.logger.log(`MQTT gateway listening on mqtts://${this.config.GATEWAY_HOST}:${this.port}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.subscriber?.disconnect();
+    this.server?.close();
+    await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
+    await this.persistence?.destroy();
+  }
+
+  private async authenticate(client: Client): Promise<boolean> {
+    const socket = client.conn as unknown as TLSSocket;
+    const peer = socket.getPeerCertificate?.();
+    if (!peer?.raw) return false;
+    const result = await this.identities.identify(peer.raw, client.id);
+    if ('refused' in result) {
+      this.logger.warn({ clientId: client.id, certificate: peer.fingerprint256, reason: result.refused }, 'connection refused');
+      return false;
+    }
+    this.sessions.set(client, { identity: result, id: randomUUID() });
+    return true;
+  }
+
+  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
+    const session = client && this.sessions.get(client);
+    if (session && mayPublish(session.identity, packet.topic)) return null;
+    this.logger.warn({ clientId: client?.id, certificateId: session?.identity.certificateId, topic: packet.topic }, 'publish denied');
+    return new Error('publish denied');
+  }
+
+  private authorizeSubscribe(client: Client, topic: string): boolean {
+    const session = this.sessions.get(client);
+    if (session && maySubscribe(session.identity, topic)) return true;
+    this.logger.warn({ clientId: client.id, certificateId: session?.identity.certificateId, topic }, 'subscribe denied');
+    return false;
+  }
+
+  private authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    if (isPrivateResponse(packet.topic) && !this.direct.has(packet)) return null;
+    return packet;
+  }
+
+  private onPublished(client: Client, packet: AedesPublishPacket): void {
+    const session = this.sessions.get(client);
+    if (!session || session.identity.kind !== 'claim') return;
+    void this.provisioning.handle(session.identity, packet.topic, packet.payload as Buffer).then((reply) => this.reply(client, reply.topic, reply.body));
+  }
+
+  /** Sends a response to this one client only, as AWS IoT does for its request/response APIs. */
+  private reply(client: Client, topic: string, body: object): void {
+    const packet = { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false };
+    this.direct.add(packet);
+    (client as unknown as { deliver0: (p: object, cb: () => void) => void }).deliver0(packet, () => undefined);
+  }
+
+  private async onReady(client: Client): Promise<void> {
+    const session = this.sessions.get(client);
+    if (!session) return;
+    const { certificateId } = session.identity;
+    this.byCertificate.set(certificateId, (this.byCertificate.get(certificateId) ?? new Set()).add(client));
+    if (session.identity.kind !== 'device') return;
+    const socket = client.conn as unknown as TLSSocket;
+    try {
+      await this.presence.connected(session.identity.thingName, session.id, (client as unknown as { keepalive: number }).keepalive ?? 0);
+    } catch (err) {
+      this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection');
+    }
+    this.publishPresence('connected', client.id, session, { ipAddress: socket.remoteAddress });
+  }
+
+  private async onDisconnect(client: Client): Promise<void> {
+    const session = this.sessions.get(client);
+    if (!session) return;
+    this.byCertificate.get(session.identity.certificateId)?.delete(client);
+    if (session.identity.kind !== 'device') return;
+    const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
+    const reason: DisconnectReason = session.reason ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
+    try {
+      await this.presence.disconnected(session.identity.thingName, session.id, reason);
+    } catch (err) {
+      this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the disconnection');
+    }
+    this.publishPresence('disconnected', client.id, session, { clientInitiatedDisconnect: reason === 'CLIENT_INITIATED_DISCONNECT', disconnectReason: reason });
+  }
+
+  private publishPresence(eventType: 'connected' | 'disconnected', clientId: string, session: Session, extra: object): void {
+    const event = this.presence.event(eventType, clientId, session.id, session.identity.certificateId, extra);
+    this.broker!.publish(
+      { cmd: 'publish', topic: presenceTopic(eventType, clientId), payload: Buffer.from(JSON.stringify(event)), qos: 0, retain: false, dup: false },
+      () => undefined,
+    );
+  }
+
+  private markReason(client: Client, reason: DisconnectReason): void {
+    const session = client && this.sessions.get(client);
+    if (session && !session.reason) session.reason = reason;
+  }
+
+  /** Revoked certificates lose their live sessions at once, on every gateway. */
+  private onDisconnectOrder(order: DisconnectOrder): void {
+    for (const certificateId of order.certificateIds) {
+      for (const client of this.byCertificate.get(certificateId) ?? []) {
+        this.markReason(client, 'API_INITIATED_DISCONNECT');
+        this.logger.log({ clientId: client.id, certificateId, reason: order.reason }, 'disconnecting revoked certificate');
+        client.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
+import { PrismaService } from '@edgefleet/db';
+
+const ACTOR = 'system:gateway';
+
+/** Keeps deviceConnectionStatus following connections, and builds AWS lifecycle events. */
+@Injectable()
+export class PresenceService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async connected(thingName: string, session: string, keepAliveSeconds: number): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string }[]>`
+        SELECT "deviceConnectionStatus" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
+      if (!before) return;
+      await tx.device.update({
+        where: { deviceId: thingName },
+        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, lastSeenAt: new Date(), keepAliveSeconds },
+      });
+      if (before.deviceConnectionStatus !== 'ONLINE') {
+        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor: ACTOR } });
+      }
+    });
+  }
+
+  /** Only the session that is current goes OFFLINE: a late disconnect of a replaced session changes nothing. */
+  async disconnected(thingName: string, session: string, reason: DisconnectReason): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const moved = await tx.device.updateMany({
+        where: { deviceId: thingName, connectionSession: session, deviceConnectionStatus: 'ONLINE' },
+        data: { deviceConnectionStatus: 'OFFLINE', lastSeenAt: new Date() },
+      });
+      if (moved.count === 1) {
+        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor: ACTOR, reason } });
+      }
+    });
+  }
+
+  event(
+    eventType: 'connected' | 'disconnected',
+    clientId: string,
+    session: string,
+    principal: string,
+    extra: Partial<PresenceEvent> = {},
+  ): PresenceEvent {
+    return { clientId, timestamp: Date.now(), eventType, sessionIdentifier: session, principalIdentifier: principal, versionNumber: 0, ...extra };
+  }
+}

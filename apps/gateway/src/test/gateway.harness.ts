@@ -1,0 +1,83 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { strFromU8, unzipSync } from 'fflate';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Config } from '@edgefleet/config';
+import { BUNDLE_FILES, type BundleConfig } from '@edgefleet/contracts';
+import { freePort, testConfig } from '@edgefleet/e2e-support';
+import type { Principal } from '@edgefleet/organizations';
+import { ProvisioningService } from '@edgefleet/provisioning';
+import { createGateway } from '../gateway.app';
+
+export interface RunningGateway {
+  app: INestApplicationContext;
+  config: Config;
+}
+
+export async function startGateway(overrides: Record<string, string> = {}): Promise<RunningGateway> {
+  const config = testConfig({ GATEWAY_PORT: String(await freePort()), ...overrides });
+  return { app: await createGateway(config), config };
+}
+
+export interface TestBundle {
+  deviceId: string;
+  config: BundleConfig;
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/** provisionDevice through the real service, unpacked as a device would. */
+export async function newBundle(gw: RunningGateway, principal: Principal, name: string): Promise<TestBundle> {
+  const out = await gw.app.get(ProvisioningService, { strict: false }).provisionDevice(principal, { name });
+  const files = unzipSync(Buffer.from(out.certificates, 'base64'));
+  const text = (f: string) => strFromU8(files[f]);
+  return {
+    deviceId: out.deviceId,
+    config: JSON.parse(text(BUNDLE_FILES.config)),
+    cert: text(BUNDLE_FILES.claimCertificate),
+    key: text(BUNDLE_FILES.claimPrivateKey),
+    ca: text(BUNDLE_FILES.rootCa),
+  };
+}
+
+/** An MQTT 3.1.1 client over mTLS; resolves on CONNACK or rejects with the refusal. */
+export function connect(port: number, tls: { cert: string; key: string; ca: string }, opts: IClientOptions = {}): Promise<MqttClient> {
+  const client = mqtt.connect({
+    protocol: 'mqtts',
+    host: 'localhost',
+    port,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    clean: true,
+    ...tls,
+    ...opts,
+  });
+  return new Promise((resolve, reject) => {
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+    client.once('close', () => reject(new Error('closed before CONNACK')));
+  });
+}
+
+/** Publishes a request and waits for the reply on `<topic>/accepted` or `/rejected`. */
+export function request(client: MqttClient, topic: string, payload: string | Buffer): Promise<{ outcome: 'accepted' | 'rejected'; body: any }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no reply on ${topic}`)), 5000);
+    const onMessage = (t: string, p: Buffer) => {
+      if (t === `${topic}/accepted` || t === `${topic}/rejected`) {
+        clearTimeout(timer);
+        client.off('message', onMessage);
+        resolve({ outcome: t.endsWith('accepted') ? 'accepted' : 'rejected', body: JSON.parse(p.toString()) });
+      }
+    };
+    client.on('message', onMessage);
+    client.subscribe([`${topic}/accepted`, `${topic}/rejected`], { qos: 1 }, (err) => (err ? reject(err) : client.publish(topic, payload, { qos: 1 })));
+  });
+}
+
+/** Resolves when the gateway closes the connection. */
+export const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));

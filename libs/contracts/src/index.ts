@@ -1,0 +1,3 @@
+export * from './fleet-provisioning.contract';
+export * from './presence.contract';
+export * from './bundle.contract';

@@ -1,0 +1,5 @@
+export { IotBackend, disconnectChannel } from './iot-backend.port';
+export type { DisconnectOrder, ProvisioningClaim } from './iot-backend.port';
+export { LocalIotBackend, claimCommonName, gatewayEndpoint } from './local-iot.backend';
+export { AwsIotBackend } from './aws-iot.backend';
+export { IotModule, caDirectory } from './iot.module';

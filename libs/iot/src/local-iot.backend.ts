@@ -1,0 +1,80 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Config } from '@edgefleet/config';
+import type { PrismaService } from '@edgefleet/db';
+import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
+import { type DisconnectOrder, IotBackend, type ProvisioningClaim, disconnectChannel } from './iot-backend.port';
+
+/** Claim subjects are `claim-<thingName>`, so the gateway knows which device a claim may provision. */
+export const claimCommonName = (thingName: string) => `claim-${thingName}`;
+
+/** Local backend: our CA issues claims, Postgres records certificates, the gateway enforces them. */
+export class LocalIotBackend extends IotBackend implements OnModuleDestroy {
+  constructor(
+    private readonly config: Config,
+    private readonly prisma: PrismaService,
+    private readonly ca: CertificateAuthority,
+    private readonly redis: Redis,
+  ) {
+    super();
+  }
+
+  onModuleDestroy(): void {
+    this.redis.disconnect();
+  }
+
+  async createThing(): Promise<void> {
+    // The device row is the thing in the local backend.
+  }
+
+  async createProvisioningClaim(thingName: string, organizationId: string): Promise<ProvisioningClaim> {
+    const keys = await generateKeyPair();
+    const issued = await this.ca.issue({
+      commonName: claimCommonName(thingName),
+      publicKey: keys.publicKey,
+      validForMs: this.config.CLAIM_TTL_SECONDS * 1000,
+      usage: 'client',
+    });
+    await this.prisma.certificate.create({
+      data: {
+        certificateId: issued.certificateId,
+        organizationId,
+        deviceId: thingName,
+        kind: 'CLAIM',
+        serialNumber: issued.serialNumber,
+        subject: issued.subject,
+        certificatePem: issued.certificatePem,
+        status: 'ACTIVE',
+        notBefore: issued.notBefore,
+        notAfter: issued.notAfter,
+      },
+    });
+    return {
+      certificateId: issued.certificateId,
+      certificatePem: issued.certificatePem,
+      privateKeyPem: keys.privateKeyPem,
+      rootCaPem: this.ca.certificatePem,
+      expiresAt: issued.notAfter,
+      endpoint: gatewayEndpoint(this.config),
+      templateName: this.config.PROVISIONING_TEMPLATE,
+    };
+  }
+
+  async decommissionThing(thingName: string): Promise<void> {
+    const certificates = await this.prisma.certificate.findMany({ where: { deviceId: thingName }, select: { certificateId: true } });
+    await this.prisma.certificate.updateMany({
+      where: { deviceId: thingName, status: { not: 'REVOKED' } },
+      data: { status: 'REVOKED', revokedAt: new Date(), revokedReason: 'device deleted' },
+    });
+    const order: DisconnectOrder = { certificateIds: certificates.map((c) => c.certificateId), reason: 'device deleted' };
+    if (order.certificateIds.length > 0) await this.redis.publish(disconnectChannel(this.config.REDIS_PREFIX), JSON.stringify(order));
+  }
+}
+
+export function gatewayEndpoint(config: Config): { host: string; port: number } {
+  if (config.GATEWAY_ENDPOINT) {
+    const [host, port] = config.GATEWAY_ENDPOINT.split(':');
+    return { host, port: Number(port ?? config.GATEWAY_PORT) };
+  }
+  return { host: config.GATEWAY_SANS[0] ?? 'localhost', port: config.GATEWAY_PORT };
+}

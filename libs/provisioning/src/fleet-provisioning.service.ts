@@ -1,0 +1,187 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { CONFIG, type Config } from '@edgefleet/config';
+import type {
+  CreateCertificateFromCsrAccepted,
+  CreateKeysAndCertificateAccepted,
+  RegisterThingAccepted,
+} from '@edgefleet/contracts';
+import { PrismaService, type Tx } from '@edgefleet/db';
+import { connectionMachine, provisioningMachine } from '@edgefleet/domain';
+import { CertificateAuthority, CsrError, type IssuedCertificate, generateKeyPair } from '@edgefleet/pki';
+import { AuditService } from '@edgefleet/organizations';
+import { rejection } from './provisioning-rejection';
+
+/** The AWS IoT ownership token is good for an hour. */
+const OWNERSHIP_TOKEN_TTL_MS = 3_600_000;
+const ACTOR = 'system:gateway';
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The claim certificate a request came in on, as the gateway authenticated it. */
+export interface ClaimIdentity {
+  certificateId: string;
+  thingName: string;
+}
+
+/**
+ * AWS IoT fleet provisioning by claim, for the local backend: the claim trades a
+ * CSR (or asks for keys) for a device certificate, then registers the thing,
+ * which activates that certificate and consumes the claim.
+ */
+@Injectable()
+export class FleetProvisioningService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly ca: CertificateAuthority,
+    private readonly audit: AuditService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async createCertificateFromCsr(claim: ClaimIdentity, csrPem: string): Promise<CreateCertificateFromCsrAccepted> {
+    await this.usableClaim(this.prisma, claim);
+    let publicKey;
+    try {
+      publicKey = await this.ca.verifyCsr(csrPem, claim.thingName);
+    } catch (err) {
+      if (err instanceof CsrError) throw rejection.invalidCsr(err.message);
+      throw err;
+    }
+    return this.issue(claim, await this.ca.issue(this.deviceCertificate(claim, publicKey)));
+  }
+
+  async createKeysAndCertificate(claim: ClaimIdentity): Promise<CreateKeysAndCertificateAccepted> {
+    await this.usableClaim(this.prisma, claim);
+    const keys = await generateKeyPair();
+    const accepted = await this.issue(claim, await this.ca.issue(this.deviceCertificate(claim, keys.publicKey)));
+    return { ...accepted, privateKey: keys.privateKeyPem };
+  }
+
+  async registerThing(
+    claim: ClaimIdentity,
+    templateName: string,
+    request: { certificateOwnershipToken: string; parameters?: Record<string, string> },
+  ): Promise<RegisterThingAccepted> {
+    if (templateName !== this.config.PROVISIONING_TEMPLATE) throw rejection.templateNotFound(templateName);
+    return this.prisma.$transaction(async (tx) => {
+      // Lock the claim: two registrations with it cannot both succeed.
+      await tx.$queryRaw`SELECT 1 FROM "Certificate" WHERE "certificateId" = ${claim.certificateId} FOR UPDATE`;
+      const device = await this.usableClaim(tx, claim);
+      const certificate = await tx.certificate.findUnique({ where: { ownershipTokenHash: hashToken(request.certificateOwnershipToken) } });
+      if (!certificate || certificate.deviceId !== claim.thingName || certificate.status !== 'PENDING_ACTIVATION') {
+        throw rejection.invalidToken('certificateOwnershipToken does not match a certificate issued to this claim.');
+      }
+      if (Date.now() - certificate.createdAt.getTime() > OWNERSHIP_TOKEN_TTL_MS) {
+        throw rejection.invalidToken('certificateOwnershipToken has expired (it lasts one hour).');
+      }
+      const now = new Date();
+      await tx.certificate.update({ where: { certificateId: certificate.certificateId }, data: { status: 'ACTIVE', ownershipTokenHash: null } });
+      // Single use: the claim is dead from now on, whatever its expiry.
+      await tx.certificate.update({
+        where: { certificateId: claim.certificateId },
+        data: { usedAt: now, status: 'REVOKED', revokedAt: now, revokedReason: 'claim used' },
+      });
+      const serialNumber = request.parameters?.SerialNumber;
+      const to = provisioningMachine.transition(device.provisioningStatus, 'REGISTER');
+      const connected = connectionMachine.next(device.deviceConnectionStatus, 'CREDENTIALS_ISSUED') ?? device.deviceConnectionStatus;
+      const updated = await tx.device.updateMany({
+        where: { deviceId: device.deviceId, provisioningStatus: device.provisioningStatus },
+        data: {
+          provisioningStatus: to,
+          provisioningStatusReason: null,
+          deviceConnectionStatus: connected,
+          ...(serialNumber ? { serialNumber } : {}),
+        },
+      });
+      if (updated.count !== 1) throw rejection.deviceNotProvisionable('changing');
+      await tx.deviceEvent.createMany({
+        data: [
+          { deviceId: device.deviceId, field: 'provisioningStatus', from: device.provisioningStatus, to, actor: ACTOR },
+          { deviceId: device.deviceId, field: 'deviceConnectionStatus', from: device.deviceConnectionStatus, to: connected, actor: ACTOR },
+        ],
+      });
+      await this.audit.record(tx, { organizationId: device.organizationId, actor: ACTOR }, {
+        action: 'device.register',
+        targetType: 'Device',
+        targetId: device.deviceId,
+        details: { certificateId: certificate.certificateId },
+      });
+      return { thingName: device.deviceId, deviceConfiguration: {} };
+    });
+  }
+
+  /** Provisioning bundles that expired unused leave their device FAILED, with the reason. */
+  async failExpiredClaims(now = new Date()): Promise<number> {
+    const stale = await this.prisma.device.findMany({
+      where: {
+        provisioningStatus: { in: provisioningMachine.sourcesOf('FAIL') },
+        certificates: { some: { kind: 'CLAIM' } },
+        NOT: { certificates: { some: { kind: 'CLAIM', notAfter: { gt: now } } } },
+      },
+      select: { deviceId: true, provisioningStatus: true, organizationId: true },
+      take: 1000,
+    });
+    let failed = 0;
+    for (const d of stale) {
+      const reason = 'The provisioning bundle expired before the device registered; delete the device and provision it again.';
+      await this.prisma.$transaction(async (tx) => {
+        const moved = await tx.device.updateMany({
+          where: { deviceId: d.deviceId, provisioningStatus: d.provisioningStatus },
+          data: { provisioningStatus: 'FAILED', provisioningStatusReason: reason },
+        });
+        if (moved.count === 1) {
+          failed++;
+          await tx.deviceEvent.create({ data: { deviceId: d.deviceId, field: 'provisioningStatus', from: d.provisioningStatus, to: 'FAILED', actor: 'system:worker', reason } });
+        }
+      });
+    }
+    return failed;
+  }
+
+  private deviceCertificate(claim: ClaimIdentity, publicKey: Parameters<CertificateAuthority['issue']>[0]['publicKey']) {
+    return { commonName: claim.thingName, publicKey, validForMs: this.config.DEVICE_CERT_DAYS * 86_400_000, usage: 'client' as const };
+  }
+
+  /** Records a freshly issued device certificate, pending activation by RegisterThing. */
+  private async issue(claim: ClaimIdentity, issued: IssuedCertificate): Promise<CreateCertificateFromCsrAccepted> {
+    const token = randomBytes(32).toString('base64url');
+    await this.prisma.$transaction(async (tx) => {
+      const device = await this.usableClaim(tx, claim);
+      await tx.certificate.create({
+        data: {
+          certificateId: issued.certificateId,
+          organizationId: device.organizationId,
+          deviceId: claim.thingName,
+          kind: 'DEVICE',
+          serialNumber: issued.serialNumber,
+          subject: issued.subject,
+          certificatePem: issued.certificatePem,
+          status: 'PENDING_ACTIVATION',
+          notBefore: issued.notBefore,
+          notAfter: issued.notAfter,
+          ownershipTokenHash: hashToken(token),
+        },
+      });
+      const to = provisioningMachine.next(device.provisioningStatus, 'CERTIFICATE_ISSUED');
+      if (to) {
+        const moved = await tx.device.updateMany({ where: { deviceId: device.deviceId, provisioningStatus: device.provisioningStatus }, data: { provisioningStatus: to } });
+        if (moved.count === 1) {
+          await tx.deviceEvent.create({ data: { deviceId: device.deviceId, field: 'provisioningStatus', from: device.provisioningStatus, to, actor: ACTOR } });
+        }
+      }
+    });
+    return { certificateId: issued.certificateId, certificatePem: issued.certificatePem, certificateOwnershipToken: token };
+  }
+
+  /** The claim must be active, unused, unexpired, and its device still waiting for provisioning. */
+  private async usableClaim(tx: Tx | PrismaService, claim: ClaimIdentity) {
+    const cert = await tx.certificate.findUnique({ where: { certificateId: claim.certificateId }, include: { device: true } });
+    if (!cert || cert.kind !== 'CLAIM' || cert.deviceId !== claim.thingName || !cert.device) throw rejection.deviceNotProvisionable('unknown');
+    if (cert.usedAt) throw rejection.claimUsed();
+    if (cert.notAfter.getTime() <= Date.now()) throw rejection.claimExpired();
+    if (cert.status !== 'ACTIVE') throw rejection.deviceNotProvisionable(cert.device.provisioningStatus);
+    if (!provisioningMachine.next(cert.device.provisioningStatus, 'REGISTER')) {
+      throw rejection.deviceNotProvisionable(cert.device.provisioningStatus);
+    }
+    return cert.device;
+  }
+}

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { strToU8, zipSync } from 'fflate';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { BUNDLE_FILES, type BundleConfig, networkingConfiguration } from '@edgefleet/contracts';
+import { PrismaService } from '@edgefleet/db';
+import { DeviceService, type NewDevice } from '@edgefleet/devices';
+import { deviceArn, validationFailed } from '@edgefleet/domain';
+import { IotBackend } from '@edgefleet/iot';
+import { OrganizationService, type Principal } from '@edgefleet/organizations';
+
+export interface ProvisionedDevice {
+  deviceId: string;
+  arn: string;
+  status: 'AWAITING_PROVISIONING';
+  iotThingName: string;
+  /** Base64 of certificates-omni_<name>.zip. Shown once; never stored. */
+  certificates: string;
+  expiresAt: Date;
+}
+
+/** Panorama's ProvisionDevice: registers the device and returns its 5-minute bundle. */
+@Injectable()
+export class ProvisioningService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly devices: DeviceService,
+    private readonly organizations: OrganizationService,
+    private readonly iot: IotBackend,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async provisionDevice(principal: Principal, input: NewDevice): Promise<ProvisionedDevice> {
+    const networking = networkingConfiguration.safeParse(input.networkingConfiguration ?? {});
+    if (!networking.success) {
+      const issue = networking.error.issues[0];
+      throw validationFailed(['networkingConfiguration', ...issue.path].join('.'), issue.message);
+    }
+    const quotas = await this.organizations.quotas(principal.organizationId);
+    const device = await this.prisma.$transaction((tx) =>
+      this.devices.create(tx, principal, { ...input, networkingConfiguration: networking.data }, quotas.devices),
+    );
+    try {
+      await this.iot.createThing(device.deviceId, principal.organizationId);
+      const claim = await this.iot.createProvisioningClaim(device.deviceId, principal.organizationId);
+      const config: BundleConfig = {
+        version: 1,
+        thingName: device.deviceId,
+        deviceName: device.name,
+        endpoint: claim.endpoint,
+        provisioningTemplate: claim.templateName,
+        claimExpiresAt: claim.expiresAt.toISOString(),
+        certificates: { claimCertificate: BUNDLE_FILES.claimCertificate, claimPrivateKey: BUNDLE_FILES.claimPrivateKey, rootCa: BUNDLE_FILES.rootCa },
+        networking: networking.data,
+      };
+      const zip = zipSync({
+        [BUNDLE_FILES.config]: strToU8(JSON.stringify(config, null, 2)),
+        [BUNDLE_FILES.claimCertificate]: strToU8(claim.certificatePem),
+        [BUNDLE_FILES.claimPrivateKey]: strToU8(claim.privateKeyPem),
+        [BUNDLE_FILES.rootCa]: strToU8(claim.rootCaPem),
+      });
+      const { accountId } = await this.prisma.organization.findUniqueOrThrow({ where: { id: principal.organizationId } });
+      return {
+        deviceId: device.deviceId,
+        arn: deviceArn(this.config.EDGEFLEET_REGION, accountId, device.deviceId),
+        status: 'AWAITING_PROVISIONING',
+        iotThingName: device.deviceId,
+        certificates: Buffer.from(zip).toString('base64'),
+        expiresAt: claim.expiresAt,
+      };
+    } catch (err) {
+      // No half-provisioned device: without a bundle the registration is undone.
+      await this.iot.decommissionThing(device.deviceId).catch(() => undefined);
+      await this.prisma.device.delete({ where: { deviceId: device.deviceId } }).catch(() => undefined);
+      throw err;
+    }
+  }
+}
