@@ -24,8 +24,8 @@ export interface AppProcess {
 }
 
 /** Starts one of the apps the way `npm start` does: `node -r infra/scripts/register.js apps/<app>/src/main.ts`. */
-export function startApp(app: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/main.ts`], {
+export function startApp(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
+  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/main.ts`, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

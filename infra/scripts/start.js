@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: checks the services, applies migrations, then runs the api and the
-// worker (more apps join as they land), printing the GraphiQL URL and admin key.
+// `npm start`: checks the services, applies migrations, then runs the api, the worker
+// and the device gateway, printing the GraphiQL URL and admin key.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -94,11 +94,14 @@ async function main() {
       if (/^GraphiQL: /.test(line)) {
         process.stdout.write(
           `\n  EdgeFleet is running.\n  ${line}\n  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
-            `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n  Stop with Ctrl-C.\n\n`,
+            `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +
+            `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with the\n` +
+            `  provisionDevice mutation, save the bundle and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
         );
       }
     }),
     run('worker', 'apps/worker/src/main.ts'),
+    run('gateway', 'apps/gateway/src/main.ts'),
   );
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));

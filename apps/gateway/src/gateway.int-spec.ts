@@ -1,9 +1,12 @@
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
 import { type TestOrganization, eventually, newOrganization } from '@edgefleet/e2e-support';
 import { IotBackend } from '@edgefleet/iot';
-import { createCsr, generateKeyPair } from '@edgefleet/pki';
+import { CertificateAuthority, createCsr, generateKeyPair } from '@edgefleet/pki';
+import { FleetProvisioningService } from '@edgefleet/provisioning';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, type TestBundle, closed, connect, newBundle, request, startGateway } from './test/gateway.harness';
 
@@ -181,9 +184,6 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
 
   it('refuses certificates of another CA, and expired claims, at the TLS handshake', async () => {
     const b = await bundle();
-    const { CertificateAuthority } = await import('@edgefleet/pki');
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const rogue = await CertificateAuthority.loadOrCreate(mkdtempSync(`${tmpdir()}/rogue-ca-`));
     const keys = await generateKeyPair();
     const forged = await rogue.issue({ commonName: `claim-${b.deviceId}`, publicKey: keys.publicKey, validForMs: 60_000, usage: 'client' });
@@ -196,7 +196,6 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
       // TLS 1.3 reports the refusal after the client's side of the handshake: a closed socket, never a CONNACK.
       await expect(connect(shortLived.app.get(MqttGateway).port, { cert: expired.cert, key: expired.key, ca: expired.ca })).rejects.toThrow();
       // The worker's sweep marks such devices FAILED with the reason.
-      const { FleetProvisioningService } = await import('@edgefleet/provisioning');
       await shortLived.app.get(FleetProvisioningService, { strict: false }).failExpiredClaims();
       expect(await device(expired.deviceId)).toMatchObject({ provisioningStatus: 'FAILED', provisioningStatusReason: expect.stringMatching(/expired/) });
     } finally {

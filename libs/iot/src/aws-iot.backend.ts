@@ -77,9 +77,11 @@ export class AwsIotBackend extends IotBackend {
         await this.iot.send(new DetachThingPrincipalCommand({ thingName, principal }));
       }
       // Revoked certificates cannot reconnect; the live session is dropped explicitly.
-      await this.data.send(new DeleteConnectionCommand({ clientId: thingName, preventWillMessage: true })).catch((err) => {
-        if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
-      });
+      try {
+        await this.data.send(new DeleteConnectionCommand({ clientId: thingName, preventWillMessage: true }));
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err; // not connected
+      }
       await this.iot.send(new DeleteThingCommand({ thingName }));
     } catch (err) {
       if (err instanceof ResourceNotFoundException) return; // already gone: idempotent

@@ -20,6 +20,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string }) {
       tagResource: ['mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: a.arn }],
       untagResource: ['mutation($arn: String!) { untagResource(resourceArn: $arn, tagKeys: ["site"]) { key } }', { arn: a.arn }],
       deleteDevice: ['mutation($id: ID!) { deleteDevice(deviceId: $id) { name } }', { id: a.deviceId }],
+      provisionDevice: ['mutation { provisionDevice(input: {name: "secret-cam"}) { deviceId } }', {}],
       createApiKey: ['mutation { createApiKey(input: {name: "x", role: ADMIN}) { secret } }', {}],
       revokeApiKey: ['mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }],
     },
@@ -78,6 +79,7 @@ describe('access control', () => {
       untagResource: 'NOT_FOUND',
       deleteDevice: 'NOT_FOUND',
       createApiKey: expect.anything(), // creates a key in B, its own organization
+      provisionDevice: expect.anything(), // the same name is free in B: names are unique per organization
       revokeApiKey: 'NOT_FOUND',
     });
     const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');

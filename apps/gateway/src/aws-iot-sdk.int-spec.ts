@@ -1,0 +1,72 @@
+import { iot, iotidentity, mqtt } from 'aws-iot-device-sdk-v2';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PrismaService } from '@edgefleet/db';
+import { eventually, newOrganization } from '@edgefleet/e2e-support';
+import { createCsr, generateKeyPair } from '@edgefleet/pki';
+import { MqttGateway } from './mqtt-gateway';
+import { type RunningGateway, newBundle, startGateway } from './test/gateway.harness';
+
+/** An agent written with the AWS IoT Device SDK v2 (iotidentity client) must provision against the gateway unchanged. */
+describe('AWS IoT Device SDK v2 against the gateway', () => {
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(() => gw.app.close());
+
+  const connection = (files: { cert: string; key: string; ca: string }, clientId: string) => {
+    const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(files.cert, files.key)
+      .with_certificate_authority_from_path(undefined, files.ca)
+      .with_endpoint('localhost')
+      .with_port(gw.app.get(MqttGateway).port)
+      .with_client_id(clientId)
+      .with_clean_session(true)
+      .build();
+    config.disable_metrics = true;
+    return new mqtt.MqttClient().new_connection(config);
+  };
+
+  it('CreateCertificateFromCsr + RegisterThing, then connects with the new certificate', async () => {
+    const org = await newOrganization(gw);
+    const bundle = await newBundle(gw, org.admin, 'sdk-device');
+    const dir = mkdtempSync(path.join(tmpdir(), 'sdk-'));
+    const file = (name: string, content: string) => {
+      writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+      return path.join(dir, name);
+    };
+    const claimFiles = { cert: file('claim.pem.crt', bundle.cert), key: file('claim.pem.key', bundle.key), ca: file('root-ca.pem', bundle.ca) };
+
+    const conn = connection(claimFiles, bundle.deviceId);
+    await conn.connect();
+    const identity = new iotidentity.IotIdentityClient(conn);
+    const Q = mqtt.QoS.AtLeastOnce;
+    const template = bundle.config.provisioningTemplate;
+
+    const csrAccepted = new Promise<iotidentity.model.CreateCertificateFromCsrResponse>((resolve, reject) => {
+      identity.subscribeToCreateCertificateFromCsrAccepted({}, Q, (e, r) => (e ? reject(e) : resolve(r!))).catch(reject);
+    });
+    await identity.subscribeToCreateCertificateFromCsrRejected({}, Q, (_e, r) => {
+      throw new Error(`rejected: ${JSON.stringify(r)}`);
+    });
+    const keys = await generateKeyPair();
+    await identity.publishCreateCertificateFromCsr({ certificateSigningRequest: await createCsr(bundle.deviceId, keys) }, Q);
+    const cert = await csrAccepted;
+    expect(cert.certificateId).toMatch(/^[0-9a-f]{64}$/);
+
+    const registered = new Promise<iotidentity.model.RegisterThingResponse>((resolve, reject) => {
+      identity.subscribeToRegisterThingAccepted({ templateName: template }, Q, (e, r) => (e ? reject(e) : resolve(r!))).catch(reject);
+    });
+    await identity.publishRegisterThing({ templateName: template, certificateOwnershipToken: cert.certificateOwnershipToken!, parameters: { SerialNumber: 'SDK-1' } }, Q);
+    expect(await registered).toEqual({ thingName: bundle.deviceId, deviceConfiguration: {} });
+    await conn.disconnect();
+
+    const own = connection({ cert: file('device.pem.crt', cert.certificatePem!), key: file('device.pem.key', keys.privateKeyPem), ca: claimFiles.ca }, bundle.deviceId);
+    await own.connect();
+    const prisma = gw.app.get(PrismaService);
+    const d = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: bundle.deviceId } }), (x) => x.deviceConnectionStatus === 'ONLINE');
+    expect(d).toMatchObject({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE', serialNumber: 'SDK-1' });
+    await own.disconnect();
+  });
+});

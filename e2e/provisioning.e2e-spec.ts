@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type AppProcess, TEST_DATABASE_URL, freePort, gql, startApp, uniqueName, waitForOutput } from './support';
+
+jest.setTimeout(90_000);
+
+/** The operator's path, with every app as its own process: GraphQL → bundle → edge-agent → ONLINE → delete. */
+describe('zero-touch provisioning, end to end', () => {
+  const running: AppProcess[] = [];
+  const key = `efk_${randomBytes(24).toString('base64url')}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-e2e-'));
+  let url: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+    env = {
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_PREFIX: uniqueName('e2e'),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: path.join(dir, 'server'),
+      API_PORT: String(apiPort),
+      GATEWAY_PORT: String(gatewayPort),
+      EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
+      EDGEFLEET_BOOTSTRAP_API_KEY: key,
+      RATE_LIMIT_MUTATIONS_PER_SECOND: '100',
+      RATE_LIMIT_REQUESTS_PER_SECOND: '100',
+    };
+    const gateway = startApp('gateway', env);
+    running.push(gateway);
+    await waitForOutput(gateway, /gateway listening/); // creates the CA the api signs claims with
+    const api = startApp('api', env);
+    const worker = startApp('worker', env);
+    running.push(api, worker);
+    await Promise.all([waitForOutput(api, /GraphiQL/), waitForOutput(worker, /worker running/)]);
+    url = `http://127.0.0.1:${apiPort}`;
+  });
+  afterAll(() => Promise.all(running.map((p) => p.stop())));
+
+  const provision = async (name: string) => {
+    const r = await gql(url, key, 'mutation($n: String!) { provisionDevice(input: {name: $n}) { deviceId certificates } }', { n: name });
+    expect(r.errors).toBeUndefined();
+    const zip = path.join(dir, `certificates-omni_${name}.zip`);
+    writeFileSync(zip, Buffer.from(r.data!.provisionDevice.certificates, 'base64'));
+    return { deviceId: r.data!.provisionDevice.deviceId as string, zip };
+  };
+  const status = async (deviceId: string) =>
+    (await gql(url, key, 'query($id: ID!) { device(deviceId: $id) { provisioningStatus deviceConnectionStatus } }', { id: deviceId })).data?.device;
+  const until = async (deviceId: string, want: object, ms = 15_000) => {
+    const deadline = Date.now() + ms;
+    let last;
+    while (Date.now() < deadline) {
+      last = await status(deviceId);
+      if (JSON.stringify(last) === JSON.stringify(want)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return last;
+  };
+
+  it('provisions a device with edge-agent; it is SUCCEEDED and ONLINE; deleting it kicks it within 5 s for good', async () => {
+    const { deviceId, zip } = await provision('lobby-cam');
+    const dataDir = path.join(dir, 'agent-lobby');
+    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', dataDir, '--serial', 'GFXMPL0013023708']);
+    running.push(agent);
+    await waitForOutput(agent, /"msg":"connected"/);
+    expect(await until(deviceId, { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' })).toEqual({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' });
+    expect(statSync(path.join(dataDir, 'device.pem.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dataDir, 'identity.json'), 'utf8')).toContain(deviceId);
+
+    // A second run of the same bundle is refused with a clear message.
+    const reuse = startApp('edge-agent', {}, ['--bundle', zip, '--data-dir', path.join(dir, 'agent-reuse')]);
+    running.push(reuse);
+    expect(await reuse.exited).toBe(1);
+    expect(reuse.output()).toMatch(/already used, or the device was deleted/);
+
+    const deleted = Date.now();
+    const r = await gql(url, key, 'mutation($id: ID!) { deleteDevice(deviceId: $id) { provisioningStatus } }', { id: deviceId });
+    expect(r.data!.deleteDevice.provisioningStatus).toBe('DELETING');
+    await waitForOutput(agent, /offline; reconnecting/, 5_000);
+    expect(Date.now() - deleted).toBeLessThan(5_000);
+    // Purged: gone from the registry; the agent keeps being refused.
+    const gone = async () => (await gql(url, key, 'query($id: ID!) { device(deviceId: $id) { name } }', { id: deviceId })).errors?.[0]?.extensions?.code;
+    const deadline = Date.now() + 10_000;
+    while ((await gone()) !== 'NOT_FOUND' && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    expect(await gone()).toBe('NOT_FOUND');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(agent.output().match(/"msg":"connected"/g)).toHaveLength(1);
+  });
+
+  it('explains a damaged bundle', async () => {
+    const broken = path.join(dir, 'certificates-omni_broken.zip');
+    writeFileSync(broken, 'this is not a zip');
+    const agent = startApp('edge-agent', {}, ['--bundle', broken, '--data-dir', path.join(dir, 'agent-broken')]);
+    running.push(agent);
+    expect(await agent.exited).toBe(1);
+    expect(agent.output().trim()).toBe(`edge-agent: The bundle ${broken} is damaged (not a readable ZIP file). Download a new one with provisionDevice.`);
+  });
+});
