@@ -15,13 +15,21 @@ export interface Bundle {
 
 /** Reads certificates-omni_<name>.zip; a damaged or incomplete bundle is a clear error. */
 export function readBundle(zipPath: string): Bundle {
+  let zip: Buffer;
+  try {
+    zip = readFileSync(zipPath);
+  } catch {
+    throw new AgentError(`No bundle at ${zipPath}.`);
+  }
+  return parseBundle(zip, zipPath);
+}
+
+export function parseBundle(zip: Uint8Array, name = 'bundle'): Bundle {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(readFileSync(zipPath));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AgentError(`No bundle at ${zipPath}.`);
-    throw new AgentError(`The bundle ${zipPath} is damaged (not a readable ZIP file). Download a new one with provisionDevice.`);
+    files = unzipSync(zip);
+  } catch {
+    throw new AgentError(`The bundle ${name} is damaged (not a readable ZIP file). Download a new one with provisionDevice.`);
   }
   const text = (name: string) => {
     const file = files[name];

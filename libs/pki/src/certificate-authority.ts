@@ -83,6 +83,8 @@ export class CertificateAuthority {
   private constructor(
     private readonly cert: x509.X509Certificate,
     private readonly key: CryptoKey,
+    /** Computed once: deriving it costs more than signing a certificate. */
+    private readonly authorityKeyId: x509.AuthorityKeyIdentifierExtension,
   ) {}
 
   get certificatePem(): string {
@@ -123,7 +125,7 @@ export class CertificateAuthority {
     const cert = new x509.X509Certificate(readFileSync(certFile, 'utf8'));
     const der = Buffer.from(readFileSync(keyFile, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64');
     const key = await webcrypto.subtle.importKey('pkcs8', der, EC_P256, false, ['sign']);
-    return new CertificateAuthority(cert, key);
+    return new CertificateAuthority(cert, key, await x509.AuthorityKeyIdentifierExtension.create(cert));
   }
 
   async issue(params: {
@@ -138,7 +140,7 @@ export class CertificateAuthority {
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),
       new x509.ExtendedKeyUsageExtension([params.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
-      await x509.AuthorityKeyIdentifierExtension.create(this.cert),
+      this.authorityKeyId,
     ];
     if (params.subjectAltNames?.length) {
       extensions.push(
