@@ -53,14 +53,12 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const redis = new URL(this.config.GATEWAY_REDIS_URL);
-    this.persistence = persistenceRedis({
-      host: redis.hostname,
-      port: Number(redis.port || 6379),
-      password: redis.password || undefined,
-      db: Number(redis.pathname.slice(1) || 0),
-    });
-    const mq = mqemitterRedis({ connectionString: this.config.GATEWAY_REDIS_URL });
+    const url = new URL(this.config.GATEWAY_REDIS_URL);
+    const redis = { host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, db: Number(url.pathname.slice(1) || 0) };
+    this.persistence = persistenceRedis(redis);
+    // No ready check: ioredis 5 sends INFO on a subscriber connection that resubscribes, and fails.
+    const mq = mqemitterRedis({ ...redis, enableReadyCheck: false } as never);
+    (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (err: Error) => this.logger.error({ err: err.message }, 'gateway Redis routing error'));
     this.broker = await Aedes.createBroker({
       id: `gateway-${randomUUID().slice(0, 8)}`,
       mq,
