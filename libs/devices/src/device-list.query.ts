@@ -30,7 +30,7 @@ const SORT_COLUMN: Record<DeviceSortBy, Prisma.Sql> = {
 
 /**
  * Panorama's DeviceAggregatedStatus in SQL, so lists can filter on it. It mirrors
- * `deviceAggregatedStatus()` in libs/domain (a test holds the two together).
+ * `deviceAggregatedStatus()` in libs/domain; device-aggregated-status.int-spec.ts holds the two together.
  */
 export const AGGREGATED_STATUS_SQL = Prisma.sql`CASE
   WHEN d."provisioningStatus" <> 'SUCCEEDED' THEN d."provisioningStatus"::text

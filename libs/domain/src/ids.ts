@@ -22,12 +22,6 @@ function randomId26(): string {
 export const DEVICE_ID_PATTERN = /^device-[a-z2-7]{26}$/;
 
 export const newDeviceId = () => `device-${randomId26()}`;
-export const newApplicationInstanceId = () => `applicationInstance-${randomId26()}`;
-export const newNodeFromTemplateJobId = () => `nodeFromTemplateJob-${randomId26()}`;
-export const newPackageId = () => `package-${randomId26()}`;
-
-/** Device job ids are `<deviceId>-<n>`, n counting per device from 0. */
-export const deviceJobId = (deviceId: string, n: number) => `${deviceId}-${n}`;
 
 export const deviceArn = (region: string, accountId: string, deviceId: string) =>
   `arn:edgefleet:panorama:${region}:${accountId}:device/${deviceId}`;
