@@ -25,6 +25,8 @@ export class DeviceIdentityService {
     if (cert.kind === 'CLAIM') {
       if (cert.usedAt) return { refused: 'claim already used' };
       if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };
+      // Like a device, a claim may only use its own thing's client id: never another device's session.
+      if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
       return { kind: 'claim', thingName: cert.deviceId, certificateId };
     }
     if (cert.kind === 'DEVICE') {

@@ -175,8 +175,13 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
       c.publish(topic, '{}', { qos: 1 });
       await closed(c);
     }
-    // A claim may not leave the provisioning topics either.
+    // A claim may not take another device's client id (its session), nor leave the provisioning topics.
     const other = await bundle();
+    const victim = await connect(port, creds, { clientId: b.deviceId });
+    open.push(victim);
+    await expect(connect(port, { cert: other.cert, key: other.key, ca: other.ca }, { clientId: b.deviceId })).rejects.toThrow(/Not authorized/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(victim.connected).toBe(true);
     const claim = await claimClient(other);
     claim.publish(`$aws/things/${other.deviceId}/shadow/update`, '{}', { qos: 1 });
     await closed(claim);

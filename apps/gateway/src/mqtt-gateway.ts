@@ -19,6 +19,9 @@ const SERVER_CERT_DAYS = 30;
 interface Session {
   identity: Identity;
   id: string;
+  connectedAt: Date;
+  /** The connection's registry update; a disconnect waits for it, so the two never race. */
+  recorded?: Promise<void>;
   reason?: DisconnectReason;
 }
 
@@ -124,7 +127,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.warn({ clientId: client.id, certificate: peer.fingerprint256, reason: result.refused }, 'connection refused');
       return false;
     }
-    this.sessions.set(client, { identity: result, id: randomUUID() });
+    this.sessions.set(client, { identity: result, id: randomUUID(), connectedAt: new Date() });
     return true;
   }
 
@@ -142,9 +145,12 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     return false;
   }
 
+  /** Delivery, including queued and restored messages: only what the receiver may see. */
   private authorizeForward(client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
-    if (isPrivateResponse(packet.topic) && !this.direct.has(packet)) return null;
-    return packet;
+    const session = this.sessions.get(client);
+    if (!session) return null;
+    if (isPrivateResponse(packet.topic)) return this.direct.has(packet) ? packet : null;
+    return session.identity.kind === 'device' && maySubscribe(session.identity, packet.topic) ? packet : null;
   }
 
   private onPublished(client: Client, packet: AedesPublishPacket): void {
@@ -167,19 +173,22 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     this.byCertificate.set(certificateId, (this.byCertificate.get(certificateId) ?? new Set()).add(client));
     if (session.identity.kind !== 'device') return;
     const socket = client.conn as unknown as TLSSocket;
-    try {
-      await this.presence.connected(session.identity.thingName, session.id, (client as unknown as { keepalive: number }).keepalive ?? 0);
-    } catch (err) {
-      this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection');
-    }
+    const keepAlive = (client as unknown as { keepalive: number }).keepalive ?? 0;
+    session.recorded = this.presence
+      .connected(session.identity.thingName, session.id, keepAlive, session.connectedAt)
+      .catch((err) => this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection'));
+    await session.recorded;
     this.publishPresence('connected', client.id, session, { ipAddress: socket.remoteAddress });
   }
 
   private async onDisconnect(client: Client): Promise<void> {
     const session = this.sessions.get(client);
     if (!session) return;
-    this.byCertificate.get(session.identity.certificateId)?.delete(client);
+    const clients = this.byCertificate.get(session.identity.certificateId);
+    clients?.delete(client);
+    if (clients?.size === 0) this.byCertificate.delete(session.identity.certificateId);
     if (session.identity.kind !== 'device') return;
+    await session.recorded;
     const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
     const reason: DisconnectReason = session.reason ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
     try {

@@ -9,14 +9,15 @@ const ACTOR = 'system:gateway';
 export class PresenceService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async connected(thingName: string, session: string, keepAliveSeconds: number): Promise<void> {
+  /** A connection older than the last one recorded (a late event from a replaced session) changes nothing. */
+  async connected(thingName: string, session: string, keepAliveSeconds: number, connectedAt: Date): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string }[]>`
-        SELECT "deviceConnectionStatus" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
-      if (!before) return;
+      const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string; lastSeenAt: Date | null }[]>`
+        SELECT "deviceConnectionStatus", "lastSeenAt" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
+      if (!before || (before.lastSeenAt && before.lastSeenAt > connectedAt)) return;
       await tx.device.update({
         where: { deviceId: thingName },
-        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, lastSeenAt: new Date(), keepAliveSeconds },
+        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, lastSeenAt: connectedAt, keepAliveSeconds },
       });
       if (before.deviceConnectionStatus !== 'ONLINE') {
         await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor: ACTOR } });
