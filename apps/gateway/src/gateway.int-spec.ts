@@ -8,7 +8,7 @@ import { IotBackend } from '@edgefleet/iot';
 import { CertificateAuthority, createCsr, generateKeyPair } from '@edgefleet/pki';
 import { FleetProvisioningService } from '@edgefleet/provisioning';
 import { MqttGateway } from './mqtt-gateway';
-import { type RunningGateway, type TestBundle, closed, connect, newBundle, request, startGateway } from './test/gateway.harness';
+import { type RunningGateway, type TestBundle, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
 
 const CSR_TOPIC = '$aws/certificates/create-from-csr/json';
 const KEYS_TOPIC = '$aws/certificates/create/json';
@@ -41,21 +41,11 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
   };
   const device = (id: string) => prisma.device.findUniqueOrThrow({ where: { deviceId: id } });
 
-  /** The whole flow with a CSR; returns the device's own credentials. */
-  async function provision(b: TestBundle) {
-    const claim = await claimClient(b);
-    const keys = await generateKeyPair();
-    const csr = await request(claim, CSR_TOPIC, JSON.stringify({ certificateSigningRequest: await createCsr(b.deviceId, keys) }));
-    expect(csr.outcome).toBe('accepted');
-    const reg = await request(claim, REGISTER(b.config.provisioningTemplate), JSON.stringify({
-      templateName: b.config.provisioningTemplate,
-      certificateOwnershipToken: csr.body.certificateOwnershipToken,
-      parameters: { SerialNumber: 'GFXMPL0013023708' },
-    }));
-    expect(reg).toEqual({ outcome: 'accepted', body: { thingName: b.deviceId, deviceConfiguration: {} } });
-    claim.end(true);
-    return { cert: csr.body.certificatePem as string, key: keys.privateKeyPem, ca: b.ca, certificateId: csr.body.certificateId as string };
-  }
+  const provision = async (b: TestBundle) => {
+    const creds = await provisionDevice(port, b);
+    expect(await device(b.deviceId)).toMatchObject({ provisioningStatus: 'SUCCEEDED' });
+    return creds;
+  };
 
   it('provisions by CSR: PENDING, then SUCCEEDED; the device connects with its own certificate and goes ONLINE, then OFFLINE', async () => {
     const b = await bundle();

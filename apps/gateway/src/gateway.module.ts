@@ -3,10 +3,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { ProvisioningModule } from '@edgefleet/provisioning';
+import { ShadowsModule } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
 import { MqttGateway } from './mqtt-gateway';
 import { PresenceService } from './presence.service';
+import { ShadowHandler } from './shadow.handler';
 
 @Module({})
 export class GatewayModule {
@@ -19,8 +21,9 @@ export class GatewayModule {
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         ProvisioningModule.forRoot(config),
+        ShadowsModule,
       ],
-      providers: [MqttGateway, DeviceIdentityService, PresenceService, FleetProvisioningHandler],
+      providers: [MqttGateway, DeviceIdentityService, PresenceService, FleetProvisioningHandler, ShadowHandler],
     };
   }
 }

@@ -12,6 +12,7 @@ import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
 import { PresenceService } from './presence.service';
+import { ShadowHandler } from './shadow.handler';
 import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
 
 const SERVER_CERT_DAYS = 30;
@@ -42,6 +43,9 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private server?: Server;
   private persistence?: ReturnType<typeof persistenceRedis>;
   private subscriber?: Redis;
+  private heartbeat?: NodeJS.Timeout;
+  /** Live device sessions on this gateway, for heartbeats. */
+  private readonly live = new Set<string>();
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -49,6 +53,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly identities: DeviceIdentityService,
     private readonly presence: PresenceService,
     private readonly provisioning: FleetProvisioningHandler,
+    private readonly shadows: ShadowHandler,
   ) {}
 
   get port(): number {
@@ -108,10 +113,14 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     this.subscriber = new Redis(this.config.REDIS_URL);
     await this.subscriber.subscribe(disconnectChannel(this.config.REDIS_PREFIX));
     this.subscriber.on('message', (_channel, message) => this.onDisconnectOrder(JSON.parse(message) as DisconnectOrder));
+    this.heartbeat = setInterval(() => {
+      this.presence.heartbeat([...this.live]).catch((err) => this.logger.error({ err }, 'presence heartbeat failed'));
+    }, this.config.PRESENCE_HEARTBEAT_SECONDS * 1000);
     this.logger.log(`MQTT gateway listening on mqtts://${this.config.GATEWAY_HOST}:${this.port}`);
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.heartbeat);
     this.subscriber?.disconnect();
     this.server?.close();
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
@@ -153,10 +162,21 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     return session.identity.kind === 'device' && maySubscribe(session.identity, packet.topic) ? packet : null;
   }
 
+  /** Requests to the AWS IoT services behind reserved topics, handled once, on the gateway that received them. */
   private onPublished(client: Client, packet: AedesPublishPacket): void {
     const session = this.sessions.get(client);
-    if (!session || session.identity.kind !== 'claim') return;
-    void this.provisioning.handle(session.identity, packet.topic, packet.payload as Buffer).then((reply) => this.reply(client, reply.topic, reply.body));
+    if (!session) return;
+    const payload = packet.payload as Buffer;
+    if (session.identity.kind === 'claim') {
+      void this.provisioning.handle(session.identity, packet.topic, payload).then((reply) => this.reply(client, reply.topic, reply.body));
+    } else if (this.shadows.isShadowRequest(packet.topic)) {
+      void this.shadows.handle(session.identity.thingName, packet.topic, payload).then((replies) => replies.forEach((r) => this.publish(r.topic, r.body)));
+    }
+  }
+
+  /** A server message to whoever subscribed (on any gateway). */
+  publish(topic: string, body: object): void {
+    this.broker!.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false }, () => undefined);
   }
 
   /** Sends a response to this one client only, as AWS IoT does for its request/response APIs. */
@@ -174,6 +194,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (session.identity.kind !== 'device') return;
     const socket = client.conn as unknown as TLSSocket;
     const keepAlive = (client as unknown as { keepalive: number }).keepalive ?? 0;
+    this.live.add(session.id);
     session.recorded = this.presence
       .connected(session.identity.thingName, session.id, keepAlive, session.connectedAt)
       .catch((err) => this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection'));
@@ -188,6 +209,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     clients?.delete(client);
     if (clients?.size === 0) this.byCertificate.delete(session.identity.certificateId);
     if (session.identity.kind !== 'device') return;
+    this.live.delete(session.id);
     await session.recorded;
     const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
     const reason: DisconnectReason = session.reason ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
@@ -200,11 +222,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private publishPresence(eventType: 'connected' | 'disconnected', clientId: string, session: Session, extra: object): void {
-    const event = this.presence.event(eventType, clientId, session.id, session.identity.certificateId, extra);
-    this.broker!.publish(
-      { cmd: 'publish', topic: presenceTopic(eventType, clientId), payload: Buffer.from(JSON.stringify(event)), qos: 0, retain: false, dup: false },
-      () => undefined,
-    );
+    this.publish(presenceTopic(eventType, clientId), this.presence.event(eventType, clientId, session.id, session.identity.certificateId, extra));
   }
 
   private markReason(client: Client, reason: DisconnectReason): void {

@@ -38,6 +38,12 @@ export class PresenceService {
     });
   }
 
+  /** The gateway vouches for its live sessions: their devices stay ONLINE. */
+  async heartbeat(sessions: string[]): Promise<void> {
+    if (sessions.length === 0) return;
+    await this.prisma.device.updateMany({ where: { connectionSession: { in: sessions }, deviceConnectionStatus: 'ONLINE' }, data: { lastSeenAt: new Date() } });
+  }
+
   event(
     eventType: 'connected' | 'disconnected',
     clientId: string,

@@ -8,6 +8,7 @@ import { ProvisioningModule } from '@edgefleet/provisioning';
 import { QUEUE_NAMES } from '@edgefleet/queue';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
+import { PresenceScheduler } from './devices/presence.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
 
 @Module({})
@@ -24,7 +25,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [])],
+      providers: [OutboxRelay, DevicesProcessor, PresenceScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [])],
     };
   }
 }

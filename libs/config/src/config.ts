@@ -52,6 +52,10 @@ const schema = z.object({
   /** Host:port written into provisioning bundles; defaults to the first SAN and GATEWAY_PORT. */
   GATEWAY_ENDPOINT: z.string().optional(),
   MQTT_MAX_PAYLOAD_BYTES: positiveInt(128 * 1024),
+  /** Device Shadow state limit: AWS IoT's 8 KB by default, at most 64 KB. */
+  SHADOW_MAX_BYTES: positiveInt(8 * 1024).refine((v) => v <= 64 * 1024, 'must be at most 65536'),
+  /** Gateways refresh lastSeenAt of their connections this often; twice this without news is OFFLINE. */
+  PRESENCE_HEARTBEAT_SECONDS: positiveInt(30),
   PROVISIONING_TEMPLATE: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('edgefleet-fleet-provisioning'),
   CLAIM_TTL_SECONDS: positiveInt(300).refine((v) => v <= 300, 'must be at most 300 (claims last 5 minutes)'),
   DEVICE_CERT_DAYS: positiveInt(365),

@@ -1,3 +1,5 @@
 export * from './fleet-provisioning.contract';
 export * from './presence.contract';
 export * from './bundle.contract';
+export * from './shadow.contract';
+export * from './shadow.document';

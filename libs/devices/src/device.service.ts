@@ -134,6 +134,25 @@ export class DeviceService {
     });
   }
 
+  /**
+   * A device whose gateway stopped vouching for it (heartbeats refresh lastSeenAt) for
+   * longer than keep-alive × 1.5, and at least two heartbeats, is OFFLINE: a crashed
+   * broker sends no disconnect.
+   */
+  async markSilentDevicesOffline(heartbeatSeconds: number, now = new Date()): Promise<string[]> {
+    const silent = await this.prisma.$queryRaw<{ deviceId: string }[]>`
+      UPDATE "Device" SET "deviceConnectionStatus" = 'OFFLINE', "connectionSession" = NULL
+      WHERE "deviceConnectionStatus" = 'ONLINE'
+        AND "lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE("keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))
+      RETURNING "deviceId"`;
+    if (silent.length > 0) {
+      await this.prisma.deviceEvent.createMany({
+        data: silent.map(({ deviceId }) => ({ deviceId, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor: 'system:worker', reason: 'MQTT_KEEP_ALIVE_TIMEOUT' })),
+      });
+    }
+    return silent.map((s) => s.deviceId);
+  }
+
   async updateMetadata(principal: Principal, deviceId: string, description: string | null): Promise<DeviceView> {
     if (description !== null) assertDescription('description', description);
     await this.prisma.$transaction(async (tx) => {

@@ -5,6 +5,7 @@ import type { Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig } from '@edgefleet/contracts';
 import { freePort, testConfig } from '@edgefleet/e2e-support';
 import type { Principal } from '@edgefleet/organizations';
+import { createCsr, generateKeyPair } from '@edgefleet/pki';
 import { ProvisioningService } from '@edgefleet/provisioning';
 import { createGateway } from '../gateway.app';
 
@@ -81,3 +82,28 @@ export function request(client: MqttClient, topic: string, payload: string | Buf
 
 /** Resolves when the gateway closes the connection. */
 export const closed = (client: MqttClient) => new Promise<void>((resolve) => (client.disconnected ? resolve() : client.once('close', () => resolve())));
+
+export interface DeviceCredentials {
+  cert: string;
+  key: string;
+  ca: string;
+  certificateId: string;
+}
+
+/** The whole claim flow with a CSR, as a device runs it; returns the device's own credentials. */
+export async function provisionDevice(port: number, b: TestBundle): Promise<DeviceCredentials> {
+  const claim = await connect(port, { cert: b.cert, key: b.key, ca: b.ca }, { clientId: b.deviceId });
+  try {
+    const keys = await generateKeyPair();
+    const csr = await request(claim, '$aws/certificates/create-from-csr/json', JSON.stringify({ certificateSigningRequest: await createCsr(b.deviceId, keys) }));
+    if (csr.outcome !== 'accepted') throw new Error(JSON.stringify(csr.body));
+    const reg = await request(claim, `$aws/provisioning-templates/${b.config.provisioningTemplate}/provision/json`, JSON.stringify({
+      certificateOwnershipToken: csr.body.certificateOwnershipToken,
+      parameters: { SerialNumber: 'GFXMPL0013023708' },
+    }));
+    if (reg.outcome !== 'accepted') throw new Error(JSON.stringify(reg.body));
+    return { cert: csr.body.certificatePem, key: keys.privateKeyPem, ca: b.ca, certificateId: csr.body.certificateId };
+  } finally {
+    claim.end(true);
+  }
+}

@@ -83,3 +83,30 @@ describe('worker: deleteDevice end to end', () => {
     expect(await prisma.auditEvent.count({ where: { targetId: device.deviceId, action: 'device.purge' } })).toBe(1);
   });
 });
+
+describe('worker: silent devices go OFFLINE', () => {
+  const config = testConfig({ PRESENCE_HEARTBEAT_SECONDS: '1' });
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    worker = await createWorker(config);
+  });
+  afterAll(() => worker.close());
+
+  it('after keep-alive × 1.5 (and two heartbeats) without news, even with no disconnect seen', async () => {
+    const api = { app: worker };
+    const prisma = worker.get(PrismaService);
+    const org = await newOrganization(api);
+    const [silent, fresh, longKeepAlive] = [await seedDevice(api, org), await seedDevice(api, org), await seedDevice(api, org)];
+    const ago = (s: number) => new Date(Date.now() - s * 1000);
+    const online = { provisioningStatus: 'SUCCEEDED' as const, deviceConnectionStatus: 'ONLINE' as const, connectionSession: 'gone' };
+    await prisma.device.update({ where: { deviceId: silent.deviceId }, data: { ...online, keepAliveSeconds: 2, lastSeenAt: ago(10) } });
+    await prisma.device.update({ where: { deviceId: fresh.deviceId }, data: { ...online, keepAliveSeconds: 2, lastSeenAt: new Date(Date.now() + 60_000) } });
+    await prisma.device.update({ where: { deviceId: longKeepAlive.deviceId }, data: { ...online, keepAliveSeconds: 60, lastSeenAt: ago(10) } });
+    const status = (id: string) => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }).then((d) => d.deviceConnectionStatus);
+    expect(await eventually(() => status(silent.deviceId), (s) => s === 'OFFLINE', 5000)).toBe('OFFLINE');
+    expect(await status(fresh.deviceId)).toBe('ONLINE');
+    expect(await status(longKeepAlive.deviceId)).toBe('ONLINE');
+    const event = await prisma.deviceEvent.findFirst({ where: { deviceId: silent.deviceId, to: 'OFFLINE' } });
+    expect(event).toMatchObject({ from: 'ONLINE', actor: 'system:worker', reason: 'MQTT_KEEP_ALIVE_TIMEOUT' });
+  });
+});

@@ -1,0 +1,28 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { DeviceService } from '@edgefleet/devices';
+
+/** Devices whose gateway went silent become OFFLINE (compare-and-set: several workers are safe). */
+@Injectable()
+export class PresenceScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PresenceScheduler.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly devices: DeviceService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.devices
+        .markSilentDevicesOffline(this.config.PRESENCE_HEARTBEAT_SECONDS)
+        .then((ids) => ids.length > 0 && this.logger.log({ count: ids.length }, 'silent devices marked OFFLINE'))
+        .catch((err) => this.logger.error({ err }, 'presence sweep failed'));
+    }, (this.config.PRESENCE_HEARTBEAT_SECONDS * 1000) / 2);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Device Shadow topics: classic (`shadowName` null) and named. */
+export const SHADOW_TOPIC = /^\$aws\/things\/([^/#+]+)\/shadow(?:\/name\/([^/#+]+))?\/(update|get|delete)$/;
+
+export const shadowTopic = (thingName: string, shadowName: string | null, op: 'update' | 'get' | 'delete') =>
+  `$aws/things/${thingName}/shadow${shadowName ? `/name/${shadowName}` : ''}/${op}`;
+
+export type ShadowOperation = 'update' | 'get' | 'delete';
+
+export function parseShadowTopic(topic: string): { thingName: string; shadowName: string | null; op: ShadowOperation } | undefined {
+  const m = SHADOW_TOPIC.exec(topic);
+  return m ? { thingName: m[1], shadowName: m[2] ?? null, op: m[3] as ShadowOperation } : undefined;
+}
+
+/** AWS IoT's documented limit: 8 KB of state per shadow (configurable here up to 64 KB). */
+export const DEFAULT_SHADOW_MAX_BYTES = 8 * 1024;
+export const SHADOW_MAX_DEPTH = 6;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type ShadowState = { [key: string]: Json };
+
+/** The reported part of the `system` named shadow: the device's self-report. */
+const ethernet = z.object({
+  ipAddress: z.string().max(64),
+  connectionStatus: z.enum(['CONNECTED', 'NOT_CONNECTED']),
+  hwAddress: z.string().max(32),
+});
+export const systemReport = z.object({
+  currentSoftware: z.string().regex(/^\d{1,9}(\.\d{1,9}){0,3}$/).optional(),
+  serialNumber: z.string().max(128).optional(),
+  deviceType: z.enum(['PANORAMA_APPLIANCE', 'PANORAMA_APPLIANCE_DEVELOPER_KIT']).optional(),
+  networking: z.object({ ethernet0: ethernet.optional(), ethernet1: ethernet.optional() }).optional(),
+  ntp: z.object({ ntpServerName: z.string().max(255), connectionStatus: z.enum(['CONNECTED', 'NOT_CONNECTED']) }).partial().optional(),
+  /** Container runtime status, after the Docker ACAP codes: -1 NOT STARTED … 7 SD CARD WRONG PERMISSION. */
+  runtime: z.object({ status: z.number().int().min(-1).max(7), message: z.string().max(255).optional() }).optional(),
+  uptimeSeconds: z.number().nonnegative().optional(),
+  cameras: z.array(z.object({ name: z.string().max(255), status: z.string().max(64) })).max(64).optional(),
+});
+export type SystemReport = z.infer<typeof systemReport>;
+export const SYSTEM_SHADOW = 'system';
+export const APPLICATIONS_SHADOW = 'applications';

@@ -1,0 +1,3 @@
+export { ShadowsModule } from './shadows.module';
+export { ShadowService } from './shadow.service';
+export type { ShadowUpdateResult } from './shadow.service';

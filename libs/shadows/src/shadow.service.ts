@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import {
+  SYSTEM_SHADOW,
+  type ShadowDocument,
+  ShadowError,
+  type ShadowState,
+  applyShadowUpdate,
+  deltaOf,
+  metadataOf,
+  shadowView,
+  systemReport,
+} from '@edgefleet/contracts';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+
+/** What an accepted update produces: the replies AWS IoT publishes. */
+export interface ShadowUpdateResult {
+  accepted: object;
+  documents: object;
+  /** Set when desired and reported differ after the update. */
+  delta?: object;
+  /** The device row changed (projection of the `system` shadow). */
+  projected: boolean;
+}
+
+const CLASSIC = '';
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+function toDocument(row: { desired: unknown; reported: unknown; metadata: unknown; version: number }): ShadowDocument {
+  return { desired: row.desired as ShadowState | null, reported: row.reported as ShadowState | null, metadata: row.metadata as ShadowDocument['metadata'], version: row.version };
+}
+
+const jsonOrNull = (v: unknown) => (v === null || v === undefined ? Prisma.DbNull : (v as object));
+
+/**
+ * AWS IoT Device Shadow service for the local backend, persisted in Postgres.
+ * Accepted reports of the `system` shadow project into the device row in the same
+ * transaction, and only when newer, so late messages never move a device back.
+ */
+@Injectable()
+export class ShadowService {
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async get(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
+    const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name: shadowName ?? CLASSIC } } });
+    if (!row) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+    return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+  }
+
+  async update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
+    const name = shadowName ?? CLASSIC;
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number }[]>`
+        SELECT desired, reported, metadata, version FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
+      const previous = row ? toDocument(row) : null;
+      const timestamp = nowSeconds();
+      const { next, state, metadata } = applyShadowUpdate(previous, request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
+      const projected = name === SYSTEM_SHADOW && state.reported !== undefined ? await this.project(tx, thingName, next) : false;
+      const data = { desired: jsonOrNull(next.desired), reported: jsonOrNull(next.reported), metadata: next.metadata as object, version: next.version };
+      if (row) await tx.shadow.update({ where: { deviceId_name: { deviceId: thingName, name } }, data });
+      else await tx.shadow.create({ data: { deviceId: thingName, name, ...data } });
+
+      const token = clientToken ? { clientToken } : {};
+      const delta = state.desired !== undefined ? deltaOf(next.desired, next.reported) : undefined;
+      const strip = (d: ShadowDocument | null) =>
+        d && { state: { ...(d.desired ? { desired: d.desired } : {}), ...(d.reported ? { reported: d.reported } : {}) }, metadata: d.metadata, version: d.version };
+      return {
+        accepted: { state, metadata, version: next.version, timestamp, ...token },
+        documents: { previous: strip(previous), current: strip(next), timestamp, ...token },
+        ...(delta ? { delta: { state: delta, metadata: metadataOf(delta, next.metadata.desired), version: next.version, timestamp, ...token } } : {}),
+        projected,
+      };
+    });
+  }
+
+  async delete(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
+    const name = shadowName ?? CLASSIC;
+    const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name } } });
+    if (!row) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+    await this.prisma.shadow.delete({ where: { deviceId_name: { deviceId: thingName, name } } });
+    return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+  }
+
+  /** The `system` report, validated, into the device row: only if this version is newer than the last projected. */
+  private async project(tx: Tx, thingName: string, doc: ShadowDocument): Promise<boolean> {
+    const parsed = systemReport.safeParse(doc.reported ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ShadowError(400, `Invalid system report: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    const r = parsed.data;
+    const eth = (e?: { ipAddress: string; connectionStatus: string; hwAddress: string }) => e && { ipAddress: e.ipAddress, connectionStatus: e.connectionStatus, hwAddress: e.hwAddress };
+    const networking = r.networking || r.ntp
+      ? {
+          ethernet0Status: eth(r.networking?.ethernet0) ?? null,
+          ethernet1Status: eth(r.networking?.ethernet1) ?? null,
+          ntpStatus: r.ntp ? { connectionStatus: r.ntp.connectionStatus ?? null, ntpServerName: r.ntp.ntpServerName ?? null, ipAddress: null } : null,
+          lastUpdatedTime: new Date().toISOString(),
+        }
+      : undefined;
+    const moved = await tx.device.updateMany({
+      where: { deviceId: thingName, systemShadowVersion: { lt: doc.version } },
+      data: {
+        systemShadowVersion: doc.version,
+        ...(r.currentSoftware ? { currentSoftware: r.currentSoftware } : {}),
+        ...(r.serialNumber ? { serialNumber: r.serialNumber } : {}),
+        ...(r.deviceType ? { type: r.deviceType } : {}),
+        ...(networking ? { currentNetworkingStatus: networking } : {}),
+      },
+    });
+    return moved.count === 1;
+  }
+}
