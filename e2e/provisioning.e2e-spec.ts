@@ -62,12 +62,30 @@ describe('zero-touch provisioning, end to end', () => {
   it('provisions a device with edge-agent; it is SUCCEEDED and ONLINE; deleting it kicks it within 5 s for good', async () => {
     const { deviceId, zip } = await provision('lobby-cam');
     const dataDir = path.join(dir, 'agent-lobby');
-    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', dataDir, '--serial', 'GFXMPL0013023708']);
+    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', dataDir, '--serial', 'GFXMPL0013023708', '--software-version', '4.3.45']);
     running.push(agent);
     await waitForOutput(agent, /"msg":"connected"/);
     expect(await until(deviceId, { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' })).toEqual({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' });
     expect(statSync(path.join(dataDir, 'device.pem.key')).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dataDir, 'identity.json'), 'utf8')).toContain(deviceId);
+
+    // The agent reports its `system` shadow; the registry shows it.
+    const shown = async () =>
+      (await gql(url, key, 'query($id: ID!) { device(deviceId: $id) { currentSoftware serialNumber currentNetworkingStatus { ethernet0Status { connectionStatus } } } }', { id: deviceId })).data?.device;
+    const deadline0 = Date.now() + 10_000;
+    while ((await shown())?.currentSoftware !== '4.3.45' && Date.now() < deadline0) await new Promise((res) => setTimeout(res, 100));
+    expect(await shown()).toMatchObject({ currentSoftware: '4.3.45', serialNumber: 'GFXMPL0013023708', currentNetworkingStatus: { ethernet0Status: { connectionStatus: expect.any(String) } } });
+
+    // An operator sets desired state; the device receives the delta, applies it and reports it back.
+    const set = await gql(url, key, 'mutation($id: ID!) { updateDeviceShadowDesired(deviceId: $id, shadowName: "system", desired: {logLevel: "debug"}) }', { id: deviceId });
+    expect(set.errors).toBeUndefined();
+    await waitForOutput(agent, /applying desired state/, 10_000);
+    const shadow = async () => (await gql(url, key, 'query($id: ID!) { deviceShadow(deviceId: $id, shadowName: "system") }', { id: deviceId })).data?.deviceShadow;
+    const deadline1 = Date.now() + 10_000;
+    while ((await shadow())?.state?.reported?.logLevel !== 'debug' && Date.now() < deadline1) await new Promise((res) => setTimeout(res, 100));
+    const doc = await shadow();
+    expect(doc.state.reported.logLevel).toBe('debug');
+    expect(doc.state.delta).toBeUndefined();
 
     // A second run of the same bundle is refused with a clear message.
     const reuse = startApp('edge-agent', {}, ['--bundle', zip, '--data-dir', path.join(dir, 'agent-reuse')]);

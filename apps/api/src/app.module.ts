@@ -11,8 +11,10 @@ import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { ProvisioningModule } from '@edgefleet/provisioning';
+import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
 import { ProvisioningResolver } from './devices/provisioning.resolver';
+import { DeviceShadowResolver } from './devices/device-shadow.resolver';
 import type { RequestContext } from './graphql/caller.decorator';
 import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/graphql-errors';
 import { RequestAuthService } from './graphql/request-auth.service';
@@ -43,6 +45,7 @@ export class AppModule {
         OrganizationsModule,
         DevicesModule,
         ProvisioningModule.forRoot(config),
+        ...(config.IOT_BACKEND === 'local' ? [DeviceShadowsModule.forRoot(config)] : []),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -72,7 +75,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, ...(config.IOT_BACKEND === 'local' ? [DeviceShadowResolver] : []), ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

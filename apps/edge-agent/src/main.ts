@@ -5,12 +5,20 @@ import { AgentError, readBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { loadIdentity, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
+import { ShadowSync } from './shadow.sync';
+import { hostSystemReport } from './system.report';
 
-const USAGE = 'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>]';
+const USAGE = 'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>]';
 
 async function main() {
   const { values } = parseArgs({
-    options: { bundle: { type: 'string' }, 'data-dir': { type: 'string' }, serial: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      bundle: { type: 'string' },
+      'data-dir': { type: 'string' },
+      serial: { type: 'string' },
+      'software-version': { type: 'string', default: process.env.EDGE_AGENT_SOFTWARE_VERSION ?? '1.0.0' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -29,6 +37,8 @@ async function main() {
   }
 
   const client = connectDevice(identity);
+  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: values['software-version']! });
+  new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
   client.on('error', (err) => log.warn({ err: err.message }, 'connection error'));

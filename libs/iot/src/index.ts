@@ -3,3 +3,4 @@ export type { DisconnectOrder, ProvisioningClaim } from './iot-backend.port';
 export { LocalIotBackend, claimCommonName, gatewayEndpoint } from './local-iot.backend';
 export { AwsIotBackend } from './aws-iot.backend';
 export { IotModule, caDirectory } from './iot.module';
+export { MqttPublisher } from './mqtt.publisher';

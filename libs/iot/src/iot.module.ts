@@ -10,6 +10,7 @@ import { CertificateAuthority } from '@edgefleet/pki';
 import { AwsIotBackend } from './aws-iot.backend';
 import { IotBackend } from './iot-backend.port';
 import { LocalIotBackend } from './local-iot.backend';
+import { MqttPublisher } from './mqtt.publisher';
 
 export const caDirectory = (config: Config) => path.resolve(config.DATA_DIR, 'pki');
 
@@ -46,8 +47,9 @@ export class IotModule {
           useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority) =>
             new LocalIotBackend(c, prisma, ca, new Redis(c.REDIS_URL, { maxRetriesPerRequest: 3 })),
         },
+        { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL) },
       ],
-      exports: [IotBackend, CertificateAuthority],
+      exports: [IotBackend, CertificateAuthority, MqttPublisher],
     };
   }
 }

@@ -14,6 +14,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string }) {
       device: ['query($id: ID!) { device(deviceId: $id) { name } }', { id: a.deviceId }],
       apiKeys: ['{ apiKeys { id } }', {}],
       auditEvents: ['{ auditEvents(first: 50) { id targetId } }', {}],
+      deviceShadow: ['query($id: ID!) { deviceShadow(deviceId: $id, shadowName: "system") }', { id: a.deviceId }],
     },
     mutation: {
       updateDeviceMetadata: ['mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "pwned") { name } }', { id: a.deviceId }],
@@ -21,6 +22,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string }) {
       untagResource: ['mutation($arn: String!) { untagResource(resourceArn: $arn, tagKeys: ["site"]) { key } }', { arn: a.arn }],
       deleteDevice: ['mutation($id: ID!) { deleteDevice(deviceId: $id) { name } }', { id: a.deviceId }],
       provisionDevice: ['mutation { provisionDevice(input: {name: "secret-cam"}) { deviceId } }', {}],
+      updateDeviceShadowDesired: ['mutation($id: ID!) { updateDeviceShadowDesired(deviceId: $id, shadowName: "system", desired: {pwned: true}) }', { id: a.deviceId }],
       createApiKey: ['mutation { createApiKey(input: {name: "x", role: ADMIN}) { secret } }', {}],
       revokeApiKey: ['mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }],
     },
@@ -51,6 +53,7 @@ describe('access control', () => {
 
   const snapshotOfA = async () => ({
     devices: await prisma.device.findMany({ where: { organizationId: a.organizationId } }),
+    shadows: await prisma.shadow.findMany({ where: { device: { organizationId: a.organizationId } } }),
     // lastUsedAt is bookkeeping of reads, not a change.
     keys: await prisma.apiKey.findMany({ where: { organizationId: a.organizationId }, omit: { lastUsedAt: true } }),
     audit: await prisma.auditEvent.count({ where: { organizationId: a.organizationId } }),
@@ -74,6 +77,8 @@ describe('access control', () => {
       device: 'NOT_FOUND',
       apiKeys: { apiKeys: [expect.objectContaining({ id: b.admin.apiKeyId })] },
       auditEvents: { auditEvents: expect.any(Array) },
+      deviceShadow: 'NOT_FOUND',
+      updateDeviceShadowDesired: 'NOT_FOUND',
       updateDeviceMetadata: 'NOT_FOUND',
       tagResource: 'NOT_FOUND',
       untagResource: 'NOT_FOUND',

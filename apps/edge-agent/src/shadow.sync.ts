@@ -1,0 +1,46 @@
+import type { MqttClient } from 'mqtt';
+import { SYSTEM_SHADOW, shadowTopic } from '@edgefleet/contracts';
+
+/**
+ * Keeps the device's `system` shadow in sync: reports its state on every (re)connect,
+ * applies what is desired (here: by adopting it and reporting it back), and answers deltas.
+ * Publishes made while offline are queued by the MQTT client and sent on reconnect.
+ */
+export class ShadowSync {
+  private readonly base: string;
+
+  constructor(
+    private readonly client: MqttClient,
+    thingName: string,
+    private readonly report: () => Record<string, unknown>,
+    private readonly onDesired: (desired: Record<string, unknown>) => void = () => undefined,
+  ) {
+    this.base = shadowTopic(thingName, SYSTEM_SHADOW, 'update').replace(/\/update$/, '');
+    client.on('connect', () => this.start());
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  private start(): void {
+    this.client.subscribe([`${this.base}/update/delta`, `${this.base}/get/accepted`], { qos: 1 }, () => {
+      this.publishReport(this.report());
+      this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
+    });
+  }
+
+  publishReport(reported: Record<string, unknown>): void {
+    this.client.publish(`${this.base}/update`, JSON.stringify({ state: { reported } }), { qos: 1 });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    let body: { state?: Record<string, unknown> };
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    const delta = topic.endsWith('/update/delta') ? body.state : topic.endsWith('/get/accepted') ? (body.state?.delta as Record<string, unknown>) : undefined;
+    if (!delta || Object.keys(delta).length === 0) return;
+    this.onDesired(delta);
+    this.publishReport(delta);
+  }
+}
