@@ -1,4 +1,4 @@
-import { iot, iotidentity, mqtt } from 'aws-iot-device-sdk-v2';
+import { iot, iotidentity, iotshadow, mqtt } from 'aws-iot-device-sdk-v2';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { PrismaService } from '@edgefleet/db';
 import { eventually, newOrganization } from '@edgefleet/e2e-support';
 import { createCsr, generateKeyPair } from '@edgefleet/pki';
 import { MqttGateway } from './mqtt-gateway';
-import { type RunningGateway, newBundle, startGateway } from './test/gateway.harness';
+import { type RunningGateway, newBundle, provisionDevice, startGateway } from './test/gateway.harness';
 
 /** An agent written with the AWS IoT Device SDK v2 (iotidentity client) must provision against the gateway unchanged. */
 describe('AWS IoT Device SDK v2 against the gateway', () => {
@@ -68,5 +68,40 @@ describe('AWS IoT Device SDK v2 against the gateway', () => {
     const d = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: bundle.deviceId } }), (x) => x.deviceConnectionStatus === 'ONLINE');
     expect(d).toMatchObject({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE', serialNumber: 'SDK-1' });
     await own.disconnect();
+  });
+
+  it('iotshadow: update, get and delta on a named shadow', async () => {
+    const org = await newOrganization(gw);
+    const bundle = await newBundle(gw, org.admin, 'sdk-shadow-device');
+    const creds = await provisionDevice(gw.app.get(MqttGateway).port, bundle);
+    const dir = mkdtempSync(path.join(tmpdir(), 'sdk-shadow-'));
+    const file = (name: string, content: string) => {
+      writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+      return path.join(dir, name);
+    };
+    const conn = connection({ cert: file('d.crt', creds.cert), key: file('d.key', creds.key), ca: file('ca.pem', creds.ca) }, bundle.deviceId);
+    await conn.connect();
+    const shadow = new iotshadow.IotShadowClient(conn);
+    const Q = mqtt.QoS.AtLeastOnce;
+    const thing = { thingName: bundle.deviceId, shadowName: 'system' };
+    const next = <T>(subscribe: (cb: (e?: unknown, r?: T) => void) => Promise<unknown>) =>
+      new Promise<T>((resolve, reject) => void subscribe((e, r) => (e ? reject(e) : resolve(r!))).catch(reject));
+
+    const accepted = next<iotshadow.model.UpdateShadowResponse>((cb) => shadow.subscribeToUpdateNamedShadowAccepted(thing, Q, cb));
+    await shadow.subscribeToUpdateNamedShadowRejected(thing, Q, (_e, r) => {
+      throw new Error(`rejected: ${JSON.stringify(r)}`);
+    });
+    await shadow.publishUpdateNamedShadow({ ...thing, state: { reported: { currentSoftware: '4.3.45', uptimeSeconds: 5 } }, clientToken: 'sdk-1' }, Q);
+    expect(await accepted).toMatchObject({ state: { reported: { currentSoftware: '4.3.45', uptimeSeconds: 5 } }, version: 1, clientToken: 'sdk-1' });
+
+    const delta = next<iotshadow.model.ShadowDeltaUpdatedEvent>((cb) => shadow.subscribeToNamedShadowDeltaUpdatedEvents(thing, Q, cb));
+    await new Promise((r) => setTimeout(r, 100));
+    await shadow.publishUpdateNamedShadow({ ...thing, state: { desired: { currentSoftware: '4.3.55' } } }, Q);
+    expect(await delta).toMatchObject({ state: { currentSoftware: '4.3.55' }, version: 2 });
+
+    const got = next<iotshadow.model.GetShadowResponse>((cb) => shadow.subscribeToGetNamedShadowAccepted(thing, Q, cb));
+    await shadow.publishGetNamedShadow({ ...thing, clientToken: 'g' }, Q);
+    expect(await got).toMatchObject({ state: { desired: { currentSoftware: '4.3.55' }, reported: { currentSoftware: '4.3.45' }, delta: { currentSoftware: '4.3.55' } }, version: 2 });
+    await conn.disconnect();
   });
 });
