@@ -115,4 +115,27 @@ describe('zero-touch provisioning, end to end', () => {
     expect(await agent.exited).toBe(1);
     expect(agent.output().trim()).toBe(`edge-agent: The bundle ${broken} is damaged (not a readable ZIP file). Download a new one with provisionDevice.`);
   });
+
+  it('a simulated fleet comes ONLINE with its reports, and goes OFFLINE when its process dies', async () => {
+    const prefix = uniqueName('fleet');
+    const fleet = startApp('edge-agent', { EDGEFLEET_API_URL: url }, ['--devices', '3', '--key', key, '--prefix', prefix, '--churn', '0', '--data-dir', path.join(dir, 'fleet')], 'fleet.main.ts');
+    running.push(fleet);
+    await waitForOutput(fleet, /fleet ready: 3 devices provisioned/, 30_000);
+    const list = async () =>
+      (await gql(url, key, 'query($n: String!) { devices(first: 10, filter: {nameContains: $n}) { edges { node { deviceConnectionStatus currentSoftware } } } }', { n: prefix })).data!.devices.edges.map((e: any) => e.node);
+    const settle = async (ok: (nodes: any[]) => boolean) => {
+      const deadline = Date.now() + 10_000;
+      let nodes = await list();
+      while (!ok(nodes) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        nodes = await list();
+      }
+      return nodes;
+    };
+    const online = await settle((n) => n.length === 3 && n.every((d: any) => d.deviceConnectionStatus === 'ONLINE' && d.currentSoftware));
+    expect(online.map((d: any) => d.deviceConnectionStatus)).toEqual(['ONLINE', 'ONLINE', 'ONLINE']);
+    fleet.child.kill('SIGKILL');
+    const offline = await settle((n) => n.every((d: any) => d.deviceConnectionStatus === 'OFFLINE'));
+    expect(offline.map((d: any) => d.deviceConnectionStatus)).toEqual(['OFFLINE', 'OFFLINE', 'OFFLINE']);
+  });
 });

@@ -23,9 +23,9 @@ export interface AppProcess {
   stop: () => Promise<void>;
 }
 
-/** Starts one of the apps the way `npm start` does: `node -r infra/scripts/register.js apps/<app>/src/main.ts`. */
-export function startApp(app: string, env: Record<string, string>, args: string[] = []): AppProcess {
-  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/main.ts`, ...args], {
+/** Starts one of the apps the way `npm start` does: `node -r infra/scripts/register.js apps/<app>/src/<entry>`. */
+export function startApp(app: string, env: Record<string, string>, args: string[] = [], entry = 'main.ts'): AppProcess {
+  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/${entry}`, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: checks the services, applies migrations, then runs the api, the worker
-// and the device gateway, printing the GraphiQL URL and admin key.
+// `npm start`: checks the services, applies migrations, then runs the api, the worker,
+// the device gateway and a few simulated devices, printing the GraphiQL URL and admin key.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -41,8 +41,8 @@ function developmentAdminKey() {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-function run(name, script, onLine) {
-  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(name, script, onLine, args = []) {
+  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = '';
     stream.on('data', (chunk) => {
@@ -89,8 +89,19 @@ async function main() {
   }
   env.EDGEFLEET_BOOTSTRAP_API_KEY = developmentAdminKey();
 
+  // A small simulated fleet joins once the api and the gateway are up (FLEET_DEVICES=0 to skip).
+  const fleetDevices = Number(env.FLEET_DEVICES ?? 3);
+  const ready = new Set();
+  const startFleetWhen = (what) => {
+    ready.add(what);
+    if (ready.size === 2 && fleetDevices > 0) {
+      children.push(run('fleet', 'apps/edge-agent/src/fleet.main.ts', undefined, ['--devices', String(fleetDevices), '--key', env.EDGEFLEET_BOOTSTRAP_API_KEY, '--churn', '0']));
+    }
+  };
   children.push(
+    run('gateway', 'apps/gateway/src/main.ts', (line) => /gateway listening/.test(line) && startFleetWhen('gateway')),
     run('api', 'apps/api/src/main.ts', (line) => {
+      if (/^GraphiQL: /.test(line)) startFleetWhen('api');
       if (/^GraphiQL: /.test(line)) {
         process.stdout.write(
           `\n  EdgeFleet is running.\n  ${line}\n  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
@@ -101,7 +112,6 @@ async function main() {
       }
     }),
     run('worker', 'apps/worker/src/main.ts'),
-    run('gateway', 'apps/gateway/src/main.ts'),
   );
   process.on('SIGINT', () => stop(0));
   process.on('SIGTERM', () => stop(0));

@@ -1,0 +1,149 @@
+import type { MqttClient } from 'mqtt';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { parseBundle } from './bundle.reader';
+import { connectDevice } from './device.connection';
+import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
+import { provisionWithBundle } from './provisioner';
+import { ShadowSync } from './shadow.sync';
+
+export interface FleetOptions {
+  devices: number;
+  apiUrl: string;
+  apiKey: string;
+  dataDir: string;
+  /** Name prefix of the virtual devices (sim-1, sim-2, …). */
+  prefix?: string;
+  /** Share of connections dropped (and restored a few seconds later) each minute, 0–1. */
+  churn?: number;
+  concurrency?: number;
+  onProgress?: (s: FleetStats) => void;
+}
+
+export interface FleetStats {
+  target: number;
+  provisioned: number;
+  online: number;
+  offline: number;
+  messagesPerSecond: number;
+  errors: number;
+}
+
+const SOFTWARE = ['4.3.45', '4.3.55', '5.0.7', '5.0.7', '5.1.2'];
+
+async function graphql(opts: FleetOptions, query: string, variables: object): Promise<any> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${opts.apiUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.apiKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+    // Panorama's limits apply to simulators too: wait and retry.
+    if (body.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && attempt < 60) {
+      await new Promise((r) => setTimeout(r, 250 + Math.random() * 750));
+      continue;
+    }
+    if (body.errors) throw new Error(`${body.errors[0].extensions?.code}: ${body.errors[0].message}`);
+    return body.data;
+  }
+}
+
+/** Plausible, varied self-reports: software versions, two Ethernet ports, some unplugged. */
+function virtualReport(i: number, startedAt: number) {
+  const mac = (port: number) => `8C:1F:64:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:0${port}`.toUpperCase();
+  return {
+    currentSoftware: SOFTWARE[i % SOFTWARE.length],
+    serialNumber: `SIM${String(i).padStart(9, '0')}`,
+    deviceType: 'PANORAMA_APPLIANCE',
+    networking: {
+      ethernet0: { ipAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/16`, connectionStatus: 'CONNECTED', hwAddress: mac(0) },
+      ethernet1: i % 3 === 0 ? { ipAddress: `192.168.${i % 250}.10/24`, connectionStatus: 'CONNECTED', hwAddress: mac(1) } : { ipAddress: '--', connectionStatus: 'NOT_CONNECTED', hwAddress: mac(1) },
+    },
+    runtime: { status: 0, message: 'RUNNING' },
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    cameras: [{ name: `camera-${i}-a`, status: 'STREAMING' }],
+  };
+}
+
+/**
+ * N virtual devices in one process, each provisioned through GraphQL and the real
+ * MQTT flow, then connected with its own certificate and reporting its `system` shadow.
+ */
+export class FleetSimulator {
+  readonly clients: MqttClient[] = [];
+  private readonly stats: FleetStats;
+  private messages = 0;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly opts: FleetOptions) {
+    this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0 };
+  }
+
+  async start(): Promise<FleetStats> {
+    const prefix = this.opts.prefix ?? 'sim';
+    let next = 1;
+    const worker = async () => {
+      while (next <= this.opts.devices) {
+        const i = next++;
+        try {
+          this.attach(i, await this.identity(`${prefix}-${i}`));
+        } catch (err) {
+          this.stats.errors++;
+          process.emitWarning(`device ${prefix}-${i}: ${(err as Error).message}`);
+        }
+      }
+    };
+    this.timers.push(setInterval(() => this.tick(), 1000));
+    if (this.opts.churn) this.timers.push(setInterval(() => this.churn(), 60_000 / Math.max(1, this.opts.devices * this.opts.churn)));
+    await Promise.all(Array.from({ length: this.opts.concurrency ?? 8 }, worker));
+    return this.stats;
+  }
+
+  async stop(): Promise<void> {
+    this.timers.forEach(clearInterval);
+    await Promise.all(this.clients.map((c) => c.endAsync(true).catch(() => undefined)));
+  }
+
+  /** Reuses a stored identity while the registry still knows the device; otherwise provisions it anew. */
+  private async identity(name: string): Promise<DeviceIdentity> {
+    const dir = path.join(this.opts.dataDir, name);
+    const stored = loadIdentity(dir);
+    if (stored) {
+      const data = await graphql(this.opts, 'query($id: ID!) { device(deviceId: $id) { provisioningStatus } }', { id: stored.thingName }).catch(() => null);
+      if (data?.device?.provisioningStatus === 'SUCCEEDED') {
+        this.stats.provisioned++;
+        return stored;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const data = await graphql(this.opts, 'mutation($n: String!) { provisionDevice(input: {name: $n, tags: [{key: "simulated"}]}) { certificates } }', { n: name });
+    const identity = await provisionWithBundle(parseBundle(Buffer.from(data.provisionDevice.certificates, 'base64')));
+    saveIdentity(dir, identity);
+    this.stats.provisioned++;
+    return identity;
+  }
+
+  private attach(i: number, identity: DeviceIdentity): void {
+    const startedAt = Date.now();
+    const client = connectDevice(identity);
+    new ShadowSync(client, identity.thingName, () => virtualReport(i, startedAt));
+    client.on('packetsend', (p) => p.cmd === 'publish' && this.messages++);
+    this.clients.push(client);
+  }
+
+  /** Drops one random connection and restores it a few seconds later. */
+  private churn(): void {
+    const client = this.clients[Math.floor(Math.random() * this.clients.length)];
+    if (!client?.connected) return;
+    client.stream.destroy();
+  }
+
+  private tick(): void {
+    this.stats.online = this.clients.filter((c) => c.connected).length;
+    this.stats.offline = this.clients.length - this.stats.online;
+    this.stats.messagesPerSecond = this.messages;
+    this.messages = 0;
+    this.opts.onProgress?.({ ...this.stats });
+  }
+}
