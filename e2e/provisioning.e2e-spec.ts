@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type AppProcess, TEST_DATABASE_URL, freePort, gql, startApp, uniqueName, waitForOutput } from './support';
+import { type AppProcess, TEST_DATABASE_URL, collect, freePort, gql, startApp, subscriptionClient, uniqueName, waitForOutput } from './support';
 
 jest.setTimeout(90_000);
 
@@ -134,8 +134,15 @@ describe('zero-touch provisioning, end to end', () => {
     };
     const online = await settle((n) => n.length === 3 && n.every((d: any) => d.deviceConnectionStatus === 'ONLINE' && d.currentSoftware));
     expect(online.map((d: any) => d.deviceConnectionStatus)).toEqual(['ONLINE', 'ONLINE', 'ONLINE']);
+    const watcher = subscriptionClient(url, key);
+    const offlineEvents = collect(watcher, 'subscription { deviceUpdated { name deviceConnectionStatus } }', {}, 3, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
     fleet.child.kill('SIGKILL');
     const offline = await settle((n) => n.every((d: any) => d.deviceConnectionStatus === 'OFFLINE'));
     expect(offline.map((d: any) => d.deviceConnectionStatus)).toEqual(['OFFLINE', 'OFFLINE', 'OFFLINE']);
+    // Integrators watching by subscription heard each of them go.
+    const heard = (await offlineEvents).events.map((e) => e.data.deviceUpdated).filter((d: any) => d.name.startsWith(prefix));
+    expect(heard.map((d: any) => d.deviceConnectionStatus)).toEqual(['OFFLINE', 'OFFLINE', 'OFFLINE']);
+    await watcher.dispose();
   });
 });

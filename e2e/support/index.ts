@@ -5,3 +5,4 @@ export { eventually, newKey, newOrganization, seedDevice } from './fixtures';
 export type { HasApp, TestOrganization } from './fixtures';
 export { ROOT, freePort, startApp, waitForOutput } from './processes';
 export type { AppProcess } from './processes';
+export { collect, subscriptionClient } from './subscriptions';

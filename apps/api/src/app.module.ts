@@ -14,6 +14,7 @@ import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
 import { ProvisioningResolver } from './devices/provisioning.resolver';
+import { DeviceUpdatesBridge } from './devices/device-updates.bridge';
 import { DeviceShadowResolver } from './devices/device-shadow.resolver';
 import type { RequestContext } from './graphql/caller.decorator';
 import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/graphql-errors';
@@ -56,6 +57,12 @@ export class AppModule {
             graphiql: config.GRAPHIQL,
             path: '/graphql',
             errorFormatter: (execution, ctx) => withErrorCodes(defaultErrorFormatter(execution, ctx)),
+            subscription: {
+              // graphql-ws: the API key comes in the connection_init payload; a bad key closes the socket.
+              onConnect: async ({ payload }: { payload?: Record<string, string> }) => ({
+                principal: await auth.authenticate(payload?.authorization ?? payload?.Authorization, false),
+              }),
+            },
             hooks: {
               // Every operation is authenticated and rate limited before any resolver runs.
               preExecution: async (_schema, document, context) => {
@@ -75,7 +82,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, ...(config.IOT_BACKEND === 'local' ? [DeviceShadowResolver] : []), ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, ...(config.IOT_BACKEND === 'local' ? [DeviceShadowResolver] : []), ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

@@ -8,6 +8,7 @@ import {
   createKeysAndCertificateRequest,
   registerThingRequest,
 } from '@edgefleet/contracts';
+import { DeviceEventsPublisher } from '@edgefleet/devices';
 import { FleetProvisioningService, ProvisioningRejection, rejection } from '@edgefleet/provisioning';
 import type { z } from 'zod';
 import type { Identity } from './topic.policy';
@@ -44,6 +45,7 @@ export class FleetProvisioningHandler {
 
   constructor(
     private readonly provisioning: FleetProvisioningService,
+    private readonly events: DeviceEventsPublisher,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -62,6 +64,7 @@ export class FleetProvisioningHandler {
       } else {
         const templateName = REGISTER_THING_TOPIC.exec(topic)![1];
         body = await this.provisioning.registerThing(claim, templateName, parse(registerThingRequest, payload, false));
+        await this.events.updated([identity.thingName]);
       }
       this.logger.log({ deviceId: identity.thingName, topic }, 'provisioning request accepted');
       return { topic: `${topic}/accepted`, body };

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
+import { DevicesModule } from '@edgefleet/devices';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { ShadowsModule } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
@@ -22,6 +23,7 @@ export class GatewayModule {
         DbModule,
         ProvisioningModule.forRoot(config),
         ShadowsModule,
+        DevicesModule,
       ],
       providers: [MqttGateway, DeviceIdentityService, PresenceService, FleetProvisioningHandler, ShadowHandler],
     };

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
+import { DeviceEventsPublisher } from '@edgefleet/devices';
 
 const ACTOR = 'system:gateway';
 
 /** Keeps deviceConnectionStatus following connections, and builds AWS lifecycle events. */
 @Injectable()
 export class PresenceService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: DeviceEventsPublisher,
+  ) {}
 
   /** A connection older than the last one recorded (a late event from a replaced session) changes nothing. */
   async connected(thingName: string, session: string, keepAliveSeconds: number, connectedAt: Date): Promise<void> {
@@ -23,11 +27,12 @@ export class PresenceService {
         await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor: ACTOR } });
       }
     });
+    await this.events.updated([thingName]);
   }
 
   /** Only the session that is current goes OFFLINE: a late disconnect of a replaced session changes nothing. */
   async disconnected(thingName: string, session: string, reason: DisconnectReason): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const changed = await this.prisma.$transaction(async (tx) => {
       const moved = await tx.device.updateMany({
         where: { deviceId: thingName, connectionSession: session, deviceConnectionStatus: 'ONLINE' },
         data: { deviceConnectionStatus: 'OFFLINE', lastSeenAt: new Date() },
@@ -35,7 +40,9 @@ export class PresenceService {
       if (moved.count === 1) {
         await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor: ACTOR, reason } });
       }
+      return moved.count === 1;
     });
+    if (changed) await this.events.updated([thingName]);
   }
 
   /** The gateway vouches for its live sessions: their devices stay ONLINE. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { ShadowError, parseShadowTopic } from '@edgefleet/contracts';
+import { DeviceEventsPublisher } from '@edgefleet/devices';
 import { ShadowService } from '@edgefleet/shadows';
 import type { Reply } from './fleet-provisioning.handler';
 
@@ -13,6 +14,7 @@ export class ShadowHandler {
 
   constructor(
     private readonly shadows: ShadowService,
+    private readonly events: DeviceEventsPublisher,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -47,6 +49,7 @@ export class ShadowHandler {
       if (t.op === 'delete') return [{ topic: `${topic}/accepted`, body: await this.shadows.delete(t.thingName, t.shadowName, clientToken) }];
       const { state, version } = body;
       const result = await this.shadows.update(t.thingName, t.shadowName, { state, ...(version !== undefined ? { version } : {}) }, clientToken);
+      if (result.projected) await this.events.updated([t.thingName]);
       return [
         { topic: `${topic}/accepted`, body: result.accepted },
         { topic: `${base}/update/documents`, body: result.documents },

@@ -1,8 +1,9 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { DeviceService } from '@edgefleet/devices';
 import type { Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
+import { deviceUpdatedTopics } from './device-updates.bridge';
 import { Device, DeviceConnection, DevicesArgs, toDevice } from './device.types';
 
 @Resolver(() => Device)
@@ -45,6 +46,17 @@ export class DeviceResolver {
     @Args('tagKeys', { type: () => [String] }) tagKeys: string[],
   ): Promise<Tag[]> {
     return toTags(await this.deviceService.untagResource(caller, resourceArn, tagKeys));
+  }
+
+  @Subscription(() => Device, {
+    description: 'Fires when a device of your organization changes connection status, software or networking (graphql-ws; send the API key as connection_init payload {authorization: "Bearer <key>"}).',
+  })
+  deviceUpdated(
+    @Caller() caller: Principal,
+    @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterator<unknown>> },
+    @Args('deviceId', { type: () => ID, nullable: true, description: 'Only this device.' }) deviceId?: string | null,
+  ) {
+    return pubsub.subscribe(deviceUpdatedTopics(caller.organizationId, deviceId));
   }
 
   @Mutation(() => Device, {

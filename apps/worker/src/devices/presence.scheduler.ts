@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { DeviceService } from '@edgefleet/devices';
+import { DeviceEventsPublisher, DeviceService } from '@edgefleet/devices';
 
 /** Devices whose gateway went silent become OFFLINE (compare-and-set: several workers are safe). */
 @Injectable()
@@ -10,6 +10,7 @@ export class PresenceScheduler implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly devices: DeviceService,
+    private readonly events: DeviceEventsPublisher,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -17,7 +18,11 @@ export class PresenceScheduler implements OnApplicationBootstrap, OnModuleDestro
     this.timer = setInterval(() => {
       this.devices
         .markSilentDevicesOffline(this.config.PRESENCE_HEARTBEAT_SECONDS)
-        .then((ids) => ids.length > 0 && this.logger.log({ count: ids.length }, 'silent devices marked OFFLINE'))
+        .then(async (ids) => {
+          if (ids.length === 0) return;
+          this.logger.log({ count: ids.length }, 'silent devices marked OFFLINE');
+          await this.events.updated(ids);
+        })
         .catch((err) => this.logger.error({ err }, 'presence sweep failed'));
     }, (this.config.PRESENCE_HEARTBEAT_SECONDS * 1000) / 2);
   }

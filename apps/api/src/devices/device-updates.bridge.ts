@@ -1,0 +1,57 @@
+import { Injectable, Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Redis } from 'ioredis';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { PrismaService } from '@edgefleet/db';
+import { DeviceService, deviceUpdatedChannel } from '@edgefleet/devices';
+import { toDevice } from './device.types';
+
+/** Topics of the GraphQL pubsub: one per organization, and one per device. */
+export const deviceUpdatedTopics = (organizationId: string, deviceId?: string | null) =>
+  deviceId ? `deviceUpdated:${organizationId}:${deviceId}` : `deviceUpdated:${organizationId}`;
+
+interface PubSub {
+  publish(event: { topic: string; payload: unknown }): Promise<void> | void;
+}
+
+/** Carries device changes from gateways and workers (Redis) to this api's GraphQL subscribers. */
+@Injectable()
+export class DeviceUpdatesBridge implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DeviceUpdatesBridge.name);
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly prisma: PrismaService,
+    private readonly devices: DeviceService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const pubsub = (this.adapterHost.httpAdapter.getInstance() as { graphql: { pubsub: PubSub } }).graphql.pubsub;
+    this.subscriber = new Redis(this.config.REDIS_URL);
+    this.subscriber.on('error', (err) => this.logger.warn({ err: err.message }, 'device update channel error'));
+    // Not awaited: the api starts (and /health reports it) even while Redis is down; ioredis subscribes once it is back.
+    this.subscriber.subscribe(deviceUpdatedChannel(this.config.REDIS_PREFIX)).catch((err) => this.logger.warn({ err: err.message }, 'cannot subscribe to device updates yet'));
+    this.subscriber.on('message', (_channel, message) => void this.relay(pubsub, message));
+  }
+
+  private async relay(pubsub: PubSub, message: string): Promise<void> {
+    try {
+      const { deviceIds } = JSON.parse(message) as { deviceIds: string[] };
+      const owners = await this.prisma.device.findMany({ where: { deviceId: { in: deviceIds } }, select: { deviceId: true, organizationId: true } });
+      for (const { deviceId, organizationId } of owners) {
+        const view = await this.devices.get({ organizationId, apiKeyId: 'system', role: 'VIEWER' }, deviceId);
+        const payload = { deviceUpdated: toDevice(view) };
+        await pubsub.publish({ topic: deviceUpdatedTopics(organizationId), payload });
+        await pubsub.publish({ topic: deviceUpdatedTopics(organizationId, deviceId), payload });
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'could not relay a device update');
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
+  }
+}
