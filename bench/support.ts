@@ -24,6 +24,7 @@ export function startProcess(script: string, env: Record<string, string>, ready:
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d;
+      if (process.env.BENCH_VERBOSE) process.stderr.write(d);
       if (ready.test(out)) resolve(child);
     };
     child.stdout!.on('data', onData);
