@@ -46,7 +46,7 @@ export class AppModule {
         OrganizationsModule,
         DevicesModule,
         ProvisioningModule.forRoot(config),
-        ...(config.IOT_BACKEND === 'local' ? [DeviceShadowsModule.forRoot(config)] : []),
+        DeviceShadowsModule.forRoot(config),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -82,7 +82,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, ...(config.IOT_BACKEND === 'local' ? [DeviceShadowResolver] : []), ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

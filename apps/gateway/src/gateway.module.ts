@@ -8,7 +8,6 @@ import { ShadowsModule } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
 import { MqttGateway } from './mqtt-gateway';
-import { PresenceService } from './presence.service';
 import { ShadowHandler } from './shadow.handler';
 
 @Module({})
@@ -25,7 +24,7 @@ export class GatewayModule {
         ShadowsModule,
         DevicesModule,
       ],
-      providers: [MqttGateway, DeviceIdentityService, PresenceService, FleetProvisioningHandler, ShadowHandler],
+      providers: [MqttGateway, DeviceIdentityService, FleetProvisioningHandler, ShadowHandler],
     };
   }
 }

@@ -6,16 +6,17 @@ import mqemitterRedis from 'mqemitter-redis';
 import { randomUUID } from 'node:crypto';
 import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { type DisconnectReason, presenceTopic } from '@edgefleet/contracts';
+import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
+import { DevicePresenceService } from '@edgefleet/devices';
 import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
-import { PresenceService } from './presence.service';
 import { ShadowHandler } from './shadow.handler';
 import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
 
 const SERVER_CERT_DAYS = 30;
+const ACTOR = 'system:gateway';
 
 interface Session {
   identity: Identity;
@@ -51,7 +52,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CONFIG) private readonly config: Config,
     private readonly ca: CertificateAuthority,
     private readonly identities: DeviceIdentityService,
-    private readonly presence: PresenceService,
+    private readonly presence: DevicePresenceService,
     private readonly provisioning: FleetProvisioningHandler,
     private readonly shadows: ShadowHandler,
   ) {}
@@ -196,7 +197,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const keepAlive = (client as unknown as { keepalive: number }).keepalive ?? 0;
     this.live.add(session.id);
     session.recorded = this.presence
-      .connected(session.identity.thingName, session.id, keepAlive, session.connectedAt)
+      .connected(session.identity.thingName, session.id, keepAlive, session.connectedAt, ACTOR)
       .catch((err) => this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection'));
     await session.recorded;
     this.publishPresence('connected', client.id, session, { ipAddress: socket.remoteAddress });
@@ -214,7 +215,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
     const reason: DisconnectReason = session.reason ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
     try {
-      await this.presence.disconnected(session.identity.thingName, session.id, reason);
+      await this.presence.disconnected(session.identity.thingName, session.id, reason, ACTOR);
     } catch (err) {
       this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the disconnection');
     }
@@ -222,7 +223,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private publishPresence(eventType: 'connected' | 'disconnected', clientId: string, session: Session, extra: object): void {
-    this.publish(presenceTopic(eventType, clientId), this.presence.event(eventType, clientId, session.id, session.identity.certificateId, extra));
+    this.publish(presenceTopic(eventType, clientId), presenceEvent(eventType, clientId, session.id, session.identity.certificateId, extra));
   }
 
   private markReason(client: Client, reason: DisconnectReason): void {

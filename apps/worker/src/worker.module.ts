@@ -5,7 +5,9 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { ProvisioningModule } from '@edgefleet/provisioning';
+import { ShadowsModule } from '@edgefleet/shadows';
 import { QUEUE_NAMES } from '@edgefleet/queue';
+import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
 import { PresenceScheduler } from './devices/presence.scheduler';
@@ -22,10 +24,11 @@ export class WorkerModule {
         DbModule,
         DevicesModule,
         ProvisioningModule.forRoot(config),
+        ShadowsModule,
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, PresenceScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [])],
+      providers: [OutboxRelay, DevicesProcessor, PresenceScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [AwsIotEventsSubscriber])],
     };
   }
 }

@@ -32,6 +32,10 @@ const schema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** PEM file of the root CA AWS IoT endpoints present (Amazon Root CA 1); shipped in bundles with IOT_BACKEND=aws. */
   AWS_IOT_ROOT_CA_FILE: z.string().optional(),
+  /** IOT_BACKEND=aws: where the worker listens to lifecycle and shadow events (mqtts://<endpoint>:8883), with its certificate. */
+  AWS_IOT_EVENTS_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
+  AWS_IOT_CLIENT_CERT_FILE: z.string().optional(),
+  AWS_IOT_CLIENT_KEY_FILE: z.string().optional(),
   /** Region used in EdgeFleet ARNs. */
   EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).default('local'),
   EDGEFLEET_DEFAULT_ORGANIZATION: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/).default('default'),

@@ -23,3 +23,7 @@ export interface PresenceEvent {
   clientInitiatedDisconnect?: boolean;
   disconnectReason?: DisconnectReason;
 }
+
+export function presenceEvent(eventType: PresenceEvent['eventType'], clientId: string, session: string, principal: string, extra: Partial<PresenceEvent> = {}): PresenceEvent {
+  return { clientId, timestamp: Date.now(), eventType, sessionIdentifier: session, principalIdentifier: principal, versionNumber: 0, ...extra };
+}

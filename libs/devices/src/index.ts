@@ -4,3 +4,4 @@ export type { DeviceConnection, DeviceView, NewDevice } from './device.service';
 export { MAX_PAGE_SIZE, devicePageSql } from './device-list.query';
 export type { DeviceFilter, DeviceListArgs, DeviceSortBy, SortOrder } from './device-list.query';
 export { DeviceEventsPublisher, deviceUpdatedChannel } from './device-events.publisher';
+export { DevicePresenceService } from './device-presence.service';

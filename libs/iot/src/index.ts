@@ -4,3 +4,4 @@ export { LocalIotBackend, claimCommonName, gatewayEndpoint } from './local-iot.b
 export { AwsIotBackend } from './aws-iot.backend';
 export { IotModule, caDirectory } from './iot.module';
 export { MqttPublisher } from './mqtt.publisher';
+export { AwsShadowClient } from './aws-shadow.client';

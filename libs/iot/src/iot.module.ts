@@ -8,6 +8,7 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { AwsIotBackend } from './aws-iot.backend';
+import { AwsShadowClient } from './aws-shadow.client';
 import { IotBackend } from './iot-backend.port';
 import { LocalIotBackend } from './local-iot.backend';
 import { MqttPublisher } from './mqtt.publisher';
@@ -24,17 +25,20 @@ export class IotModule {
         providers: [
           {
             provide: IotBackend,
-            useFactory: () => {
+            inject: [IoTDataPlaneClient],
+            useFactory: (data: IoTDataPlaneClient) => {
               if (!config.AWS_IOT_ROOT_CA_FILE) throw new Error('IOT_BACKEND=aws needs AWS_IOT_ROOT_CA_FILE (the Amazon root CA devices trust).');
               const iot = new IoTClient({ region: config.AWS_REGION });
-              return new AwsIotBackend(iot, new IoTDataPlaneClient({ region: config.AWS_REGION }), {
+              return new AwsIotBackend(iot, data, {
                 templateName: config.PROVISIONING_TEMPLATE,
                 rootCaPem: readFileSync(config.AWS_IOT_ROOT_CA_FILE, 'utf8'),
               });
             },
           },
+          { provide: IoTDataPlaneClient, useFactory: () => new IoTDataPlaneClient({ region: config.AWS_REGION }) },
+          { provide: AwsShadowClient, inject: [IoTDataPlaneClient], useFactory: (data: IoTDataPlaneClient) => new AwsShadowClient(data) },
         ],
-        exports: [IotBackend],
+        exports: [IotBackend, AwsShadowClient],
       };
     }
     return {

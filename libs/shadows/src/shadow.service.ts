@@ -84,6 +84,11 @@ export class ShadowService {
     return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
+  /** For shadows kept elsewhere (AWS IoT `…/update/documents`): project the current `system` report. */
+  async projectSystemReport(thingName: string, reported: object | null, version: number): Promise<boolean> {
+    return this.prisma.$transaction((tx) => this.project(tx, thingName, { desired: null, reported: reported as ShadowState | null, metadata: {}, version }));
+  }
+
   /** The `system` report, validated, into the device row: only if this version is newer than the last projected. */
   private async project(tx: Tx, thingName: string, doc: ShadowDocument): Promise<boolean> {
     const parsed = systemReport.safeParse(doc.reported ?? {});

@@ -1,20 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
+import type { DisconnectReason } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
-import { DeviceEventsPublisher } from '@edgefleet/devices';
+import { DeviceEventsPublisher } from './device-events.publisher';
 
-const ACTOR = 'system:gateway';
 
-/** Keeps deviceConnectionStatus following connections, and builds AWS lifecycle events. */
+/**
+ * deviceConnectionStatus follows connections, whoever sees them: our gateways (local
+ * backend) or AWS IoT lifecycle events (aws backend).
+ */
 @Injectable()
-export class PresenceService {
+export class DevicePresenceService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly events: DeviceEventsPublisher,
   ) {}
 
   /** A connection older than the last one recorded (a late event from a replaced session) changes nothing. */
-  async connected(thingName: string, session: string, keepAliveSeconds: number, connectedAt: Date): Promise<void> {
+  async connected(thingName: string, session: string, keepAliveSeconds: number, connectedAt: Date, actor: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string; lastSeenAt: Date | null }[]>`
         SELECT "deviceConnectionStatus", "lastSeenAt" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
@@ -24,21 +26,21 @@ export class PresenceService {
         data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, lastSeenAt: connectedAt, keepAliveSeconds },
       });
       if (before.deviceConnectionStatus !== 'ONLINE') {
-        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor: ACTOR } });
+        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor } });
       }
     });
     await this.events.updated([thingName]);
   }
 
   /** Only the session that is current goes OFFLINE: a late disconnect of a replaced session changes nothing. */
-  async disconnected(thingName: string, session: string, reason: DisconnectReason): Promise<void> {
+  async disconnected(thingName: string, session: string, reason: DisconnectReason, actor: string): Promise<void> {
     const changed = await this.prisma.$transaction(async (tx) => {
       const moved = await tx.device.updateMany({
         where: { deviceId: thingName, connectionSession: session, deviceConnectionStatus: 'ONLINE' },
         data: { deviceConnectionStatus: 'OFFLINE', lastSeenAt: new Date() },
       });
       if (moved.count === 1) {
-        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor: ACTOR, reason } });
+        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor, reason } });
       }
       return moved.count === 1;
     });
@@ -49,15 +51,5 @@ export class PresenceService {
   async heartbeat(sessions: string[]): Promise<void> {
     if (sessions.length === 0) return;
     await this.prisma.device.updateMany({ where: { connectionSession: { in: sessions }, deviceConnectionStatus: 'ONLINE' }, data: { lastSeenAt: new Date() } });
-  }
-
-  event(
-    eventType: 'connected' | 'disconnected',
-    clientId: string,
-    session: string,
-    principal: string,
-    extra: Partial<PresenceEvent> = {},
-  ): PresenceEvent {
-    return { clientId, timestamp: Date.now(), eventType, sessionIdentifier: session, principalIdentifier: principal, versionNumber: 0, ...extra };
   }
 }

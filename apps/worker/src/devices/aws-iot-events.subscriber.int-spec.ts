@@ -1,0 +1,52 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import mqtt from 'mqtt';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PrismaService } from '@edgefleet/db';
+import { eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
+import { createWorker } from '../worker.app';
+
+/**
+ * With IOT_BACKEND=aws the worker follows AWS IoT lifecycle events and `system` shadow
+ * documents. Here a real MQTT broker (the machine's Mosquitto) stands in for the AWS IoT
+ * endpoint, carrying AWS's own payloads.
+ */
+describe('worker: AWS IoT events (aws backend)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aws-events-'));
+  writeFileSync(path.join(dir, 'AmazonRootCA1.pem'), 'unused with a plain test broker');
+  const config = testConfig({
+    IOT_BACKEND: 'aws',
+    AWS_IOT_ROOT_CA_FILE: path.join(dir, 'AmazonRootCA1.pem'),
+    AWS_IOT_EVENTS_URL: process.env.MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883',
+  });
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    worker = await createWorker(config);
+  });
+  afterAll(() => worker.close());
+
+  it('completes provisioning on first connection, follows presence, and projects system documents', async () => {
+    const prisma = worker.get(PrismaService);
+    const api = { app: worker };
+    const org = await newOrganization(api);
+    const device = await seedDevice(api, org);
+    const id = device.deviceId;
+    const aws = await mqtt.connectAsync(config.AWS_IOT_EVENTS_URL!, { protocolVersion: 4 });
+    await new Promise((r) => setTimeout(r, 500)); // the worker has subscribed
+    const at = Date.now();
+    await aws.publishAsync(`$aws/events/presence/connected/${id}`, JSON.stringify({ clientId: id, timestamp: at, eventType: 'connected', sessionIdentifier: 's-1', principalIdentifier: 'c', ipAddress: '192.0.2.1', versionNumber: 0 }), { qos: 1 });
+    const online = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'ONLINE');
+    expect(online).toMatchObject({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' });
+
+    const documents = { previous: null, current: { state: { reported: { currentSoftware: '4.3.55', serialNumber: 'AWS-1' } }, metadata: {}, version: 7 }, timestamp: 1 };
+    await aws.publishAsync(`$aws/things/${id}/shadow/name/system/update/documents`, JSON.stringify(documents), { qos: 1 });
+    const projected = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.currentSoftware === '4.3.55');
+    expect(projected).toMatchObject({ currentSoftware: '4.3.55', serialNumber: 'AWS-1', systemShadowVersion: 7 });
+
+    await aws.publishAsync(`$aws/events/presence/disconnected/${id}`, JSON.stringify({ clientId: id, timestamp: at + 1000, eventType: 'disconnected', sessionIdentifier: 's-1', principalIdentifier: 'c', clientInitiatedDisconnect: false, disconnectReason: 'CONNECTION_LOST', versionNumber: 0 }), { qos: 1 });
+    const offline = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'OFFLINE');
+    expect(offline.deviceConnectionStatus).toBe('OFFLINE');
+    await aws.endAsync();
+  });
+});

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import mqtt, { type MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { CONFIG, type Config } from '@edgefleet/config';
+import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
+import { PrismaService } from '@edgefleet/db';
+import { DeviceEventsPublisher, DevicePresenceService } from '@edgefleet/devices';
+import { provisioningMachine } from '@edgefleet/domain';
+import { ShadowService } from '@edgefleet/shadows';
+
+const ACTOR = 'system:aws-iot';
+const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
+const SYSTEM_DOCUMENTS = /^\$aws\/things\/([^/]+)\/shadow\/name\/system\/update\/documents$/;
+
+/**
+ * AWS backend: AWS IoT Core is the gateway, so the worker listens to its lifecycle
+ * events and `system` shadow documents (MQTT over mTLS) and keeps the registry current.
+ * A thing's first connection with its own certificate completes its provisioning.
+ */
+@Injectable()
+export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AwsIotEventsSubscriber.name);
+  private client?: MqttClient;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    private readonly prisma: PrismaService,
+    private readonly presence: DevicePresenceService,
+    private readonly shadows: ShadowService,
+    private readonly events: DeviceEventsPublisher,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { AWS_IOT_EVENTS_URL: url, AWS_IOT_CLIENT_CERT_FILE: cert, AWS_IOT_CLIENT_KEY_FILE: key, AWS_IOT_ROOT_CA_FILE: ca } = this.config;
+    if (!url) {
+      this.logger.warn('AWS_IOT_EVENTS_URL is not set: device presence and system reports from AWS IoT are not followed');
+      return;
+    }
+    this.client = mqtt.connect(url, {
+      protocolVersion: 4,
+      clientId: `edgefleet-worker-${randomUUID().slice(0, 8)}`,
+      clean: true,
+      ...(cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : {}),
+      ...(ca ? { ca: readFileSync(ca) } : {}),
+    });
+    this.client.on('connect', () =>
+      this.client!.subscribe(['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents'], { qos: 1 }),
+    );
+    this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'AWS IoT events connection error'));
+    this.client.on('message', (topic, payload) => void this.handle(topic, payload).catch((err) => this.logger.error({ err, topic }, 'could not apply an AWS IoT event')));
+  }
+
+  async handle(topic: string, payload: Buffer): Promise<void> {
+    const body = JSON.parse(payload.toString('utf8'));
+    const presence = PRESENCE.exec(topic);
+    if (presence) {
+      const event = body as PresenceEvent;
+      const thingName = presence[2];
+      if (presence[1] === 'connected') {
+        await this.completeProvisioning(thingName);
+        await this.presence.connected(thingName, event.sessionIdentifier, 0, new Date(event.timestamp), ACTOR);
+      } else {
+        await this.presence.disconnected(thingName, event.sessionIdentifier, (event.disconnectReason ?? 'CONNECTION_LOST') as DisconnectReason, ACTOR);
+      }
+      return;
+    }
+    const documents = SYSTEM_DOCUMENTS.exec(topic);
+    if (documents && body.current) {
+      if (await this.shadows.projectSystemReport(documents[1], body.current.state?.reported ?? null, body.current.version)) await this.events.updated([documents[1]]);
+    }
+  }
+
+  /** AWS ran RegisterThing; its first connection as itself means the device is provisioned. */
+  private async completeProvisioning(thingName: string): Promise<void> {
+    const sources = provisioningMachine.sourcesOf('REGISTER');
+    await this.prisma.$transaction(async (tx) => {
+      const device = await tx.device.findUnique({ where: { deviceId: thingName }, select: { provisioningStatus: true } });
+      if (!device || !sources.includes(device.provisioningStatus)) return;
+      const moved = await tx.device.updateMany({
+        where: { deviceId: thingName, provisioningStatus: device.provisioningStatus },
+        data: { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'NOT_AVAILABLE' },
+      });
+      if (moved.count === 1) {
+        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'provisioningStatus', from: device.provisioningStatus, to: 'SUCCEEDED', actor: ACTOR } });
+      }
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client?.endAsync(true);
+  }
+}

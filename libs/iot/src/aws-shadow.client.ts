@@ -1,0 +1,32 @@
+import { GetThingShadowCommand, type IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
+import { DomainError } from '@edgefleet/domain';
+
+const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8') || '{}') as object;
+
+/** Device shadows in AWS IoT Core, through the data-plane SDK. */
+export class AwsShadowClient {
+  constructor(private readonly data: IoTDataPlaneClient) {}
+
+  async get(thingName: string, shadowName: string | null): Promise<object> {
+    try {
+      const out = await this.data.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }));
+      return decode(out.payload);
+    } catch (err) {
+      if (err instanceof ResourceNotFoundException) throw new DomainError('NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
+      throw new DomainError('INTERNAL', `AWS IoT GetThingShadow failed: ${(err as Error).name}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Merges desired state; AWS IoT publishes the delta to the device itself. */
+  async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
+    try {
+      const payload = Buffer.from(JSON.stringify({ state: { desired } }));
+      const out = await this.data.send(new UpdateThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}), payload }));
+      return decode(out.payload);
+    } catch (err) {
+      const e = err as { name?: string; message?: string };
+      const code = e.name === 'InvalidRequestException' || e.name === 'RequestEntityTooLargeException' ? 'VALIDATION_FAILED' : e.name === 'ConflictException' ? 'CONFLICT' : 'INTERNAL';
+      throw new DomainError(code, `AWS IoT UpdateThingShadow failed: ${e.name}: ${e.message}`);
+    }
+  }
+}
