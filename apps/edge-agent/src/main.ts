@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { AgentError, readBundle } from './bundle.reader';
@@ -8,18 +9,44 @@ import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
 
-const USAGE = 'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>]';
+const USAGE =
+  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>] [--config <file.json>]';
+
+interface FileConfig {
+  dataDir?: string;
+  bundle?: string;
+  serial?: string;
+  softwareVersion?: string;
+}
+
+function readConfigFile(file: string): FileConfig {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as FileConfig;
+  } catch (err) {
+    throw new AgentError(`Cannot read the configuration file ${file}: ${(err as Error).message}`);
+  }
+}
 
 async function main() {
-  const { values } = parseArgs({
+  const { values: cli } = parseArgs({
     options: {
+      config: { type: 'string', default: process.env.EDGE_AGENT_CONFIG },
       bundle: { type: 'string' },
       'data-dir': { type: 'string' },
       serial: { type: 'string' },
-      'software-version': { type: 'string', default: process.env.EDGE_AGENT_SOFTWARE_VERSION ?? '1.0.0' },
+      'software-version': { type: 'string', default: process.env.EDGE_AGENT_SOFTWARE_VERSION },
       help: { type: 'boolean' },
     },
   });
+  // A JSON file ({"dataDir", "bundle", "serial", "softwareVersion"}) gives defaults; the command line wins.
+  const file = cli.config ? readConfigFile(cli.config) : {};
+  const values = {
+    help: cli.help,
+    bundle: cli.bundle ?? file.bundle,
+    'data-dir': cli['data-dir'] ?? file.dataDir,
+    serial: cli.serial ?? file.serial,
+    'software-version': cli['software-version'] ?? file.softwareVersion ?? '1.0.0',
+  };
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const dataDir = values['data-dir'];
@@ -37,7 +64,7 @@ async function main() {
   }
 
   const client = connectDevice(identity);
-  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: values['software-version']! });
+  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: values['software-version'] });
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));

@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
+import { ShadowService } from '@edgefleet/shadows';
 import { type TestOrganization, newOrganization } from '@edgefleet/e2e-support';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
@@ -118,5 +119,14 @@ describe('gateway: Device Shadow service over real mTLS', () => {
     c.publish(`$aws/things/${other.id}/shadow/update`, JSON.stringify({ state: { reported: { a: 1 } } }), { qos: 1 });
     await closed(c);
     expect(await prisma.shadow.count({ where: { deviceId: other.id } })).toBe(0);
+  });
+
+  it('concurrent updates apply one after the other, none lost (also when they create the shadow)', async () => {
+    const { id } = await newDevice();
+    const shadows = gw.app.get(ShadowService, { strict: false });
+    await Promise.all(Array.from({ length: 8 }, (_, i) => shadows.update(id, 'race', { state: { reported: { [`k${i}`]: i } } })));
+    const doc = (await shadows.get(id, 'race')) as { version: number; state: { reported: object } };
+    expect(doc.version).toBe(8);
+    expect(Object.keys(doc.state.reported).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7']);
   });
 });

@@ -51,6 +51,16 @@ export class ShadowService {
   }
 
   async update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
+    try {
+      return await this.updateOnce(thingName, shadowName, request, clientToken);
+    } catch (err) {
+      // Two first updates of a new shadow raced on its creation: the loser applies on top of the winner.
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+      return this.updateOnce(thingName, shadowName, request, clientToken);
+    }
+  }
+
+  private async updateOnce(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
     const name = shadowName ?? CLASSIC;
     return this.prisma.$transaction(async (tx) => {
       const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number }[]>`
