@@ -114,6 +114,10 @@ describe('gateway: Device Shadow service over real mTLS', () => {
     expect((await request(client, `${classic}/update`, JSON.stringify({ state: { reported: { a: 1 } } }))).outcome).toBe('accepted');
     expect((await request(client, `${classic}/delete`, '{}')).body).toMatchObject({ version: 1 });
     expect((await request(client, `${classic}/get`, '{}')).body.code).toBe(404);
+    // The version survives the delete, as in AWS IoT (SDKs drop replies with older versions).
+    const again = await request(client, `${classic}/update`, JSON.stringify({ state: { reported: { b: 2 } } }));
+    expect(again.body).toMatchObject({ state: { reported: { b: 2 } }, version: 2 });
+    expect((await request(client, `${classic}/get`, '{}')).body.state).toEqual({ reported: { b: 2 } });
     const other = await newDevice();
     const c = await connect(port, creds, { clientId: id });
     c.publish(`$aws/things/${other.id}/shadow/update`, JSON.stringify({ state: { reported: { a: 1 } } }), { qos: 1 });

@@ -28,7 +28,8 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, PresenceScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler] : [AwsIotEventsSubscriber])],
+      // The silence sweep relies on our gateways' heartbeats; AWS IoT reports disconnects itself.
+      providers: [OutboxRelay, DevicesProcessor, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler, PresenceScheduler] : [AwsIotEventsSubscriber])],
     };
   }
 }

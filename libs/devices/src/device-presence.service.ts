@@ -18,12 +18,13 @@ export class DevicePresenceService {
   /** A connection older than the last one recorded (a late event from a replaced session) changes nothing. */
   async connected(thingName: string, session: string, keepAliveSeconds: number, connectedAt: Date, actor: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string; lastSeenAt: Date | null }[]>`
-        SELECT "deviceConnectionStatus", "lastSeenAt" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
-      if (!before || (before.lastSeenAt && before.lastSeenAt > connectedAt)) return;
+      const [before] = await tx.$queryRaw<{ deviceConnectionStatus: string; connectedAt: Date | null }[]>`
+        SELECT "deviceConnectionStatus", "connectedAt" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
+      // Ordered by connection time, not by when events are processed: a newer session always wins.
+      if (!before || (before.connectedAt && before.connectedAt > connectedAt)) return;
       await tx.device.update({
         where: { deviceId: thingName },
-        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, lastSeenAt: connectedAt, keepAliveSeconds },
+        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, connectedAt, lastSeenAt: new Date(), keepAliveSeconds },
       });
       if (before.deviceConnectionStatus !== 'ONLINE') {
         await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor } });

@@ -22,6 +22,7 @@ interface CachedKey {
 export class ApiKeyService {
   /** Keys seen in the last seconds, so a busy key costs no query per request. Revocation in another process shows within CACHE_MS. */
   private readonly cache = new Map<string, CachedKey>();
+  private readonly activeById = new Map<string, { active: boolean; expires: number }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -78,6 +79,7 @@ export class ApiKeyService {
       return tx.apiKey.findUniqueOrThrow({ where: { id } });
     });
     this.cache.delete(revoked.hash);
+    this.activeById.delete(id);
     return revoked;
   }
 
@@ -87,6 +89,18 @@ export class ApiKeyService {
       where: { organizationId: principal.organizationId },
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  /** Whether a key still works (for long-lived sessions such as subscriptions); cached like authenticate. */
+  async isActive(apiKeyId: string): Promise<boolean> {
+    const now = Date.now();
+    const cached = this.activeById.get(apiKeyId);
+    if (cached && cached.expires > now) return cached.active;
+    const key = await this.prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: { revokedAt: true } });
+    const active = !!key && !key.revokedAt;
+    if (this.activeById.size > 10_000) this.activeById.clear();
+    this.activeById.set(apiKeyId, { active, expires: now + CACHE_MS });
+    return active;
   }
 
   /** Resolves a presented secret to its principal, or throws UNAUTHENTICATED. */

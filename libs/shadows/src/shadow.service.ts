@@ -46,7 +46,7 @@ export class ShadowService {
 
   async get(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
     const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name: shadowName ?? CLASSIC } } });
-    if (!row) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+    if (!row || row.deletedAt) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
     return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
@@ -63,13 +63,15 @@ export class ShadowService {
   private async updateOnce(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
     const name = shadowName ?? CLASSIC;
     return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number }[]>`
-        SELECT desired, reported, metadata, version FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
-      const previous = row ? toDocument(row) : null;
+      const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null }[]>`
+        SELECT desired, reported, metadata, version, "deletedAt" FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
+      // A deleted shadow starts empty again, but its version goes on (as in AWS IoT).
+      const previous = row && !row.deletedAt ? toDocument(row) : null;
+      const base = row?.deletedAt ? { desired: null, reported: null, metadata: {}, version: row.version } : previous;
       const timestamp = nowSeconds();
-      const { next, state, metadata } = applyShadowUpdate(previous, request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
+      const { next, state, metadata } = applyShadowUpdate(base, request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
       const projected = name === SYSTEM_SHADOW && state.reported !== undefined ? await this.project(tx, thingName, next) : false;
-      const data = { desired: jsonOrNull(next.desired), reported: jsonOrNull(next.reported), metadata: next.metadata as object, version: next.version };
+      const data = { desired: jsonOrNull(next.desired), reported: jsonOrNull(next.reported), metadata: next.metadata as object, version: next.version, deletedAt: null };
       if (row) await tx.shadow.update({ where: { deviceId_name: { deviceId: thingName, name } }, data });
       else await tx.shadow.create({ data: { deviceId: thingName, name, ...data } });
 
@@ -86,12 +88,19 @@ export class ShadowService {
     });
   }
 
+  /** Deletes the document, keeping its version (the next update continues from it). */
   async delete(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
     const name = shadowName ?? CLASSIC;
-    const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name } } });
-    if (!row) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
-    await this.prisma.shadow.delete({ where: { deviceId_name: { deviceId: thingName, name } } });
-    return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+    return this.prisma.$transaction(async (tx) => {
+      const [row] = await tx.$queryRaw<{ version: number; deletedAt: Date | null }[]>`
+        SELECT version, "deletedAt" FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
+      if (!row || row.deletedAt) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+      await tx.shadow.update({
+        where: { deviceId_name: { deviceId: thingName, name } },
+        data: { desired: Prisma.DbNull, reported: Prisma.DbNull, metadata: {}, deletedAt: new Date() },
+      });
+      return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+    });
   }
 
   /** For shadows kept elsewhere (AWS IoT `…/update/documents`): project the current `system` report. */

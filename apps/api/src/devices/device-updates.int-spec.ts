@@ -1,6 +1,7 @@
 import { PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher } from '@edgefleet/devices';
-import { collect, newOrganization, seedDevice, subscriptionClient } from '@edgefleet/e2e-support';
+import { collect, newKey, newOrganization, seedDevice, subscriptionClient } from '@edgefleet/e2e-support';
+import { ApiKeyService } from '@edgefleet/organizations';
 import { type RunningApi, startApi } from '../test/start-api';
 
 const SUBSCRIPTION = 'subscription($id: ID) { deviceUpdated(deviceId: $id) { deviceId deviceConnectionStatus currentSoftware } }';
@@ -41,6 +42,20 @@ describe('deviceUpdated subscription (graphql-ws)', () => {
     const r = await collect(client, SUBSCRIPTION, {}, 1, 3000);
     expect(r.events).toEqual([]);
     expect(r.error).toBeDefined();
+    await client.dispose();
+  });
+
+  it('ends a subscription whose key is revoked', async () => {
+    const org = await newOrganization(api);
+    const device = await seedDevice(api, org);
+    const key = await newKey(api, org, 'VIEWER');
+    const client = subscriptionClient(api.url, key);
+    const heard = collect(client, SUBSCRIPTION, {}, 1, 3000);
+    await new Promise((r) => setTimeout(r, 500));
+    const keys = await api.app.get(ApiKeyService).list(org.admin);
+    await api.app.get(ApiKeyService).revoke(org.admin, keys.find((k) => k.role === 'VIEWER')!.id);
+    await api.app.get(DeviceEventsPublisher).updated([device.deviceId]);
+    expect((await heard).events).toEqual([]);
     await client.dispose();
   });
 });

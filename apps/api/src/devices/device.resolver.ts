@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { DeviceService } from '@edgefleet/devices';
-import type { Principal } from '@edgefleet/organizations';
+import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
 import { deviceUpdatedTopics } from './device-updates.bridge';
@@ -8,7 +8,10 @@ import { Device, DeviceConnection, DevicesArgs, toDevice } from './device.types'
 
 @Resolver(() => Device)
 export class DeviceResolver {
-  constructor(private readonly deviceService: DeviceService) {}
+  constructor(
+    private readonly deviceService: DeviceService,
+    private readonly apiKeys: ApiKeyService,
+  ) {}
 
   @Query(() => DeviceConnection, { description: 'Devices of your organization (Panorama ListDevices).' })
   async devices(@Caller() caller: Principal, @Args() args: DevicesArgs): Promise<DeviceConnection> {
@@ -51,12 +54,16 @@ export class DeviceResolver {
   @Subscription(() => Device, {
     description: 'Fires when a device of your organization changes connection status, software or networking (graphql-ws; send the API key as connection_init payload {authorization: "Bearer <key>"}).',
   })
-  deviceUpdated(
+  async *deviceUpdated(
     @Caller() caller: Principal,
-    @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterator<unknown>> },
+    @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> },
     @Args('deviceId', { type: () => ID, nullable: true, description: 'Only this device.' }) deviceId?: string | null,
   ) {
-    return pubsub.subscribe(deviceUpdatedTopics(caller.organizationId, deviceId));
+    for await (const event of await pubsub.subscribe(deviceUpdatedTopics(caller.organizationId, deviceId))) {
+      // A key revoked while subscribed ends the subscription at its next event.
+      if (!(await this.apiKeys.isActive(caller.apiKeyId))) return;
+      yield event;
+    }
   }
 
   @Mutation(() => Device, {

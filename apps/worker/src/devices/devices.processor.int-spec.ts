@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrismaService } from '@edgefleet/db';
-import { DeviceService } from '@edgefleet/devices';
+import { DevicePresenceService, DeviceService } from '@edgefleet/devices';
 import { type HasApp, eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { createWorker } from '../worker.app';
@@ -110,3 +110,29 @@ describe('worker: silent devices go OFFLINE', () => {
     expect(event).toMatchObject({ from: 'ONLINE', actor: 'system:worker', reason: 'MQTT_KEEP_ALIVE_TIMEOUT' });
   });
 });
+
+describe('presence ordering', () => {
+  const config = testConfig();
+  let worker: INestApplicationContext;
+  beforeAll(async () => {
+    worker = await createWorker(config);
+  });
+  afterAll(() => worker.close());
+
+  it('a newer session wins, whatever order the events are processed in', async () => {
+    const api = { app: worker };
+    const prisma = worker.get(PrismaService);
+    const presence = worker.get(DevicePresenceService, { strict: false });
+    const org = await newOrganization(api);
+    const device = await seedDevice(api, org);
+    await prisma.device.update({ where: { deviceId: device.deviceId }, data: { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'NOT_AVAILABLE' } });
+    const t = Date.now();
+    await presence.connected(device.deviceId, 'B', 30, new Date(t), 'test');
+    await presence.connected(device.deviceId, 'A', 30, new Date(t - 1000), 'test'); // older session, recorded late
+    await presence.disconnected(device.deviceId, 'A', 'DUPLICATE_CLIENTID', 'test');
+    expect(await prisma.device.findUniqueOrThrow({ where: { deviceId: device.deviceId } })).toMatchObject({ deviceConnectionStatus: 'ONLINE', connectionSession: 'B' });
+    await presence.disconnected(device.deviceId, 'B', 'CLIENT_INITIATED_DISCONNECT', 'test');
+    expect((await prisma.device.findUniqueOrThrow({ where: { deviceId: device.deviceId } })).deviceConnectionStatus).toBe('OFFLINE');
+  });
+});
+
