@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { strToU8, zipSync } from 'fflate';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig, networkingConfiguration } from '@edgefleet/contracts';
@@ -21,6 +21,8 @@ export interface ProvisionedDevice {
 /** Panorama's ProvisionDevice: registers the device and returns its 5-minute bundle. */
 @Injectable()
 export class ProvisioningService {
+  private readonly logger = new Logger(ProvisioningService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly devices: DeviceService,
@@ -28,6 +30,16 @@ export class ProvisioningService {
     private readonly iot: IotBackend,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  /**
+   * Panorama's delete: DELETING at once, the worker purges later; certificates are revoked
+   * and live connections dropped right away too (best effort: the worker's purge repeats it).
+   */
+  async deleteDevice(principal: Principal, deviceId: string) {
+    const device = await this.devices.delete(principal, deviceId);
+    await this.iot.decommissionThing(deviceId).catch((err) => this.logger.warn({ err, deviceId }, 'immediate revocation failed; the worker will retry'));
+    return device;
+  }
 
   async provisionDevice(principal: Principal, input: NewDevice): Promise<ProvisionedDevice> {
     const networking = networkingConfiguration.safeParse(input.networkingConfiguration ?? {});

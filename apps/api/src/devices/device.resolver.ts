@@ -1,6 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
+import { ProvisioningService } from '@edgefleet/provisioning';
 import { Caller } from '../graphql/caller.decorator';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
 import { deviceUpdatedTopics } from './device-updates.bridge';
@@ -11,6 +12,7 @@ export class DeviceResolver {
   constructor(
     private readonly deviceService: DeviceService,
     private readonly apiKeys: ApiKeyService,
+    private readonly provisioning: ProvisioningService,
   ) {}
 
   @Query(() => DeviceConnection, { description: 'Devices of your organization (Panorama ListDevices).' })
@@ -70,7 +72,7 @@ export class DeviceResolver {
     description: 'Deregisters a device: it moves to DELETING at once; the worker then revokes its certificates and removes it.',
   })
   async deleteDevice(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string): Promise<Device> {
-    return toDevice(await this.deviceService.delete(caller, deviceId));
+    return toDevice(await this.provisioning.deleteDevice(caller, deviceId));
   }
 }
 
