@@ -13,10 +13,6 @@ export function parseShadowTopic(topic: string): { thingName: string; shadowName
   return m ? { thingName: m[1], shadowName: m[2] ?? null, op: m[3] as ShadowOperation } : undefined;
 }
 
-/** AWS IoT's documented limit: 8 KB of state per shadow (configurable here up to 64 KB). */
-export const DEFAULT_SHADOW_MAX_BYTES = 8 * 1024;
-export const SHADOW_MAX_DEPTH = 6;
-
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type ShadowState = { [key: string]: Json };
 
@@ -39,4 +35,3 @@ export const systemReport = z.object({
 });
 export type SystemReport = z.infer<typeof systemReport>;
 export const SYSTEM_SHADOW = 'system';
-export const APPLICATIONS_SHADOW = 'applications';

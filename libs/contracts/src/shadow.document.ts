@@ -25,7 +25,7 @@ export class ShadowError extends Error {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function depthOf(v: unknown): number {
+function depthOf(v: unknown): number {
   if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depthOf));
   if (isObject(v)) return 1 + Math.max(0, ...Object.values(v).map(depthOf));
   return 0;
@@ -97,6 +97,7 @@ export function applyShadowUpdate(
     const part = state[key];
     if (part !== null && !isObject(part)) throw new ShadowError(400, `${key} node must be an object`);
   }
+  // state → desired/reported → up to 6 levels (AWS IoT's limit)
   if (depthOf(state) > 6 + 1) throw new ShadowError(400, 'JSON contains too many levels of nesting; maximum is 6');
   if ('version' in request && request.version !== undefined) {
     if (typeof request.version !== 'number' || !Number.isInteger(request.version) || request.version < 0) {

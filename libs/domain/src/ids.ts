@@ -19,8 +19,6 @@ function randomId26(): string {
   return out;
 }
 
-export const DEVICE_ID_PATTERN = /^device-[a-z2-7]{26}$/;
-
 export const newDeviceId = () => `device-${randomId26()}`;
 
 export const deviceArn = (region: string, accountId: string, deviceId: string) =>

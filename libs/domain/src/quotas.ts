@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from './errors';
 
-/** Per-organization limits. Panorama's defaults; an organization may override any of them. */
+/** Per-organization limits: defaults from configuration (Panorama's), overridable per organization. */
 export const quotasSchema = z.object({
   devices: z.number().int().positive(),
   requestsPerSecond: z.number().int().positive(),
@@ -11,15 +11,6 @@ export const quotasSchema = z.object({
   deploymentsPerDevicePerDay: z.number().int().positive(),
 });
 export type Quotas = z.infer<typeof quotasSchema>;
-
-export const PANORAMA_QUOTAS: Quotas = {
-  devices: 50,
-  requestsPerSecond: 5,
-  mutationsPerSecond: 1,
-  applicationsPerDevice: 10,
-  streamsPerApplication: 8,
-  deploymentsPerDevicePerDay: 200,
-};
 
 /** Defaults, then the organization's own overrides (ignoring malformed ones). */
 export function resolveQuotas(defaults: Quotas, overrides: unknown): Quotas {
