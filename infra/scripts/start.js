@@ -101,8 +101,8 @@ async function main() {
   children.push(
     run('gateway', 'apps/gateway/src/main.ts', (line) => /gateway listening/.test(line) && startFleetWhen('gateway')),
     run('api', 'apps/api/src/main.ts', (line) => {
-      if (/^GraphiQL: /.test(line)) startFleetWhen('api');
       if (/^GraphiQL: /.test(line)) {
+        startFleetWhen('api');
         process.stdout.write(
           `\n  EdgeFleet is running.\n  ${line}\n  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
             `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +

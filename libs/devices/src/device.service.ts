@@ -3,8 +3,6 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import {
   DomainError,
-  type ProvisioningEvent,
-  type ProvisioningStatus,
   assertResourceName,
   assertWithinQuota,
   newDeviceId,
@@ -21,6 +19,7 @@ import {
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { outboxMessage, OUTBOX_CHANNEL } from '@edgefleet/queue';
+import { moveProvisioning } from './provisioning.transition';
 import {
   type DeviceFilter,
   type DeviceListArgs,
@@ -183,7 +182,10 @@ export class DeviceService {
     await this.prisma.$transaction(async (tx) => {
       const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
       if (!device) throw notFound('Device', deviceId);
-      await this.transitionProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal));
+      provisioningMachine.transition(device.provisioningStatus, 'DELETE'); // a refusal says why
+      if (!(await moveProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal)))) {
+        throw new DomainError('CONFLICT', `Device ${deviceId} changed meanwhile; try again.`);
+      }
       await tx.outboxMessage.create({
         data: outboxMessage('devices', 'purge-device', { deviceId, organizationId: principal.organizationId }, `purge-device-${deviceId}`),
       });
@@ -191,28 +193,6 @@ export class DeviceService {
       await this.audit.record(tx, principal, { action: 'device.delete', targetType: 'Device', targetId: deviceId });
     });
     return this.get(principal, deviceId);
-  }
-
-  /**
-   * Compare-and-set of the provisioning status with its event row: only moves
-   * when the row still holds `from`, so a concurrent change makes this a CONFLICT.
-   */
-  async transitionProvisioning(
-    tx: Tx,
-    deviceId: string,
-    from: ProvisioningStatus,
-    event: ProvisioningEvent,
-    actor: string,
-    reason?: string,
-  ) {
-    const to = provisioningMachine.transition(from, event);
-    const updated = await tx.device.updateMany({
-      where: { deviceId, provisioningStatus: from },
-      data: { provisioningStatus: to, provisioningStatusReason: reason ?? null },
-    });
-    if (updated.count !== 1) throw new DomainError('CONFLICT', `Device ${deviceId} changed meanwhile; try again.`);
-    await tx.deviceEvent.create({ data: { deviceId, field: 'provisioningStatus', from, to, actor, reason } });
-    return to;
   }
 
   private async changeTags(

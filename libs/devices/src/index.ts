@@ -5,3 +5,4 @@ export { MAX_PAGE_SIZE, devicePageSql } from './device-list.query';
 export type { DeviceFilter, DeviceListArgs, DeviceSortBy, SortOrder } from './device-list.query';
 export { DeviceEventsPublisher, deviceUpdatedChannel } from './device-events.publisher';
 export { DevicePresenceService } from './device-presence.service';
+export { moveProvisioning } from './provisioning.transition';

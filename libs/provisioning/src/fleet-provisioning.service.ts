@@ -8,6 +8,7 @@ import type {
 } from '@edgefleet/contracts';
 import { PrismaService, type Tx } from '@edgefleet/db';
 import { connectionMachine, provisioningMachine } from '@edgefleet/domain';
+import { moveProvisioning } from '@edgefleet/devices';
 import { CertificateAuthority, CsrError, type IssuedCertificate, generateKeyPair } from '@edgefleet/pki';
 import { AuditService } from '@edgefleet/organizations';
 import { rejection } from './provisioning-rejection';
@@ -81,23 +82,13 @@ export class FleetProvisioningService {
         data: { usedAt: now, status: 'REVOKED', revokedAt: now, revokedReason: 'claim used' },
       });
       const serialNumber = request.parameters?.SerialNumber;
-      const to = provisioningMachine.transition(device.provisioningStatus, 'REGISTER');
       const connected = connectionMachine.next(device.deviceConnectionStatus, 'CREDENTIALS_ISSUED') ?? device.deviceConnectionStatus;
-      const updated = await tx.device.updateMany({
-        where: { deviceId: device.deviceId, provisioningStatus: device.provisioningStatus },
-        data: {
-          provisioningStatus: to,
-          provisioningStatusReason: null,
-          deviceConnectionStatus: connected,
-          ...(serialNumber ? { serialNumber } : {}),
-        },
+      const moved = await moveProvisioning(tx, device.deviceId, device.provisioningStatus, 'REGISTER', ACTOR, {
+        data: { deviceConnectionStatus: connected, ...(serialNumber ? { serialNumber } : {}) },
       });
-      if (updated.count !== 1) throw rejection.deviceNotProvisionable('changing');
-      await tx.deviceEvent.createMany({
-        data: [
-          { deviceId: device.deviceId, field: 'provisioningStatus', from: device.provisioningStatus, to, actor: ACTOR },
-          { deviceId: device.deviceId, field: 'deviceConnectionStatus', from: device.deviceConnectionStatus, to: connected, actor: ACTOR },
-        ],
+      if (!moved) throw rejection.deviceNotProvisionable('changing');
+      await tx.deviceEvent.create({
+        data: { deviceId: device.deviceId, field: 'deviceConnectionStatus', from: device.deviceConnectionStatus, to: connected, actor: ACTOR },
       });
       await this.audit.record(tx, { organizationId: device.organizationId, actor: ACTOR }, {
         action: 'device.register',
@@ -123,16 +114,7 @@ export class FleetProvisioningService {
     let failed = 0;
     for (const d of stale) {
       const reason = 'The provisioning bundle expired before the device registered; delete the device and provision it again.';
-      await this.prisma.$transaction(async (tx) => {
-        const moved = await tx.device.updateMany({
-          where: { deviceId: d.deviceId, provisioningStatus: d.provisioningStatus },
-          data: { provisioningStatus: 'FAILED', provisioningStatusReason: reason },
-        });
-        if (moved.count === 1) {
-          failed++;
-          await tx.deviceEvent.create({ data: { deviceId: d.deviceId, field: 'provisioningStatus', from: d.provisioningStatus, to: 'FAILED', actor: 'system:worker', reason } });
-        }
-      });
+      if (await this.prisma.$transaction((tx) => moveProvisioning(tx, d.deviceId, d.provisioningStatus, 'FAIL', 'system:worker', { reason }))) failed++;
     }
     return failed;
   }
@@ -161,13 +143,7 @@ export class FleetProvisioningService {
           ownershipTokenHash: hashToken(token),
         },
       });
-      const to = provisioningMachine.next(device.provisioningStatus, 'CERTIFICATE_ISSUED');
-      if (to) {
-        const moved = await tx.device.updateMany({ where: { deviceId: device.deviceId, provisioningStatus: device.provisioningStatus }, data: { provisioningStatus: to } });
-        if (moved.count === 1) {
-          await tx.deviceEvent.create({ data: { deviceId: device.deviceId, field: 'provisioningStatus', from: device.provisioningStatus, to, actor: ACTOR } });
-        }
-      }
+      await moveProvisioning(tx, device.deviceId, device.provisioningStatus, 'CERTIFICATE_ISSUED', ACTOR); // only the first moves it
     });
     return { certificateId: issued.certificateId, certificatePem: issued.certificatePem, certificateOwnershipToken: token };
   }

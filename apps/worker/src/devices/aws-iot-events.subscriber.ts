@@ -5,8 +5,7 @@ import { readFileSync } from 'node:fs';
 import { CONFIG, type Config } from '@edgefleet/config';
 import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
-import { DeviceEventsPublisher, DevicePresenceService } from '@edgefleet/devices';
-import { provisioningMachine } from '@edgefleet/domain';
+import { DeviceEventsPublisher, DevicePresenceService, moveProvisioning } from '@edgefleet/devices';
 import { ShadowService } from '@edgefleet/shadows';
 
 const ACTOR = 'system:aws-iot';
@@ -73,17 +72,9 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
 
   /** AWS ran RegisterThing; its first connection as itself means the device is provisioned. */
   private async completeProvisioning(thingName: string): Promise<void> {
-    const sources = provisioningMachine.sourcesOf('REGISTER');
     await this.prisma.$transaction(async (tx) => {
       const device = await tx.device.findUnique({ where: { deviceId: thingName }, select: { provisioningStatus: true } });
-      if (!device || !sources.includes(device.provisioningStatus)) return;
-      const moved = await tx.device.updateMany({
-        where: { deviceId: thingName, provisioningStatus: device.provisioningStatus },
-        data: { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'NOT_AVAILABLE' },
-      });
-      if (moved.count === 1) {
-        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'provisioningStatus', from: device.provisioningStatus, to: 'SUCCEEDED', actor: ACTOR } });
-      }
+      if (device) await moveProvisioning(tx, thingName, device.provisioningStatus, 'REGISTER', ACTOR, { data: { deviceConnectionStatus: 'NOT_AVAILABLE' } });
     });
   }
 
