@@ -6,6 +6,7 @@ import {
   REGISTER_THING_TOPIC,
   createCertificateFromCsrRequest,
   createKeysAndCertificateRequest,
+  parseJsonObject,
   registerThingRequest,
 } from '@edgefleet/contracts';
 import { DeviceEventsPublisher } from '@edgefleet/devices';
@@ -19,18 +20,9 @@ export interface Reply {
 }
 
 function parse<S extends z.ZodType>(schema: S, payload: Buffer, allowEmpty: boolean): z.infer<S> {
-  const text = payload.toString('utf8');
-  let json: unknown;
-  if (text.trim() === '' && allowEmpty) json = {};
-  else {
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw rejection.invalidPayload('The payload is not valid JSON.');
-    }
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw rejection.invalidPayload('The payload must be a JSON object.');
-  const result = schema.safeParse(json);
+  const json = parseJsonObject(payload, allowEmpty);
+  if (!json.ok) throw rejection.invalidPayload(json.error);
+  const result = schema.safeParse(json.value);
   if (!result.success) {
     const issue = result.error.issues[0];
     throw rejection.invalidPayload(`${issue.path.join('.') || 'payload'}: ${issue.message}`);

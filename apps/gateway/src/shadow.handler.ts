@@ -1,11 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { ShadowError, parseShadowTopic } from '@edgefleet/contracts';
+import { ShadowError, parseJsonObject, parseShadowTopic } from '@edgefleet/contracts';
 import { DeviceEventsPublisher } from '@edgefleet/devices';
 import { ShadowService } from '@edgefleet/shadows';
 import type { Reply } from './fleet-provisioning.handler';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Serves the Device Shadow topics of a device's own thing; each request gets accepted or rejected (+ documents/delta). */
 @Injectable()
@@ -26,16 +24,9 @@ export class ShadowHandler {
     try {
       if (t.thingName !== thingName) throw new ShadowError(403, 'Forbidden');
       if (payload.length > this.config.MQTT_MAX_PAYLOAD_BYTES) throw new ShadowError(413, 'The payload exceeds the maximum size allowed');
-      let body: unknown = {};
-      const text = payload.toString('utf8').trim();
-      if (text !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new ShadowError(400, 'Invalid JSON');
-        }
-      } else if (t.op === 'update') throw new ShadowError(400, 'Invalid JSON');
-      if (!isObject(body)) throw new ShadowError(400, 'Invalid JSON');
+      const json = parseJsonObject(payload, t.op !== 'update');
+      if (!json.ok) throw new ShadowError(400, 'Invalid JSON');
+      const body = json.value;
       if (body.clientToken !== undefined) {
         if (typeof body.clientToken !== 'string' || body.clientToken.length > 64) throw new ShadowError(400, 'clientToken must be a string of at most 64 characters');
         clientToken = body.clientToken;

@@ -3,3 +3,4 @@ export * from './presence.contract';
 export * from './bundle.contract';
 export * from './shadow.contract';
 export * from './shadow.document';
+export * from './payload';
