@@ -2,7 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
+import { SoftwareImageService } from '@edgefleet/jobs';
 import { AppModule } from './app.module';
+import { registerImageRoutes } from './jobs/image.routes';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -12,6 +14,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  registerImageRoutes(app.getHttpAdapter().getInstance(), app.get(SoftwareImageService));
   app.enableShutdownHooks();
   return app;
 }

@@ -10,6 +10,7 @@ import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
 import { OrganizationsModule } from '@edgefleet/organizations';
+import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
@@ -21,6 +22,8 @@ import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/gr
 import { RequestAuthService } from './graphql/request-auth.service';
 import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';
+import { JobUpdatesBridge } from './jobs/job-updates.bridge';
+import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 
 @Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
 class RequestAuthModule {}
@@ -47,6 +50,7 @@ export class AppModule {
         DevicesModule,
         ProvisioningModule.forRoot(config),
         DeviceShadowsModule.forRoot(config),
+        JobsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -82,7 +86,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

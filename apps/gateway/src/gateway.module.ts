@@ -3,11 +3,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
+import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { ShadowsModule } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
 import { MqttGateway } from './mqtt-gateway';
+import { JobsHandler } from './jobs.handler';
 import { ShadowHandler } from './shadow.handler';
 
 @Module({})
@@ -23,8 +25,9 @@ export class GatewayModule {
         ProvisioningModule.forRoot(config),
         ShadowsModule,
         DevicesModule,
+        JobsModule,
       ],
-      providers: [MqttGateway, DeviceIdentityService, FleetProvisioningHandler, ShadowHandler],
+      providers: [MqttGateway, DeviceIdentityService, FleetProvisioningHandler, ShadowHandler, JobsHandler],
     };
   }
 }

@@ -12,6 +12,7 @@ import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { FleetProvisioningHandler } from './fleet-provisioning.handler';
+import { JobsHandler } from './jobs.handler';
 import { ShadowHandler } from './shadow.handler';
 import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
 
@@ -55,6 +56,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly presence: DevicePresenceService,
     private readonly provisioning: FleetProvisioningHandler,
     private readonly shadows: ShadowHandler,
+    private readonly jobs: JobsHandler,
   ) {}
 
   get port(): number {
@@ -172,6 +174,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       void this.provisioning.handle(session.identity, packet.topic, payload).then((reply) => this.reply(client, reply.topic, reply.body));
     } else if (this.shadows.isShadowRequest(packet.topic)) {
       void this.shadows.handle(session.identity.thingName, packet.topic, payload).then((replies) => replies.forEach((r) => this.publish(r.topic, r.body)));
+    } else if (this.jobs.isJobsRequest(packet.topic)) {
+      void this.jobs.handle(session.identity.thingName, session.id, packet.topic, payload).then((r) => this.publish(r.topic, r.body));
     }
   }
 

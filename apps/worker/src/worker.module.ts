@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
+import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { ShadowsModule } from '@edgefleet/shadows';
 import { QUEUE_NAMES } from '@edgefleet/queue';
@@ -11,6 +12,8 @@ import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
 import { PresenceScheduler } from './devices/presence.scheduler';
+import { JobsProcessor } from './jobs/jobs.processor';
+import { JobsScheduler } from './jobs/jobs.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
 
 @Module({})
@@ -25,11 +28,12 @@ export class WorkerModule {
         DevicesModule,
         ProvisioningModule.forRoot(config),
         ShadowsModule,
+        JobsModule,
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
       // The silence sweep relies on our gateways' heartbeats; AWS IoT reports disconnects itself.
-      providers: [OutboxRelay, DevicesProcessor, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler, PresenceScheduler] : [AwsIotEventsSubscriber])],
+      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler, PresenceScheduler] : [AwsIotEventsSubscriber])],
     };
   }
 }

@@ -63,6 +63,18 @@ const schema = z.object({
   PROVISIONING_TEMPLATE: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('edgefleet-fleet-provisioning'),
   CLAIM_TTL_SECONDS: positiveInt(300).refine((v) => v <= 300, 'must be at most 300 (claims last 5 minutes)'),
   DEVICE_CERT_DAYS: positiveInt(365),
+  /** HMAC key of signed image URLs, shared by every api process; without it, one is generated into DATA_DIR. */
+  URL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Lifetime of signed image download URLs (devices) and upload URLs (operators). */
+  IMAGE_DOWNLOAD_URL_TTL_SECONDS: positiveInt(3600),
+  IMAGE_UPLOAD_URL_TTL_SECONDS: positiveInt(900),
+  IMAGE_MAX_BYTES: positiveInt(8 * 1024 ** 3),
+  /** Server-side job timeouts: queued while the device is away, in progress, and rebooting (until it comes back). */
+  JOB_QUEUED_TIMEOUT_SECONDS: positiveInt(7 * 86_400),
+  JOB_IN_PROGRESS_TIMEOUT_SECONDS: positiveInt(3600),
+  JOB_REBOOTING_TIMEOUT_SECONDS: positiveInt(900),
+  /** How often workers run job completion checks, timeouts and rollout waves. */
+  JOB_SWEEP_MS: positiveInt(1000),
 });
 
 export type Config = z.output<typeof schema>;

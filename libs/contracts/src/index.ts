@@ -4,3 +4,4 @@ export * from './bundle.contract';
 export * from './shadow.contract';
 export * from './shadow.document';
 export * from './payload';
+export * from './jobs.contract';

@@ -45,7 +45,7 @@ export const AGGREGATED_STATUS_SQL = Prisma.sql`CASE
 /** The newest software image of the organization, as an int[] for comparison. */
 const latestSoftwareCte = (organizationId: string) => Prisma.sql`WITH latest AS (
   SELECT (SELECT string_to_array(version, '.')::int[] FROM "SoftwareImage"
-          WHERE "organizationId" = ${organizationId}::uuid
+          WHERE "organizationId" = ${organizationId}::uuid AND "uploadedAt" IS NOT NULL
           ORDER BY string_to_array(version, '.')::int[] DESC LIMIT 1) AS v)`;
 
 function escapeLike(s: string) {
@@ -145,4 +145,12 @@ export function deviceCountSql(organizationId: string, filter: DeviceFilter | nu
 export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): string {
   const v = field === 'CREATED_TIME' ? row.createdAt.toISOString() : field === 'NAME' ? row.name : row.deviceId;
   return encodeCursor({ v, id: row.deviceId });
+}
+
+/** Devices matching a filter and extra conditions, by deviceId, as `(deviceId, online)` rows: rollout targets. */
+export function deviceSelectionSql(organizationId: string, filter: DeviceFilter | null | undefined, extra: Prisma.Sql[], limit: number): Prisma.Sql {
+  return Prisma.sql`${latestSoftwareCte(organizationId)}
+    SELECT d."deviceId", d.name, (d."deviceConnectionStatus" = 'ONLINE') AS online FROM "Device" d CROSS JOIN latest
+    WHERE ${Prisma.join([...whereClauses(organizationId, filter), ...extra], ' AND ')}
+    ORDER BY d."deviceId" LIMIT ${limit}`;
 }

@@ -7,3 +7,6 @@ export * from './ids';
 export * from './naming.rules';
 export * from './access.rules';
 export * from './quotas';
+export * from './device-job.machine';
+export * from './device-job.rules';
+export * from './rollout.rules';

@@ -5,3 +5,4 @@ export { AwsIotBackend } from './aws-iot.backend';
 export { IotModule, caDirectory } from './iot.module';
 export { MqttPublisher } from './mqtt.publisher';
 export { AwsShadowClient } from './aws-shadow.client';
+export { AwsJobsClient } from './aws-jobs.client';

@@ -8,6 +8,7 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { AwsIotBackend } from './aws-iot.backend';
+import { AwsJobsClient } from './aws-jobs.client';
 import { AwsShadowClient } from './aws-shadow.client';
 import { IotBackend } from './iot-backend.port';
 import { LocalIotBackend } from './local-iot.backend';
@@ -25,20 +26,21 @@ export class IotModule {
         providers: [
           {
             provide: IotBackend,
-            inject: [IoTDataPlaneClient],
-            useFactory: (data: IoTDataPlaneClient) => {
+            inject: [IoTClient, IoTDataPlaneClient],
+            useFactory: (iot: IoTClient, data: IoTDataPlaneClient) => {
               if (!config.AWS_IOT_ROOT_CA_FILE) throw new Error('IOT_BACKEND=aws needs AWS_IOT_ROOT_CA_FILE (the Amazon root CA devices trust).');
-              const iot = new IoTClient({ region: config.AWS_REGION });
               return new AwsIotBackend(iot, data, {
                 templateName: config.PROVISIONING_TEMPLATE,
                 rootCaPem: readFileSync(config.AWS_IOT_ROOT_CA_FILE, 'utf8'),
               });
             },
           },
+          { provide: IoTClient, useFactory: () => new IoTClient({ region: config.AWS_REGION }) },
           { provide: IoTDataPlaneClient, useFactory: () => new IoTDataPlaneClient({ region: config.AWS_REGION }) },
+          { provide: AwsJobsClient, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsJobsClient(iot) },
           { provide: AwsShadowClient, inject: [IoTDataPlaneClient], useFactory: (data: IoTDataPlaneClient) => new AwsShadowClient(data) },
         ],
-        exports: [IotBackend, AwsShadowClient],
+        exports: [IotBackend, AwsShadowClient, AwsJobsClient],
       };
     }
     return {

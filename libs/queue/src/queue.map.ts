@@ -7,13 +7,21 @@ export interface QueuePayloads {
     /** Remove a device that reached DELETING, with its dependents and IoT resources. */
     'purge-device': { deviceId: string; organizationId: string };
   };
+  jobs: {
+    /** Tell devices their next job execution (notify-next; CreateJob with the AWS backend). */
+    'notify-devices': { deviceIds: string[] };
+    /** Completion checks, timeouts and retries of device jobs, set-based. */
+    sweep: Record<string, never>;
+    /** Create a rollout's next wave, or abort or complete it. */
+    'advance-rollout': { rolloutId: string };
+  };
 }
 
 export type QueueName = keyof QueuePayloads;
 export type JobName<Q extends QueueName> = keyof QueuePayloads[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = QueuePayloads[Q][N];
 
-export const QUEUE_NAMES: readonly QueueName[] = ['devices'];
+export const QUEUE_NAMES: readonly QueueName[] = ['devices', 'jobs'];
 
 /** Transient failures retry with exponential backoff; UnrecoverableError stops at once. */
 export const DEFAULT_JOB_OPTIONS = {

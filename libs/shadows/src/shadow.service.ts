@@ -129,7 +129,7 @@ export class ShadowService {
       where: { deviceId: thingName, systemShadowVersion: { lt: doc.version } },
       data: {
         systemShadowVersion: doc.version,
-        ...(r.currentSoftware ? { currentSoftware: r.currentSoftware } : {}),
+        ...(r.currentSoftware ? { currentSoftware: r.currentSoftware, systemReportedAt: new Date() } : {}),
         ...(r.serialNumber ? { serialNumber: r.serialNumber } : {}),
         ...(r.deviceType ? { type: r.deviceType } : {}),
         ...(networking ? { currentNetworkingStatus: networking } : {}),

@@ -2,6 +2,10 @@ import { registerEnumType } from '@nestjs/graphql';
 import {
   API_KEY_ROLES,
   DEVICE_AGGREGATED_STATUSES,
+  DEVICE_JOB_STATUSES,
+  DEVICE_JOB_TYPES,
+  JOB_EXECUTION_STATUSES,
+  ROLLOUT_STATUSES,
   DEVICE_CONNECTION_STATUSES,
   PROVISIONING_STATUSES,
 } from '@edgefleet/domain';
@@ -34,3 +38,7 @@ export const NetworkConnectionStatusEnum = enumOf(
   ['CONNECTED', 'NOT_CONNECTED', 'CONNECTING'] as const,
   'State of a network interface.',
 );
+export const DeviceJobTypeEnum = enumOf('JobType', DEVICE_JOB_TYPES, 'What a device job does.');
+export const DeviceJobStatusEnum = enumOf('UpdateProgress', DEVICE_JOB_STATUSES, "A device job's status (Panorama's UpdateProgress, plus CANCELED, TIMED_OUT and REJECTED).");
+export const JobExecutionStatusEnum = enumOf('JobExecutionStatus', JOB_EXECUTION_STATUSES, 'The AWS IoT job execution status the device sees.');
+export const RolloutStatusEnum = enumOf('RolloutStatus', ROLLOUT_STATUSES, 'Where a rollout is.');

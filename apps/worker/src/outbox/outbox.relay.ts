@@ -39,8 +39,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
     @InjectQueue('devices') devices: Queue,
+    @InjectQueue('jobs') jobs: Queue,
   ) {
-    this.queues = { devices };
+    this.queues = { devices, jobs };
   }
 
   async onApplicationBootstrap(): Promise<void> {

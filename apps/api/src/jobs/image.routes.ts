@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createReadStream } from 'node:fs';
+import { DomainError } from '@edgefleet/domain';
+import { type SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
+
+type Signed = FastifyRequest<{ Params: { id: string }; Querystring: { expires?: string; signature?: string } }>;
+
+const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, VALIDATION_FAILED: 400 };
+
+/**
+ * Image transfer over plain HTTP with signed URLs (no API key: the signature is the authorization):
+ * PUT an upload once; GET a download with Range support, so an interrupted download resumes.
+ */
+export function registerImageRoutes(fastify: FastifyInstance, images: SoftwareImageService): void {
+  // The body stays a stream: the upload is hashed and written to disk as it arrives.
+  fastify.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
+
+  fastify.put('/images/upload/:id', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
+    const refusal = images.signer.refusal('PUT', uploadPath(req.params.id), req.query);
+    if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
+    if (req.headers['content-type'] !== 'application/octet-stream') {
+      return reply.code(415).send({ code: 'VALIDATION_FAILED', message: 'Send the file as Content-Type: application/octet-stream.' });
+    }
+    const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
+    try {
+      const image = await images.receiveUpload(req.params.id, req.raw, length);
+      return reply.code(200).send({ version: image.version, sha256: image.sha256, size: image.size });
+    } catch (err) {
+      if (err instanceof DomainError) return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, message: err.message });
+      throw err;
+    }
+  });
+
+  fastify.get('/images/download/:id', async (req: Signed, reply: FastifyReply) => {
+    const refusal = images.signer.refusal('GET', downloadPath(req.params.id), req.query);
+    if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
+    const blob = images.blob(req.params.id);
+    if (!blob) return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such image file.' });
+    reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('etag', `"${req.params.id}"`);
+    const range = parseRange(req.headers.range, blob.size);
+    if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${blob.size}`).send();
+    if (!range) return reply.code(200).header('content-length', blob.size).send(createReadStream(blob.file));
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${blob.size}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(createReadStream(blob.file, range));
+  });
+}
+
+/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else serves the whole file. */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = header && /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  return start > end || start >= size ? 'unsatisfiable' : { start, end };
+}

@@ -1,0 +1,240 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import {
+  DomainError,
+  type DeviceJobStatus,
+  type DeviceJobType,
+  type JobRequest,
+  type JobTarget,
+  type JobTimeouts,
+  assertDeviceIdCount,
+  assertJobAllowed,
+  deviceArn,
+  deviceJobMachine,
+  notFound,
+  validationFailed,
+} from '@edgefleet/domain';
+import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
+import { OUTBOX_CHANNEL } from '@edgefleet/queue';
+import { JobEventsPublisher } from './job-events.publisher';
+import { ACTIVE_JOB_SQL, moveJob, notifyRows, timeoutAtSql } from './job.sql';
+
+export interface CreateJobsOptions {
+  rolloutId?: string;
+  maxAttempts?: number;
+  timeouts?: JobTimeouts | null;
+  actor: string;
+  /** Refuse the whole request when a device breaks a rule (the API); otherwise record that device's job as REJECTED with the reason (rollouts). */
+  strict: boolean;
+}
+
+export interface DeviceJobView {
+  jobId: string;
+  deviceId: string;
+  deviceArn: string;
+  deviceName: string;
+  deviceType: string;
+  jobType: DeviceJobType;
+  imageVersion: string | null;
+  status: DeviceJobStatus;
+  executionStatus: string;
+  statusDetails: Record<string, string>;
+  statusReason: string | null;
+  attempts: number;
+  executionNumber: number;
+  rolloutId: string | null;
+  createdTime: Date;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  timeoutAt: Date | null;
+  timeline: { from: string | null; to: string; actor: string; reason: string | null; at: Date }[];
+}
+
+export interface DeviceJobPage {
+  jobs: DeviceJobView[];
+  nextToken: string | null;
+}
+
+const JOB_ID = /^device-[a-z2-7]{26}-\d{1,9}$/;
+const MAX_PAGE = 100;
+
+@Injectable()
+export class DeviceJobService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly events: JobEventsPublisher,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Panorama's CreateJobForDevices: every rule checked first; then the jobs and their notifications, in one transaction. */
+  async createJobForDevices(principal: Principal, deviceIds: string[], request: JobRequest): Promise<{ jobId: string; deviceId: string }[]> {
+    assertDeviceIdCount(deviceIds.length);
+    const unique = [...new Set(deviceIds)];
+    if (unique.length !== deviceIds.length) throw validationFailed('deviceIds', 'names a device more than once.');
+    const jobs = await this.prisma.$transaction(
+      async (tx) => {
+        const created = await this.createJobs(tx, principal.organizationId, unique, request, { actor: actorOf(principal), strict: true });
+        await this.audit.record(tx, principal, {
+          action: 'deviceJob.create',
+          targetType: 'DeviceJob',
+          targetId: created[0].jobId,
+          details: { jobType: request.jobType, imageVersion: request.imageVersion ?? null, devices: created.length },
+        });
+        return created;
+      },
+      { timeout: 60_000 },
+    );
+    return jobs;
+  }
+
+  /**
+   * Creates one job per device (ids `<deviceId>-<n>`), with their events and notification
+   * outbox rows, inside the caller's transaction. Device rows are locked first, so two
+   * requests for the same device run one after the other and the active-OTA rule holds.
+   */
+  async createJobs(tx: Tx, organizationId: string, deviceIds: string[], request: JobRequest, opts: CreateJobsOptions): Promise<{ jobId: string; deviceId: string }[]> {
+    const devices = await tx.$queryRaw<(JobTarget & { nextJobNumber: number })[]>`
+      SELECT "deviceId", "provisioningStatus"::text AS "provisioningStatus", "currentSoftware", "nextJobNumber" FROM "Device"
+      WHERE "organizationId" = ${organizationId}::uuid AND "deviceId" = ANY(${deviceIds}) ORDER BY "deviceId" FOR UPDATE`;
+    if (devices.length !== deviceIds.length) {
+      const found = new Set(devices.map((d) => d.deviceId));
+      const missing = deviceIds.filter((id) => !found.has(id));
+      throw new DomainError('NOT_FOUND', `Devices not found: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`, { deviceIds: missing.slice(0, 100) });
+    }
+    if (request.jobType === 'OTA') {
+      const busy = await tx.$queryRaw<{ deviceId: string; jobId: string }[]>`
+        SELECT DISTINCT ON ("deviceId") "deviceId", "jobId" FROM "DeviceJob"
+        WHERE "deviceId" = ANY(${deviceIds}) AND "jobType" = 'OTA' AND status IN ${ACTIVE_JOB_SQL}`;
+      const byDevice = new Map(busy.map((b) => [b.deviceId, b.jobId]));
+      devices.forEach((d) => (d.activeOtaJobId = byDevice.get(d.deviceId) ?? null));
+    }
+    const image = request.imageVersion
+      ? await tx.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: request.imageVersion } } })
+      : null;
+    const otaImage = image ? { version: image.version, majorVersionUpdate: image.majorVersionUpdate, uploaded: image.uploadedAt !== null } : undefined;
+
+    const refusals = new Map<string, string>();
+    if (opts.strict) {
+      assertJobAllowed(request, devices, otaImage);
+    } else {
+      for (const d of devices) {
+        try {
+          assertJobAllowed(request, [d], otaImage);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          refusals.set(d.deviceId, `Not eligible: ${err.message}`);
+        }
+      }
+    }
+
+    const rows = devices.map((d) => ({
+      jobId: `${d.deviceId}-${d.nextJobNumber}`,
+      deviceId: d.deviceId,
+      refusal: refusals.get(d.deviceId),
+    }));
+    await tx.$executeRaw`UPDATE "Device" SET "nextJobNumber" = "nextJobNumber" + 1 WHERE "deviceId" = ANY(${deviceIds})`;
+    const now = new Date();
+    await tx.deviceJob.createMany({
+      data: rows.map((r) => ({
+        jobId: r.jobId,
+        organizationId,
+        deviceId: r.deviceId,
+        rolloutId: opts.rolloutId ?? null,
+        jobType: request.jobType,
+        imageVersion: request.jobType === 'OTA' ? request.imageVersion! : null,
+        allowMajorVersionUpdate: request.allowMajorVersionUpdate ?? false,
+        maxAttempts: opts.maxAttempts ?? 1,
+        timeouts: (opts.timeouts ?? {}) as object,
+        ...(r.refusal ? { status: 'REJECTED' as const, executionStatus: 'REJECTED' as const, statusReason: r.refusal, completedAt: now } : {}),
+        createdAt: now,
+      })),
+    });
+    const queued = rows.filter((r) => !r.refusal).map((r) => r.jobId);
+    if (queued.length) {
+      await tx.$executeRaw`UPDATE "DeviceJob" j SET "timeoutAt" = ${timeoutAtSql(this.config, 'PENDING')} WHERE j."jobId" = ANY(${queued})`;
+    }
+    await tx.deviceJobEvent.createMany({
+      data: rows.map((r) => ({ jobId: r.jobId, from: null, to: r.refusal ? 'REJECTED' : 'PENDING', actor: opts.actor, reason: r.refusal ?? null, at: now })),
+    });
+    const notify = rows.filter((r) => !r.refusal).map((r) => r.deviceId);
+    if (notify.length) {
+      await tx.outboxMessage.createMany({ data: notifyRows(notify, `notify-created-${rows[0].jobId}`) });
+      await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+    }
+    return rows.map(({ jobId, deviceId }) => ({ jobId, deviceId }));
+  }
+
+  /** DescribeDeviceJob, with the job's timeline. */
+  async describe(principal: Principal, jobId: string): Promise<DeviceJobView> {
+    if (!JOB_ID.test(jobId)) throw notFound('Job', jobId);
+    const [view] = await this.views(principal.organizationId, Prisma.sql`j."jobId" = ${jobId}`, 1, true);
+    if (!view) throw notFound('Job', jobId);
+    return view;
+  }
+
+  /** ListDevicesJobs: newest first, optionally for one device. */
+  async list(principal: Principal, args: { deviceId?: string | null; first: number; after?: string | null }): Promise<DeviceJobPage> {
+    if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw validationFailed('first', `must be between 1 and ${MAX_PAGE}.`);
+    const where = [Prisma.sql`TRUE`];
+    if (args.deviceId) where.push(Prisma.sql`j."deviceId" = ${args.deviceId}`);
+    if (args.after) {
+      const [at, id] = decodeToken(args.after);
+      where.push(Prisma.sql`(j."createdAt", j."jobId") < (${at}::timestamp, ${id})`);
+    }
+    const views = await this.views(principal.organizationId, Prisma.join(where, ' AND '), args.first + 1, false);
+    const page = views.slice(0, args.first);
+    const last = page.at(-1);
+    return { jobs: page, nextToken: views.length > args.first && last ? encodeToken(last) : null };
+  }
+
+  /** Cancels a queued job (a job a device has started runs to its end). */
+  async cancel(principal: Principal, jobId: string, actor = actorOf(principal)): Promise<DeviceJobView> {
+    const job = await this.describe(principal, jobId);
+    deviceJobMachine.transition(job.status, 'CANCEL');
+    const row = await this.prisma.deviceJob.findUniqueOrThrow({ where: { jobId }, select: { versionNumber: true } });
+    const moved = await moveJob(this.prisma, this.config, { jobId, status: job.status, versionNumber: row.versionNumber }, {
+      to: 'CANCELED',
+      executionStatus: 'CANCELED',
+      actor,
+      reason: 'Canceled by an operator',
+      notify: true,
+    });
+    if (!moved) throw new DomainError('CONFLICT', `Job ${jobId} changed meanwhile (the device may have started it); try again.`);
+    await this.events.updated({ jobIds: [jobId], rolloutIds: moved.rolloutId ? [moved.rolloutId] : [] });
+    return this.describe(principal, jobId);
+  }
+
+  private async views(organizationId: string, where: Prisma.Sql, limit: number, withTimeline: boolean): Promise<DeviceJobView[]> {
+    const rows = await this.prisma.$queryRaw<(Omit<DeviceJobView, 'deviceArn' | 'timeline'> & { accountId: string; createdAt: Date })[]>`
+      SELECT j."jobId", j."deviceId", d.name AS "deviceName", d.type::text AS "deviceType", j."jobType"::text AS "jobType", j."imageVersion",
+             j.status::text AS status, j."executionStatus"::text AS "executionStatus", j."statusDetails", j."statusReason",
+             j.attempts, j."executionNumber", j."rolloutId"::text AS "rolloutId", j."createdAt", j."createdAt" AS "createdTime",
+             j."startedAt", j."completedAt", j."timeoutAt", o."accountId"
+      FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" JOIN "Organization" o ON o.id = j."organizationId"
+      WHERE j."organizationId" = ${organizationId}::uuid AND ${where}
+      ORDER BY j."createdAt" DESC, j."jobId" DESC LIMIT ${limit}`;
+    const events = withTimeline && rows.length
+      ? await this.prisma.deviceJobEvent.findMany({ where: { jobId: { in: rows.map((r) => r.jobId) } }, orderBy: { id: 'asc' } })
+      : [];
+    return rows.map(({ accountId, createdAt: _c, ...r }) => ({
+      ...r,
+      statusDetails: (r.statusDetails ?? {}) as Record<string, string>,
+      deviceArn: deviceArn(this.config.EDGEFLEET_REGION, accountId, r.deviceId),
+      timeline: events.filter((e) => e.jobId === r.jobId).map((e) => ({ from: e.from, to: e.to, actor: e.actor, reason: e.reason, at: e.at })),
+    }));
+  }
+}
+
+const encodeToken = (v: DeviceJobView) => Buffer.from(JSON.stringify([v.createdTime.toISOString(), v.jobId])).toString('base64url');
+
+function decodeToken(token: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw validationFailed('after', 'is not a token returned by this API.');
+}

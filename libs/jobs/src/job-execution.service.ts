@@ -1,0 +1,179 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService } from '@edgefleet/db';
+import {
+  type JobExecutionPayload,
+  JobsError,
+  type UpdateJobExecutionRequest,
+} from '@edgefleet/contracts';
+import {
+  type DeviceJobStatus,
+  TERMINAL_EXECUTION_STATUSES,
+  type JobExecutionStatus,
+  deviceJobMachine,
+  eventOfDeviceUpdate,
+  executionStatusOf,
+} from '@edgefleet/domain';
+import { JobEventsPublisher } from './job-events.publisher';
+import { EXECUTION_COLUMNS, type ExecutionRow, IMAGE_JOIN, executionOf, jobDocument, summaryOf } from './job-execution.view';
+import { moveJob } from './job.sql';
+import { SoftwareImageService } from './software-image.service';
+
+interface JobRow extends ExecutionRow {
+  status: DeviceJobStatus;
+  organizationId: string;
+  rolloutId: string | null;
+  attempts: number;
+  maxAttempts: number;
+}
+
+const PENDING_EXECUTION = Prisma.sql`j."executionStatus" IN ('QUEUED'::"JobExecutionStatus", 'IN_PROGRESS'::"JobExecutionStatus")`;
+/** AWS IoT's order of pending executions: in progress first, then by queue time. */
+const NEXT_ORDER = Prisma.sql`(j."executionStatus" = 'IN_PROGRESS') DESC, j."createdAt", j."jobId"`;
+const actorOf = (thingName: string) => `device:${thingName}`;
+
+/**
+ * The AWS IoT Jobs device API over a device's own jobs: list pending, start next,
+ * describe, update. Every change is a compare-and-set on the execution's version.
+ */
+@Injectable()
+export class JobExecutionService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly images: SoftwareImageService,
+    private readonly events: JobEventsPublisher,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async listPending(thingName: string): Promise<{ inProgressJobs: object[]; queuedJobs: object[] }> {
+    const rows = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 100);
+    return {
+      inProgressJobs: rows.filter((r) => r.executionStatus === 'IN_PROGRESS').map(summaryOf),
+      queuedJobs: rows.filter((r) => r.executionStatus === 'QUEUED').map(summaryOf),
+    };
+  }
+
+  /** The next pending execution of a device, if any (what notify-next carries). */
+  async next(thingName: string): Promise<JobExecutionPayload | undefined> {
+    const [row] = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1);
+    return row && this.execution(row);
+  }
+
+  /** Next executions of many devices at once (for notifications): deviceId → execution, or none. */
+  async nextOf(deviceIds: string[]): Promise<Map<string, JobExecutionPayload>> {
+    const rows = await this.prisma.$queryRaw<JobRow[]>`
+      SELECT DISTINCT ON (j."deviceId") ${Prisma.raw(EXECUTION_COLUMNS)}
+      FROM "DeviceJob" j ${Prisma.raw(IMAGE_JOIN)}
+      WHERE j."deviceId" = ANY(${deviceIds}) AND ${PENDING_EXECUTION}
+      ORDER BY j."deviceId", ${NEXT_ORDER}`;
+    return new Map(rows.map((r) => [r.deviceId, this.execution(r)]));
+  }
+
+  /** StartNextPendingJobExecution: the in-progress execution, else the oldest queued one, which starts. */
+  async startNext(thingName: string, req: { statusDetails?: Record<string, string>; stepTimeoutInMinutes?: number }): Promise<JobExecutionPayload | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const [row] = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1);
+      if (!row) return undefined;
+      if (row.executionStatus === 'IN_PROGRESS') return this.execution(row);
+      if (await this.apply(row, 'IN_PROGRESS', req.statusDetails, req.stepTimeoutInMinutes, undefined)) {
+        return this.execution((await this.rows(Prisma.sql`j."jobId" = ${row.jobId}`, 1))[0]);
+      }
+    }
+    throw new JobsError('InternalError', 'The next job execution kept changing; try again.');
+  }
+
+  /** DescribeJobExecution (`$next`: the next pending one). */
+  async describe(thingName: string, jobId: string, req: { executionNumber?: number; includeJobDocument?: boolean }): Promise<JobExecutionPayload | undefined> {
+    const row = jobId === '$next' ? (await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1))[0] : await this.own(thingName, jobId);
+    if (!row) return undefined;
+    if (req.executionNumber !== undefined && req.executionNumber !== row.executionNumber) {
+      throw new JobsError('ResourceNotFound', `Job ${jobId} has no execution number ${req.executionNumber} for this thing.`);
+    }
+    return this.execution(row, req.includeJobDocument !== false);
+  }
+
+  /** UpdateJobExecution: a device reports progress or an outcome. */
+  async update(thingName: string, jobId: string, sessionId: string, req: UpdateJobExecutionRequest): Promise<object> {
+    const row = await this.own(thingName, jobId);
+    if (!row) throw new JobsError('ResourceNotFound', `Job ${jobId} has no execution for this thing.`);
+    const state = stateOf(row);
+    if (req.executionNumber !== undefined && req.executionNumber !== row.executionNumber) {
+      throw new JobsError('InvalidRequest', `executionNumber ${req.executionNumber} is not the current execution (${row.executionNumber}).`);
+    }
+    if (req.expectedVersion !== undefined && req.expectedVersion !== row.versionNumber) {
+      throw new JobsError('VersionMismatch', `expectedVersion ${req.expectedVersion} does not match the current version ${row.versionNumber}.`, state);
+    }
+    if (TERMINAL_EXECUTION_STATUSES.includes(row.executionStatus as JobExecutionStatus)) {
+      throw new JobsError('InvalidStateTransition', `The execution is already ${row.executionStatus}.`, state);
+    }
+    const moved = await this.apply(row, req.status, req.statusDetails, req.stepTimeoutInMinutes, sessionId);
+    if (!moved) throw new JobsError('VersionMismatch', 'The execution changed meanwhile; describe it and try again.', stateOf((await this.own(thingName, jobId))!));
+    const now = (await this.own(thingName, jobId))!;
+    return {
+      ...(req.includeJobExecutionState ? { executionState: stateOf(now) } : {}),
+      ...(req.includeJobDocument ? { jobDocument: jobDocument(now, (sha) => this.images.downloadUrl(sha)) } : {}),
+    };
+  }
+
+  /**
+   * One device-requested change, checked against the status machine, then
+   * compare-and-set. A FAILED attempt with retries left goes back to the queue as a
+   * new execution. Returns false when the row changed meanwhile.
+   */
+  private async apply(row: JobRow, status: string, statusDetails: Record<string, string> | undefined, stepTimeoutInMinutes: number | undefined, sessionId: string | undefined): Promise<boolean> {
+    const step = statusDetails?.step;
+    const event = eventOfDeviceUpdate(status, step);
+    if (!event) throw new JobsError('InvalidRequest', `A device cannot set status ${status}; it may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED.`);
+    if (row.jobType === 'REBOOT' && (event === 'DOWNLOAD' || event === 'VERIFY')) {
+      throw new JobsError('InvalidRequest', `A REBOOT job has no ${step} step.`);
+    }
+    let to = deviceJobMachine.next(row.status, event);
+    if (!to) throw new JobsError('InvalidStateTransition', `The job cannot go from ${row.status} to ${status}${step ? ` (${step})` : ''}.`, stateOf(row));
+    const retry = event === 'FAIL' && row.attempts < row.maxAttempts && row.status !== 'PENDING';
+    const reason = event === 'FAIL' || event === 'REJECT' ? (statusDetails?.reason ?? statusDetails?.message ?? `The device reported ${status}`) : undefined;
+    const set: Prisma.Sql[] = [];
+    if (statusDetails && !retry) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(statusDetails)}::jsonb`);
+    if (row.status === 'PENDING' && to !== 'PENDING') set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = j.attempts + 1`);
+    if (event === 'DEVICE_SUCCEEDED') set.push(Prisma.sql`"rebootFromSession" = ${sessionId ?? null}`);
+    let executionStatus: JobExecutionStatus = executionStatusOf(to, event === 'DEVICE_SUCCEEDED');
+    if (retry) {
+      to = 'PENDING';
+      executionStatus = 'QUEUED';
+      set.push(Prisma.sql`"executionNumber" = j."executionNumber" + 1`, Prisma.sql`"startedAt" = NULL`, Prisma.sql`"statusDetails" = '{}'::jsonb`);
+    }
+    const moved = await moveJob(this.prisma, this.config, row, {
+      to,
+      executionStatus,
+      actor: actorOf(row.deviceId),
+      reason: retry ? `${reason}; retrying (attempt ${row.attempts + 1} of ${row.maxAttempts})` : reason,
+      set,
+      timeoutMinutes: to === 'PENDING' ? undefined : stepTimeoutInMinutes,
+      notify: retry || TERMINAL_EXECUTION_STATUSES.includes(executionStatus),
+    });
+    if (moved && (to !== row.status || retry)) await this.events.updated({ jobIds: [row.jobId], rolloutIds: row.rolloutId ? [row.rolloutId] : [] });
+    return moved !== undefined;
+  }
+
+  private async own(thingName: string, jobId: string): Promise<JobRow | undefined> {
+    // Someone else's job reads as not found: a device learns nothing about other devices.
+    const [row] = await this.rows(Prisma.sql`j."jobId" = ${jobId} AND j."deviceId" = ${thingName}`, 1);
+    return row;
+  }
+
+  private rows(where: Prisma.Sql, limit: number): Promise<JobRow[]> {
+    return this.prisma.$queryRaw<JobRow[]>`
+      SELECT ${Prisma.raw(EXECUTION_COLUMNS)}, j.status::text AS status, j."organizationId"::text AS "organizationId",
+             j."rolloutId"::text AS "rolloutId", j.attempts, j."maxAttempts"
+      FROM "DeviceJob" j ${Prisma.raw(IMAGE_JOIN)}
+      WHERE ${where} ORDER BY ${NEXT_ORDER} LIMIT ${limit}`;
+  }
+
+  private execution(row: ExecutionRow, withDocument = true): JobExecutionPayload {
+    return executionOf(row, withDocument ? (sha) => this.images.downloadUrl(sha) : undefined);
+  }
+}
+
+function stateOf(row: ExecutionRow) {
+  const details = (row.statusDetails ?? {}) as Record<string, string>;
+  return { status: row.executionStatus, ...(Object.keys(details).length ? { statusDetails: details } : {}), versionNumber: row.versionNumber };
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService } from '@edgefleet/db';
+import { DomainError, compareSoftwareVersions, notFound, validationFailed } from '@edgefleet/domain';
+import { AuditService, type Principal } from '@edgefleet/organizations';
+import { UrlSigner } from './url-signer';
+
+const VERSION = /^\d{1,9}(\.\d{1,9}){1,3}$/;
+const SHA256 = /^[a-f0-9]{64}$/;
+
+export interface SoftwareImageView {
+  id: string;
+  version: string;
+  releaseNotes: string | null;
+  majorVersionUpdate: boolean;
+  sha256: string | null;
+  size: number | null;
+  uploadedAt: Date | null;
+  createdAt: Date;
+}
+
+export const uploadPath = (imageId: string) => `/images/upload/${imageId}`;
+export const downloadPath = (sha256: string) => `/images/download/${sha256}`;
+
+/**
+ * Software images: registered by version, then uploaded once through a short-lived
+ * signed PUT URL; stored by SHA-256 in DATA_DIR/images. Devices download them
+ * through signed GET URLs (see the api's image routes).
+ */
+@Injectable()
+export class SoftwareImageService {
+  private readonly dir: string;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    readonly signer: UrlSigner,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    this.dir = path.resolve(config.DATA_DIR, 'images');
+  }
+
+  async register(principal: Principal, input: { version: string; releaseNotes?: string | null; majorVersionUpdate?: boolean | null }): Promise<SoftwareImageView> {
+    if (!VERSION.test(input.version)) throw validationFailed('version', `"${input.version}" is not a dotted version like 4.3.55.`);
+    if (input.releaseNotes && input.releaseNotes.length > 10_000) throw validationFailed('releaseNotes', 'must be at most 10000 characters.');
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        const image = await tx.softwareImage.create({
+          data: { organizationId: principal.organizationId, version: input.version, releaseNotes: input.releaseNotes ?? null, majorVersionUpdate: input.majorVersionUpdate ?? false },
+        });
+        await this.audit.record(tx, principal, { action: 'softwareImage.register', targetType: 'SoftwareImage', targetId: image.id, details: { version: image.version } });
+        return view(image);
+      });
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        throw new DomainError('CONFLICT', `Software image ${input.version} is already registered.`, { version: input.version });
+      }
+      throw err;
+    }
+  }
+
+  async list(principal: Principal): Promise<SoftwareImageView[]> {
+    const rows = await this.prisma.softwareImage.findMany({ where: { organizationId: principal.organizationId } });
+    return rows.map(view).sort((a, b) => compareSoftwareVersions(b.version, a.version));
+  }
+
+  async get(principal: Principal, version: string): Promise<SoftwareImageView> {
+    const image = await this.prisma.softwareImage.findUnique({ where: { organizationId_version: { organizationId: principal.organizationId, version } } });
+    if (!image) throw notFound('Software image', version);
+    return view(image);
+  }
+
+  /** A signed URL accepting one PUT of the image file; an image's file never changes once uploaded. */
+  async createUploadUrl(principal: Principal, version: string): Promise<{ url: string; expiresAt: Date }> {
+    const image = await this.get(principal, version);
+    if (image.uploadedAt) throw new DomainError('CONFLICT', `Software image ${version} is already uploaded (sha256 ${image.sha256}); register a new version instead.`);
+    return this.signer.sign('PUT', uploadPath(image.id), this.config.IMAGE_UPLOAD_URL_TTL_SECONDS);
+  }
+
+  /** Streams an upload to disk while hashing it; the image records its digest and size once the file is complete. */
+  async receiveUpload(imageId: string, body: Readable, declaredLength?: number): Promise<SoftwareImageView> {
+    const image = await this.prisma.softwareImage.findUnique({ where: { id: imageId } });
+    if (!image) throw notFound('Software image', imageId);
+    if (image.uploadedAt) throw new DomainError('CONFLICT', `Software image ${image.version} is already uploaded.`);
+    const max = this.config.IMAGE_MAX_BYTES;
+    if (declaredLength !== undefined && declaredLength > max) throw new DomainError('VALIDATION_FAILED', `The image is larger than IMAGE_MAX_BYTES (${max}).`);
+    mkdirSync(this.dir, { recursive: true });
+    const tmp = path.join(this.dir, `.upload-${randomUUID()}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    try {
+      await pipeline(
+        body,
+        new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            size += chunk.length;
+            if (size > max) return done(new DomainError('VALIDATION_FAILED', `The image is larger than IMAGE_MAX_BYTES (${max}).`));
+            hash.update(chunk);
+            done(null, chunk);
+          },
+        }),
+        createWriteStream(tmp, { mode: 0o600 }),
+      );
+      if (size === 0) throw new DomainError('VALIDATION_FAILED', 'The image file is empty.');
+      if (declaredLength !== undefined && size !== declaredLength) throw new DomainError('VALIDATION_FAILED', `The upload ended after ${size} of ${declaredLength} bytes.`);
+      const sha256 = hash.digest('hex');
+      renameSync(tmp, this.blobPath(sha256));
+      const done = await this.prisma.softwareImage.updateMany({
+        where: { id: imageId, uploadedAt: null },
+        data: { sha256, size: BigInt(size), storageKey: `images/${sha256}`, uploadedAt: new Date() },
+      });
+      if (done.count === 0) throw new DomainError('CONFLICT', `Software image ${image.version} was uploaded meanwhile.`);
+      return view((await this.prisma.softwareImage.findUnique({ where: { id: imageId } }))!);
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  /** The stored file of a digest, if any. */
+  blob(sha256: string): { file: string; size: number } | undefined {
+    if (!SHA256.test(sha256)) return undefined;
+    const file = this.blobPath(sha256);
+    try {
+      return { file, size: statSync(file).size };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A device's signed download URL for an image file. */
+  downloadUrl(sha256: string): string {
+    return this.signer.sign('GET', downloadPath(sha256), this.config.IMAGE_DOWNLOAD_URL_TTL_SECONDS).url;
+  }
+
+  private blobPath(sha256: string): string {
+    return path.join(this.dir, sha256);
+  }
+}
+
+function view(i: { id: string; version: string; releaseNotes: string | null; majorVersionUpdate: boolean; sha256: string | null; size: bigint | null; uploadedAt: Date | null; createdAt: Date }): SoftwareImageView {
+  return { id: i.id, version: i.version, releaseNotes: i.releaseNotes, majorVersionUpdate: i.majorVersionUpdate, sha256: i.sha256, size: i.size === null ? null : Number(i.size), uploadedAt: i.uploadedAt, createdAt: i.createdAt };
+}

@@ -1,0 +1,57 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '@edgefleet/config';
+
+/**
+ * Short-lived signed URLs for image uploads and downloads: HMAC-SHA256 over the
+ * method, the path and the expiry. Every api, worker and gateway process signs
+ * and checks with the same key (URL_SIGNING_KEY, or one generated into DATA_DIR).
+ */
+export class UrlSigner {
+  private readonly key: Buffer;
+  readonly baseUrl: string;
+
+  constructor(config: Config) {
+    this.key = config.URL_SIGNING_KEY ? Buffer.from(config.URL_SIGNING_KEY) : loadOrCreateKey(path.resolve(config.DATA_DIR, 'url-signing.key'));
+    this.baseUrl = (config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
+  }
+
+  sign(method: 'GET' | 'PUT', pathname: string, ttlSeconds: number, now = Date.now()): { url: string; expiresAt: Date } {
+    const expires = Math.floor(now / 1000) + ttlSeconds;
+    const signature = this.signature(method, pathname, expires);
+    return { url: `${this.baseUrl}${pathname}?expires=${expires}&signature=${signature}`, expiresAt: new Date(expires * 1000) };
+  }
+
+  /** Why a request's signature is refused, or undefined when it is valid and unexpired. */
+  refusal(method: string, pathname: string, query: { expires?: string; signature?: string }, now = Date.now()): string | undefined {
+    const expires = Number(query.expires);
+    if (!query.signature || !Number.isInteger(expires)) return 'The URL is not signed.';
+    const expected = Buffer.from(this.signature(method, pathname, expires));
+    const given = Buffer.from(query.signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return 'The URL signature is invalid.';
+    if (expires * 1000 < now) return 'The URL has expired; ask for a new one.';
+    return undefined;
+  }
+
+  private signature(method: string, pathname: string, expires: number): string {
+    return createHmac('sha256', this.key).update(`${method}\n${pathname}\n${expires}`).digest('base64url');
+  }
+}
+
+function loadOrCreateKey(file: string): Buffer {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Written aside, then linked into place: a process starting at the same time never reads half a key.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
+    } finally {
+      unlinkSync(tmp);
+    }
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim());
+}
