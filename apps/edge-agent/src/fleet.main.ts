@@ -8,7 +8,7 @@ const BAR = 30;
 
 function line(s: FleetStats): string {
   const done = Math.round((s.provisioned / Math.max(1, s.target)) * BAR);
-  return `[${'#'.repeat(done)}${'.'.repeat(BAR - done)}] provisioned ${s.provisioned}/${s.target}  online ${s.online}  offline ${s.offline}  ${s.messagesPerSecond} msg/s${s.errors ? `  errors ${s.errors}` : ''}`;
+  return `[${'#'.repeat(done)}${'.'.repeat(BAR - done)}] provisioned ${s.provisioned}/${s.target}  online ${s.online}  offline ${s.offline}  ${s.messagesPerSecond} msg/s  installs ${s.installs}  repeated installs ${s.repeatedInstalls}  job failures ${s.jobFailures}${s.errors ? `  errors ${s.errors}` : ''}`;
 }
 
 async function main() {
@@ -20,6 +20,10 @@ async function main() {
       'data-dir': { type: 'string', default: path.join(process.env.DATA_DIR ?? '.data', 'fleet') },
       churn: { type: 'string', default: '0.05' },
       prefix: { type: 'string', default: 'sim' },
+      'job-failure-rate': { type: 'string', default: '0' },
+      'job-step-ms': { type: 'string', default: '200' },
+      'reboot-ms': { type: 'string', default: '500' },
+      concurrency: { type: 'string', default: '8' },
     },
   });
   const keyFile = path.join(process.env.DATA_DIR ?? '.data', 'admin-api-key');
@@ -37,6 +41,8 @@ async function main() {
     dataDir: values['data-dir']!,
     prefix: values.prefix,
     churn: Number(values.churn),
+    concurrency: Number(values.concurrency),
+    jobs: { failureRate: Number(values['job-failure-rate']), stepMs: Number(values['job-step-ms']), rebootMs: Number(values['reboot-ms']) },
     onProgress: (s) => {
       if (tty) return void process.stdout.write(`\r${line(s)}`);
       // Without a terminal, a line only when something other than the message rate changed.

@@ -5,6 +5,7 @@ import { parseBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
+import { type JobExecutor, JobRunner } from './job.runner';
 import { ShadowSync } from './shadow.sync';
 
 export interface FleetOptions {
@@ -17,6 +18,8 @@ export interface FleetOptions {
   /** Share of connections dropped (and restored a few seconds later) each minute, 0–1. */
   churn?: number;
   concurrency?: number;
+  /** How virtual devices run jobs: share that fail (0–1), and mean time per step and per reboot. */
+  jobs?: { failureRate?: number; stepMs?: number; rebootMs?: number };
   onProgress?: (s: FleetStats) => void;
 }
 
@@ -27,6 +30,10 @@ export interface FleetStats {
   offline: number;
   messagesPerSecond: number;
   errors: number;
+  jobFailures: number;
+  /** Images installed, and installs of a version a device already had (must stay 0: jobs apply once). */
+  installs: number;
+  repeatedInstalls: number;
 }
 
 const SOFTWARE = ['4.3.45', '4.3.55', '5.0.7', '5.0.7', '5.1.2'];
@@ -50,10 +57,10 @@ async function graphql(opts: FleetOptions, query: string, variables: object): Pr
 }
 
 /** Plausible, varied self-reports: software versions, two Ethernet ports, some unplugged. */
-function virtualReport(i: number, startedAt: number) {
+function virtualReport(i: number, startedAt: number, software: string) {
   const mac = (port: number) => `8C:1F:64:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}:0${port}`.toUpperCase();
   return {
-    currentSoftware: SOFTWARE[i % SOFTWARE.length],
+    currentSoftware: software,
     serialNumber: `SIM${String(i).padStart(9, '0')}`,
     deviceType: 'PANORAMA_APPLIANCE',
     networking: {
@@ -77,7 +84,7 @@ export class FleetSimulator {
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: FleetOptions) {
-    this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0 };
+    this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0, jobFailures: 0, installs: 0, repeatedInstalls: 0 };
   }
 
   async start(): Promise<FleetStats> {
@@ -127,7 +134,9 @@ export class FleetSimulator {
   private attach(i: number, identity: DeviceIdentity): void {
     const startedAt = Date.now();
     const client = connectDevice(identity);
-    new ShadowSync(client, identity.thingName, () => virtualReport(i, startedAt));
+    const device = { software: SOFTWARE[i % SOFTWARE.length] };
+    new ShadowSync(client, identity.thingName, () => virtualReport(i, startedAt, device.software));
+    new JobRunner(client, identity.thingName, virtualExecutor(client, device, this.opts.jobs ?? {}, this.stats), () => this.stats.jobFailures++);
     client.on('packetsend', (p) => p.cmd === 'publish' && this.messages++);
     this.clients.push(client);
   }
@@ -146,4 +155,40 @@ export class FleetSimulator {
     this.messages = 0;
     this.opts.onProgress?.({ ...this.stats });
   }
+}
+
+const jittered = (ms: number) => new Promise((r) => setTimeout(r, ms * (0.5 + Math.random())));
+
+
+/** Jobs, virtually: each step takes a while, some fail, a reboot drops the connection and the device comes back on the new version. */
+export function virtualExecutor(client: MqttClient, device: { software: string }, opts: NonNullable<FleetOptions['jobs']>, stats: Pick<FleetStats, 'installs' | 'repeatedInstalls'>): JobExecutor {
+  const stepMs = opts.stepMs ?? 200;
+  const installed = new Set<string>();
+  const versions = new Set<string>();
+  let pending: string | undefined;
+  return {
+    installed,
+    async download(doc, step) {
+      await step('DOWNLOADING');
+      await jittered(stepMs);
+      await step('VERIFYING');
+      await jittered(stepMs);
+      if (Math.random() < (opts.failureRate ?? 0)) throw new Error('simulated failure: the image did not verify');
+      return doc.sha256;
+    },
+    async install(doc) {
+      await jittered(stepMs);
+      stats.installs++;
+      if (versions.has(doc.imageVersion)) stats.repeatedInstalls++;
+      versions.add(doc.imageVersion);
+      pending = doc.imageVersion;
+    },
+    async reboot() {
+      if (pending) device.software = pending; // what runs after the reboot
+      pending = undefined;
+      // The connection drops; mqtt.js reconnects after the "boot time".
+      client.options.reconnectPeriod = Math.round((opts.rebootMs ?? 500) * (0.5 + Math.random()));
+      client.stream.destroy();
+    },
+  };
 }

@@ -8,15 +8,19 @@ import { loadIdentity, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
+import { JobRunner } from './job.runner';
+import { HostOtaExecutor } from './ota.executor';
 
 const USAGE =
-  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>] [--config <file.json>]';
+  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>] [--config <file.json>]';
 
 interface FileConfig {
   dataDir?: string;
   bundle?: string;
   serial?: string;
   softwareVersion?: string;
+  installCommand?: string;
+  rebootCommand?: string;
 }
 
 function readConfigFile(file: string): FileConfig {
@@ -35,6 +39,8 @@ async function main() {
       'data-dir': { type: 'string' },
       serial: { type: 'string' },
       'software-version': { type: 'string', default: process.env.EDGE_AGENT_SOFTWARE_VERSION },
+      'install-command': { type: 'string' },
+      'reboot-command': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -46,6 +52,8 @@ async function main() {
     'data-dir': cli['data-dir'] ?? file.dataDir,
     serial: cli.serial ?? file.serial,
     'software-version': cli['software-version'] ?? file.softwareVersion ?? '1.0.0',
+    'install-command': cli['install-command'] ?? file.installCommand,
+    'reboot-command': cli['reboot-command'] ?? file.rebootCommand,
   };
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
@@ -64,7 +72,19 @@ async function main() {
   }
 
   const client = connectDevice(identity);
-  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: values['software-version'] });
+  const ota = new HostOtaExecutor({
+    dataDir,
+    installCommand: values['install-command'],
+    rebootCommand: values['reboot-command'],
+    // Without a reboot command, a restart of the agent's connection stands in for the reboot.
+    restart: async () => {
+      log.info('restarting');
+      client.stream.destroy();
+    },
+  });
+  // After an OTA, the installed version is what the device runs.
+  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'] });
+  new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId }, 'job failed'));
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));

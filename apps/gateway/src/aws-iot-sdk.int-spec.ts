@@ -1,12 +1,9 @@
-import { iot, iotidentity, iotshadow, mqtt } from 'aws-iot-device-sdk-v2';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { iotidentity, iotshadow, mqtt } from 'aws-iot-device-sdk-v2';
 import { PrismaService } from '@edgefleet/db';
 import { eventually, newOrganization } from '@edgefleet/e2e-support';
 import { createCsr, generateKeyPair } from '@edgefleet/pki';
 import { MqttGateway } from './mqtt-gateway';
-import { type RunningGateway, newBundle, provisionDevice, startGateway } from './test/gateway.harness';
+import { type RunningGateway, newBundle, pemWriter, provisionDevice, sdkConnection, startGateway } from './test/gateway.harness';
 
 /** An agent written with the AWS IoT Device SDK v2 (iotidentity client) must provision against the gateway unchanged. */
 describe('AWS IoT Device SDK v2 against the gateway', () => {
@@ -16,26 +13,12 @@ describe('AWS IoT Device SDK v2 against the gateway', () => {
   });
   afterAll(() => gw.app.close());
 
-  const connection = (files: { cert: string; key: string; ca: string }, clientId: string) => {
-    const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(files.cert, files.key)
-      .with_certificate_authority_from_path(undefined, files.ca)
-      .with_endpoint('localhost')
-      .with_port(gw.app.get(MqttGateway).port)
-      .with_client_id(clientId)
-      .with_clean_session(true)
-      .build();
-    config.disable_metrics = true;
-    return new mqtt.MqttClient().new_connection(config);
-  };
+  const connection = (files: { cert: string; key: string; ca: string }, clientId: string) => sdkConnection(gw.app.get(MqttGateway).port, files, clientId);
 
   it('CreateCertificateFromCsr + RegisterThing, then connects with the new certificate', async () => {
     const org = await newOrganization(gw);
     const bundle = await newBundle(gw, org.admin, 'sdk-device');
-    const dir = mkdtempSync(path.join(tmpdir(), 'sdk-'));
-    const file = (name: string, content: string) => {
-      writeFileSync(path.join(dir, name), content, { mode: 0o600 });
-      return path.join(dir, name);
-    };
+    const file = pemWriter('sdk-');
     const claimFiles = { cert: file('claim.pem.crt', bundle.cert), key: file('claim.pem.key', bundle.key), ca: file('root-ca.pem', bundle.ca) };
 
     const conn = connection(claimFiles, bundle.deviceId);
@@ -74,11 +57,7 @@ describe('AWS IoT Device SDK v2 against the gateway', () => {
     const org = await newOrganization(gw);
     const bundle = await newBundle(gw, org.admin, 'sdk-shadow-device');
     const creds = await provisionDevice(gw.app.get(MqttGateway).port, bundle);
-    const dir = mkdtempSync(path.join(tmpdir(), 'sdk-shadow-'));
-    const file = (name: string, content: string) => {
-      writeFileSync(path.join(dir, name), content, { mode: 0o600 });
-      return path.join(dir, name);
-    };
+    const file = pemWriter('sdk-shadow-');
     const conn = connection({ cert: file('d.crt', creds.cert), key: file('d.key', creds.key), ca: file('ca.pem', creds.ca) }, bundle.deviceId);
     await conn.connect();
     const shadow = new iotshadow.IotShadowClient(conn);

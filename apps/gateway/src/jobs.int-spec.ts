@@ -1,10 +1,11 @@
+import { iotjobs, mqtt as sdkMqtt } from 'aws-iot-device-sdk-v2';
 import type { MqttClient } from 'mqtt';
 import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
 import { type AppProcess, type TestOrganization, eventually, newOrganization, startApp, waitForOutput } from '@edgefleet/e2e-support';
 import { DeviceJobService, SoftwareImageService } from '@edgefleet/jobs';
 import { MqttGateway } from './mqtt-gateway';
-import { type DeviceCredentials, type RunningGateway, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
+import { type DeviceCredentials, type RunningGateway, connect, newBundle, pemWriter, provisionDevice, request, sdkConnection, startGateway } from './test/gateway.harness';
 
 /** The AWS IoT Jobs device API on our gateway, with the worker notifying, completing and timing out jobs. */
 jest.setTimeout(30_000);
@@ -177,5 +178,45 @@ describe('gateway: device jobs over real mTLS, with the worker', () => {
     const again = await request(client, jobsTopic(id, 'start-next'), '{}');
     expect(again.body.execution).toMatchObject({ jobId: retried.jobId, executionNumber: 2, status: 'IN_PROGRESS' });
     expect(await job(retried.jobId)).toMatchObject({ attempts: 2, statusReason: 'disk full; retrying (attempt 2 of 2)' });
+  });
+
+  it('serves an agent written with aws-iot-device-sdk-v2 iotjobs, unchanged', async () => {
+    const b = await newBundle(gw, org.admin, `sdk-jobs-${++n}`);
+    const creds = await provisionDevice(port, b);
+    const file = pemWriter('sdk-jobs-');
+    const conn = sdkConnection(port, { cert: file('d.crt', creds.cert), key: file('d.key', creds.key), ca: file('ca.pem', creds.ca) }, b.deviceId);
+    await conn.connect();
+    try {
+      const client = new iotjobs.IotJobsClient(conn);
+      const Q = sdkMqtt.QoS.AtLeastOnce;
+      const thing = { thingName: b.deviceId };
+      const next = <T>(subscribe: (cb: (e?: unknown, r?: T) => void) => Promise<unknown>) =>
+        new Promise<T>((resolve, reject) => void subscribe((e, r) => (e ? reject(e) : resolve(r!))).catch(reject));
+
+      const notified = next<iotjobs.model.NextJobExecutionChangedEvent>((cb) => client.subscribeToNextJobExecutionChangedEvents(thing, Q, cb));
+      await new Promise((r) => setTimeout(r, 200));
+      const [created] = await jobs.createJobForDevices(org.admin, [b.deviceId], { jobType: 'REBOOT' });
+      expect((await notified).execution).toMatchObject({ jobId: created.jobId, status: 'QUEUED', jobDocument: { operation: 'REBOOT' } });
+
+      const started = next<iotjobs.model.StartNextJobExecutionResponse>((cb) => client.subscribeToStartNextPendingJobExecutionAccepted(thing, Q, cb));
+      await new Promise((r) => setTimeout(r, 100));
+      await client.publishStartNextPendingJobExecution({ ...thing, clientToken: 's1', stepTimeoutInMinutes: 5 }, Q);
+      expect(await started).toMatchObject({ clientToken: 's1', execution: { jobId: created.jobId, status: 'IN_PROGRESS', versionNumber: 2, executionNumber: 1 } });
+
+      const updated = next<iotjobs.model.UpdateJobExecutionResponse>((cb) => client.subscribeToUpdateJobExecutionAccepted({ ...thing, jobId: '+' }, Q, cb));
+      const rejected = next<iotjobs.model.RejectedErrorResponse>((cb) => client.subscribeToUpdateJobExecutionRejected({ ...thing, jobId: created.jobId }, Q, cb));
+      await new Promise((r) => setTimeout(r, 100));
+      await client.publishUpdateJobExecution({ ...thing, jobId: created.jobId, status: iotjobs.model.JobStatus.SUCCEEDED, statusDetails: { step: 'REBOOTING' }, expectedVersion: 2, includeJobExecutionState: true, clientToken: 'u1' }, Q);
+      expect(await updated).toMatchObject({ clientToken: 'u1', executionState: { status: 'SUCCEEDED', statusDetails: { step: 'REBOOTING' }, versionNumber: 3 } });
+      await client.publishUpdateJobExecution({ ...thing, jobId: created.jobId, status: iotjobs.model.JobStatus.IN_PROGRESS, clientToken: 'u2' }, Q);
+      expect(await rejected).toMatchObject({ code: 'InvalidStateTransition', clientToken: 'u2', executionState: { status: 'SUCCEEDED' } });
+
+      const pending = next<iotjobs.model.GetPendingJobExecutionsResponse>((cb) => client.subscribeToGetPendingJobExecutionsAccepted(thing, Q, cb));
+      await new Promise((r) => setTimeout(r, 100));
+      await client.publishGetPendingJobExecutions({ ...thing, clientToken: 'g' } as never, Q);
+      expect(await pending).toMatchObject({ inProgressJobs: [], queuedJobs: [], clientToken: 'g' });
+    } finally {
+      await conn.disconnect();
+    }
   });
 });

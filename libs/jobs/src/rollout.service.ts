@@ -184,12 +184,12 @@ export class RolloutService {
   }
 
   private async operate(principal: Principal, id: string, event: RolloutEvent, reason: string | null): Promise<RolloutView> {
-    const current = await this.get(principal, id);
-    rolloutMachine.transition(current.status, event);
+    await this.get(principal, id); // NOT_FOUND for someone else's rollout
     await this.prisma.$transaction(async (tx) => {
-      if (!(await this.move(tx, id, current.status, event, actorOf(principal), reason))) {
-        throw new DomainError('CONFLICT', `Rollout ${id} changed meanwhile; try again.`);
-      }
+      // Row lock: the worker advancing the rollout waits, so the status read here is the one changed.
+      const [row] = await tx.$queryRaw<{ status: RolloutStatus }[]>`SELECT status FROM "Rollout" WHERE id = ${id}::uuid FOR UPDATE`;
+      rolloutMachine.transition(row.status, event);
+      await this.move(tx, id, row.status, event, actorOf(principal), reason);
       if (event === 'CANCEL') await this.cancelQueued(tx, id, actorOf(principal), 'The rollout was canceled');
       await this.audit.record(tx, principal, { action: `rollout.${event.toLowerCase()}`, targetType: 'Rollout', targetId: id });
     });

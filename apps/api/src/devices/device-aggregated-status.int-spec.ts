@@ -19,7 +19,7 @@ describe('deviceAggregatedStatus: SQL and domain agree', () => {
   it('for every combination of statuses, lease, software and reboot', async () => {
     const prisma = api.app.get(PrismaService);
     const org = await newOrganization(api);
-    await prisma.softwareImage.create({ data: { organizationId: org.organizationId, version: '4.3.55' } });
+    await prisma.softwareImage.create({ data: { organizationId: org.organizationId, version: '4.3.55', sha256: 'a'.repeat(64), size: 1, uploadedAt: new Date() } });
     const expected = new Map<string, string>();
     let i = 0;
     for (const provisioningStatus of PROVISIONING_STATUSES) {

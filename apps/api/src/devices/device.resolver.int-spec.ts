@@ -67,7 +67,7 @@ describe('device registry over GraphQL', () => {
     expect(await names({ nameContains: '%' })).toEqual([]);
 
     // A newer image makes the online device UPDATE_NEEDED.
-    await prisma.softwareImage.create({ data: { organizationId: org.organizationId, version: '4.3.55' } });
+    await prisma.softwareImage.create({ data: { organizationId: org.organizationId, version: '4.3.55', sha256: 'a'.repeat(64), size: 1, uploadedAt: new Date() } });
     expect(await names({ deviceAggregatedStatus: 'UPDATE_NEEDED' })).toEqual(['dock-1']);
     const d = await call(`query($id: ID!) { device(deviceId: $id) { ${DEVICE_FIELDS} } }`, { id: online.deviceId });
     expect(d.data!.device).toMatchObject({ latestSoftware: '4.3.55', currentSoftware: '4.3.45', deviceAggregatedStatus: 'UPDATE_NEEDED' });

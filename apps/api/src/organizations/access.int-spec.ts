@@ -7,7 +7,7 @@ import { type RunningApi, startApi } from '../test/start-api';
  * Every query and mutation of the schema, with variables aimed at organization A's
  * resources. A new operation without a line here fails the coverage test below.
  */
-function operations(a: { deviceId: string; arn: string; keyId: string }) {
+function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string }) {
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
@@ -15,6 +15,11 @@ function operations(a: { deviceId: string; arn: string; keyId: string }) {
       apiKeys: ['{ apiKeys { id } }', {}],
       auditEvents: ['{ auditEvents(first: 50) { id targetId } }', {}],
       deviceShadow: ['query($id: ID!) { deviceShadow(deviceId: $id, shadowName: "system") }', { id: a.deviceId }],
+      softwareImages: ['{ softwareImages { version } }', {}],
+      deviceJob: ['query($j: String!) { deviceJob(jobId: $j) { status } }', { j: a.jobId }],
+      devicesJobs: ['query($id: ID!) { devicesJobs(deviceId: $id, first: 10) { jobs { jobId } } }', { id: a.deviceId }],
+      rollout: ['query($r: ID!) { rollout(id: $r) { name } }', { r: a.rolloutId }],
+      rollouts: ['{ rollouts { name } }', {}],
     },
     mutation: {
       updateDeviceMetadata: ['mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "pwned") { name } }', { id: a.deviceId }],
@@ -25,6 +30,17 @@ function operations(a: { deviceId: string; arn: string; keyId: string }) {
       updateDeviceShadowDesired: ['mutation($id: ID!) { updateDeviceShadowDesired(deviceId: $id, shadowName: "system", desired: {pwned: true}) }', { id: a.deviceId }],
       createApiKey: ['mutation { createApiKey(input: {name: "x", role: ADMIN}) { secret } }', {}],
       revokeApiKey: ['mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }],
+      registerSoftwareImage: ['mutation { registerSoftwareImage(input: {version: "9.9.9"}) { version } }', {}],
+      createUploadUrl: ['mutation { createUploadUrl(version: "9.9.8") { url } }', {}],
+      createJobForDevices: ['mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: REBOOT}) { jobs { jobId } } }', { id: a.deviceId }],
+      cancelDeviceJob: ['mutation($j: String!) { cancelDeviceJob(jobId: $j) { status } }', { j: a.jobId }],
+      createRollout: [
+        'mutation($id: ID!) { createRollout(input: {name: "r", jobType: REBOOT, target: {deviceIds: [$id]}, waves: {initialSize: 1}, dryRun: true}) { dryRun { targeted } } }',
+        { id: a.deviceId },
+      ],
+      pauseRollout: ['mutation($r: ID!) { pauseRollout(id: $r) { status } }', { r: a.rolloutId }],
+      resumeRollout: ['mutation($r: ID!) { resumeRollout(id: $r) { status } }', { r: a.rolloutId }],
+      cancelRollout: ['mutation($r: ID!) { cancelRollout(id: $r) { status } }', { r: a.rolloutId }],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
 }
@@ -34,7 +50,7 @@ describe('access control', () => {
   let prisma: PrismaService;
   let a: TestOrganization;
   let b: TestOrganization;
-  let target: { deviceId: string; arn: string; keyId: string };
+  let target: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string };
   let ops: ReturnType<typeof operations>;
 
   beforeAll(async () => {
@@ -46,7 +62,11 @@ describe('access control', () => {
     const operator = await prisma.apiKey.create({
       data: { organizationId: a.organizationId, name: 'op', role: 'OPERATOR', prefix: 'x', hash: 'unused-' + device.deviceId },
     });
-    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id };
+    // A's software image, job and rollout, written directly: B must neither see nor touch them.
+    await prisma.softwareImage.create({ data: { organizationId: a.organizationId, version: '9.9.8' } });
+    const job = await prisma.deviceJob.create({ data: { jobId: `${device.deviceId}-0`, organizationId: a.organizationId, deviceId: device.deviceId, jobType: 'REBOOT' } });
+    const rollout = await prisma.rollout.create({ data: { organizationId: a.organizationId, name: 'secret-rollout', jobType: 'REBOOT', target: { deviceIds: [device.deviceId] }, waves: { initialSize: 1, growthFactor: 2 }, status: 'PAUSED' } });
+    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id, jobId: job.jobId, rolloutId: rollout.id };
     ops = operations(target);
   });
   afterAll(() => api.app.close());
@@ -57,6 +77,9 @@ describe('access control', () => {
     // lastUsedAt is bookkeeping of reads, not a change.
     keys: await prisma.apiKey.findMany({ where: { organizationId: a.organizationId }, omit: { lastUsedAt: true } }),
     audit: await prisma.auditEvent.count({ where: { organizationId: a.organizationId } }),
+    images: await prisma.softwareImage.findMany({ where: { organizationId: a.organizationId } }),
+    jobs: await prisma.deviceJob.findMany({ where: { organizationId: a.organizationId } }),
+    rollouts: await prisma.rollout.findMany({ where: { organizationId: a.organizationId } }),
   });
 
   it('covers every query and mutation of the schema', async () => {
@@ -86,6 +109,19 @@ describe('access control', () => {
       createApiKey: expect.anything(), // creates a key in B, its own organization
       provisionDevice: expect.anything(), // the same name is free in B: names are unique per organization
       revokeApiKey: 'NOT_FOUND',
+      softwareImages: { softwareImages: [] },
+      deviceJob: 'NOT_FOUND',
+      devicesJobs: { devicesJobs: { jobs: [] } },
+      rollout: 'NOT_FOUND',
+      rollouts: { rollouts: [] },
+      registerSoftwareImage: expect.anything(), // in B, its own organization
+      createUploadUrl: 'NOT_FOUND',
+      createJobForDevices: 'NOT_FOUND',
+      cancelDeviceJob: 'NOT_FOUND',
+      createRollout: { createRollout: { dryRun: { targeted: 0 } } },
+      pauseRollout: 'NOT_FOUND',
+      resumeRollout: 'NOT_FOUND',
+      cancelRollout: 'NOT_FOUND',
     });
     const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');
     expect(bAudit.data!.auditEvents.map((e: any) => e.targetId)).not.toContain(target.deviceId);

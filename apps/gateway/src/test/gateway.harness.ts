@@ -1,5 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { iot, mqtt as sdkMqtt } from 'aws-iot-device-sdk-v2';
 import { strFromU8, unzipSync } from 'fflate';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig } from '@edgefleet/contracts';
@@ -106,4 +110,26 @@ export async function provisionDevice(port: number, b: TestBundle): Promise<Devi
   } finally {
     claim.end(true);
   }
+}
+
+/** Writes PEM files for clients that load them from disk (the AWS IoT Device SDK does); returns a writer into a fresh directory. */
+export function pemWriter(prefix: string): (name: string, content: string) => string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return (name, content) => {
+    writeFileSync(path.join(dir, name), content, { mode: 0o600 });
+    return path.join(dir, name);
+  };
+}
+
+/** An MQTT 3.1.1 connection of aws-iot-device-sdk-v2, configured as a device would (mTLS, client id = thing name). */
+export function sdkConnection(port: number, files: { cert: string; key: string; ca: string }, clientId: string) {
+  const config = iot.AwsIotMqttConnectionConfigBuilder.new_mtls_builder_from_path(files.cert, files.key)
+    .with_certificate_authority_from_path(undefined, files.ca)
+    .with_endpoint('localhost')
+    .with_port(port)
+    .with_client_id(clientId)
+    .with_clean_session(true)
+    .build();
+  config.disable_metrics = true;
+  return new sdkMqtt.MqttClient().new_connection(config);
 }

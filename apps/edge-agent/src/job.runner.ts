@@ -1,0 +1,121 @@
+import type { MqttClient } from 'mqtt';
+import { randomUUID } from 'node:crypto';
+import { type JobDocument, type JobExecutionPayload, jobsTopic } from '@edgefleet/contracts';
+
+/** What a device does for its jobs: the reference agent on a real host, the simulator virtually. */
+export interface JobExecutor {
+  /** Fetches and checks the image; `step` reports DOWNLOADING and VERIFYING. */
+  download(doc: Extract<JobDocument, { operation: 'OTA' }>, step: (step: 'DOWNLOADING' | 'VERIFYING') => Promise<void>): Promise<string>;
+  install(doc: Extract<JobDocument, { operation: 'OTA' }>, file: string): Promise<void>;
+  /** Restarts the device; the connection drops and the device reports again when it is back. */
+  reboot(): Promise<void>;
+  /** Executions already installed (survives restarts), so a repeat is never applied twice. */
+  installed: { has(key: string): boolean; add(key: string): void };
+}
+
+type Reply = { outcome: 'accepted' | 'rejected'; body: any };
+const TIMEOUT_MS = 30_000;
+
+/**
+ * Runs the device's jobs over AWS IoT's Jobs device API: on connect and on every
+ * notify-next, start-next; then reports each step with the execution's version and
+ * number. Notifications may repeat; an execution is run once.
+ */
+export class JobRunner {
+  private busy = false;
+  private readonly waiting = new Map<string, (r: Reply) => void>();
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly thingName: string,
+    private readonly executor: JobExecutor,
+    private readonly onError: (err: Error, jobId?: string) => void = () => undefined,
+  ) {
+    client.on('connect', () => {
+      client.subscribe([jobsTopic(thingName, 'notify-next'), jobsTopic(thingName, 'start-next/+'), jobsTopic(thingName, '+/update/+')], { qos: 1 }, () => this.poll());
+    });
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (!topic.startsWith(jobsTopic(this.thingName, ''))) return;
+    let body: any;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return;
+    }
+    if (topic.endsWith('/notify-next')) {
+      if (body.execution) this.poll();
+      return;
+    }
+    const outcome = topic.endsWith('/accepted') ? 'accepted' : topic.endsWith('/rejected') ? 'rejected' : undefined;
+    const resolve = outcome && body.clientToken && this.waiting.get(body.clientToken);
+    if (resolve) {
+      this.waiting.delete(body.clientToken);
+      resolve({ outcome, body });
+    }
+  }
+
+  /** Takes the next execution, unless one is already running. */
+  private poll(): void {
+    if (this.busy) return;
+    this.busy = true;
+    void this.runNext()
+      .catch((err: Error) => this.onError(err))
+      .finally(() => (this.busy = false));
+  }
+
+  private async runNext(): Promise<void> {
+    for (;;) {
+      const started = await this.request('start-next', {});
+      const execution = started.body.execution as JobExecutionPayload | undefined;
+      if (started.outcome !== 'accepted' || !execution?.jobDocument) return;
+      const rebooting = await this.run(execution);
+      if (rebooting) return;
+    }
+  }
+
+  /** One execution; returns true when the device is rebooting. */
+  private async run(execution: JobExecutionPayload): Promise<boolean> {
+    const doc = execution.jobDocument!;
+    const key = `${execution.jobId}#${execution.executionNumber}`;
+    let version = execution.versionNumber;
+    const update = async (status: string, statusDetails?: Record<string, string>) => {
+      const r = await this.request(`${execution.jobId}/update`, { status, statusDetails, expectedVersion: version, executionNumber: execution.executionNumber, includeJobExecutionState: true });
+      if (r.outcome === 'rejected') throw Object.assign(new Error(`${r.body.code}: ${r.body.message}`), { code: r.body.code });
+      version = r.body.executionState.versionNumber;
+    };
+    try {
+      if (doc.operation === 'OTA' && !this.executor.installed.has(key)) {
+        const file = await this.executor.download(doc, (step) => update('IN_PROGRESS', { step }));
+        await this.executor.install(doc, file);
+        this.executor.installed.add(key); // a restart from here on reports, never reinstalls
+      }
+      await update('SUCCEEDED', { step: 'REBOOTING' });
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      this.onError(e, execution.jobId);
+      // The service refused the report (the job was canceled or timed out meanwhile): nothing to undo here.
+      if (!e.code) await update('FAILED', { reason: e.message.slice(0, 1000) || 'failed' }).catch(() => undefined);
+      return false;
+    }
+    await this.executor.reboot();
+    return true;
+  }
+
+  private request(suffix: string, body: object): Promise<Reply> {
+    const clientToken = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(clientToken);
+        reject(new Error(`no reply to ${suffix}`));
+      }, TIMEOUT_MS);
+      this.waiting.set(clientToken, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      this.client.publish(jobsTopic(this.thingName, suffix), JSON.stringify({ ...body, clientToken }), { qos: 1 });
+    });
+  }
+}

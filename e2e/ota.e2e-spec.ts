@@ -1,0 +1,193 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { UrlSigner, downloadPath } from '@edgefleet/jobs';
+import { type AppProcess, TEST_DATABASE_URL, codeOf, freePort, gql, startApp, subscriptionClient, testConfig, uniqueName, waitForOutput } from './support';
+
+jest.setTimeout(180_000);
+
+/**
+ * The operator's OTA path, every app its own process: upload an image, update a real
+ * edge-agent, then roll the update out over a simulated fleet in waves, watched by subscription.
+ */
+describe('OTA and rollouts, end to end', () => {
+  const running: AppProcess[] = [];
+  const key = `efk_${randomBytes(24).toString('base64url')}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-ota-'));
+  const image = randomBytes(300_000);
+  const sha256 = createHash('sha256').update(image).digest('hex');
+  let url: string;
+  let env: Record<string, string>;
+  const q = async (query: string, variables: Record<string, unknown> = {}) => {
+    const r = await gql(url, key, query, variables);
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data!;
+  };
+  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await probe();
+      if (ok(v) || Date.now() > deadline) return v;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  beforeAll(async () => {
+    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+    env = {
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_PREFIX: uniqueName('e2e'),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: path.join(dir, 'server'),
+      API_PORT: String(apiPort),
+      GATEWAY_PORT: String(gatewayPort),
+      EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
+      EDGEFLEET_BOOTSTRAP_API_KEY: key,
+      RATE_LIMIT_MUTATIONS_PER_SECOND: '1000',
+      RATE_LIMIT_REQUESTS_PER_SECOND: '1000',
+      JOB_SWEEP_MS: '250',
+    };
+    const gateway = startApp('gateway', env);
+    running.push(gateway);
+    await waitForOutput(gateway, /gateway listening/);
+    const api = startApp('api', env);
+    const worker = startApp('worker', env);
+    running.push(api, worker);
+    await Promise.all([waitForOutput(api, /GraphiQL/), waitForOutput(worker, /worker running/)]);
+    url = `http://127.0.0.1:${apiPort}`;
+  });
+  afterAll(() => Promise.all(running.map((p) => p.stop())));
+
+  it('registers and uploads an image through a signed URL; downloads resume with Range; bad signatures are refused', async () => {
+    await q('mutation { registerSoftwareImage(input: {version: "4.3.45"}) { version } }');
+    const registered = await q('mutation { registerSoftwareImage(input: {version: "5.1.3", releaseNotes: "faster inference"}) { version sha256 } }');
+    expect(registered.registerSoftwareImage).toEqual({ version: '5.1.3', sha256: null });
+    expect(codeOf(await gql(url, key, 'mutation { registerSoftwareImage(input: {version: "5.1.3"}) { version } }'))).toBe('CONFLICT');
+    expect(codeOf(await gql(url, key, 'mutation { registerSoftwareImage(input: {version: "v5"}) { version } }'))).toBe('VALIDATION_FAILED');
+
+    const upload = (await q('mutation { createUploadUrl(version: "5.1.3") { url expiresAt } }')).createUploadUrl;
+    const tampered = upload.url.replace(/signature=./, 'signature=x');
+    expect((await fetch(tampered, { method: 'PUT', body: image, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(403);
+    const put = await fetch(upload.url, { method: 'PUT', body: image, headers: { 'content-type': 'application/octet-stream' } });
+    expect(await put.json()).toEqual({ version: '5.1.3', sha256, size: image.length });
+    expect((await fetch(upload.url, { method: 'PUT', body: image, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(409);
+    const small = (await q('mutation { createUploadUrl(version: "4.3.45") { url } }')).createUploadUrl.url;
+    await fetch(small, { method: 'PUT', body: Buffer.from('old'), headers: { 'content-type': 'application/octet-stream' } });
+    expect((await q('{ softwareImages { version size sha256 } }')).softwareImages.map((i: any) => [i.version, i.size])).toEqual([['5.1.3', image.length], ['4.3.45', 3]]);
+
+    // Devices download through signed URLs (the api, worker and gateway share the signing key), in ranges.
+    const signer = new UrlSigner(testConfig({ DATA_DIR: env.DATA_DIR, API_PUBLIC_URL: url }));
+    const download = signer.sign('GET', downloadPath(sha256), 60).url;
+    const whole = await fetch(download);
+    expect([whole.status, whole.headers.get('accept-ranges'), Buffer.from(await whole.arrayBuffer()).equals(image)]).toEqual([200, 'bytes', true]);
+    const rest = await fetch(download, { headers: { range: 'bytes=100000-' } });
+    expect([rest.status, rest.headers.get('content-range')]).toEqual([206, `bytes 100000-${image.length - 1}/${image.length}`]);
+    expect(Buffer.from(await rest.arrayBuffer()).equals(image.subarray(100000))).toBe(true);
+    expect((await fetch(download, { headers: { range: `bytes=${image.length}-` } })).status).toBe(416);
+    expect((await fetch(download.replace(/expires=\d+/, 'expires=9999999999'))).status).toBe(403);
+    expect((await fetch(signer.sign('GET', downloadPath(sha256), -1).url)).status).toBe(403); // expired
+  });
+
+  it('updates a real edge-agent: resumed download, SHA-256 check, install hook, reboot, new version reported → COMPLETED', async () => {
+    const r = await q('mutation { provisionDevice(input: {name: "dock-cam"}) { deviceId certificates } }');
+    const { deviceId, certificates } = r.provisionDevice;
+    const zip = path.join(dir, 'dock-cam.zip');
+    writeFileSync(zip, Buffer.from(certificates, 'base64'));
+    const installed = path.join(dir, 'installed');
+    // The state an interrupted download leaves: the agent resumes it with a Range request.
+    mkdirSync(path.join(dir, 'agent', 'downloads'), { recursive: true });
+    writeFileSync(path.join(dir, 'agent', 'downloads', `${sha256}.part`), image.subarray(0, 100_000));
+    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', path.join(dir, 'agent'), '--software-version', '5.0.7', '--install-command', `cp "$IMAGE_FILE" ${installed}-$IMAGE_VERSION; true`]);
+    running.push(agent);
+    await until(() => q('query($id: ID!) { device(deviceId: $id) { currentSoftware deviceConnectionStatus } }', { id: deviceId }), (d) => d.device.currentSoftware === '5.0.7');
+
+    expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "4.3.45"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "9.9.9"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('NOT_FOUND');
+    const created = await q('mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "5.1.3"}}}) { jobs { jobId deviceId } } }', { id: deviceId });
+    const { jobId } = created.createJobForDevices.jobs[0];
+    expect(jobId).toBe(`${deviceId}-0`);
+    expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "5.1.3"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('CONFLICT');
+
+    const job = await until(() => q('query($j: String!) { deviceJob(jobId: $j) { status statusReason deviceName imageVersion attempts timeline { to } } }', { j: jobId }), (d) => ['COMPLETED', 'FAILED', 'TIMED_OUT'].includes(d.deviceJob.status));
+    expect(job.deviceJob).toMatchObject({ status: 'COMPLETED', deviceName: 'dock-cam', imageVersion: '5.1.3', attempts: 1 });
+    expect(job.deviceJob.timeline.map((e: any) => e.to)).toEqual(['PENDING', 'IN_PROGRESS', 'DOWNLOADING', 'VERIFYING', 'REBOOTING', 'COMPLETED']);
+    expect(readFileSync(`${installed}-5.1.3`).equals(image)).toBe(true);
+    expect((await q('query($id: ID!) { device(deviceId: $id) { currentSoftware } }', { id: deviceId })).device.currentSoftware).toBe('5.1.3');
+    const listed = await q('query($id: ID!) { devicesJobs(deviceId: $id, first: 5) { jobs { jobId status } nextToken } }', { id: deviceId });
+    expect(listed.devicesJobs).toEqual({ jobs: [{ jobId, status: 'COMPLETED' }], nextToken: null });
+    expect(existsSync(path.join(dir, 'agent', 'downloads', sha256))).toBe(false); // installed, then cleaned up
+  });
+
+  it('rolls an OTA out over a simulated fleet in waves, watched by subscription; every device ends on the new version', async () => {
+    const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: key, API_PORT: env.API_PORT, DATA_DIR: env.DATA_DIR }, ['--devices', '12', '--prefix', 'wave', '--churn', '0', '--job-step-ms', '50', '--reboot-ms', '200'], 'fleet.main.ts');
+    running.push(fleet);
+    await waitForOutput(fleet, /fleet ready: 12 devices/, 90_000);
+    const input = { name: 'wave-rollout', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '5.1.3', allowMajorVersionUpdate: true } }, target: { filter: { nameContains: 'wave-' } }, waves: { initialSize: 2, growthFactor: 2 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 4 } };
+    const mutation = 'mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id status } dryRun { targeted offline devices { deviceId online } } } }';
+
+    const dry = (await until(() => q(mutation, { input: { ...input, dryRun: true } }), (d) => d.createRollout.dryRun.offline === 0, 20_000)).createRollout;
+    expect(dry.rollout).toBeNull();
+    expect(dry.dryRun).toMatchObject({ targeted: 12, offline: 0 });
+    expect((await q('{ rollouts { id } }')).rollouts).toEqual([]); // nothing was created
+
+    const { rollout } = (await q(mutation, { input })).createRollout;
+    const client = subscriptionClient(url, key);
+    const events: any[] = [];
+    const done = new Promise<void>((resolve) =>
+      client.subscribe(
+        { query: 'subscription($id: ID!) { rolloutProgress(rolloutId: $id) { status currentWave progress { targeted succeeded failed queued inProgress } } }', variables: { id: rollout.id } },
+        { next: (v) => { events.push(v.data?.rolloutProgress); if (['COMPLETED', 'ABORTED'].includes((v.data?.rolloutProgress as any)?.status)) resolve(); }, error: () => resolve(), complete: () => resolve() },
+      ),
+    );
+    await Promise.race([done, new Promise((r) => setTimeout(r, 120_000))]);
+    await client.dispose();
+    const last = events.at(-1);
+    expect(last).toMatchObject({ status: 'COMPLETED', progress: { targeted: 12, succeeded: 12, failed: 0 } });
+    expect(last.currentWave).toBe(2); // waves of 2, 4, 8 (the last one partly filled)
+    expect(new Set(events.map((e) => e.progress.succeeded)).size).toBeGreaterThan(2); // progress arrived as it happened
+
+    const devices = await q('{ devices(first: 50, filter: {nameContains: "wave-"}) { edges { node { currentSoftware } } } }');
+    expect(devices.devices.edges.map((e: any) => e.node.currentSoftware)).toEqual(Array(12).fill('5.1.3'));
+  });
+
+  it('aborts a rollout once too many jobs fail, and cancels the jobs not started', async () => {
+    const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: key, API_PORT: env.API_PORT, DATA_DIR: env.DATA_DIR }, ['--devices', '8', '--prefix', 'flaky', '--churn', '0', '--job-step-ms', '50', '--job-failure-rate', '1'], 'fleet.main.ts');
+    running.push(fleet);
+    await waitForOutput(fleet, /fleet ready: 8 devices/, 90_000);
+    const created = await q('mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id } } }', {
+      input: { name: 'flaky-ota', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '5.1.3', allowMajorVersionUpdate: true } }, target: { filter: { nameContains: 'flaky-' } }, waves: { initialSize: 4, growthFactor: 1 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 2 } },
+    });
+    const id = created.createRollout.rollout.id;
+    const ended = await until(() => q('query($id: ID!) { rollout(id: $id) { status statusReason progress { targeted failed canceled succeeded queued inProgress } } }', { id }), (d) => d.rollout.status === 'ABORTED');
+    expect(ended.rollout).toMatchObject({ status: 'ABORTED', statusReason: expect.stringMatching(/failed or timed out \(threshold 50%\)/) });
+    const p = ended.rollout.progress;
+    expect(p.succeeded).toBe(0);
+    expect(p.failed).toBeGreaterThanOrEqual(2);
+    expect(p.failed + p.canceled + p.inProgress).toBeLessThanOrEqual(4); // the second wave never started
+    expect(p.queued).toBe(0);
+  });
+
+  it('pauses, resumes and cancels a rollout; a maintenance window holds it back; refusals are precise', async () => {
+    const create = (input: object) => gql(url, key, 'mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id status } } }', { input });
+    const base = { name: 'night-reboot', jobType: 'REBOOT', target: { tags: [{ key: 'simulated' }] }, waves: { initialSize: 5, growthFactor: 2 } };
+    // A window that opens on 1 January at 03:00 only: the rollout waits.
+    const { data } = await create({ ...base, maintenanceWindow: { cron: '0 3 1 1 *', durationMinutes: 60, timezone: 'Europe/Berlin' } });
+    const id = data!.createRollout.rollout.id;
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await q('query($id: ID!) { rollout(id: $id) { status progress { queued } } }', { id })).rollout).toEqual({ status: 'PENDING', progress: { queued: 0 } });
+    expect((await q('mutation($id: ID!) { pauseRollout(id: $id) { status } }', { id })).pauseRollout.status).toBe('PAUSED');
+    expect(codeOf(await gql(url, key, 'mutation($id: ID!) { pauseRollout(id: $id) { status } }', { id }))).toBe('CONFLICT');
+    expect((await q('mutation($id: ID!) { resumeRollout(id: $id) { status } }', { id })).resumeRollout.status).toBe('IN_PROGRESS');
+    expect((await q('mutation($id: ID!) { cancelRollout(id: $id) { status } }', { id })).cancelRollout.status).toBe('CANCELED');
+    expect(codeOf(await gql(url, key, 'mutation($id: ID!) { resumeRollout(id: $id) { status } }', { id }))).toBe('CONFLICT');
+
+    expect(codeOf(await create({ ...base, name: 'night-reboot' }))).toBe('CONFLICT');
+    expect(codeOf(await create({ ...base, name: 'x1', waves: { initialSize: 0, growthFactor: 2 } }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await create({ ...base, name: 'x2', target: {} }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await create({ ...base, name: 'x3', maintenanceWindow: { start: '25:00', end: '04:00' } }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await create({ ...base, name: 'x4', maintenanceWindow: { cron: 'not a cron at all', durationMinutes: 5 } }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await create({ ...base, name: 'x5', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '7.0.0' } } }))).toBe('NOT_FOUND');
+    expect(codeOf(await gql(url, key, 'query { rollout(id: "not-a-uuid") { id } }'))).toBe('NOT_FOUND');
+  });
+});
