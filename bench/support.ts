@@ -1,6 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { randomBytes, randomUUID } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Client } from 'pg';
+import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 
 export const ROOT = path.resolve(__dirname, '..');
 
@@ -59,4 +63,48 @@ export async function load(opts: autocannon.Options): Promise<LoadResult> {
     errors: r.errors,
     non2xx: r.non2xx,
   };
+}
+
+export interface Creds {
+  id: string;
+  cert: string;
+  key: string;
+}
+
+/** Devices and their certificates straight into the registry: provisioning is measured by bench/provisioning. */
+export async function makeDevices(db: Client, ca: CertificateAuthority, organizationId: string, count: number, namePrefix: string): Promise<Creds[]> {
+  const out: Creds[] = [];
+  for (let i = 0; i < count; i++) {
+    const id = `device-${randomBytes(16).toString('hex').replace(/[^a-z2-7]/g, 'a').slice(0, 26).padEnd(26, 'a')}`;
+    const keys = await generateKeyPair();
+    const cert = await ca.issue({ commonName: id, publicKey: keys.publicKey, validForMs: 86_400_000, usage: 'client' });
+    out.push({ id, cert: cert.certificatePem, key: keys.privateKeyPem });
+    await db.query(
+      `INSERT INTO "Device" ("deviceId","organizationId",name,"provisioningStatus","deviceConnectionStatus","updatedAt") VALUES ($1,$2,$3,'SUCCEEDED','NOT_AVAILABLE',now())`,
+      [id, organizationId, `${namePrefix}-${randomUUID().slice(0, 8)}-${i}`],
+    );
+    await db.query(
+      `INSERT INTO "Certificate" ("certificateId","organizationId","deviceId",kind,"serialNumber",subject,"certificatePem",status,"notBefore","notAfter") VALUES ($1,$2,$3,'DEVICE',$4,$5,$6,'ACTIVE',$7,$8)`,
+      [cert.certificateId, organizationId, id, cert.serialNumber, cert.subject, cert.certificatePem, cert.notBefore, cert.notAfter],
+    );
+  }
+  return out;
+}
+
+export function connectAll(creds: Creds[], ca: string, port: number, concurrency = 50): Promise<MqttClient[]> {
+  const clients: MqttClient[] = [];
+  let next = 0;
+  const one = async () => {
+    while (next < creds.length) {
+      const index = next++;
+      const c = creds[index];
+      const client = mqtt.connect({ protocol: 'mqtts', host: 'localhost', port, protocolVersion: 4, clientId: c.id, clean: true, keepalive: 300, reconnectPeriod: 0, ca, cert: c.cert, key: c.key });
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      });
+      clients[index] = client; // aligned with creds: client i is device i
+    }
+  };
+  return Promise.all(Array.from({ length: concurrency }, one)).then(() => clients);
 }

@@ -7,14 +7,13 @@
  * the gateways' routing layer only counts). Then the gateway's RSS with I idle
  * connections (default 10,000). Prints JSON. Not part of `npm test`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import mqemitterRedis from 'mqemitter-redis';
-import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
-import { ROOT, migrate, startProcess, stopProcess } from '../support';
+import { CertificateAuthority } from '@edgefleet/pki';
+import { ROOT, connectAll, makeDevices, migrate, startProcess, stopProcess } from '../support';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -22,50 +21,6 @@ const IDLE = Number(process.env.BENCH_IDLE ?? 10_000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_bench';
 const DATA_DIR = path.join(ROOT, '.data/bench');
 const PORT = 8994;
-
-interface Creds {
-  id: string;
-  cert: string;
-  key: string;
-}
-
-/** Devices and their certificates straight into the registry: provisioning is measured by bench/provisioning. */
-async function makeDevices(db: Client, ca: CertificateAuthority, organizationId: string, count: number): Promise<Creds[]> {
-  const out: Creds[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `device-${randomBytes(16).toString('hex').replace(/[^a-z2-7]/g, 'a').slice(0, 26).padEnd(26, 'a')}`;
-    const keys = await generateKeyPair();
-    const cert = await ca.issue({ commonName: id, publicKey: keys.publicKey, validForMs: 86_400_000, usage: 'client' });
-    out.push({ id, cert: cert.certificatePem, key: keys.privateKeyPem });
-    await db.query(
-      `INSERT INTO "Device" ("deviceId","organizationId",name,"provisioningStatus","deviceConnectionStatus","updatedAt") VALUES ($1,$2,$3,'SUCCEEDED','NOT_AVAILABLE',now())`,
-      [id, organizationId, `ingest-${randomUUID().slice(0, 8)}-${i}`],
-    );
-    await db.query(
-      `INSERT INTO "Certificate" ("certificateId","organizationId","deviceId",kind,"serialNumber",subject,"certificatePem",status,"notBefore","notAfter") VALUES ($1,$2,$3,'DEVICE',$4,$5,$6,'ACTIVE',$7,$8)`,
-      [cert.certificateId, organizationId, id, cert.serialNumber, cert.subject, cert.certificatePem, cert.notBefore, cert.notAfter],
-    );
-  }
-  return out;
-}
-
-function connectAll(creds: Creds[], ca: string, concurrency = 50): Promise<MqttClient[]> {
-  const clients: MqttClient[] = [];
-  let next = 0;
-  const one = async () => {
-    while (next < creds.length) {
-      const index = next++;
-      const c = creds[index];
-      const client = mqtt.connect({ protocol: 'mqtts', host: 'localhost', port: PORT, protocolVersion: 4, clientId: c.id, clean: true, keepalive: 300, reconnectPeriod: 0, ca, cert: c.cert, key: c.key });
-      await new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('error', reject);
-      });
-      clients[index] = client; // aligned with creds: client i is device i
-    }
-  };
-  return Promise.all(Array.from({ length: concurrency }, one)).then(() => clients);
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
@@ -80,8 +35,8 @@ async function main() {
   const org = (await db.query(`INSERT INTO "Organization" (id, name, "accountId") VALUES (gen_random_uuid(), $1, $2) RETURNING id`, [`ingest-${randomUUID().slice(0, 8)}`, String(Date.now()).slice(-12)])).rows[0].id;
 
   // 1. Shadow ingest.
-  const creds = await makeDevices(db, ca, org, DEVICES);
-  const clients = await connectAll(creds, ca.certificatePem);
+  const creds = await makeDevices(db, ca, org, DEVICES, 'ingest');
+  const clients = await connectAll(creds, ca.certificatePem, PORT);
   const latencies: number[] = [];
   let stop = false;
   const sent = new Map<string, number>();
@@ -134,9 +89,9 @@ async function main() {
   await Promise.all(clients.map((c) => c.endAsync(true)));
 
   // 3. RSS with idle connections.
-  const idleCreds = await makeDevices(db, ca, org, IDLE);
+  const idleCreds = await makeDevices(db, ca, org, IDLE, 'idle');
   const rssBefore = rssMb(gateway.pid!);
-  const idle = await connectAll(idleCreds, ca.certificatePem);
+  const idle = await connectAll(idleCreds, ca.certificatePem, PORT);
   await new Promise((r) => setTimeout(r, 3000));
   const rssIdle = rssMb(gateway.pid!);
   await Promise.all(idle.map((c) => c.endAsync(true)));

@@ -14,7 +14,7 @@ export interface JobExecutor {
 }
 
 type Reply = { outcome: 'accepted' | 'rejected'; body: any };
-const TIMEOUT_MS = 30_000;
+const TIMEOUT_MS = 10_000;
 
 /**
  * Runs the device's jobs over AWS IoT's Jobs device API: on connect and on every
@@ -82,9 +82,22 @@ export class JobRunner {
     const key = `${execution.jobId}#${execution.executionNumber}`;
     let version = execution.versionNumber;
     const update = async (status: string, statusDetails?: Record<string, string>) => {
-      const r = await this.request(`${execution.jobId}/update`, { status, statusDetails, expectedVersion: version, executionNumber: execution.executionNumber, includeJobExecutionState: true });
-      if (r.outcome === 'rejected') throw Object.assign(new Error(`${r.body.code}: ${r.body.message}`), { code: r.body.code });
-      version = r.body.executionState.versionNumber;
+      const body = { status, statusDetails, expectedVersion: version, executionNumber: execution.executionNumber, includeJobExecutionState: true };
+      for (let attempt = 1; ; attempt++) {
+        let r: Reply;
+        try {
+          r = await this.request(`${execution.jobId}/update`, body);
+        } catch (err) {
+          if (attempt < 3) continue; // the reply was lost: send the same update again
+          throw err;
+        }
+        const state = r.body.executionState as { status: string; statusDetails?: Record<string, string>; versionNumber: number } | undefined;
+        // A repeat of an update that was applied (its reply lost) is refused with the state it produced: that is success.
+        const applied = r.outcome === 'accepted' || (state?.status === status && state.statusDetails?.step === statusDetails?.step);
+        if (!applied) throw Object.assign(new Error(`${r.body.code}: ${r.body.message}`), { code: r.body.code });
+        version = state!.versionNumber;
+        return;
+      }
     };
     try {
       if (doc.operation === 'OTA' && !this.executor.installed.has(key)) {

@@ -21,7 +21,7 @@ export class ShadowSync {
   }
 
   private start(): void {
-    this.client.subscribe([`${this.base}/update/delta`, `${this.base}/get/accepted`], { qos: 1 }, () => {
+    this.client.subscribe([`${this.base}/update/delta`, `${this.base}/get/accepted`, `${this.base}/update/rejected`], { qos: 1 }, () => {
       this.publishReport(this.report());
       this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
     });
@@ -32,10 +32,15 @@ export class ShadowSync {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    let body: { state?: Record<string, unknown> };
+    let body: { state?: Record<string, unknown>; code?: number };
     try {
       body = JSON.parse(payload.toString('utf8'));
     } catch {
+      return;
+    }
+    if (topic === `${this.base}/update/rejected`) {
+      // The service could not take the report right now: report again, a little later.
+      if ((body.code ?? 0) >= 500) setTimeout(() => this.client.connected && this.publishReport(this.report()), 1000 + Math.random() * 2000);
       return;
     }
     const delta = topic.endsWith('/update/delta') ? body.state : topic.endsWith('/get/accepted') ? (body.state?.delta as Record<string, unknown>) : undefined;

@@ -180,6 +180,18 @@ describe('gateway: device jobs over real mTLS, with the worker', () => {
     expect(await job(retried.jobId)).toMatchObject({ attempts: 2, statusReason: 'disk full; retrying (attempt 2 of 2)' });
   });
 
+  it('times out a job whose device went away mid-download and never returned', async () => {
+    const { id, client } = await newDevice();
+    const [created] = await prisma.$transaction((tx) =>
+      jobs.createJobs(tx, org.organizationId, [id], { jobType: 'OTA', imageVersion: '4.3.55' }, { actor: 'test', strict: true, timeouts: { inProgressSeconds: 1 } }),
+    );
+    await request(client, jobsTopic(id, 'start-next'), '{}');
+    await request(client, jobsTopic(id, `${created.jobId}/update`), JSON.stringify({ status: 'IN_PROGRESS', statusDetails: { step: 'DOWNLOADING' } }));
+    await client.endAsync(true);
+    const out = await eventually(() => job(created.jobId), (j) => j.status === 'TIMED_OUT');
+    expect(out).toMatchObject({ status: 'TIMED_OUT', executionStatus: 'TIMED_OUT', statusReason: 'Timed out while DOWNLOADING' });
+  });
+
   it('serves an agent written with aws-iot-device-sdk-v2 iotjobs, unchanged', async () => {
     const b = await newBundle(gw, org.admin, `sdk-jobs-${++n}`);
     const creds = await provisionDevice(port, b);

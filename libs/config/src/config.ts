@@ -20,6 +20,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/edgefleet'),
+  /** Connections each process keeps to Postgres. */
+  DATABASE_POOL_SIZE: positiveInt(10),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   /** Prefix of every BullMQ and Redis key, so several installations (or test runs) can share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('edgefleet'),

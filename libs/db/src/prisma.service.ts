@@ -7,7 +7,11 @@ import { PrismaClient } from './generated/client';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(CONFIG) config: Config) {
-    super({ adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: 10 }) });
+    super({
+      adapter: new PrismaPg({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+      // Bursts (a wave of devices rebooting at once) wait for a connection instead of failing after Prisma's 2 s.
+      transactionOptions: { maxWait: 15_000, timeout: 30_000 },
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

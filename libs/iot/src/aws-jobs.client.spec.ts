@@ -1,4 +1,4 @@
-import { CancelJobCommand, CreateJobCommand, DescribeJobExecutionCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { CancelJobCommand, CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AwsJobsClient } from './aws-jobs.client';
 
@@ -32,11 +32,5 @@ describe('AwsJobsClient', () => {
     await client().cancelJob('device-a-0', 'rollout aborted');
     await client().cancelJob('device-a-1', 'rollout aborted');
     expect(iot.commandCalls(CancelJobCommand)[1].args[0].input).toEqual({ jobId: 'device-a-1', force: false, comment: 'rollout aborted' });
-  });
-
-  it('DescribeJobExecution, flattened', async () => {
-    iot.on(DescribeJobExecutionCommand).resolves({ execution: { status: 'IN_PROGRESS', statusDetails: { detailsMap: { step: 'DOWNLOADING' } }, versionNumber: 3, executionNumber: 1 } });
-    expect(await client().describeJobExecution('device-a-0', 'device-a')).toEqual({ status: 'IN_PROGRESS', statusDetails: { step: 'DOWNLOADING' }, versionNumber: 3, executionNumber: 1 });
-    expect(iot.commandCalls(DescribeJobExecutionCommand)[0].args[0].input).toEqual({ jobId: 'device-a-0', thingName: 'device-a' });
   });
 });

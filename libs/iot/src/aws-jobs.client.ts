@@ -1,4 +1,4 @@
-import { CancelJobCommand, CreateJobCommand, DescribeJobExecutionCommand, DescribeThingCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CancelJobCommand, CreateJobCommand, DescribeThingCommand, type IoTClient } from '@aws-sdk/client-iot';
 
 /**
  * AWS backend: device jobs become AWS IoT jobs (one per device job, same id, a snapshot
@@ -32,22 +32,6 @@ export class AwsJobsClient {
       await this.iot.send(new CancelJobCommand({ jobId, force: false, comment: comment.slice(0, 2028) }));
     } catch (err) {
       if ((err as Error).name !== 'ResourceNotFoundException') throw err;
-    }
-  }
-
-  async describeJobExecution(jobId: string, thingName: string): Promise<{ status: string; statusDetails: Record<string, string>; versionNumber: number; executionNumber: number } | undefined> {
-    try {
-      const { execution } = await this.iot.send(new DescribeJobExecutionCommand({ jobId, thingName }));
-      if (!execution) return undefined;
-      return {
-        status: execution.status ?? 'QUEUED',
-        statusDetails: execution.statusDetails?.detailsMap ?? {},
-        versionNumber: execution.versionNumber ?? 0,
-        executionNumber: execution.executionNumber ?? 0,
-      };
-    } catch (err) {
-      if ((err as Error).name === 'ResourceNotFoundException') return undefined;
-      throw err;
     }
   }
 

@@ -116,6 +116,23 @@ export class JobExecutionService {
   }
 
   /**
+   * AWS backend: a job execution event of AWS IoT (it reports terminal statuses only),
+   * applied as if the device had reported it through us. TIMED_OUT and CANCELED are ours
+   * to decide (sweeper, cancel); repeats change nothing.
+   */
+  async applyAwsEvent(thingName: string, jobId: string, status: string, statusDetails: Record<string, string> | undefined): Promise<void> {
+    if (!['SUCCEEDED', 'FAILED', 'REJECTED'].includes(status)) return;
+    let row = await this.own(thingName, jobId);
+    if (!row || TERMINAL_EXECUTION_STATUSES.includes(row.executionStatus as JobExecutionStatus)) return;
+    if (row.status === 'PENDING' && status !== 'REJECTED') {
+      await this.apply(row, 'IN_PROGRESS', undefined, undefined, undefined);
+      row = (await this.own(thingName, jobId))!;
+    }
+    const device = await this.prisma.device.findUnique({ where: { deviceId: thingName }, select: { connectionSession: true } });
+    await this.apply(row, status, statusDetails, undefined, device?.connectionSession ?? undefined);
+  }
+
+  /**
    * One device-requested change, checked against the status machine, then
    * compare-and-set. A FAILED attempt with retries left goes back to the queue as a
    * new execution. Returns false when the row changed meanwhile.

@@ -1,10 +1,13 @@
+import { CancelJobCommand, CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import type { INestApplicationContext } from '@nestjs/common';
+import { mockClient } from 'aws-sdk-client-mock';
 import mqtt from 'mqtt';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaService } from '@edgefleet/db';
 import { eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
+import { DeviceJobService } from '@edgefleet/jobs';
 import { createWorker } from '../worker.app';
 
 /**
@@ -48,5 +51,45 @@ describe('worker: AWS IoT events (aws backend)', () => {
     const offline = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'OFFLINE');
     expect(offline.deviceConnectionStatus).toBe('OFFLINE');
     await aws.endAsync();
+  });
+
+  it('dispatches device jobs as AWS IoT jobs and follows their execution events to completion', async () => {
+    const iot = mockClient(IoTClient);
+    iot.on(DescribeThingCommand).callsFake((input: { thingName: string }) => ({ thingArn: `arn:aws:iot:us-east-1:123456789012:thing/${input.thingName}` }));
+    iot.on(CreateJobCommand).resolves({});
+    iot.on(CancelJobCommand).resolves({});
+    try {
+      const prisma = worker.get(PrismaService);
+      const api = { app: worker };
+      const org = await newOrganization(api);
+      const id = (await seedDevice(api, org)).deviceId;
+      const aws = await mqtt.connectAsync(config.AWS_IOT_EVENTS_URL!, { protocolVersion: 4 });
+      await new Promise((r) => setTimeout(r, 500));
+      const presence = (type: 'connected' | 'disconnected', session: string, at: number) =>
+        aws.publishAsync(`$aws/events/presence/${type}/${id}`, JSON.stringify({ clientId: id, timestamp: at, eventType: type, sessionIdentifier: session, principalIdentifier: 'c', versionNumber: 0 }), { qos: 1 });
+      await presence('connected', 's-1', Date.now());
+      await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'ONLINE');
+
+      const [job] = await worker.get(DeviceJobService, { strict: false }).createJobForDevices(org.admin, [id], { jobType: 'REBOOT' });
+      await eventually(async () => iot.commandCalls(CreateJobCommand).length, (n) => n > 0);
+      expect(iot.commandCalls(CreateJobCommand)[0].args[0].input).toEqual({ jobId: job.jobId, targets: [`arn:aws:iot:us-east-1:123456789012:thing/${id}`], document: '{"operation":"REBOOT"}', targetSelection: 'SNAPSHOT' });
+
+      await aws.publishAsync(`$aws/events/jobExecution/${job.jobId}/succeeded`, JSON.stringify({ eventType: 'JOB_EXECUTION', eventId: 'e1', timestamp: 1, operation: 'succeeded', jobId: job.jobId, thingArn: `arn:aws:iot:us-east-1:123456789012:thing/${id}`, status: 'SUCCEEDED', statusDetails: { step: 'REBOOTING' } }), { qos: 1 });
+      expect((await eventually(() => prisma.deviceJob.findUniqueOrThrow({ where: { jobId: job.jobId } }), (j) => j.status === 'REBOOTING')).executionStatus).toBe('SUCCEEDED');
+      // The reboot: a new session.
+      await presence('disconnected', 's-1', Date.now() + 1);
+      await presence('connected', 's-2', Date.now() + 2);
+      expect((await eventually(() => prisma.deviceJob.findUniqueOrThrow({ where: { jobId: job.jobId } }), (j) => j.status === 'COMPLETED')).status).toBe('COMPLETED');
+
+      // A job canceled in EdgeFleet is canceled in AWS IoT too.
+      const jobs = worker.get(DeviceJobService, { strict: false });
+      const [queued] = await jobs.createJobForDevices(org.admin, [id], { jobType: 'REBOOT' });
+      await jobs.cancel(org.admin, queued.jobId);
+      await eventually(async () => iot.commandCalls(CancelJobCommand).map((c) => c.args[0].input.jobId), (ids) => ids.includes(queued.jobId));
+      expect(iot.commandCalls(CancelJobCommand).find((c) => c.args[0].input.jobId === queued.jobId)!.args[0].input).toMatchObject({ force: false, comment: 'Canceled by an operator' });
+      await aws.endAsync();
+    } finally {
+      iot.restore();
+    }
   });
 });

@@ -6,16 +6,19 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicePresenceService, moveProvisioning } from '@edgefleet/devices';
+import { JobExecutionService } from '@edgefleet/jobs';
 import { ShadowService } from '@edgefleet/shadows';
 
 const ACTOR = 'system:aws-iot';
 const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
 const SYSTEM_DOCUMENTS = /^\$aws\/things\/([^/]+)\/shadow\/name\/system\/update\/documents$/;
+const JOB_EXECUTION = /^\$aws\/events\/jobExecution\/([^/]+)\/[a-z_]+$/;
 
 /**
  * AWS backend: AWS IoT Core is the gateway, so the worker listens to its lifecycle
  * events and `system` shadow documents (MQTT over mTLS) and keeps the registry current.
- * A thing's first connection with its own certificate completes its provisioning.
+ * A thing's first connection with its own certificate completes its provisioning; job
+ * execution events move device jobs (which the worker created as AWS IoT jobs).
  */
 @Injectable()
 export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +31,7 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     private readonly presence: DevicePresenceService,
     private readonly shadows: ShadowService,
     private readonly events: DeviceEventsPublisher,
+    private readonly jobs: JobExecutionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,7 +48,7 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
       ...(ca ? { ca: readFileSync(ca) } : {}),
     });
     this.client.on('connect', () =>
-      this.client!.subscribe(['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents'], { qos: 1 }),
+      this.client!.subscribe(['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents', '$aws/events/jobExecution/+/+'], { qos: 1 }),
     );
     this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'AWS IoT events connection error'));
     this.client.on('message', (topic, payload) => void this.handle(topic, payload).catch((err) => this.logger.error({ err, topic }, 'could not apply an AWS IoT event')));
@@ -62,6 +66,12 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
       } else {
         await this.presence.disconnected(thingName, event.sessionIdentifier, (event.disconnectReason ?? 'CONNECTION_LOST') as DisconnectReason, ACTOR);
       }
+      return;
+    }
+    const execution = JOB_EXECUTION.exec(topic);
+    if (execution) {
+      const thingName = String(body.thingArn ?? '').split(':thing/')[1];
+      if (thingName) await this.jobs.applyAwsEvent(thingName, execution[1], body.status, body.statusDetails);
       return;
     }
     const documents = SYSTEM_DOCUMENTS.exec(topic);

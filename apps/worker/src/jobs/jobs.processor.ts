@@ -48,10 +48,18 @@ export class JobsProcessor extends WorkerHost {
 
   /**
    * Local backend: notify-next with each device's next execution (or none); a repeat tells
-   * the device nothing new. AWS backend: the next queued execution becomes an AWS IoT job.
+   * the device nothing new. AWS backend: the next queued execution becomes an AWS IoT job,
+   * and jobs canceled here in the last hour are canceled there (both idempotent).
    */
   private async notify(deviceIds: string[]): Promise<void> {
     const next = await this.executions.nextOf(deviceIds);
+    if (this.aws) {
+      const canceled = await this.prisma.deviceJob.findMany({
+        where: { deviceId: { in: deviceIds }, status: 'CANCELED', updatedAt: { gt: new Date(Date.now() - 3_600_000) } },
+        select: { jobId: true, statusReason: true },
+      });
+      for (const job of canceled) await this.aws.cancelJob(job.jobId, job.statusReason ?? 'Canceled in EdgeFleet');
+    }
     const timestamp = Math.floor(Date.now() / 1000);
     await Promise.all(
       deviceIds.map(async (deviceId) => {

@@ -1,0 +1,153 @@
+/**
+ * bench/rollout: N simulated devices (default 10,000; `--devices 100000`) connected to
+ * the gateway receive one OTA rollout with no rate cap (a single wave), run by the real
+ * worker. Each device does what an agent does: on notify-next, start-next, report
+ * SUCCEEDED, reconnect ("reboot") and report the new version. Prints JSON: devices
+ * notified per second (rollout created → last notify-next received), time to 100 %
+ * completed, peak worker and gateway RSS, and, in the same run, the raw publish rate of
+ * the gateways' routing layer to the same devices (one message per device topic, as the
+ * worker's notifications travel). Not part of `npm test`.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { MqttPublisher } from '@edgefleet/iot';
+import { CertificateAuthority } from '@edgefleet/pki';
+import { ROOT, connectAll, makeDevices, migrate, startProcess, stopProcess } from '../support';
+
+const { values } = parseArgs({ options: { devices: { type: 'string', default: process.env.BENCH_DEVICES ?? '10000' } } });
+const DEVICES = Number(values.devices);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_bench';
+const DATA_DIR = path.join(ROOT, '.data/bench');
+const PORT = 8995;
+const VERSION = '9.0.0';
+
+const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
+const jobs = (id: string, rest: string) => `$aws/things/${id}/jobs/${rest}`;
+
+async function main() {
+  migrate(DATABASE_URL);
+  const env = {
+    DATABASE_URL,
+    DATA_DIR,
+    LOG_LEVEL: 'warn',
+    GATEWAY_PORT: String(PORT),
+    PRESENCE_HEARTBEAT_SECONDS: '300',
+    REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
+    JOB_SWEEP_MS: '250',
+  };
+  const gateway = await startProcess('apps/gateway/src/main.ts', env, /gateway listening/);
+  const worker = await startProcess('apps/worker/src/main.ts', env, /worker running/);
+  const ca = await CertificateAuthority.loadOrCreate(path.join(DATA_DIR, 'pki'));
+  const db = new Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  const org = (await db.query(`INSERT INTO "Organization" (id, name, "accountId") VALUES (gen_random_uuid(), $1, $2) RETURNING id`, [`rollout-${randomUUID().slice(0, 8)}`, String(Date.now()).slice(-12)])).rows[0].id;
+  const prefix = `rb${randomUUID().slice(0, 6)}`;
+  process.stderr.write(`creating ${DEVICES} devices and certificates…\n`);
+  const creds = await makeDevices(db, ca, org, DEVICES, prefix);
+  const clients = await connectAll(creds, ca.certificatePem, PORT);
+  await Promise.all(clients.map((c, i) => c.subscribeAsync([jobs(creds[i].id, 'notify-next'), jobs(creds[i].id, 'start-next/accepted'), jobs(creds[i].id, '+/update/accepted'), `edgefleet/things/${creds[i].id}/bench`], { qos: 0 })));
+
+  // 1. Raw: one message per device topic through the routing layer, as fast as it goes.
+  const publisher = new MqttPublisher('redis://127.0.0.1:6379/2');
+  let rawReceived = 0;
+  let rawDone!: () => void;
+  const allRaw = new Promise<void>((r) => (rawDone = r));
+  clients.forEach((c) => c.on('message', (t) => t.endsWith('/bench') && ++rawReceived === DEVICES && rawDone()));
+  const rawStart = performance.now();
+  await Promise.all(creds.map((c) => publisher.publish(`edgefleet/things/${c.id}/bench`, { x: 1 })));
+  await allRaw;
+  const rawPerSecond = Math.round(DEVICES / ((performance.now() - rawStart) / 1000));
+
+  // 2. The rollout: devices behave as agents do.
+  let notified = 0;
+  let lastNotifiedAt = 0;
+  const seen = new Set<number>();
+  const reboot = (i: number, old: MqttClient) => {
+    old.end(true);
+    const c = creds[i];
+    const fresh = mqtt.connect({ protocol: 'mqtts', host: 'localhost', port: PORT, protocolVersion: 4, clientId: c.id, clean: true, keepalive: 300, reconnectPeriod: 1000, ca: ca.certificatePem, cert: c.cert, key: c.key });
+    fresh.once('connect', () => fresh.publish(`$aws/things/${c.id}/shadow/name/system/update`, JSON.stringify({ state: { reported: { currentSoftware: VERSION } } })));
+    clients[i] = fresh;
+  };
+  clients.forEach((client, i) => {
+    client.on('message', (topic, payload) => {
+      if (topic.endsWith('/bench')) return;
+      const body = JSON.parse(payload.toString());
+      if (topic.endsWith('/notify-next') && body.execution && !seen.has(i)) {
+        seen.add(i);
+        notified++;
+        lastNotifiedAt = performance.now();
+        client.publish(jobs(creds[i].id, 'start-next'), '{}');
+      } else if (topic.endsWith('/start-next/accepted') && body.execution) {
+        const e = body.execution;
+        client.publish(jobs(creds[i].id, `${e.jobId}/update`), JSON.stringify({ status: 'SUCCEEDED', statusDetails: { step: 'REBOOTING' }, expectedVersion: e.versionNumber }));
+      } else if (topic.endsWith('/update/accepted')) {
+        reboot(i, client);
+      }
+    });
+  });
+
+  await db.query(`INSERT INTO "SoftwareImage" (id, "organizationId", version, sha256, size, "storageKey", "uploadedAt") VALUES (gen_random_uuid(), $1, $2, $3, 1, 'bench', now())`, [org, VERSION, 'b'.repeat(64)]);
+  const rss = { worker: rssMb(worker.pid!), gateway: rssMb(gateway.pid!) };
+  const sampler = setInterval(() => {
+    rss.worker = Math.max(rss.worker, rssMb(worker.pid!));
+    rss.gateway = Math.max(rss.gateway, rssMb(gateway.pid!));
+  }, 1000);
+  const t0 = performance.now();
+  // What createRollout records (GraphQL is measured by the other benchmarks): the rollout, and the outbox row that starts it.
+  const rollout = (
+    await db.query(
+      `WITH r AS (INSERT INTO "Rollout" (id, "organizationId", name, "jobType", "deviceJobConfig", target, waves, "updatedAt")
+         VALUES (gen_random_uuid(), $1, $2, 'OTA', $3, $4, $5, now()) RETURNING id)
+       INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey") SELECT 'jobs', 'advance-rollout', jsonb_build_object('rolloutId', id), 'advance-' || id || '-created' FROM r RETURNING payload->>'rolloutId' AS id`,
+      [org, `bench-${prefix}`, { imageVersion: VERSION, allowMajorVersionUpdate: true }, { filter: { nameContains: prefix } }, { initialSize: DEVICES, growthFactor: 1 }],
+    )
+  ).rows[0].id;
+  await db.query(`SELECT pg_notify('edgefleet_outbox', '')`);
+
+  let status = 'PENDING';
+  while (!['COMPLETED', 'ABORTED', 'CANCELED'].includes(status) && performance.now() - t0 < 30 * 60_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    status = (await db.query(`SELECT status FROM "Rollout" WHERE id = $1`, [rollout])).rows[0].status;
+    process.stderr.write(`\rnotified ${notified}/${DEVICES}  rollout ${status}   `);
+  }
+  const completedSeconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "DeviceJob" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
+  const notifiedPerSecond = Math.round(notified / ((lastNotifiedAt - t0) / 1000));
+
+  await Promise.all(clients.map((c) => c.endAsync(true)));
+  await publisher.onModuleDestroy();
+  await db.end();
+  await stopProcess(worker);
+  await stopProcess(gateway);
+  process.stdout.write(
+    `\n${JSON.stringify(
+      {
+        benchmark: 'rollout',
+        devices: DEVICES,
+        rolloutStatus: status,
+        jobs: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+        devicesNotified: notified,
+        devicesNotifiedPerSecond: notifiedPerSecond,
+        secondsTo100PercentCompleted: Math.round(completedSeconds * 10) / 10,
+        rawRoutingPublishPerSecond: rawPerSecond,
+        ratio: Math.round((notifiedPerSecond / rawPerSecond) * 100) / 100,
+        peakRssMb: rss,
+        targets: { devicesNotifiedPerSecond: 5000, ratio: 0.2 },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  process.exit(0);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`);
+  process.exit(1);
+});
