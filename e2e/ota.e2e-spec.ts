@@ -1,9 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UrlSigner, downloadPath } from '@edgefleet/jobs';
-import { type AppProcess, TEST_DATABASE_URL, codeOf, freePort, gql, startApp, subscriptionClient, testConfig, uniqueName, waitForOutput } from './support';
+import { type Stack, codeOf, eventually, gql, startApp, startStack, subscriptionClient, testConfig, waitForOutput } from './support';
 
 jest.setTimeout(180_000);
 
@@ -12,53 +11,25 @@ jest.setTimeout(180_000);
  * edge-agent, then roll the update out over a simulated fleet in waves, watched by subscription.
  */
 describe('OTA and rollouts, end to end', () => {
-  const running: AppProcess[] = [];
-  const key = `efk_${randomBytes(24).toString('base64url')}`;
-  const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-ota-'));
+  let stack: Stack;
+  let url: string;
+  let key: string;
+  let dir: string;
+  let env: Record<string, string>;
   const image = randomBytes(300_000);
   const sha256 = createHash('sha256').update(image).digest('hex');
-  let url: string;
-  let env: Record<string, string>;
   const q = async (query: string, variables: Record<string, unknown> = {}) => {
     const r = await gql(url, key, query, variables);
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return r.data!;
   };
-  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await probe();
-      if (ok(v) || Date.now() > deadline) return v;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
+  const until = <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000) => eventually(probe, ok, ms);
 
   beforeAll(async () => {
-    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
-    env = {
-      DATABASE_URL: TEST_DATABASE_URL,
-      REDIS_PREFIX: uniqueName('e2e'),
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(dir, 'server'),
-      API_PORT: String(apiPort),
-      GATEWAY_PORT: String(gatewayPort),
-      EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
-      EDGEFLEET_BOOTSTRAP_API_KEY: key,
-      RATE_LIMIT_MUTATIONS_PER_SECOND: '1000',
-      RATE_LIMIT_REQUESTS_PER_SECOND: '1000',
-      JOB_SWEEP_MS: '250',
-    };
-    const gateway = startApp('gateway', env);
-    running.push(gateway);
-    await waitForOutput(gateway, /gateway listening/);
-    const api = startApp('api', env);
-    const worker = startApp('worker', env);
-    running.push(api, worker);
-    await Promise.all([waitForOutput(api, /GraphiQL/), waitForOutput(worker, /worker running/)]);
-    url = `http://127.0.0.1:${apiPort}`;
+    stack = await startStack('ota', { JOB_SWEEP_MS: '250' });
+    ({ url, key, dir, env } = stack);
   });
-  afterAll(() => Promise.all(running.map((p) => p.stop())));
-
+  afterAll(() => stack.stop());
   it('registers and uploads an image through a signed URL; downloads resume with Range; bad signatures are refused', async () => {
     await q('mutation { registerSoftwareImage(input: {version: "4.3.45"}) { version } }');
     const registered = await q('mutation { registerSoftwareImage(input: {version: "5.1.3", releaseNotes: "faster inference"}) { version sha256 } }');
@@ -99,7 +70,7 @@ describe('OTA and rollouts, end to end', () => {
     mkdirSync(path.join(dir, 'agent', 'downloads'), { recursive: true });
     writeFileSync(path.join(dir, 'agent', 'downloads', `${sha256}.part`), image.subarray(0, 100_000));
     const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', path.join(dir, 'agent'), '--software-version', '5.0.7', '--install-command', `cp "$IMAGE_FILE" ${installed}-$IMAGE_VERSION; true`]);
-    running.push(agent);
+    stack.running.push(agent);
     await until(() => q('query($id: ID!) { device(deviceId: $id) { currentSoftware deviceConnectionStatus } }', { id: deviceId }), (d) => d.device.currentSoftware === '5.0.7');
 
     expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "4.3.45"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('VALIDATION_FAILED');
@@ -121,7 +92,7 @@ describe('OTA and rollouts, end to end', () => {
 
   it('rolls an OTA out over a simulated fleet in waves, watched by subscription; every device ends on the new version', async () => {
     const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: key, API_PORT: env.API_PORT, DATA_DIR: env.DATA_DIR }, ['--devices', '12', '--prefix', 'wave', '--churn', '0', '--job-step-ms', '50', '--reboot-ms', '200'], 'fleet.main.ts');
-    running.push(fleet);
+    stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 12 devices/, 90_000);
     const input = { name: 'wave-rollout', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '5.1.3', allowMajorVersionUpdate: true } }, target: { filter: { nameContains: 'wave-' } }, waves: { initialSize: 2, growthFactor: 2 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 4 } };
     const mutation = 'mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id status } dryRun { targeted offline devices { deviceId online } } } }';
@@ -153,7 +124,7 @@ describe('OTA and rollouts, end to end', () => {
 
   it('aborts a rollout once too many jobs fail, and cancels the jobs not started', async () => {
     const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: key, API_PORT: env.API_PORT, DATA_DIR: env.DATA_DIR }, ['--devices', '8', '--prefix', 'flaky', '--churn', '0', '--job-step-ms', '50', '--job-failure-rate', '1'], 'fleet.main.ts');
-    running.push(fleet);
+    stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 8 devices/, 90_000);
     const created = await q('mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id } } }', {
       input: { name: 'flaky-ota', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '5.1.3', allowMajorVersionUpdate: true } }, target: { filter: { nameContains: 'flaky-' } }, waves: { initialSize: 4, growthFactor: 1 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 2 } },

@@ -1,43 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AppProcess, TEST_DATABASE_URL, collect, freePort, gql, startApp, subscriptionClient, uniqueName, waitForOutput } from './support';
+import { type Stack, collect, gql, startApp, startStack, subscriptionClient, uniqueName, waitForOutput } from './support';
 
 jest.setTimeout(90_000);
 
 /** The operator's path, with every app as its own process: GraphQL → bundle → edge-agent → ONLINE → delete. */
 describe('zero-touch provisioning, end to end', () => {
-  const running: AppProcess[] = [];
-  const key = `efk_${randomBytes(24).toString('base64url')}`;
-  const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-e2e-'));
+  let stack: Stack;
   let url: string;
-  let env: Record<string, string>;
+  let key: string;
+  let dir: string;
 
   beforeAll(async () => {
-    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
-    env = {
-      DATABASE_URL: TEST_DATABASE_URL,
-      REDIS_PREFIX: uniqueName('e2e'),
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(dir, 'server'),
-      API_PORT: String(apiPort),
-      GATEWAY_PORT: String(gatewayPort),
-      EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
-      EDGEFLEET_BOOTSTRAP_API_KEY: key,
-      RATE_LIMIT_MUTATIONS_PER_SECOND: '100',
-      RATE_LIMIT_REQUESTS_PER_SECOND: '100',
-    };
-    const gateway = startApp('gateway', env);
-    running.push(gateway);
-    await waitForOutput(gateway, /gateway listening/); // creates the CA the api signs claims with
-    const api = startApp('api', env);
-    const worker = startApp('worker', env);
-    running.push(api, worker);
-    await Promise.all([waitForOutput(api, /GraphiQL/), waitForOutput(worker, /worker running/)]);
-    url = `http://127.0.0.1:${apiPort}`;
+    stack = await startStack('provisioning');
+    ({ url, key, dir } = stack);
   });
-  afterAll(() => Promise.all(running.map((p) => p.stop())));
+  afterAll(() => stack.stop());
 
   const provision = async (name: string) => {
     const r = await gql(url, key, 'mutation($n: String!) { provisionDevice(input: {name: $n}) { deviceId certificates } }', { n: name });
@@ -63,7 +41,7 @@ describe('zero-touch provisioning, end to end', () => {
     const { deviceId, zip } = await provision('lobby-cam');
     const dataDir = path.join(dir, 'agent-lobby');
     const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', dataDir, '--serial', 'GFXMPL0013023708', '--software-version', '4.3.45']);
-    running.push(agent);
+    stack.running.push(agent);
     await waitForOutput(agent, /"msg":"connected"/);
     expect(await until(deviceId, { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' })).toEqual({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' });
     expect(statSync(path.join(dataDir, 'device.pem.key')).mode & 0o777).toBe(0o600);
@@ -89,7 +67,7 @@ describe('zero-touch provisioning, end to end', () => {
 
     // A second run of the same bundle is refused with a clear message.
     const reuse = startApp('edge-agent', {}, ['--bundle', zip, '--data-dir', path.join(dir, 'agent-reuse')]);
-    running.push(reuse);
+    stack.running.push(reuse);
     expect(await reuse.exited).toBe(1);
     expect(reuse.output()).toMatch(/already used, or the device was deleted/);
 
@@ -111,7 +89,7 @@ describe('zero-touch provisioning, end to end', () => {
     const broken = path.join(dir, 'certificates-omni_broken.zip');
     writeFileSync(broken, 'this is not a zip');
     const agent = startApp('edge-agent', {}, ['--bundle', broken, '--data-dir', path.join(dir, 'agent-broken')]);
-    running.push(agent);
+    stack.running.push(agent);
     expect(await agent.exited).toBe(1);
     expect(agent.output().trim()).toBe(`edge-agent: The bundle ${broken} is damaged (not a readable ZIP file). Download a new one with provisionDevice.`);
   });
@@ -119,7 +97,7 @@ describe('zero-touch provisioning, end to end', () => {
   it('a simulated fleet comes ONLINE with its reports, and goes OFFLINE when its process dies', async () => {
     const prefix = uniqueName('fleet');
     const fleet = startApp('edge-agent', { EDGEFLEET_API_URL: url }, ['--devices', '3', '--key', key, '--prefix', prefix, '--churn', '0', '--data-dir', path.join(dir, 'fleet')], 'fleet.main.ts');
-    running.push(fleet);
+    stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 3 devices provisioned/, 30_000);
     const list = async () =>
       (await gql(url, key, 'query($n: String!) { devices(first: 10, filter: {nameContains: $n}) { edges { node { deviceConnectionStatus currentSoftware } } } }', { n: prefix })).data!.devices.edges.map((e: any) => e.node);

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { testDatabase, uniqueName } from './test-env';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -55,4 +59,52 @@ export async function waitForOutput(p: AppProcess, pattern: RegExp, ms = 20_000)
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`Timed out waiting for ${pattern}; output so far:\n${p.output()}`);
+}
+
+export interface Stack {
+  url: string;
+  key: string;
+  env: Record<string, string>;
+  dir: string;
+  /** Every process started for this stack, to stop after the tests (add agents and fleets here too). */
+  running: AppProcess[];
+  startWorker: () => Promise<AppProcess>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Gateway, api and worker as their own processes, as `npm start` runs them, on a test
+ * database of their own, with a fresh organization whose ADMIN key is `key`.
+ */
+export async function startStack(database: Parameters<typeof testDatabase>[0], overrides: Record<string, string> = {}): Promise<Stack> {
+  const key = `efk_${randomBytes(24).toString('base64url')}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-e2e-'));
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const env = {
+    DATABASE_URL: testDatabase(database),
+    REDIS_PREFIX: uniqueName('e2e'),
+    LOG_LEVEL: 'warn',
+    DATA_DIR: path.join(dir, 'server'),
+    API_PORT: String(apiPort),
+    GATEWAY_PORT: String(gatewayPort),
+    EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
+    EDGEFLEET_BOOTSTRAP_API_KEY: key,
+    RATE_LIMIT_MUTATIONS_PER_SECOND: '100000',
+    RATE_LIMIT_REQUESTS_PER_SECOND: '100000',
+    ...overrides,
+  };
+  const running: AppProcess[] = [];
+  const startWorker = async () => {
+    const worker = startApp('worker', env);
+    running.push(worker);
+    await waitForOutput(worker, /worker running/);
+    return worker;
+  };
+  const gateway = startApp('gateway', env);
+  running.push(gateway);
+  await waitForOutput(gateway, /gateway listening/); // creates the CA the api signs claims with
+  const api = startApp('api', env);
+  running.push(api);
+  await Promise.all([waitForOutput(api, /GraphiQL/), startWorker()]);
+  return { url: `http://127.0.0.1:${apiPort}`, key, env, dir, running, startWorker, stop: async () => void (await Promise.all(running.map((p) => p.stop()))) };
 }

@@ -26,5 +26,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
+/** The database of a test file that runs a worker (created by the global setup as a copy of the test database). */
+export function testDatabase(name: 'provisioning' | 'ota' | 'reliability' | 'gateway_jobs' | 'worker' | 'aws'): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `${url.pathname}_${name}`;
+  return url.toString();
+}
+
 /** A unique resource name for this test run. */
 export const uniqueName = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -41,7 +41,9 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature'],
+            // Signed image URLs are credentials until they expire: their signature is never logged.
+            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/signature=[^&]*/, 'signature=[redacted]') }) },
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),

@@ -2,7 +2,7 @@ import { iotjobs, mqtt as sdkMqtt } from 'aws-iot-device-sdk-v2';
 import type { MqttClient } from 'mqtt';
 import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
-import { type AppProcess, type TestOrganization, eventually, newOrganization, startApp, waitForOutput } from '@edgefleet/e2e-support';
+import { type AppProcess, type TestOrganization, eventually, newOrganization, startApp, testDatabase, waitForOutput } from '@edgefleet/e2e-support';
 import { DeviceJobService, SoftwareImageService } from '@edgefleet/jobs';
 import { MqttGateway } from './mqtt-gateway';
 import { type DeviceCredentials, type RunningGateway, connect, newBundle, pemWriter, provisionDevice, request, sdkConnection, startGateway } from './test/gateway.harness';
@@ -21,7 +21,7 @@ describe('gateway: device jobs over real mTLS, with the worker', () => {
   let n = 0;
 
   beforeAll(async () => {
-    gw = await startGateway({ JOB_SWEEP_MS: '200' });
+    gw = await startGateway({ DATABASE_URL: testDatabase('gateway_jobs'), JOB_SWEEP_MS: '200' });
     // The real worker process, on this test's database and Redis prefix.
     worker = startApp('worker', { DATABASE_URL: gw.config.DATABASE_URL, REDIS_PREFIX: gw.config.REDIS_PREFIX, DATA_DIR: gw.config.DATA_DIR, JOB_SWEEP_MS: '200', LOG_LEVEL: 'warn' });
     await waitForOutput(worker, /worker running/);

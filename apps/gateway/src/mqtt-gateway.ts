@@ -175,7 +175,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     } else if (this.shadows.isShadowRequest(packet.topic)) {
       void this.shadows.handle(session.identity.thingName, packet.topic, payload).then((replies) => replies.forEach((r) => this.publish(r.topic, r.body)));
     } else if (this.jobs.isJobsRequest(packet.topic)) {
-      void this.jobs.handle(session.identity.thingName, session.id, packet.topic, payload).then((r) => this.publish(r.topic, r.body));
+      // Only the asking device needs the answer: straight to it, not through the shared routing.
+      void this.jobs.handle(session.identity.thingName, session.id, packet.topic, payload).then((r) => this.reply(client, r.topic, r.body));
     }
   }
 

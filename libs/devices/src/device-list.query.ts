@@ -148,9 +148,9 @@ export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): 
 }
 
 /** Devices matching a filter and extra conditions, by deviceId, as `(deviceId, online)` rows: rollout targets. */
-export function deviceSelectionSql(organizationId: string, filter: DeviceFilter | null | undefined, extra: Prisma.Sql[], limit: number): Prisma.Sql {
+export function deviceSelectionSql(organizationId: string, filter: DeviceFilter | null | undefined, extra: Prisma.Sql[], limit: number | null): Prisma.Sql {
   return Prisma.sql`${latestSoftwareCte(organizationId)}
     SELECT d."deviceId", d.name, (d."deviceConnectionStatus" = 'ONLINE') AS online FROM "Device" d CROSS JOIN latest
     WHERE ${Prisma.join([...whereClauses(organizationId, filter), ...extra], ' AND ')}
-    ORDER BY d."deviceId" LIMIT ${limit}`;
+    ORDER BY d."deviceId" ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 }

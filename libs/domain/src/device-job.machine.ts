@@ -18,17 +18,13 @@ export const DEVICE_JOB_STATUSES = [
 ] as const;
 export type DeviceJobStatus = (typeof DEVICE_JOB_STATUSES)[number];
 
-export const TERMINAL_JOB_STATUSES: readonly DeviceJobStatus[] = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT', 'REJECTED'];
+const TERMINAL_JOB_STATUSES: readonly DeviceJobStatus[] = ['COMPLETED', 'FAILED', 'CANCELED', 'TIMED_OUT', 'REJECTED'];
 export const ACTIVE_JOB_STATUSES: readonly DeviceJobStatus[] = DEVICE_JOB_STATUSES.filter((s) => !TERMINAL_JOB_STATUSES.includes(s));
 
 /** AWS IoT Jobs' execution statuses: what the device protocol speaks. */
 export const JOB_EXECUTION_STATUSES = ['QUEUED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED', 'REMOVED'] as const;
 export type JobExecutionStatus = (typeof JOB_EXECUTION_STATUSES)[number];
 export const TERMINAL_EXECUTION_STATUSES: readonly JobExecutionStatus[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED', 'REMOVED'];
-
-/** The Panorama step a device names in `statusDetails.step` while IN_PROGRESS. */
-export const JOB_STEPS = ['DOWNLOADING', 'VERIFYING', 'REBOOTING'] as const;
-export type JobStep = (typeof JOB_STEPS)[number];
 
 export type DeviceJobEvent =
   /** The device took the job (start-next, or IN_PROGRESS without a step); repeats keep the current step. */
@@ -109,5 +105,3 @@ export function timeoutStepOf(status: DeviceJobStatus): 'queued' | 'inProgress' 
   if (status === 'REBOOTING') return 'rebooting';
   return ACTIVE_JOB_STATUSES.includes(status) ? 'inProgress' : undefined;
 }
-
-export const isTerminalJobStatus = (status: DeviceJobStatus) => TERMINAL_JOB_STATUSES.includes(status);

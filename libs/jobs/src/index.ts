@@ -1,13 +1,10 @@
 export { JobsModule } from './jobs.module';
 export { SoftwareImageService, downloadPath, uploadPath } from './software-image.service';
-export type { SoftwareImageView } from './software-image.service';
 export { DeviceJobService } from './device-job.service';
-export type { DeviceJobPage, DeviceJobView } from './device-job.service';
 export { JobExecutionService } from './job-execution.service';
 export { JobSweeper } from './job-sweeper.service';
-export type { SweptJob } from './job-sweeper.service';
 export { RolloutService } from './rollout.service';
-export type { DryRun, RolloutInput, RolloutProgress, RolloutView } from './rollout.service';
+export type { RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';
 export { UrlSigner } from './url-signer';

@@ -64,19 +64,10 @@ export interface RolloutProgress {
   offline: number;
 }
 
-export interface RolloutView {
-  id: string;
-  name: string;
-  jobType: string;
+export type RolloutView = Pick<RolloutRow, 'id' | 'name' | 'jobType' | 'status' | 'statusReason' | 'currentWave' | 'createdAt' | 'startedAt' | 'completedAt'> & {
   imageVersion: string | null;
-  status: RolloutStatus;
-  statusReason: string | null;
-  currentWave: number;
-  createdAt: Date;
-  startedAt: Date | null;
-  completedAt: Date | null;
   progress: () => Promise<RolloutProgress>;
-}
+};
 
 export interface DryRun {
   devices: { deviceId: string; name: string; online: boolean }[];
@@ -264,7 +255,7 @@ export class RolloutService {
     const row = await this.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId } });
     const t = await this.tally(this.prisma, rolloutId);
     const done = ['COMPLETED', 'ABORTED', 'CANCELED'].includes(row.status);
-    const remaining = done ? 0 : (await this.candidates(this.prisma, row.organizationId, row.target as Rollout['target'], rolloutId, 1_000_000)).length;
+    const remaining = done ? 0 : await this.remaining(row.organizationId, row.target as Rollout['target'], rolloutId);
     return {
       targeted: t.total + remaining,
       queued: t.queued,
@@ -297,11 +288,20 @@ export class RolloutService {
 
   /** Provisioned devices the target selects that have no job of this rollout yet, by deviceId. */
   private candidates(db: Tx | PrismaService, organizationId: string, target: Rollout['target'], rolloutId: string | null, limit: number) {
+    return db.$queryRaw<{ deviceId: string; name: string; online: boolean }[]>(this.selection(organizationId, target, rolloutId, limit));
+  }
+
+  private async remaining(organizationId: string, target: Rollout['target'], rolloutId: string): Promise<number> {
+    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${this.selection(organizationId, target, rolloutId, null)}) s`;
+    return n;
+  }
+
+  private selection(organizationId: string, target: Rollout['target'], rolloutId: string | null, limit: number | null): Prisma.Sql {
     const extra = [Prisma.sql`d."provisioningStatus" = 'SUCCEEDED'`];
     if (target.deviceIds) extra.push(Prisma.sql`d."deviceId" = ANY(${target.deviceIds})`);
     if (rolloutId) extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."rolloutId" = ${rolloutId}::uuid AND j."deviceId" = d."deviceId")`);
     const filter = (target.tags ? { tags: target.tags } : (target.filter ?? null)) as DeviceFilter | null;
-    return db.$queryRaw<{ deviceId: string; name: string; online: boolean }[]>(deviceSelectionSql(organizationId, filter, extra, limit));
+    return deviceSelectionSql(organizationId, filter, extra, limit);
   }
 
   private async move(tx: Tx, id: string, from: RolloutStatus, event: RolloutEvent, actor: string, reason: string | null): Promise<boolean> {
@@ -361,18 +361,7 @@ export class RolloutService {
   }
 
   private view(row: RolloutRow): RolloutView {
-    return {
-      id: row.id,
-      name: row.name,
-      jobType: row.jobType,
-      imageVersion: row.deviceJobConfig?.imageVersion ?? null,
-      status: row.status,
-      statusReason: row.statusReason,
-      currentWave: row.currentWave,
-      createdAt: row.createdAt,
-      startedAt: row.startedAt,
-      completedAt: row.completedAt,
-      progress: () => this.progress(row.id),
-    };
+    const { id, name, jobType, status, statusReason, currentWave, createdAt, startedAt, completedAt } = row;
+    return { id, name, jobType, status, statusReason, currentWave, createdAt, startedAt, completedAt, imageVersion: row.deviceJobConfig?.imageVersion ?? null, progress: () => this.progress(id) };
   }
 }

@@ -9,6 +9,8 @@ import { newOrganization, seedDevice } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
 /** The list filter computes deviceAggregatedStatus in SQL; it must agree with the domain rule in every state. */
+jest.setTimeout(30_000);
+
 describe('deviceAggregatedStatus: SQL and domain agree', () => {
   let api: RunningApi;
   beforeAll(async () => {

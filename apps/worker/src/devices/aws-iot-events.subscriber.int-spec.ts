@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaService } from '@edgefleet/db';
-import { eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
+import { eventually, newOrganization, seedDevice, testConfig, testDatabase } from '@edgefleet/e2e-support';
 import { DeviceJobService } from '@edgefleet/jobs';
 import { createWorker } from '../worker.app';
 
@@ -19,6 +19,7 @@ describe('worker: AWS IoT events (aws backend)', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'aws-events-'));
   writeFileSync(path.join(dir, 'AmazonRootCA1.pem'), 'unused with a plain test broker');
   const config = testConfig({
+    DATABASE_URL: testDatabase('aws'),
     IOT_BACKEND: 'aws',
     AWS_IOT_ROOT_CA_FILE: path.join(dir, 'AmazonRootCA1.pem'),
     AWS_IOT_EVENTS_URL: process.env.MOSQUITTO_URL ?? 'mqtt://127.0.0.1:1883',

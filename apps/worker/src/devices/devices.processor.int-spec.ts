@@ -4,12 +4,12 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { PrismaService } from '@edgefleet/db';
 import { DevicePresenceService, DeviceService } from '@edgefleet/devices';
-import { type HasApp, eventually, newOrganization, seedDevice, testConfig } from '@edgefleet/e2e-support';
+import { type HasApp, eventually, newOrganization, seedDevice, testConfig, testDatabase } from '@edgefleet/e2e-support';
 import { OutboxRelay } from '../outbox/outbox.relay';
 import { createWorker } from '../worker.app';
 
 describe('worker: deleteDevice end to end', () => {
-  const config = testConfig();
+  const config = testConfig({ DATABASE_URL: testDatabase('worker') });
   let worker: INestApplicationContext;
   let api: HasApp;
   let prisma: PrismaService;
@@ -85,7 +85,7 @@ describe('worker: deleteDevice end to end', () => {
 });
 
 describe('worker: silent devices go OFFLINE', () => {
-  const config = testConfig({ PRESENCE_HEARTBEAT_SECONDS: '1' });
+  const config = testConfig({ DATABASE_URL: testDatabase('worker'), PRESENCE_HEARTBEAT_SECONDS: '1' });
   let worker: INestApplicationContext;
   beforeAll(async () => {
     worker = await createWorker(config);
@@ -112,7 +112,7 @@ describe('worker: silent devices go OFFLINE', () => {
 });
 
 describe('presence ordering', () => {
-  const config = testConfig();
+  const config = testConfig({ DATABASE_URL: testDatabase('worker') });
   let worker: INestApplicationContext;
   beforeAll(async () => {
     worker = await createWorker(config);
