@@ -23,7 +23,8 @@ export class JobsHandler {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  isJobsRequest = (topic: string) => topic.startsWith('$aws/things/') && topic.includes('/jobs/') && !/\/(accepted|rejected|notify|notify-next)$/.test(topic);
+  /** Devices cannot publish the response topics (topic policy), so anything under `…/jobs/` is a request. */
+  isJobsRequest = (topic: string) => topic.startsWith('$aws/things/') && topic.includes('/jobs/');
 
   async handle(thingName: string, sessionId: string, topic: string, payload: Buffer): Promise<Reply> {
     let clientToken: string | undefined;

@@ -16,7 +16,7 @@ import {
 } from '@edgefleet/domain';
 import { JobEventsPublisher } from './job-events.publisher';
 import { EXECUTION_COLUMNS, type ExecutionRow, IMAGE_JOIN, executionOf, jobDocument, summaryOf } from './job-execution.view';
-import { moveJob } from './job.sql';
+import { type MovedJob, moveJob } from './job.sql';
 import { SoftwareImageService } from './software-image.service';
 
 interface JobRow extends ExecutionRow {
@@ -75,9 +75,8 @@ export class JobExecutionService {
       const [row] = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1);
       if (!row) return undefined;
       if (row.executionStatus === 'IN_PROGRESS') return this.execution(row);
-      if (await this.apply(row, 'IN_PROGRESS', req.statusDetails, req.stepTimeoutInMinutes, undefined)) {
-        return this.execution((await this.rows(Prisma.sql`j."jobId" = ${row.jobId}`, 1))[0]);
-      }
+      const moved = await this.apply(row, 'IN_PROGRESS', req.statusDetails, req.stepTimeoutInMinutes, undefined);
+      if (moved) return this.execution(after(row, moved));
     }
     throw new JobsError('InternalError', 'The next job execution kept changing; try again.');
   }
@@ -108,7 +107,7 @@ export class JobExecutionService {
     }
     const moved = await this.apply(row, req.status, req.statusDetails, req.stepTimeoutInMinutes, sessionId);
     if (!moved) throw new JobsError('VersionMismatch', 'The execution changed meanwhile; describe it and try again.', stateOf((await this.own(thingName, jobId))!));
-    const now = (await this.own(thingName, jobId))!;
+    const now = after(row, moved);
     return {
       ...(req.includeJobExecutionState ? { executionState: stateOf(now) } : {}),
       ...(req.includeJobDocument ? { jobDocument: jobDocument(now, (sha) => this.images.downloadUrl(sha)) } : {}),
@@ -125,8 +124,8 @@ export class JobExecutionService {
     let row = await this.own(thingName, jobId);
     if (!row || TERMINAL_EXECUTION_STATUSES.includes(row.executionStatus as JobExecutionStatus)) return;
     if (row.status === 'PENDING' && status !== 'REJECTED') {
-      await this.apply(row, 'IN_PROGRESS', undefined, undefined, undefined);
-      row = (await this.own(thingName, jobId))!;
+      const started = await this.apply(row, 'IN_PROGRESS', undefined, undefined, undefined);
+      row = started ? after(row, started) : (await this.own(thingName, jobId))!;
     }
     const device = await this.prisma.device.findUnique({ where: { deviceId: thingName }, select: { connectionSession: true } });
     await this.apply(row, status, statusDetails, undefined, device?.connectionSession ?? undefined);
@@ -135,9 +134,9 @@ export class JobExecutionService {
   /**
    * One device-requested change, checked against the status machine, then
    * compare-and-set. A FAILED attempt with retries left goes back to the queue as a
-   * new execution. Returns false when the row changed meanwhile.
+   * new execution. Returns the job as moved, or undefined when the row changed meanwhile.
    */
-  private async apply(row: JobRow, status: string, statusDetails: Record<string, string> | undefined, stepTimeoutInMinutes: number | undefined, sessionId: string | undefined): Promise<boolean> {
+  private async apply(row: JobRow, status: string, statusDetails: Record<string, string> | undefined, stepTimeoutInMinutes: number | undefined, sessionId: string | undefined): Promise<MovedJob | undefined> {
     const step = statusDetails?.step;
     const event = eventOfDeviceUpdate(status, step);
     if (!event) throw new JobsError('InvalidRequest', `A device cannot set status ${status}; it may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED.`);
@@ -168,7 +167,7 @@ export class JobExecutionService {
       notify: retry || TERMINAL_EXECUTION_STATUSES.includes(executionStatus),
     });
     if (moved && (to !== row.status || retry)) await this.events.updated({ jobIds: [row.jobId], rolloutIds: row.rolloutId ? [row.rolloutId] : [] });
-    return moved !== undefined;
+    return moved;
   }
 
   private async own(thingName: string, jobId: string): Promise<JobRow | undefined> {
@@ -189,6 +188,9 @@ export class JobExecutionService {
     return executionOf(row, withDocument ? (sha) => this.images.downloadUrl(sha) : undefined);
   }
 }
+
+/** The row with what a move changed. */
+const after = <R extends ExecutionRow>(row: R, moved: MovedJob): R => ({ ...row, ...moved });
 
 function stateOf(row: ExecutionRow) {
   const details = (row.statusDetails ?? {}) as Record<string, string>;

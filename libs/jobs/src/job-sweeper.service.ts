@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService } from '@edgefleet/db';
 import { OUTBOX_CHANNEL } from '@edgefleet/queue';
-import { ACTIVE_JOB_SQL, NOTIFY_BATCH, timeoutAtSql } from './job.sql';
+import { ACTIVE_JOB_SQL, notifyMovedSql, timeoutAtSql } from './job.sql';
 
 const BATCH = 5000;
 const ACTOR = 'system:worker';
@@ -84,11 +84,7 @@ export class JobSweeper {
     const swept = await this.prisma.$queryRaw<SweptJob[]>`
       ${moves}, ev AS (
         INSERT INTO "DeviceJobEvent" ("jobId", "from", "to", actor, reason) SELECT "jobId", "from", "to", ${ACTOR}, reason FROM moved
-      ), ob AS (
-        INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey")
-        SELECT 'jobs', 'notify-devices', jsonb_build_object('deviceIds', jsonb_agg("deviceId")), ${key} || '-' || batch
-        FROM (SELECT "deviceId", (row_number() OVER () - 1) / ${NOTIFY_BATCH} AS batch FROM moved) n GROUP BY batch
-      )
+      ), ${notifyMovedSql(key)}
       SELECT "jobId", "deviceId", "rolloutId", "to" FROM moved`;
     if (swept.length) await this.prisma.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
     return swept;

@@ -12,18 +12,29 @@ const ACTIVE = Prisma.join(ACTIVE_JOB_STATUSES.map((s) => Prisma.sql`${s}::"Devi
 export const ACTIVE_JOB_SQL = Prisma.sql`(${ACTIVE})`;
 
 /** `now() + <the job's timeout for the step of this status>` (the job's own override, else configuration), or NULL. */
-export function timeoutAtSql(config: Config, status: DeviceJobStatus | Prisma.Sql): Prisma.Sql {
+export function timeoutAtSql(config: Config, status: DeviceJobStatus): Prisma.Sql {
   const at = (key: string, fallback: number) => Prisma.sql`now() + make_interval(secs => COALESCE((j."timeouts"->>${key})::int, ${fallback}))`;
-  const queued = at('queuedSeconds', config.JOB_QUEUED_TIMEOUT_SECONDS);
-  const inProgress = at('inProgressSeconds', config.JOB_IN_PROGRESS_TIMEOUT_SECONDS);
-  const rebooting = at('rebootingSeconds', config.JOB_REBOOTING_TIMEOUT_SECONDS);
-  if (typeof status === 'string') {
-    const step = timeoutStepOf(status);
-    return step === 'queued' ? queued : step === 'inProgress' ? inProgress : step === 'rebooting' ? rebooting : Prisma.sql`NULL`;
+  switch (timeoutStepOf(status)) {
+    case 'queued':
+      return at('queuedSeconds', config.JOB_QUEUED_TIMEOUT_SECONDS);
+    case 'inProgress':
+      return at('inProgressSeconds', config.JOB_IN_PROGRESS_TIMEOUT_SECONDS);
+    case 'rebooting':
+      return at('rebootingSeconds', config.JOB_REBOOTING_TIMEOUT_SECONDS);
+    default:
+      return Prisma.sql`NULL`;
   }
-  return Prisma.sql`CASE ${status} WHEN 'PENDING' THEN ${queued} WHEN 'REBOOTING' THEN ${rebooting}
-    WHEN 'IN_PROGRESS' THEN ${inProgress} WHEN 'DOWNLOADING' THEN ${inProgress} WHEN 'VERIFYING' THEN ${inProgress} ELSE NULL END`;
 }
+
+/**
+ * The `ob` step of a statement whose `moved` step returns moved jobs' "deviceId": outbox rows
+ * telling those devices their next job, NOTIFY_BATCH devices each, with keys `<key>-<batch>`.
+ */
+export const notifyMovedSql = (key: string) => Prisma.sql`ob AS (
+  INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey")
+  SELECT 'jobs', 'notify-devices', jsonb_build_object('deviceIds', jsonb_agg("deviceId")), ${key} || '-' || batch
+  FROM (SELECT "deviceId", (row_number() OVER () - 1) / ${NOTIFY_BATCH} AS batch FROM moved) n GROUP BY batch
+)`;
 
 export interface JobMove {
   to: DeviceJobStatus;
@@ -38,12 +49,19 @@ export interface JobMove {
   notify?: boolean;
 }
 
+/** The moved job as it is now: enough to answer the device without reading it again. */
 export interface MovedJob {
   jobId: string;
   deviceId: string;
-  organizationId: string;
   rolloutId: string | null;
+  status: DeviceJobStatus;
+  attempts: number;
+  executionStatus: JobExecutionStatus;
+  statusDetails: unknown;
+  executionNumber: number;
   versionNumber: number;
+  startedAt: Date | null;
+  updatedAt: Date;
 }
 
 /**
@@ -70,7 +88,8 @@ export async function moveJob(db: Db, config: Config, job: { jobId: string; stat
     WITH moved AS (
       UPDATE "DeviceJob" j SET ${Prisma.join(sets)}
       WHERE j."jobId" = ${job.jobId} AND j."versionNumber" = ${job.versionNumber} AND j.status = ${job.status}::"DeviceJobStatus"
-      RETURNING j."jobId", j."deviceId", j."organizationId", j."rolloutId", j."versionNumber"
+      RETURNING j."jobId", j."deviceId", j."rolloutId"::text AS "rolloutId", j.status::text AS status, j.attempts, j."executionStatus"::text AS "executionStatus",
+        j."statusDetails", j."executionNumber", j."versionNumber", j."startedAt", j."updatedAt"
     ), ev AS (
       INSERT INTO "DeviceJobEvent" ("jobId", "from", "to", actor, reason)
       SELECT "jobId", ${job.status}, ${m.to}, ${m.actor}, ${m.reason ?? null} FROM moved WHERE ${job.status} <> ${m.to}

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
@@ -24,7 +25,7 @@ import { AuditService, type Principal, actorOf } from '@edgefleet/organizations'
 import { OUTBOX_CHANNEL, outboxMessage } from '@edgefleet/queue';
 import { DeviceJobService } from './device-job.service';
 import { JobEventsPublisher } from './job-events.publisher';
-import { ACTIVE_JOB_SQL, NOTIFY_BATCH } from './job.sql';
+import { ACTIVE_JOB_SQL, notifyMovedSql } from './job.sql';
 import { assertCron, isWindowOpen } from './maintenance-window';
 
 const ACTOR = 'system:worker';
@@ -324,11 +325,7 @@ export class RolloutService {
         WHERE j."rolloutId" = ${rolloutId}::uuid AND j.status = 'PENDING' RETURNING j."jobId", j."deviceId"
       ), ev AS (
         INSERT INTO "DeviceJobEvent" ("jobId", "from", "to", actor, reason) SELECT "jobId", 'PENDING', 'CANCELED', ${actor}, ${reason} FROM moved
-      ), ob AS (
-        INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey")
-        SELECT 'jobs', 'notify-devices', jsonb_build_object('deviceIds', jsonb_agg("deviceId")), 'notify-cancel-' || ${rolloutId} || '-' || batch
-        FROM (SELECT "deviceId", (row_number() OVER () - 1) / ${NOTIFY_BATCH} AS batch FROM moved) n GROUP BY batch
-      )
+      ), ${notifyMovedSql(`notify-cancel-${rolloutId}-${randomUUID()}`)}
       SELECT count(*)::int AS n FROM moved`;
     await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
   }

@@ -110,12 +110,10 @@ export class SoftwareImageService {
       if (declaredLength !== undefined && size !== declaredLength) throw new DomainError('VALIDATION_FAILED', `The upload ended after ${size} of ${declaredLength} bytes.`);
       const sha256 = hash.digest('hex');
       renameSync(tmp, this.blobPath(sha256));
-      const done = await this.prisma.softwareImage.updateMany({
-        where: { id: imageId, uploadedAt: null },
-        data: { sha256, size: BigInt(size), storageKey: `images/${sha256}`, uploadedAt: new Date() },
-      });
+      const uploaded = { sha256, size: BigInt(size), storageKey: `images/${sha256}`, uploadedAt: new Date() };
+      const done = await this.prisma.softwareImage.updateMany({ where: { id: imageId, uploadedAt: null }, data: uploaded });
       if (done.count === 0) throw new DomainError('CONFLICT', `Software image ${image.version} was uploaded meanwhile.`);
-      return view((await this.prisma.softwareImage.findUnique({ where: { id: imageId } }))!);
+      return view({ ...image, ...uploaded });
     } finally {
       rmSync(tmp, { force: true });
     }

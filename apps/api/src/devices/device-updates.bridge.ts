@@ -1,18 +1,15 @@
 import { Injectable, Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { DeviceService, deviceUpdatedChannel } from '@edgefleet/devices';
+import { type PubSub, followChannel, graphqlPubSub } from '../graphql/redis-channel';
 import { toDevice } from './device.types';
 
 /** Topics of the GraphQL pubsub: one per organization, and one per device. */
 export const deviceUpdatedTopics = (organizationId: string, deviceId?: string | null) =>
   deviceId ? `deviceUpdated:${organizationId}:${deviceId}` : `deviceUpdated:${organizationId}`;
-
-interface PubSub {
-  publish(event: { topic: string; payload: unknown }): Promise<void> | void;
-}
 
 /** Carries device changes from gateways and workers (Redis) to this api's GraphQL subscribers. */
 @Injectable()
@@ -28,12 +25,8 @@ export class DeviceUpdatesBridge implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    const pubsub = (this.adapterHost.httpAdapter.getInstance() as { graphql: { pubsub: PubSub } }).graphql.pubsub;
-    this.subscriber = new Redis(this.config.REDIS_URL);
-    this.subscriber.on('error', (err) => this.logger.warn({ err: err.message }, 'device update channel error'));
-    // Not awaited: the api starts (and /health reports it) even while Redis is down; ioredis subscribes once it is back.
-    this.subscriber.subscribe(deviceUpdatedChannel(this.config.REDIS_PREFIX)).catch((err) => this.logger.warn({ err: err.message }, 'cannot subscribe to device updates yet'));
-    this.subscriber.on('message', (_channel, message) => void this.relay(pubsub, message));
+    const pubsub = graphqlPubSub(this.adapterHost);
+    this.subscriber = followChannel(this.config.REDIS_URL, deviceUpdatedChannel(this.config.REDIS_PREFIX), this.logger, (message) => void this.relay(pubsub, message));
   }
 
   private async relay(pubsub: PubSub, message: string): Promise<void> {

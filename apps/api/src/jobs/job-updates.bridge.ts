@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type JobsUpdated, jobsUpdatedChannel } from '@edgefleet/jobs';
+import { followChannel, graphqlPubSub } from '../graphql/redis-channel';
 
 /** GraphQL pubsub topic signalling that a job or rollout changed; subscribers reload it with their own key. */
 export const changedTopic = (kind: 'jobs' | 'rollouts', id: string) => `changed:${kind}:${id}`;
-
-interface PubSub {
-  publish(event: { topic: string; payload: unknown }): Promise<void> | void;
-}
 
 /** Carries job and rollout changes (Redis, from gateways and workers) to this api's subscribers, for the ids someone here watches. */
 @Injectable()
@@ -24,11 +21,8 @@ export class JobUpdatesBridge implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
-    const pubsub = (this.adapterHost.httpAdapter.getInstance() as { graphql: { pubsub: PubSub } }).graphql.pubsub;
-    this.subscriber = new Redis(this.config.REDIS_URL);
-    this.subscriber.on('error', (err) => this.logger.warn({ err: err.message }, 'job update channel error'));
-    this.subscriber.subscribe(jobsUpdatedChannel(this.config.REDIS_PREFIX)).catch((err) => this.logger.warn({ err: err.message }, 'cannot subscribe to job updates yet'));
-    this.subscriber.on('message', (_channel, message) => {
+    const pubsub = graphqlPubSub(this.adapterHost);
+    this.subscriber = followChannel(this.config.REDIS_URL, jobsUpdatedChannel(this.config.REDIS_PREFIX), this.logger, (message) => {
       try {
         const change = JSON.parse(message) as JobsUpdated;
         for (const kind of ['jobs', 'rollouts'] as const) {

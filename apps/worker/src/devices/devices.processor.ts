@@ -5,6 +5,7 @@ import { PrismaService } from '@edgefleet/db';
 import { DeviceService } from '@edgefleet/devices';
 import { IotBackend } from '@edgefleet/iot';
 import type { JobName, JobPayload } from '@edgefleet/queue';
+import { completeOutboxMessage } from '../outbox/outbox.relay';
 
 type DevicesJob = { [N in JobName<'devices'>]: Job<JobPayload<'devices', N>, unknown, N> }[JobName<'devices'>];
 
@@ -32,7 +33,6 @@ export class DevicesProcessor extends WorkerHost {
         break;
       }
     }
-    // Done: the reconciler must not enqueue it again.
-    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } });
+    await completeOutboxMessage(this.prisma, job.id);
   }
 }

@@ -6,6 +6,7 @@ import { PrismaService } from '@edgefleet/db';
 import { AwsJobsClient, MqttPublisher } from '@edgefleet/iot';
 import { JobEventsPublisher, JobExecutionService, JobSweeper, RolloutService } from '@edgefleet/jobs';
 import type { JobName, JobPayload } from '@edgefleet/queue';
+import { completeOutboxMessage } from '../outbox/outbox.relay';
 
 type JobsJob = { [N in JobName<'jobs'>]: Job<JobPayload<'jobs', N>, unknown, N> }[JobName<'jobs'>];
 
@@ -32,18 +33,19 @@ export class JobsProcessor extends WorkerHost {
         await this.notify(job.data.deviceIds);
         break;
       case 'sweep': {
+        // Queued by the scheduler, never through the outbox.
         const swept = await this.sweeper.sweep();
         if (swept.length) {
           this.logger.log({ count: swept.length }, 'jobs completed, failed or timed out');
           await this.events.updated({ jobIds: swept.map((s) => s.jobId), rolloutIds: [...new Set(swept.map((s) => s.rolloutId).filter((r): r is string => !!r))] });
         }
-        break;
+        return;
       }
       case 'advance-rollout':
         await this.rollouts.advance(job.data.rolloutId);
         break;
     }
-    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } });
+    await completeOutboxMessage(this.prisma, job.id);
   }
 
   /**
