@@ -139,16 +139,18 @@ export class DeviceService {
    * broker sends no disconnect.
    */
   async markSilentDevicesOffline(heartbeatSeconds: number, now = new Date()): Promise<string[]> {
+    // One statement: the status change and its event row commit together.
     const silent = await this.prisma.$queryRaw<{ deviceId: string }[]>`
-      UPDATE "Device" SET "deviceConnectionStatus" = 'OFFLINE', "connectionSession" = NULL
-      WHERE "deviceConnectionStatus" = 'ONLINE'
-        AND "lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE("keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))
-      RETURNING "deviceId"`;
-    if (silent.length > 0) {
-      await this.prisma.deviceEvent.createMany({
-        data: silent.map(({ deviceId }) => ({ deviceId, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor: 'system:worker', reason: 'MQTT_KEEP_ALIVE_TIMEOUT' })),
-      });
-    }
+      WITH silent AS (
+        UPDATE "Device" SET "deviceConnectionStatus" = 'OFFLINE', "connectionSession" = NULL
+        WHERE "deviceConnectionStatus" = 'ONLINE'
+          AND "lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE("keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))
+        RETURNING "deviceId"
+      ), ev AS (
+        INSERT INTO "DeviceEvent" ("deviceId", field, "from", "to", actor, reason)
+        SELECT "deviceId", 'deviceConnectionStatus', 'ONLINE', 'OFFLINE', 'system:worker', 'MQTT_KEEP_ALIVE_TIMEOUT' FROM silent
+      )
+      SELECT "deviceId" FROM silent`;
     return silent.map((s) => s.deviceId);
   }
 
