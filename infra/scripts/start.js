@@ -74,6 +74,14 @@ function stop(code = 0) {
 }
 
 async function main() {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) {
+    process.stderr.write(
+      `EdgeFleet needs Node 22 or newer (24 LTS recommended); this is ${process.version}: ` +
+        '`npm install -g --prefix ~/.local/node24 node@24` and put ~/.local/node24/bin first on PATH.\n',
+    );
+    process.exit(1);
+  }
   for (const [name, url, port] of [['PostgreSQL', env.DATABASE_URL, 5432], ['Redis', env.REDIS_URL, 6379]]) {
     if (!(await reachable(url, port))) {
       process.stderr.write(`${name} is not reachable at ${new URL(url).host}: ${HOW_TO_START[name]}.\n`);
