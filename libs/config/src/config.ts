@@ -67,6 +67,13 @@ const schema = z.object({
   DEVICE_CERT_DAYS: positiveInt(365),
   /** HMAC key of signed image URLs, shared by every api process; without it, one is generated into DATA_DIR. */
   URL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Where secrets (camera credentials) live: `local` (encrypted in Postgres) or `aws` (Secrets Manager in AWS_REGION). */
+  SECRETS_BACKEND: z.enum(['local', 'aws']).default('local'),
+  /** SECRETS_BACKEND=local: the master key, shared by every api and worker; without it, one is generated into DATA_DIR. */
+  SECRETS_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be the base64 of exactly 32 bytes (make one with: openssl rand -base64 32)')
+    .optional(),
   /** Lifetime of signed image download URLs (devices) and upload URLs (operators). */
   IMAGE_DOWNLOAD_URL_TTL_SECONDS: positiveInt(3600),
   IMAGE_UPLOAD_URL_TTL_SECONDS: positiveInt(900),
