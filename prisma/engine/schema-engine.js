@@ -77,17 +77,30 @@ async function withAdminClient(url, fn) {
   }
 }
 
+// adapter-pg 7.10 splits scripts at every ';', which cuts dollar-quoted function bodies apart:
+// send a migration script whole, as one simple-protocol query, as the native engine does.
+function wholeScripts(adapter) {
+  adapter.executeScript = async (script) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      adapter.onError(error);
+    }
+  };
+  return adapter;
+}
+
 function adapterFactory(url) {
   const config = poolConfig(url);
   return {
     provider: 'postgres',
     adapterName: '@prisma/adapter-pg',
-    connect: () => new PrismaPg(config).connect(),
+    connect: async () => wholeScripts(await new PrismaPg(config).connect()),
     // Our own shadow database, dropped with FORCE after the pool ends, so none leak.
     async connectToShadowDb() {
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       await withAdminClient(url, (c) => c.query(`CREATE DATABASE "${name}"`));
-      const adapter = await new PrismaPg({ ...config, database: name }).connect();
+      const adapter = wholeScripts(await new PrismaPg({ ...config, database: name }).connect());
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DisconnectReason } from '@edgefleet/contracts';
-import { PrismaService } from '@edgefleet/db';
+import { Prisma, PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher } from './device-events.publisher';
-
+import { moveConnection } from './device.transitions';
 
 /**
  * deviceConnectionStatus follows connections, whoever sees them: our gateways (local
@@ -22,30 +22,19 @@ export class DevicePresenceService {
         SELECT "deviceConnectionStatus", "connectedAt" FROM "Device" WHERE "deviceId" = ${thingName} FOR UPDATE`;
       // Ordered by connection time, not by when events are processed: a newer session always wins.
       if (!before || (before.connectedAt && before.connectedAt > connectedAt)) return;
-      await tx.device.update({
-        where: { deviceId: thingName },
-        data: { deviceConnectionStatus: 'ONLINE', connectionSession: session, connectedAt, lastSeenAt: new Date(), keepAliveSeconds },
-      });
-      if (before.deviceConnectionStatus !== 'ONLINE') {
-        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: before.deviceConnectionStatus, to: 'ONLINE', actor } });
-      }
+      await tx.device.update({ where: { deviceId: thingName }, data: { connectionSession: session, connectedAt, lastSeenAt: new Date(), keepAliveSeconds } });
+      await moveConnection(tx, Prisma.sql`t."deviceId" = ${thingName}`, 'CONNECT', actor); // a new session of an ONLINE device stays ONLINE
     });
     await this.events.updated([thingName]);
   }
 
   /** Only the session that is current goes OFFLINE: a late disconnect of a replaced session changes nothing. */
   async disconnected(thingName: string, session: string, reason: DisconnectReason, actor: string): Promise<void> {
-    const changed = await this.prisma.$transaction(async (tx) => {
-      const moved = await tx.device.updateMany({
-        where: { deviceId: thingName, connectionSession: session, deviceConnectionStatus: 'ONLINE' },
-        data: { deviceConnectionStatus: 'OFFLINE', lastSeenAt: new Date() },
-      });
-      if (moved.count === 1) {
-        await tx.deviceEvent.create({ data: { deviceId: thingName, field: 'deviceConnectionStatus', from: 'ONLINE', to: 'OFFLINE', actor, reason } });
-      }
-      return moved.count === 1;
+    const moved = await moveConnection(this.prisma, Prisma.sql`t."deviceId" = ${thingName} AND t."connectionSession" = ${session}`, 'DISCONNECT', actor, {
+      reason,
+      set: [Prisma.sql`"lastSeenAt" = now()`],
     });
-    if (changed) await this.events.updated([thingName]);
+    if (moved.length) await this.events.updated([thingName]);
   }
 
   /** The gateway vouches for its live sessions: their devices stay ONLINE. */

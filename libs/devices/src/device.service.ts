@@ -18,8 +18,8 @@ import {
   validationFailed,
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
-import { outboxMessage, OUTBOX_CHANNEL } from '@edgefleet/queue';
-import { moveProvisioning } from './provisioning.transition';
+import { outbox } from '@edgefleet/queue';
+import { moveConnection, moveProvisioning } from './device.transitions';
 import {
   type DeviceFilter,
   type DeviceListArgs,
@@ -139,18 +139,13 @@ export class DeviceService {
    * broker sends no disconnect.
    */
   async markSilentDevicesOffline(heartbeatSeconds: number, now = new Date()): Promise<string[]> {
-    // One statement: the status change and its event row commit together.
-    const silent = await this.prisma.$queryRaw<{ deviceId: string }[]>`
-      WITH silent AS (
-        UPDATE "Device" SET "deviceConnectionStatus" = 'OFFLINE', "connectionSession" = NULL
-        WHERE "deviceConnectionStatus" = 'ONLINE'
-          AND "lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE("keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))
-        RETURNING "deviceId"
-      ), ev AS (
-        INSERT INTO "DeviceEvent" ("deviceId", field, "from", "to", actor, reason)
-        SELECT "deviceId", 'deviceConnectionStatus', 'ONLINE', 'OFFLINE', 'system:worker', 'MQTT_KEEP_ALIVE_TIMEOUT' FROM silent
-      )
-      SELECT "deviceId" FROM silent`;
+    const silent = await moveConnection(
+      this.prisma,
+      Prisma.sql`t."lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE(t."keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))`,
+      'DISCONNECT',
+      'system:worker',
+      { reason: 'MQTT_KEEP_ALIVE_TIMEOUT', set: [Prisma.sql`"connectionSession" = NULL`] },
+    );
     return silent.map((s) => s.deviceId);
   }
 
@@ -188,10 +183,7 @@ export class DeviceService {
       if (!(await moveProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal)))) {
         throw new DomainError('CONFLICT', `Device ${deviceId} changed meanwhile; try again.`);
       }
-      await tx.outboxMessage.create({
-        data: outboxMessage('devices', 'purge-device', { deviceId, organizationId: principal.organizationId }, `purge-device-${deviceId}`),
-      });
-      await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+      await outbox.enqueue(tx, 'devices', 'purge-device', [{ payload: { deviceId, organizationId: principal.organizationId }, key: `purge-device-${deviceId}` }]);
       await this.audit.record(tx, principal, { action: 'device.delete', targetType: 'Device', targetId: deviceId });
     });
     return this.get(principal, deviceId);

@@ -5,4 +5,4 @@ export { MAX_PAGE_SIZE, devicePageSql, deviceSelectionSql } from './device-list.
 export type { DeviceFilter, DeviceListArgs, DeviceSortBy, SortOrder } from './device-list.query';
 export { DeviceEventsPublisher, deviceUpdatedChannel } from './device-events.publisher';
 export { DevicePresenceService } from './device-presence.service';
-export { moveProvisioning } from './provisioning.transition';
+export { moveConnection, moveProvisioning } from './device.transitions';

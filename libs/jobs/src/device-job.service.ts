@@ -16,9 +16,8 @@ import {
   validationFailed,
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
-import { OUTBOX_CHANNEL } from '@edgefleet/queue';
 import { JobEventsPublisher } from './job-events.publisher';
-import { ACTIVE_JOB_SQL, moveJob, notifyRows, timeoutAtSql } from './job.sql';
+import { ACTIVE_JOB_SQL, moveJob, notifyDevices, timeoutAtSql } from './device-job.transitions';
 
 export interface CreateJobsOptions {
   rolloutId?: string;
@@ -153,16 +152,13 @@ export class DeviceJobService {
     });
     const queued = rows.filter((r) => !r.refusal).map((r) => r.jobId);
     if (queued.length) {
-      await tx.$executeRaw`UPDATE "DeviceJob" j SET "timeoutAt" = ${timeoutAtSql(this.config, 'PENDING')} WHERE j."jobId" = ANY(${queued})`;
+      await tx.$executeRaw`UPDATE "DeviceJob" j SET "timeoutAt" = ${timeoutAtSql(this.config, 'PENDING', 'j')} WHERE j."jobId" = ANY(${queued})`;
     }
     await tx.deviceJobEvent.createMany({
       data: rows.map((r) => ({ jobId: r.jobId, from: null, to: r.refusal ? 'REJECTED' : 'PENDING', actor: opts.actor, reason: r.refusal ?? null, at: now })),
     });
     const notify = rows.filter((r) => !r.refusal).map((r) => r.deviceId);
-    if (notify.length) {
-      await tx.outboxMessage.createMany({ data: notifyRows(notify, `notify-created-${rows[0].jobId}`) });
-      await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
-    }
+    await notifyDevices(tx, notify, `notify-created-${rows[0].jobId}`);
     return rows.map(({ jobId, deviceId }) => ({ jobId, deviceId }));
   }
 
@@ -195,8 +191,7 @@ export class DeviceJobService {
     deviceJobMachine.transition(job.status, 'CANCEL');
     const row = await this.prisma.deviceJob.findUniqueOrThrow({ where: { jobId }, select: { versionNumber: true } });
     const moved = await moveJob(this.prisma, this.config, { jobId, status: job.status, versionNumber: row.versionNumber }, {
-      to: 'CANCELED',
-      executionStatus: 'CANCELED',
+      event: 'CANCEL',
       actor,
       reason: 'Canceled by an operator',
       notify: true,

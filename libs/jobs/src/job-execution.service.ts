@@ -16,7 +16,7 @@ import {
 } from '@edgefleet/domain';
 import { JobEventsPublisher } from './job-events.publisher';
 import { EXECUTION_COLUMNS, type ExecutionRow, IMAGE_JOIN, executionOf, jobDocument, summaryOf } from './job-execution.view';
-import { type MovedJob, moveJob } from './job.sql';
+import { type MovedJob, RETRYABLE_SQL, moveJob } from './device-job.transitions';
 import { SoftwareImageService } from './software-image.service';
 
 interface JobRow extends ExecutionRow {
@@ -143,30 +143,37 @@ export class JobExecutionService {
     if (row.jobType === 'REBOOT' && (event === 'DOWNLOAD' || event === 'VERIFY')) {
       throw new JobsError('InvalidRequest', `A REBOOT job has no ${step} step.`);
     }
-    let to = deviceJobMachine.next(row.status, event);
+    const to = deviceJobMachine.next(row.status, event);
     if (!to) throw new JobsError('InvalidStateTransition', `The job cannot go from ${row.status} to ${status}${step ? ` (${step})` : ''}.`, stateOf(row));
-    const retry = event === 'FAIL' && row.attempts < row.maxAttempts && row.status !== 'PENDING';
     const reason = event === 'FAIL' || event === 'REJECT' ? (statusDetails?.reason ?? statusDetails?.message ?? `The device reported ${status}`) : undefined;
-    const set: Prisma.Sql[] = [];
-    if (statusDetails && !retry) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(statusDetails)}::jsonb`);
-    if (row.status === 'PENDING' && to !== 'PENDING') set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = j.attempts + 1`);
-    if (event === 'DEVICE_SUCCEEDED') set.push(Prisma.sql`"rebootFromSession" = ${sessionId ?? null}`);
-    let executionStatus: JobExecutionStatus = executionStatusOf(to, event === 'DEVICE_SUCCEEDED');
-    if (retry) {
-      to = 'PENDING';
-      executionStatus = 'QUEUED';
-      set.push(Prisma.sql`"executionNumber" = j."executionNumber" + 1`, Prisma.sql`"startedAt" = NULL`, Prisma.sql`"statusDetails" = '{}'::jsonb`);
+    const actor = actorOf(row.deviceId);
+    let moved =
+      event === 'FAIL'
+        ? await moveJob(this.prisma, this.config, row, {
+            event: 'RETRY',
+            where: RETRYABLE_SQL,
+            actor,
+            reason: Prisma.sql`${reason} || '; retrying (attempt ' || (t.attempts + 1) || ' of ' || t."maxAttempts" || ')'`,
+            notify: true,
+          })
+        : undefined;
+    const retried = moved !== undefined;
+    if (!moved) {
+      const set: Prisma.Sql[] = [];
+      if (statusDetails) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(statusDetails)}::jsonb`);
+      if (row.status === 'PENDING' && to !== 'PENDING') set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = t.attempts + 1`);
+      if (event === 'DEVICE_SUCCEEDED') set.push(Prisma.sql`"rebootFromSession" = ${sessionId ?? null}`);
+      moved = await moveJob(this.prisma, this.config, row, {
+        event,
+        actor,
+        reason,
+        set,
+        timeoutMinutes: stepTimeoutInMinutes,
+        deviceSucceeded: event === 'DEVICE_SUCCEEDED',
+        notify: TERMINAL_EXECUTION_STATUSES.includes(executionStatusOf(to, event === 'DEVICE_SUCCEEDED')),
+      });
     }
-    const moved = await moveJob(this.prisma, this.config, row, {
-      to,
-      executionStatus,
-      actor: actorOf(row.deviceId),
-      reason: retry ? `${reason}; retrying (attempt ${row.attempts + 1} of ${row.maxAttempts})` : reason,
-      set,
-      timeoutMinutes: to === 'PENDING' ? undefined : stepTimeoutInMinutes,
-      notify: retry || TERMINAL_EXECUTION_STATUSES.includes(executionStatus),
-    });
-    if (moved && (to !== row.status || retry)) await this.events.updated({ jobIds: [row.jobId], rolloutIds: row.rolloutId ? [row.rolloutId] : [] });
+    if (moved && (moved.from !== moved.status || retried)) await this.events.updated({ jobIds: [row.jobId], rolloutIds: row.rolloutId ? [row.rolloutId] : [] });
     return moved;
   }
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { Prisma, PrismaService } from '@edgefleet/db';
-import { OUTBOX_CHANNEL } from '@edgefleet/queue';
-import { ACTIVE_JOB_SQL, notifyMovedSql, timeoutAtSql } from './job.sql';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { type JobMove, RETRYABLE_SQL, moveJobs } from './device-job.transitions';
 
 const BATCH = 5000;
 const ACTOR = 'system:worker';
@@ -14,6 +13,15 @@ export interface SweptJob {
   rolloutId: string | null;
   to: string;
 }
+
+/** REBOOTING jobs whose device reported SUCCEEDED and came back in another session (with a fresh `system` report, for an OTA). */
+const CAME_BACK = Prisma.sql`t.status = 'REBOOTING' AND t."executionStatus" = 'SUCCEEDED' AND EXISTS (
+  SELECT 1 FROM "Device" d WHERE d."deviceId" = t."deviceId" AND d."deviceConnectionStatus" = 'ONLINE'
+    AND d."connectionSession" IS DISTINCT FROM t."rebootFromSession" AND (t."jobType" = 'REBOOT' OR d."systemReportedAt" >= d."connectedAt"))`;
+const ON_NEW_VERSION = Prisma.sql`(t."jobType" = 'REBOOT' OR t."imageVersion" = (SELECT "currentSoftware" FROM "Device" d WHERE d."deviceId" = t."deviceId"))`;
+const CAME_BACK_ON = Prisma.sql`'The device came back on ' || COALESCE((SELECT "currentSoftware" FROM "Device" d WHERE d."deviceId" = t."deviceId"), 'an unknown version') || ', not ' || t."imageVersion"`;
+const TIMED_OUT = Prisma.sql`t."timeoutAt" < now()`;
+const TIMED_OUT_WHILE = Prisma.sql`'Timed out while ' || t.status::text`;
 
 /**
  * The server side of job executions, set-based so it scales with the fleet: jobs whose
@@ -32,61 +40,34 @@ export class JobSweeper {
     return [...(await this.complete()), ...(await this.timeOut())];
   }
 
-  /** REBOOTING jobs whose device reported SUCCEEDED and came back in another session (with a fresh `system` report, for an OTA). */
   complete(): Promise<SweptJob[]> {
-    return this.run(Prisma.sql`
-      WITH due AS (
-        SELECT j."jobId", j.status::text AS "from",
-               CASE WHEN j."jobType" = 'REBOOT' OR d."currentSoftware" = j."imageVersion" THEN 'COMPLETED' ELSE 'FAILED' END AS "to",
-               CASE WHEN j."jobType" = 'REBOOT' OR d."currentSoftware" = j."imageVersion" THEN NULL
-                    ELSE 'The device came back on ' || COALESCE(d."currentSoftware", 'an unknown version') || ', not ' || j."imageVersion" END AS reason
-        FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId"
-        WHERE j.status = 'REBOOTING' AND j."executionStatus" = 'SUCCEEDED' AND d."deviceConnectionStatus" = 'ONLINE'
-          AND d."connectionSession" IS DISTINCT FROM j."rebootFromSession"
-          AND (j."jobType" = 'REBOOT' OR d."systemReportedAt" >= d."connectedAt")
-        ORDER BY j."jobId" LIMIT ${BATCH} FOR UPDATE OF j SKIP LOCKED
-      ), moved AS (
-        UPDATE "DeviceJob" j SET status = due."to"::"DeviceJobStatus",
-          "executionStatus" = CASE WHEN due."to" = 'COMPLETED' THEN 'SUCCEEDED' ELSE 'FAILED' END::"JobExecutionStatus",
-          "statusReason" = due.reason, "completedAt" = now(), "timeoutAt" = NULL, "versionNumber" = j."versionNumber" + 1, "updatedAt" = now()
-        FROM due WHERE j."jobId" = due."jobId"
-        RETURNING j."jobId", j."deviceId", j."rolloutId"::text AS "rolloutId", due."from", due."to", due.reason
-      )`);
+    return this.run([
+      { event: 'CONFIRM', where: Prisma.sql`${CAME_BACK} AND ${ON_NEW_VERSION}`, reason: null },
+      { event: 'FAIL', where: Prisma.sql`${CAME_BACK} AND NOT ${ON_NEW_VERSION}`, reason: CAME_BACK_ON },
+    ]);
   }
 
   /** Active jobs past their deadline: TIMED_OUT, or a new execution when retries are left and the device had started it. */
   timeOut(): Promise<SweptJob[]> {
-    const retry = Prisma.sql`(due."from" <> 'PENDING' AND j.attempts < j."maxAttempts")`;
-    return this.run(Prisma.sql`
-      WITH due AS (
-        SELECT j."jobId", j.status::text AS "from" FROM "DeviceJob" j
-        WHERE j.status IN ${ACTIVE_JOB_SQL} AND j."timeoutAt" < now()
-        ORDER BY j."timeoutAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED
-      ), moved AS (
-        UPDATE "DeviceJob" j SET
-          status = (CASE WHEN ${retry} THEN 'PENDING' ELSE 'TIMED_OUT' END)::"DeviceJobStatus",
-          "executionStatus" = (CASE WHEN ${retry} THEN 'QUEUED' ELSE 'TIMED_OUT' END)::"JobExecutionStatus",
-          "executionNumber" = j."executionNumber" + (CASE WHEN ${retry} THEN 1 ELSE 0 END),
-          "statusReason" = 'Timed out while ' || due."from" || (CASE WHEN ${retry} THEN '; retrying (attempt ' || (j.attempts + 1) || ' of ' || j."maxAttempts" || ')' ELSE '' END),
-          "timeoutAt" = CASE WHEN ${retry} THEN ${timeoutAtSql(this.config, 'PENDING')} ELSE NULL END,
-          "completedAt" = CASE WHEN ${retry} THEN NULL ELSE now() END,
-          "startedAt" = CASE WHEN ${retry} THEN NULL ELSE j."startedAt" END,
-          "statusDetails" = CASE WHEN ${retry} THEN '{}'::jsonb ELSE j."statusDetails" END,
-          "versionNumber" = j."versionNumber" + 1, "updatedAt" = now()
-        FROM due WHERE j."jobId" = due."jobId"
-        RETURNING j."jobId", j."deviceId", j."rolloutId"::text AS "rolloutId", due."from", j.status::text AS "to", j."statusReason" AS reason
-      )`);
+    return this.run([
+      {
+        event: 'RETRY',
+        where: Prisma.sql`${TIMED_OUT} AND ${RETRYABLE_SQL}`,
+        reason: Prisma.sql`${TIMED_OUT_WHILE} || '; retrying (attempt ' || (t.attempts + 1) || ' of ' || t."maxAttempts" || ')'`,
+      },
+      { event: 'TIME_OUT', where: TIMED_OUT, reason: TIMED_OUT_WHILE },
+    ]);
   }
 
-  /** Runs a `WITH due …, moved …` statement, recording events and notifying the devices in the same transaction. */
-  private async run(moves: Prisma.Sql): Promise<SweptJob[]> {
-    const key = `notify-sweep-${randomUUID()}`;
-    const swept = await this.prisma.$queryRaw<SweptJob[]>`
-      ${moves}, ev AS (
-        INSERT INTO "DeviceJobEvent" ("jobId", "from", "to", actor, reason) SELECT "jobId", "from", "to", ${ACTOR}, reason FROM moved
-      ), ${notifyMovedSql(key)}
-      SELECT "jobId", "deviceId", "rolloutId", "to" FROM moved`;
-    if (swept.length) await this.prisma.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
-    return swept;
+  /** Each move set-based, in one transaction, with the devices' notifications. */
+  private run(moves: Pick<JobMove, 'event' | 'where' | 'reason'>[]): Promise<SweptJob[]> {
+    return this.prisma.$transaction(async (tx: Tx) => {
+      const swept: SweptJob[] = [];
+      for (const m of moves) {
+        const moved = await moveJobs(tx, this.config, { ...m, actor: ACTOR, limit: BATCH, orderBy: Prisma.sql`t."jobId"`, skipLocked: true, notifyKey: `notify-sweep-${randomUUID()}` });
+        swept.push(...moved.map((j) => ({ jobId: j.jobId, deviceId: j.deviceId, rolloutId: j.rolloutId, to: j.status })));
+      }
+      return swept;
+    });
   }
 }

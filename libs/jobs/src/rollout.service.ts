@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { type MachineTable, Prisma, PrismaService, type Tx, transition } from '@edgefleet/db';
 import { type DeviceFilter, deviceSelectionSql } from '@edgefleet/devices';
 import {
   DomainError,
@@ -22,13 +22,23 @@ import {
   wavesSchema,
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
-import { OUTBOX_CHANNEL, outboxMessage } from '@edgefleet/queue';
+import { outbox } from '@edgefleet/queue';
 import { DeviceJobService } from './device-job.service';
 import { JobEventsPublisher } from './job-events.publisher';
-import { ACTIVE_JOB_SQL, notifyMovedSql } from './job.sql';
+import { ACTIVE_JOB_SQL, moveJobs } from './device-job.transitions';
 import { assertCron, isWindowOpen } from './maintenance-window';
 
 const ACTOR = 'system:worker';
+
+const ROLLOUTS: MachineTable<RolloutStatus, RolloutEvent> = {
+  machine: rolloutMachine,
+  table: 'Rollout',
+  key: 'id',
+  column: 'status',
+  enumType: 'RolloutStatus',
+  events: { table: 'RolloutEvent', key: 'rolloutId' },
+  always: [Prisma.sql`"updatedAt" = now()`],
+};
 
 const targetSchema = z
   .object({
@@ -131,8 +141,7 @@ export class RolloutService {
           },
         });
         await tx.rolloutEvent.create({ data: { rolloutId: rollout.id, from: null, to: 'PENDING', actor: actorOf(principal) } });
-        await tx.outboxMessage.create({ data: outboxMessage('jobs', 'advance-rollout', { rolloutId: rollout.id }, `advance-${rollout.id}-created`) });
-        await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+        await outbox.enqueue(tx, 'jobs', 'advance-rollout', [{ payload: { rolloutId: rollout.id }, key: `advance-${rollout.id}-created` }]);
         await this.audit.record(tx, principal, { action: 'rollout.create', targetType: 'Rollout', targetId: rollout.id, details: { name: r.name, jobType: r.jobType } });
         return rollout;
       });
@@ -306,28 +315,17 @@ export class RolloutService {
   }
 
   private async move(tx: Tx, id: string, from: RolloutStatus, event: RolloutEvent, actor: string, reason: string | null): Promise<boolean> {
-    const to = rolloutMachine.transition(from, event);
-    const terminal = ['COMPLETED', 'ABORTED', 'CANCELED'].includes(to);
-    const moved = await tx.rollout.updateMany({
-      where: { id, status: from },
-      data: { status: to, statusReason: reason, ...(event === 'START' ? { startedAt: new Date() } : {}), ...(terminal ? { completedAt: new Date() } : {}) },
-    });
-    if (moved.count === 1) await tx.rolloutEvent.create({ data: { rolloutId: id, from, to, actor, reason } });
-    return moved.count === 1;
+    rolloutMachine.transition(from, event);
+    const set = [Prisma.sql`"statusReason" = ${reason}`];
+    if (event === 'START') set.push(Prisma.sql`"startedAt" = now()`);
+    if (['COMPLETE', 'ABORT', 'CANCEL'].includes(event)) set.push(Prisma.sql`"completedAt" = now()`);
+    const moved = await transition(tx, ROLLOUTS, { event, where: Prisma.sql`t.id = ${id}::uuid AND t.status = ${from}::"RolloutStatus"`, actor, reason, set });
+    return moved.length === 1;
   }
 
   /** Cancels the rollout's queued jobs (set-based compare-and-set), with events and device notifications. */
   private async cancelQueued(tx: Tx, rolloutId: string, actor: string, reason: string): Promise<void> {
-    await tx.$queryRaw`
-      WITH moved AS (
-        UPDATE "DeviceJob" j SET status = 'CANCELED', "executionStatus" = 'CANCELED', "statusReason" = ${reason}, "completedAt" = now(),
-          "timeoutAt" = NULL, "versionNumber" = j."versionNumber" + 1, "updatedAt" = now()
-        WHERE j."rolloutId" = ${rolloutId}::uuid AND j.status = 'PENDING' RETURNING j."jobId", j."deviceId"
-      ), ev AS (
-        INSERT INTO "DeviceJobEvent" ("jobId", "from", "to", actor, reason) SELECT "jobId", 'PENDING', 'CANCELED', ${actor}, ${reason} FROM moved
-      ), ${notifyMovedSql(`notify-cancel-${rolloutId}-${randomUUID()}`)}
-      SELECT count(*)::int AS n FROM moved`;
-    await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+    await moveJobs(tx, this.config, { event: 'CANCEL', where: Prisma.sql`t."rolloutId" = ${rolloutId}::uuid`, actor, reason, notifyKey: `notify-cancel-${rolloutId}-${randomUUID()}` });
   }
 
   private validate(input: RolloutInput): Rollout {

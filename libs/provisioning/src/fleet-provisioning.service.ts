@@ -6,9 +6,9 @@ import type {
   CreateKeysAndCertificateAccepted,
   RegisterThingAccepted,
 } from '@edgefleet/contracts';
-import { PrismaService, type Tx } from '@edgefleet/db';
-import { connectionMachine, provisioningMachine } from '@edgefleet/domain';
-import { moveProvisioning } from '@edgefleet/devices';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { provisioningMachine } from '@edgefleet/domain';
+import { moveConnection, moveProvisioning } from '@edgefleet/devices';
 import { CertificateAuthority, CsrError, type IssuedCertificate, generateKeyPair } from '@edgefleet/pki';
 import { AuditService } from '@edgefleet/organizations';
 import { rejection } from './provisioning-rejection';
@@ -82,14 +82,11 @@ export class FleetProvisioningService {
         data: { usedAt: now, status: 'REVOKED', revokedAt: now, revokedReason: 'claim used' },
       });
       const serialNumber = request.parameters?.SerialNumber;
-      const connected = connectionMachine.next(device.deviceConnectionStatus, 'CREDENTIALS_ISSUED') ?? device.deviceConnectionStatus;
       const moved = await moveProvisioning(tx, device.deviceId, device.provisioningStatus, 'REGISTER', ACTOR, {
-        data: { deviceConnectionStatus: connected, ...(serialNumber ? { serialNumber } : {}) },
+        set: serialNumber ? [Prisma.sql`"serialNumber" = ${serialNumber}`] : [],
       });
       if (!moved) throw rejection.deviceNotProvisionable('changing');
-      await tx.deviceEvent.create({
-        data: { deviceId: device.deviceId, field: 'deviceConnectionStatus', from: device.deviceConnectionStatus, to: connected, actor: ACTOR },
-      });
+      await moveConnection(tx, Prisma.sql`t."deviceId" = ${device.deviceId}`, 'CREDENTIALS_ISSUED', ACTOR);
       await this.audit.record(tx, { organizationId: device.organizationId, actor: ACTOR }, {
         action: 'device.register',
         targetType: 'Device',

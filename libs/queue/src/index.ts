@@ -1,1 +1,2 @@
 export * from './queue.map';
+export * from './outbox';

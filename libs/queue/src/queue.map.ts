@@ -30,23 +30,3 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { age: 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
-
-/** A row for the transactional outbox; its idempotency key is also the BullMQ job id (no colons: BullMQ refuses them). */
-export interface OutboxMessageData {
-  queue: string;
-  jobName: string;
-  payload: object;
-  idempotencyKey: string;
-}
-
-export function outboxMessage<Q extends QueueName, N extends JobName<Q>>(
-  queue: Q,
-  jobName: N,
-  payload: JobPayload<Q, N>,
-  idempotencyKey: string,
-): OutboxMessageData {
-  return { queue, jobName, payload: payload as object, idempotencyKey };
-}
-
-/** Postgres channel the relay LISTENs on, so outbox rows go out without waiting for a poll. */
-export const OUTBOX_CHANNEL = 'edgefleet_outbox';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CONFIG, type Config } from '@edgefleet/config';
 import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
-import { PrismaService } from '@edgefleet/db';
-import { DeviceEventsPublisher, DevicePresenceService, moveProvisioning } from '@edgefleet/devices';
+import { Prisma, PrismaService } from '@edgefleet/db';
+import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning } from '@edgefleet/devices';
 import { JobExecutionService } from '@edgefleet/jobs';
 import { ShadowService } from '@edgefleet/shadows';
 
@@ -84,7 +84,9 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
   private async completeProvisioning(thingName: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const device = await tx.device.findUnique({ where: { deviceId: thingName }, select: { provisioningStatus: true } });
-      if (device) await moveProvisioning(tx, thingName, device.provisioningStatus, 'REGISTER', ACTOR, { data: { deviceConnectionStatus: 'NOT_AVAILABLE' } });
+      if (device && (await moveProvisioning(tx, thingName, device.provisioningStatus, 'REGISTER', ACTOR))) {
+        await moveConnection(tx, Prisma.sql`t."deviceId" = ${thingName}`, 'CREDENTIALS_ISSUED', ACTOR);
+      }
     });
   }
 
