@@ -76,7 +76,7 @@ export class AppModule {
                   const mutating = isMutation(document);
                   const principal = await auth.authenticate(context.reply.request.headers.authorization, mutating);
                   if (mutating && principal.role === 'VIEWER') {
-                    throw new DomainError('FORBIDDEN', 'A VIEWER key can only read; use an OPERATOR or ADMIN key to change things.');
+                    throw new DomainError('ROLE_REQUIRED', 'A VIEWER key can only read; use an OPERATOR or ADMIN key to change things.');
                   }
                   (context as unknown as RequestContext).principal = principal;
                 } catch (err) {

@@ -85,7 +85,7 @@ function decodeCursor(after: string): Cursor {
   } catch {
     // fall through
   }
-  throw validationFailed('after', 'is not a cursor returned by this API.');
+  throw validationFailed('after', 'is not a cursor returned by this API.', 'INVALID_CURSOR');
 }
 
 export interface DeviceRow {

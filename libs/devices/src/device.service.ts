@@ -93,7 +93,7 @@ export class DeviceService {
     const used = await tx.device.count({ where: { organizationId: principal.organizationId } });
     assertWithinQuota('devices', used, 1, deviceQuota);
     if (await tx.device.findFirst({ where: { organizationId: principal.organizationId, name: input.name }, select: { deviceId: true } })) {
-      throw new DomainError('CONFLICT', `A device named ${input.name} exists already; names are unique and cannot be reused until it is deleted.`);
+      throw new DomainError('ALREADY_EXISTS', `A device named ${input.name} exists already; names are unique and cannot be reused until it is deleted.`);
     }
     const device = await tx.device.create({
       data: {
@@ -181,7 +181,7 @@ export class DeviceService {
       if (!device) throw notFound('Device', deviceId);
       provisioningMachine.transition(device.provisioningStatus, 'DELETE'); // a refusal says why
       if (!(await moveProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal)))) {
-        throw new DomainError('CONFLICT', `Device ${deviceId} changed meanwhile; try again.`);
+        throw new DomainError('CHANGED_MEANWHILE', `Device ${deviceId} changed meanwhile; try again.`);
       }
       await outbox.enqueue(tx, 'devices', 'purge-device', [{ payload: { deviceId, organizationId: principal.organizationId }, key: `purge-device-${deviceId}` }]);
       await this.audit.record(tx, principal, { action: 'device.delete', targetType: 'Device', targetId: deviceId });
@@ -217,7 +217,7 @@ export class DeviceService {
 
   private async missing(tx: Tx, principal: Principal, deviceId: string): Promise<DomainError> {
     const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
-    return device ? new DomainError('CONFLICT', `Device ${deviceId} is being deleted.`) : notFound('Device', deviceId);
+    return device ? new DomainError('DEVICE_BEING_DELETED', `Device ${deviceId} is being deleted.`) : notFound('Device', deviceId);
   }
 
   private readonly accountIds = new Map<string, string>();

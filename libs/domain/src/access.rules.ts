@@ -8,6 +8,6 @@ const RANK: Record<ApiKeyRole, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
 /** VIEWER reads; OPERATOR also changes the fleet; ADMIN also manages keys. */
 export function assertRole(actual: ApiKeyRole, required: ApiKeyRole, action: string): void {
   if (RANK[actual] < RANK[required]) {
-    throw new DomainError('FORBIDDEN', `${action} needs a ${required} key; this key is ${actual}.`, { required, actual });
+    throw new DomainError('ROLE_REQUIRED', `${action} needs a ${required} key; this key is ${actual}.`, { required, actual });
   }
 }

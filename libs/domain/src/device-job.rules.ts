@@ -39,7 +39,7 @@ export function assertDeviceIdCount(count: number): void {
  */
 export function assertJobAllowed(request: JobRequest, devices: JobTarget[], image: OtaImage | undefined): void {
   const refuse = (message: string, deviceIds: string[]) => {
-    throw new DomainError('VALIDATION_FAILED', `${message}: ${deviceIds.slice(0, 10).join(', ')}${deviceIds.length > 10 ? ` and ${deviceIds.length - 10} more` : ''}.`, {
+    throw new DomainError('JOB_NOT_ALLOWED', `${message}: ${deviceIds.slice(0, 10).join(', ')}${deviceIds.length > 10 ? ` and ${deviceIds.length - 10} more` : ''}.`, {
       deviceIds: deviceIds.slice(0, 100),
     });
   };
@@ -50,10 +50,10 @@ export function assertJobAllowed(request: JobRequest, devices: JobTarget[], imag
     return;
   }
   if (!request.imageVersion) throw validationFailed('deviceJobConfig.otaJobConfig.imageVersion', 'is required for an OTA job.');
-  if (!image) throw new DomainError('NOT_FOUND', `Software image ${request.imageVersion} was not found; register and upload it first.`, { imageVersion: request.imageVersion });
-  if (!image.uploaded) throw new DomainError('CONFLICT', `Software image ${image.version} has no uploaded file yet.`, { imageVersion: image.version });
+  if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${request.imageVersion} was not found; register and upload it first.`, { imageVersion: request.imageVersion });
+  if (!image.uploaded) throw new DomainError('IMAGE_NOT_UPLOADED', `Software image ${image.version} has no uploaded file yet.`, { imageVersion: image.version });
   const busy = devices.filter((d) => d.activeOtaJobId).map((d) => `${d.deviceId} (${d.activeOtaJobId})`);
-  if (busy.length) throw new DomainError('CONFLICT', `These devices already have an OTA in progress: ${busy.slice(0, 10).join(', ')}.`, { devices: busy.slice(0, 100) });
+  if (busy.length) throw new DomainError('OTA_IN_PROGRESS', `These devices already have an OTA in progress: ${busy.slice(0, 10).join(', ')}.`, { devices: busy.slice(0, 100) });
   const downgrades = devices.filter((d) => d.currentSoftware && compareSoftwareVersions(image.version, d.currentSoftware) <= 0);
   if (downgrades.length) {
     refuse(`Image ${image.version} is not newer than the software of these devices (downgrades and reinstalls are never allowed)`, downgrades.map((d) => `${d.deviceId} (${d.currentSoftware})`));

@@ -1,4 +1,4 @@
-/** Stable error codes, surfaced as GraphQL `extensions.code` and in MQTT `/rejected` payloads. */
+/** The categories: every edge maps these (GraphQL `extensions.code`, MQTT `/rejected`, Panorama REST exceptions). */
 export type ErrorCode =
   | 'NOT_FOUND'
   | 'VALIDATION_FAILED'
@@ -9,19 +9,85 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'INTERNAL';
 
+/**
+ * Stable reason codes, each under one category (`extensions.reason` in GraphQL). Edges map a
+ * category, and where they must be more precise, a reason, to their own vocabulary.
+ */
+export const ERROR_REASONS = {
+  // NOT_FOUND
+  DEVICE_NOT_FOUND: 'NOT_FOUND',
+  JOB_NOT_FOUND: 'NOT_FOUND',
+  ROLLOUT_NOT_FOUND: 'NOT_FOUND',
+  SOFTWARE_IMAGE_NOT_FOUND: 'NOT_FOUND',
+  API_KEY_NOT_FOUND: 'NOT_FOUND',
+  SHADOW_NOT_FOUND: 'NOT_FOUND',
+  SECRET_NOT_FOUND: 'NOT_FOUND',
+  RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  // VALIDATION_FAILED
+  INVALID_ARGUMENT: 'VALIDATION_FAILED',
+  /** The request is not valid GraphQL for the schema (syntax, unknown fields, wrong types). */
+  INVALID_QUERY: 'VALIDATION_FAILED',
+  INVALID_CURSOR: 'VALIDATION_FAILED',
+  INVALID_JSON: 'VALIDATION_FAILED',
+  PAYLOAD_TOO_LARGE: 'VALIDATION_FAILED',
+  JOB_NOT_ALLOWED: 'VALIDATION_FAILED',
+  UPLOAD_INCOMPLETE: 'VALIDATION_FAILED',
+  // CONFLICT
+  ALREADY_EXISTS: 'CONFLICT',
+  INVALID_STATE_TRANSITION: 'CONFLICT',
+  CHANGED_MEANWHILE: 'CONFLICT',
+  VERSION_CONFLICT: 'CONFLICT',
+  OTA_IN_PROGRESS: 'CONFLICT',
+  IMAGE_NOT_UPLOADED: 'CONFLICT',
+  ALREADY_UPLOADED: 'CONFLICT',
+  ALREADY_REVOKED: 'CONFLICT',
+  LAST_ADMIN_KEY: 'CONFLICT',
+  DEVICE_BEING_DELETED: 'CONFLICT',
+  // QUOTA_EXCEEDED
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  TOO_MANY_TAGS: 'QUOTA_EXCEEDED',
+  // RATE_LIMITED
+  REQUEST_RATE_EXCEEDED: 'RATE_LIMITED',
+  MUTATION_RATE_EXCEEDED: 'RATE_LIMITED',
+  // UNAUTHENTICATED
+  API_KEY_MISSING: 'UNAUTHENTICATED',
+  API_KEY_INVALID: 'UNAUTHENTICATED',
+  // FORBIDDEN
+  ROLE_REQUIRED: 'FORBIDDEN',
+  NOT_YOUR_THING: 'FORBIDDEN',
+  // INTERNAL
+  UPSTREAM_FAILED: 'INTERNAL',
+  /** A bug or an outage: logged, never shown in detail. */
+  UNEXPECTED: 'INTERNAL',
+  SECRET_UNREADABLE: 'INTERNAL',
+} as const satisfies Record<string, ErrorCode>;
+export type ErrorReason = keyof typeof ERROR_REASONS;
+
 export class DomainError extends Error {
   override name = 'DomainError';
+  /** The category of the reason. */
+  readonly code: ErrorCode;
   constructor(
-    readonly code: ErrorCode,
+    readonly reason: ErrorReason,
     message: string,
     /** Safe, user-facing details (field names, limits); never secrets. */
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+    this.code = ERROR_REASONS[reason];
   }
 }
 
-export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} was not found.`, { id });
+const NOT_FOUND_REASONS: Record<string, ErrorReason> = {
+  Device: 'DEVICE_NOT_FOUND',
+  Job: 'JOB_NOT_FOUND',
+  Rollout: 'ROLLOUT_NOT_FOUND',
+  'Software image': 'SOFTWARE_IMAGE_NOT_FOUND',
+  'API key': 'API_KEY_NOT_FOUND',
+  Secret: 'SECRET_NOT_FOUND',
+};
 
-export const validationFailed = (field: string, message: string) =>
-  new DomainError('VALIDATION_FAILED', `${field}: ${message}`, { field });
+export const notFound = (what: string, id: string) => new DomainError(NOT_FOUND_REASONS[what] ?? 'RESOURCE_NOT_FOUND', `${what} ${id} was not found.`, { id });
+
+export const validationFailed = (field: string, message: string, reason: ErrorReason = 'INVALID_ARGUMENT') =>
+  new DomainError(reason, `${field}: ${message}`, { field });

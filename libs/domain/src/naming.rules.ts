@@ -53,7 +53,7 @@ export function mergeTags(existing: Tags, added: readonly TagInput[]): Tags {
   for (const { key, value } of added) merged[key] = value ?? '';
   const count = Object.keys(merged).length;
   if (count > MAX_TAGS) {
-    throw new DomainError('QUOTA_EXCEEDED', `A resource can have at most ${MAX_TAGS} tags; this would make ${count}.`, {
+    throw new DomainError('TOO_MANY_TAGS', `A resource can have at most ${MAX_TAGS} tags; this would make ${count}.`, {
       limit: MAX_TAGS,
     });
   }

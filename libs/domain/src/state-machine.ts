@@ -18,7 +18,7 @@ export class StateMachine<S extends string, E extends string> {
   transition(from: S, event: E): S {
     const to = this.next(from, event);
     if (to === undefined) {
-      throw new DomainError('CONFLICT', `${this.name} cannot ${event.toLowerCase().replace(/_/g, ' ')} while ${from}.`, {
+      throw new DomainError('INVALID_STATE_TRANSITION', `${this.name} cannot ${event.toLowerCase().replace(/_/g, ' ')} while ${from}.`, {
         from,
         event,
       });

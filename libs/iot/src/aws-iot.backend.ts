@@ -22,7 +22,7 @@ export interface AwsIotOptions {
 /** Turns an SDK failure into an error a caller can act on, without leaking request internals. */
 function awsError(action: string, err: unknown): DomainError {
   const e = err as { name?: string; message?: string };
-  return new DomainError('INTERNAL', `AWS IoT ${action} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, { awsError: e.name });
+  return new DomainError('UPSTREAM_FAILED', `AWS IoT ${action} failed: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`, { awsError: e.name });
 }
 
 /**

@@ -12,8 +12,8 @@ export class AwsShadowClient {
       const out = await this.data.send(new GetThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}) }));
       return decode(out.payload);
     } catch (err) {
-      if (err instanceof ResourceNotFoundException) throw new DomainError('NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
-      throw new DomainError('INTERNAL', `AWS IoT GetThingShadow failed: ${(err as Error).name}: ${(err as Error).message}`);
+      if (err instanceof ResourceNotFoundException) throw new DomainError('SHADOW_NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
+      throw new DomainError('SHADOW_NOT_FOUND', `AWS IoT GetThingShadow failed: ${(err as Error).name}: ${(err as Error).message}`);
     }
   }
 
@@ -25,7 +25,7 @@ export class AwsShadowClient {
       return decode(out.payload);
     } catch (err) {
       const e = err as { name?: string; message?: string };
-      const code = e.name === 'InvalidRequestException' || e.name === 'RequestEntityTooLargeException' ? 'VALIDATION_FAILED' : e.name === 'ConflictException' ? 'CONFLICT' : 'INTERNAL';
+      const code = e.name === 'InvalidRequestException' || e.name === 'RequestEntityTooLargeException' ? 'INVALID_ARGUMENT' : e.name === 'ConflictException' ? 'VERSION_CONFLICT' : 'UPSTREAM_FAILED';
       throw new DomainError(code, `AWS IoT UpdateThingShadow failed: ${e.name}: ${e.message}`);
     }
   }

@@ -100,7 +100,7 @@ export class DeviceJobService {
     if (devices.length !== deviceIds.length) {
       const found = new Set(devices.map((d) => d.deviceId));
       const missing = deviceIds.filter((id) => !found.has(id));
-      throw new DomainError('NOT_FOUND', `Devices not found: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`, { deviceIds: missing.slice(0, 100) });
+      throw new DomainError('DEVICE_NOT_FOUND', `Devices not found: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`, { deviceIds: missing.slice(0, 100) });
     }
     if (request.jobType === 'OTA') {
       const busy = await tx.$queryRaw<{ deviceId: string; jobId: string }[]>`
@@ -196,7 +196,7 @@ export class DeviceJobService {
       reason: 'Canceled by an operator',
       notify: true,
     });
-    if (!moved) throw new DomainError('CONFLICT', `Job ${jobId} changed meanwhile (the device may have started it); try again.`);
+    if (!moved) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile (the device may have started it); try again.`);
     await this.events.updated({ jobIds: [jobId], rolloutIds: moved.rolloutId ? [moved.rolloutId] : [] });
     return this.describe(principal, jobId);
   }
@@ -231,5 +231,5 @@ function decodeToken(token: string): [string, string] {
   } catch {
     // fall through
   }
-  throw validationFailed('after', 'is not a token returned by this API.');
+  throw validationFailed('after', 'is not a token returned by this API.', 'INVALID_CURSOR');
 }

@@ -147,7 +147,7 @@ export class RolloutService {
       });
       return this.view(row as unknown as RolloutRow);
     } catch (err) {
-      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new DomainError('CONFLICT', `A rollout named ${r.name} already exists.`);
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new DomainError('ALREADY_EXISTS', `A rollout named ${r.name} already exists.`);
       throw err;
     }
   }
@@ -351,8 +351,8 @@ export class RolloutService {
   private async assertImage(db: Tx | PrismaService, organizationId: string, r: Rollout): Promise<void> {
     if (r.jobType !== 'OTA') return;
     const image = await db.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: r.imageVersion! } } });
-    if (!image) throw new DomainError('NOT_FOUND', `Software image ${r.imageVersion} was not found; register and upload it first.`);
-    if (!image.uploadedAt) throw new DomainError('CONFLICT', `Software image ${r.imageVersion} has no uploaded file yet.`);
+    if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${r.imageVersion} was not found; register and upload it first.`);
+    if (!image.uploadedAt) throw new DomainError('IMAGE_NOT_UPLOADED', `Software image ${r.imageVersion} has no uploaded file yet.`);
   }
 
   private view(row: RolloutRow): RolloutView {

@@ -58,7 +58,7 @@ export class SoftwareImageService {
       });
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-        throw new DomainError('CONFLICT', `Software image ${input.version} is already registered.`, { version: input.version });
+        throw new DomainError('ALREADY_EXISTS', `Software image ${input.version} is already registered.`, { version: input.version });
       }
       throw err;
     }
@@ -78,7 +78,7 @@ export class SoftwareImageService {
   /** A signed URL accepting one PUT of the image file; an image's file never changes once uploaded. */
   async createUploadUrl(principal: Principal, version: string): Promise<{ url: string; expiresAt: Date }> {
     const image = await this.get(principal, version);
-    if (image.uploadedAt) throw new DomainError('CONFLICT', `Software image ${version} is already uploaded (sha256 ${image.sha256}); register a new version instead.`);
+    if (image.uploadedAt) throw new DomainError('ALREADY_UPLOADED', `Software image ${version} is already uploaded (sha256 ${image.sha256}); register a new version instead.`);
     return this.signer.sign('PUT', uploadPath(image.id), this.config.IMAGE_UPLOAD_URL_TTL_SECONDS);
   }
 
@@ -86,9 +86,9 @@ export class SoftwareImageService {
   async receiveUpload(imageId: string, body: Readable, declaredLength?: number): Promise<SoftwareImageView> {
     const image = await this.prisma.softwareImage.findUnique({ where: { id: imageId } });
     if (!image) throw notFound('Software image', imageId);
-    if (image.uploadedAt) throw new DomainError('CONFLICT', `Software image ${image.version} is already uploaded.`);
+    if (image.uploadedAt) throw new DomainError('ALREADY_UPLOADED', `Software image ${image.version} is already uploaded.`);
     const max = this.config.IMAGE_MAX_BYTES;
-    if (declaredLength !== undefined && declaredLength > max) throw new DomainError('VALIDATION_FAILED', `The image is larger than IMAGE_MAX_BYTES (${max}).`);
+    if (declaredLength !== undefined && declaredLength > max) throw new DomainError('PAYLOAD_TOO_LARGE', `The image is larger than IMAGE_MAX_BYTES (${max}).`);
     mkdirSync(this.dir, { recursive: true });
     const tmp = path.join(this.dir, `.upload-${randomUUID()}`);
     const hash = createHash('sha256');
@@ -99,20 +99,20 @@ export class SoftwareImageService {
         new Transform({
           transform(chunk: Buffer, _enc, done) {
             size += chunk.length;
-            if (size > max) return done(new DomainError('VALIDATION_FAILED', `The image is larger than IMAGE_MAX_BYTES (${max}).`));
+            if (size > max) return done(new DomainError('PAYLOAD_TOO_LARGE', `The image is larger than IMAGE_MAX_BYTES (${max}).`));
             hash.update(chunk);
             done(null, chunk);
           },
         }),
         createWriteStream(tmp, { mode: 0o600 }),
       );
-      if (size === 0) throw new DomainError('VALIDATION_FAILED', 'The image file is empty.');
-      if (declaredLength !== undefined && size !== declaredLength) throw new DomainError('VALIDATION_FAILED', `The upload ended after ${size} of ${declaredLength} bytes.`);
+      if (size === 0) throw new DomainError('UPLOAD_INCOMPLETE', 'The image file is empty.');
+      if (declaredLength !== undefined && size !== declaredLength) throw new DomainError('UPLOAD_INCOMPLETE', `The upload ended after ${size} of ${declaredLength} bytes.`);
       const sha256 = hash.digest('hex');
       renameSync(tmp, this.blobPath(sha256));
       const uploaded = { sha256, size: BigInt(size), storageKey: `images/${sha256}`, uploadedAt: new Date() };
       const done = await this.prisma.softwareImage.updateMany({ where: { id: imageId, uploadedAt: null }, data: uploaded });
-      if (done.count === 0) throw new DomainError('CONFLICT', `Software image ${image.version} was uploaded meanwhile.`);
+      if (done.count === 0) throw new DomainError('ALREADY_UPLOADED', `Software image ${image.version} was uploaded meanwhile.`);
       return view({ ...image, ...uploaded });
     } finally {
       rmSync(tmp, { force: true });

@@ -62,7 +62,7 @@ export class ApiKeyService {
     const revoked = await this.prisma.$transaction(async (tx) => {
       const key = await tx.apiKey.findFirst({ where: { id, organizationId: principal.organizationId } });
       if (!key) throw notFound('API key', id);
-      if (key.revokedAt) throw new DomainError('CONFLICT', `API key ${id} is already revoked.`);
+      if (key.revokedAt) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
       if (key.role === 'ADMIN') {
         // Serialize concurrent revocations in this organization so two cannot both pass the check below.
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'apikeys:' + principal.organizationId}))`;
@@ -70,11 +70,11 @@ export class ApiKeyService {
           where: { organizationId: principal.organizationId, role: 'ADMIN', revokedAt: null },
         });
         if (admins <= 1) {
-          throw new DomainError('CONFLICT', 'This is the last ADMIN key of the organization; create another ADMIN key first.');
+          throw new DomainError('LAST_ADMIN_KEY', 'This is the last ADMIN key of the organization; create another ADMIN key first.');
         }
       }
       const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-      if (updated.count !== 1) throw new DomainError('CONFLICT', `API key ${id} is already revoked.`);
+      if (updated.count !== 1) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
       await this.audit.record(tx, principal, { action: 'apiKey.revoke', targetType: 'ApiKey', targetId: id });
       return tx.apiKey.findUniqueOrThrow({ where: { id } });
     });
@@ -106,7 +106,7 @@ export class ApiKeyService {
   /** Resolves a presented secret to its principal, or throws UNAUTHENTICATED. */
   async authenticate(secret: string | undefined): Promise<Principal> {
     if (!secret) {
-      throw new DomainError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
+      throw new DomainError('API_KEY_MISSING', 'Send an API key as "Authorization: Bearer <key>".');
     }
     const hash = hashApiKey(secret);
     const now = Date.now();
@@ -119,7 +119,7 @@ export class ApiKeyService {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(hash, entry);
     }
-    if (!entry.principal) throw new DomainError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
+    if (!entry.principal) throw new DomainError('API_KEY_INVALID', 'The API key is unknown or revoked.');
     if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
       entry.lastUsedAt = now;
       void this.prisma.apiKey

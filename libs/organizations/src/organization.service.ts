@@ -42,7 +42,7 @@ export class OrganizationService {
         return { organization, apiKey, secret };
       });
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw new DomainError('CONFLICT', `An organization named ${name} exists already.`);
+      if ((err as { code?: string }).code === 'P2002') throw new DomainError('ALREADY_EXISTS', `An organization named ${name} exists already.`);
       throw err;
     }
   }
@@ -69,7 +69,7 @@ export class OrganizationService {
         const hash = hashApiKey(wanted);
         const existing = await tx.apiKey.findUnique({ where: { hash } });
         if (existing && existing.organizationId !== organization.id) {
-          throw new DomainError('CONFLICT', 'EDGEFLEET_BOOTSTRAP_API_KEY belongs to another organization.');
+          throw new DomainError('ALREADY_EXISTS', 'EDGEFLEET_BOOTSTRAP_API_KEY belongs to another organization.');
         }
         if (!existing) {
           await tx.apiKey.create({

@@ -33,7 +33,7 @@ export class AwsSecretStore extends SecretStore {
       });
     }
     const metadata = await this.describe(organizationId, name);
-    if (!metadata) throw new DomainError('INTERNAL', `Secret ${name} was written but Secrets Manager does not describe it yet; retry.`, { name });
+    if (!metadata) throw new DomainError('UPSTREAM_FAILED', `Secret ${name} was written but Secrets Manager does not describe it yet; retry.`, { name });
     return metadata;
   }
 
@@ -45,7 +45,7 @@ export class AwsSecretStore extends SecretStore {
     } catch (err) {
       if (err instanceof ResourceNotFoundException) throw notFound('Secret', name);
       // A JSON.parse error would quote the value; say only what is wrong.
-      if (err instanceof SyntaxError) throw new DomainError('INTERNAL', `Secret ${name} in Secrets Manager is not a JSON object; it was not written by EdgeFleet.`, { name });
+      if (err instanceof SyntaxError) throw new DomainError('UPSTREAM_FAILED', `Secret ${name} in Secrets Manager is not a JSON object; it was not written by EdgeFleet.`, { name });
       throw awsError('GetSecretValue', err);
     }
   }
@@ -77,5 +77,5 @@ export class AwsSecretStore extends SecretStore {
 // AWS error messages name the secret, never its value.
 function awsError(operation: string, err: unknown): DomainError {
   const e = err as { name?: string; message?: string };
-  return new DomainError('INTERNAL', `Secrets Manager ${operation} failed: ${e.name}: ${e.message}`);
+  return new DomainError('UPSTREAM_FAILED', `Secrets Manager ${operation} failed: ${e.name}: ${e.message}`);
 }

@@ -107,7 +107,7 @@ function attempt<T>(name: string, why: string, decrypt: () => T): T {
     return decrypt();
   } catch {
     // The crypto error says nothing useful, and the message must never carry key or value bytes.
-    throw new DomainError('INTERNAL', `Secret ${name} cannot be decrypted: ${why}.`, { name });
+    throw new DomainError('SECRET_UNREADABLE', `Secret ${name} cannot be decrypted: ${why}.`, { name });
   }
 }
 

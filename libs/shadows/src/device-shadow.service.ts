@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ShadowError, shadowTopic } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
-import { DomainError, notFound, validationFailed } from '@edgefleet/domain';
+import { DomainError, type ErrorReason, notFound, validationFailed } from '@edgefleet/domain';
 import { MqttPublisher } from '@edgefleet/iot';
 import { AuditService, type Principal } from '@edgefleet/organizations';
 import { ShadowService } from './shadow.service';
 
 const SHADOW_NAME = /^[a-zA-Z0-9:_-]{1,64}$/;
-const CODES: Record<number, DomainError['code']> = { 400: 'VALIDATION_FAILED', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'VALIDATION_FAILED' };
+const CODES: Record<number, ErrorReason> = { 400: 'INVALID_ARGUMENT', 404: 'SHADOW_NOT_FOUND', 409: 'VERSION_CONFLICT', 413: 'PAYLOAD_TOO_LARGE' };
 
 function toDomain(err: unknown): unknown {
-  return err instanceof ShadowError ? new DomainError(CODES[err.code] ?? 'INTERNAL', err.message, { shadowCode: err.code }) : err;
+  return err instanceof ShadowError ? new DomainError(CODES[err.code] ?? 'UPSTREAM_FAILED', err.message, { shadowCode: err.code }) : err;
 }
 
 /** Where shadows live: our gateway's store (local) or AWS IoT Core (aws). */

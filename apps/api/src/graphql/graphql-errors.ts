@@ -7,14 +7,14 @@ const HTTP_STATUS: Partial<Record<DomainError['code'], number>> = { UNAUTHENTICA
 
 const logger = new Logger('GraphQL');
 
-/** The one place where errors become GraphQL errors: a stable `extensions.code`, never a stack trace. */
+/** The one place where errors become GraphQL errors: a stable `extensions.code` and `reason`, never a stack trace. */
 export function toGraphqlError(error: unknown): ErrorWithProps {
   if (error instanceof ErrorWithProps) return error;
   if (error instanceof DomainError) {
-    return new ErrorWithProps(error.message, { code: error.code, ...error.details }, HTTP_STATUS[error.code] ?? 200);
+    return new ErrorWithProps(error.message, { code: error.code, reason: error.reason, ...error.details }, HTTP_STATUS[error.code] ?? 200);
   }
   logger.error({ err: error }, 'unexpected error');
-  return new ErrorWithProps('Something went wrong on our side; it has been logged.', { code: 'INTERNAL' }, 200);
+  return new ErrorWithProps('Something went wrong on our side; it has been logged.', { code: 'INTERNAL', reason: 'UNEXPECTED' }, 200);
 }
 
 @Catch()
@@ -31,7 +31,7 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
 export function withErrorCodes<T extends { response: { errors?: readonly { extensions?: Record<string, unknown> }[] } }>(formatted: T): T {
   for (const error of formatted.response.errors ?? []) {
     if (!error.extensions?.code) {
-      (error as { extensions?: Record<string, unknown> }).extensions = { ...error.extensions, code: 'VALIDATION_FAILED' };
+      (error as { extensions?: Record<string, unknown> }).extensions = { ...error.extensions, code: 'VALIDATION_FAILED', reason: 'INVALID_QUERY' };
     }
   }
   return formatted;

@@ -41,13 +41,13 @@ export class RequestAuthService implements OnModuleDestroy {
     const all = Number(results[0]?.[1]);
     const mut = mutating ? Number(results[2]?.[1]) : 0;
     if (all > quotas.requestsPerSecond) {
-      throw new DomainError('RATE_LIMITED', `This key may make ${quotas.requestsPerSecond} requests per second; slow down and retry.`, {
+      throw new DomainError('REQUEST_RATE_EXCEEDED', `This key may make ${quotas.requestsPerSecond} requests per second; slow down and retry.`, {
         limit: quotas.requestsPerSecond,
       });
     }
     if (mut > quotas.mutationsPerSecond) {
       throw new DomainError(
-        'RATE_LIMITED',
+        'MUTATION_RATE_EXCEEDED',
         `This key may make ${quotas.mutationsPerSecond} mutating requests per second; slow down and retry.`,
         { limit: quotas.mutationsPerSecond },
       );
