@@ -20,14 +20,7 @@ import {
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { outbox } from '@edgefleet/queue';
 import { moveConnection, moveProvisioning } from './device.transitions';
-import {
-  type DeviceFilter,
-  type DeviceListArgs,
-  type DeviceRow,
-  cursorOf,
-  deviceCountSql,
-  devicePageSql,
-} from './device-list.query';
+import { type DeviceListArgs, DeviceRepository, type DeviceRow, cursorOf } from './device.repository';
 
 export interface NewDevice {
   name: string;
@@ -54,12 +47,13 @@ const DEVICE_ARN = /^arn:edgefleet:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a
 export class DeviceService {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly devices: DeviceRepository,
     private readonly audit: AuditService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async list(principal: Principal, args: DeviceListArgs): Promise<DeviceConnection> {
-    const rows = await this.prisma.$queryRaw<DeviceRow[]>(devicePageSql(principal.organizationId, args));
+    const rows = await this.devices.page(principal.organizationId, args);
     const hasNextPage = rows.length > args.first;
     const page = rows.slice(0, args.first);
     const accountId = await this.accountId(principal.organizationId);
@@ -68,14 +62,12 @@ export class DeviceService {
     return {
       edges,
       pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      count: () => this.count(principal.organizationId, args.filter),
+      count: () => this.devices.count(principal.organizationId, args.filter),
     };
   }
 
   async get(principal: Principal, deviceId: string): Promise<DeviceView> {
-    const rows = await this.prisma.$queryRaw<DeviceRow[]>(
-      devicePageSql(principal.organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]),
-    );
+    const rows = await this.devices.page(principal.organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]);
     if (rows.length === 0) throw notFound('Device', deviceId);
     return this.view(rows[0], await this.accountId(principal.organizationId));
   }
@@ -199,20 +191,13 @@ export class DeviceService {
     const deviceId = DEVICE_ARN.exec(resourceArn)?.[1];
     if (!deviceId) throw validationFailed('resourceArn', `"${resourceArn}" is not the ARN of a device.`);
     return this.prisma.$transaction(async (tx) => {
-      // Row lock: concurrent tag changes apply one after the other, none is lost.
-      const [device] = await tx.$queryRaw<{ tags: Tags }[]>`
-        SELECT tags FROM "Device" WHERE "deviceId" = ${deviceId} AND "organizationId" = ${principal.organizationId}::uuid FOR UPDATE`;
-      if (!device) throw notFound('Resource', resourceArn);
-      const tags = change(device.tags);
+      const current = await this.devices.lockTags(tx, principal.organizationId, deviceId);
+      if (!current) throw notFound('Resource', resourceArn);
+      const tags = change(current);
       await tx.device.update({ where: { deviceId }, data: { tags } });
       await this.audit.record(tx, principal, { action, targetType: 'Device', targetId: deviceId, details });
       return tags;
     });
-  }
-
-  private async count(organizationId: string, filter: DeviceFilter | null | undefined): Promise<number> {
-    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>(deviceCountSql(organizationId, filter));
-    return n;
   }
 
   private async missing(tx: Tx, principal: Principal, deviceId: string): Promise<DomainError> {

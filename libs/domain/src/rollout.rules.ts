@@ -75,13 +75,71 @@ export function devicesThroughWave(waves: Waves, index: number): number {
   return total;
 }
 
-export interface RolloutTally {
+export interface AbortTally {
   executed: number;
   failed: number;
 }
 
 /** AWS IoT Jobs' abort criterion: enough executions, and at least failurePercent of them failed. */
-export function shouldAbort(config: AbortConfig | null | undefined, tally: RolloutTally): boolean {
+export function shouldAbort(config: AbortConfig | null | undefined, tally: AbortTally): boolean {
   if (!config || tally.executed < config.minExecutedForAbort) return false;
   return (tally.failed / tally.executed) * 100 >= config.failurePercent;
+}
+
+/** A rollout's jobs, counted by what the next step needs. */
+export interface RolloutTally {
+  /** Jobs created so far. */
+  total: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  /** Jobs not ended yet. */
+  active: number;
+  /** Active jobs other than those queued for an offline device: the current wave is still running while any are left. */
+  unsettled: number;
+  /** Jobs created in the last minute (for maxPerMinute). */
+  createdLastMinute: number;
+}
+
+export interface RolloutState {
+  status: RolloutStatus;
+  currentWave: number;
+  waves: Waves;
+  abortConfig?: AbortConfig | null;
+}
+
+export type RolloutStep =
+  /** Nothing to do: the rollout is not running (paused or ended). */
+  | { kind: 'idle' }
+  | { kind: 'wait'; why: 'window' | 'wave' | 'rate' | 'active' }
+  | { kind: 'abort'; reason: string }
+  /** Create up to `limit` jobs, in wave `wave`. */
+  | { kind: 'create'; wave: number; limit: number }
+  | { kind: 'complete' };
+
+/**
+ * The next step of a rollout, from its jobs' tally: start (when its window opens), abort when
+ * too many failed, wait for the current wave to settle, then release the next wave within the
+ * rate; complete once no target is left (`exhausted`) and no job is active.
+ */
+export function nextRolloutStep(r: RolloutState, t: RolloutTally, windowOpen: boolean, exhausted = false, maxBatch = 10_000): { start: boolean; step: RolloutStep } {
+  if (r.status !== 'PENDING' && r.status !== 'IN_PROGRESS') return { start: false, step: { kind: 'idle' } };
+  if (r.status === 'PENDING' && !windowOpen) return { start: false, step: { kind: 'wait', why: 'window' } };
+  const start = r.status === 'PENDING';
+  const executed = t.succeeded + t.failed + t.timedOut;
+  const failed = t.failed + t.timedOut;
+  if (shouldAbort(r.abortConfig, { executed, failed })) {
+    return { start, step: { kind: 'abort', reason: `${failed} of ${executed} executed jobs failed or timed out (threshold ${r.abortConfig!.failurePercent}%)` } };
+  }
+  if (!windowOpen) return { start, step: { kind: 'wait', why: 'window' } };
+  let wave = r.currentWave;
+  if (t.total >= devicesThroughWave(r.waves, wave)) {
+    if (t.unsettled > 0) return { start, step: { kind: 'wait', why: 'wave' } };
+    wave++;
+  }
+  if (exhausted) return { start, step: t.active > 0 ? { kind: 'wait', why: 'active' } : { kind: 'complete' } };
+  let room = devicesThroughWave(r.waves, wave) - t.total;
+  if (r.waves.maxPerMinute) room = Math.min(room, r.waves.maxPerMinute - t.createdLastMinute);
+  if (room <= 0) return { start, step: { kind: 'wait', why: 'rate' } };
+  return { start, step: { kind: 'create', wave, limit: Math.min(room, maxBatch) } };
 }

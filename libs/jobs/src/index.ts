@@ -4,6 +4,7 @@ export { DeviceJobService } from './device-job.service';
 export { JobExecutionService } from './job-execution.service';
 export { JobSweeper } from './job-sweeper.service';
 export { RolloutService } from './rollout.service';
+export { RolloutAdvancer } from './rollout-advancer.service';
 export type { RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';

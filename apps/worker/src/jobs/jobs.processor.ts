@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { notifyNextTopic } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
 import { AwsJobsClient, MqttPublisher } from '@edgefleet/iot';
-import { JobEventsPublisher, JobExecutionService, JobSweeper, RolloutService } from '@edgefleet/jobs';
+import { JobEventsPublisher, JobExecutionService, JobSweeper, RolloutAdvancer } from '@edgefleet/jobs';
 import type { JobName, JobPayload } from '@edgefleet/queue';
 import { completeOutboxMessage } from '../outbox/outbox.relay';
 
@@ -19,7 +19,7 @@ export class JobsProcessor extends WorkerHost {
     private readonly prisma: PrismaService,
     private readonly executions: JobExecutionService,
     private readonly sweeper: JobSweeper,
-    private readonly rollouts: RolloutService,
+    private readonly rollouts: RolloutAdvancer,
     private readonly events: JobEventsPublisher,
     @Optional() private readonly mqtt?: MqttPublisher,
     @Optional() private readonly aws?: AwsJobsClient,

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { RolloutService } from '@edgefleet/jobs';
+import { RolloutAdvancer } from '@edgefleet/jobs';
 
 /**
  * Every JOB_SWEEP_MS, queues one job sweep and one step of each running rollout.
@@ -15,7 +15,7 @@ export class JobsScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
 
   constructor(
-    private readonly rollouts: RolloutService,
+    private readonly rollouts: RolloutAdvancer,
     @InjectQueue('jobs') private readonly queue: Queue,
     @Inject(CONFIG) private readonly config: Config,
   ) {}

@@ -1,4 +1,5 @@
-import { Prisma } from '@edgefleet/db';
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import { type DeviceAggregatedStatus, validationFailed } from '@edgefleet/domain';
 
 export type DeviceSortBy = 'DEVICE_ID' | 'CREATED_TIME' | 'NAME';
@@ -137,20 +138,64 @@ export function devicePageSql(organizationId: string, args: DeviceListArgs, extr
     LIMIT ${args.first + 1}`;
 }
 
-export function deviceCountSql(organizationId: string, filter: DeviceFilter | null | undefined): Prisma.Sql {
-  return Prisma.sql`${latestSoftwareCte(organizationId)}
-    SELECT count(*)::int AS n FROM "Device" d CROSS JOIN latest WHERE ${Prisma.join(whereClauses(organizationId, filter), ' AND ')}`;
-}
-
 export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): string {
   const v = field === 'CREATED_TIME' ? row.createdAt.toISOString() : field === 'NAME' ? row.name : row.deviceId;
   return encodeCursor({ v, id: row.deviceId });
 }
 
-/** Devices matching a filter and extra conditions, by deviceId, as `(deviceId, online)` rows: rollout targets. */
-export function deviceSelectionSql(organizationId: string, filter: DeviceFilter | null | undefined, extra: Prisma.Sql[], limit: number | null): Prisma.Sql {
-  return Prisma.sql`${latestSoftwareCte(organizationId)}
-    SELECT d."deviceId", d.name, (d."deviceConnectionStatus" = 'ONLINE') AS online FROM "Device" d CROSS JOIN latest
-    WHERE ${Prisma.join([...whereClauses(organizationId, filter), ...extra], ' AND ')}
-    ORDER BY d."deviceId" ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+/** What a rollout targets: devices by ids, by tags or by a filter. */
+export interface DeviceTarget {
+  deviceIds?: string[] | null;
+  tags?: { key: string; value?: string | null }[] | null;
+  filter?: Record<string, unknown> | null;
+}
+
+export interface TargetDevice {
+  deviceId: string;
+  name: string;
+  online: boolean;
+}
+
+function targetWhere(organizationId: string, target: DeviceTarget, notInRollout: string | null | undefined): Prisma.Sql {
+  const extra = [Prisma.sql`d."provisioningStatus" = 'SUCCEEDED'`];
+  if (target.deviceIds) extra.push(Prisma.sql`d."deviceId" = ANY(${target.deviceIds})`);
+  if (notInRollout) extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."rolloutId" = ${notInRollout}::uuid AND j."deviceId" = d."deviceId")`);
+  const filter = (target.tags ? { tags: target.tags } : (target.filter ?? null)) as DeviceFilter | null;
+  return Prisma.join([...whereClauses(organizationId, filter), ...extra], ' AND ');
+}
+
+/** The SQL of the devices feature. */
+@Injectable()
+export class DeviceRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  page(organizationId: string, args: DeviceListArgs, extra: Prisma.Sql[] = []): Promise<DeviceRow[]> {
+    return this.prisma.$queryRaw<DeviceRow[]>(devicePageSql(organizationId, args, extra));
+  }
+
+  async count(organizationId: string, filter: DeviceFilter | null | undefined): Promise<number> {
+    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>`${latestSoftwareCte(organizationId)}
+      SELECT count(*)::int AS n FROM "Device" d CROSS JOIN latest WHERE ${Prisma.join(whereClauses(organizationId, filter), ' AND ')}`;
+    return n;
+  }
+
+  /** Provisioned devices a target selects, by deviceId; with `notInRollout`, only those without a job of that rollout yet. */
+  targets(db: Tx | PrismaService, organizationId: string, target: DeviceTarget, opts: { notInRollout?: string | null; limit: number }): Promise<TargetDevice[]> {
+    return db.$queryRaw<TargetDevice[]>`${latestSoftwareCte(organizationId)}
+      SELECT d."deviceId", d.name, (d."deviceConnectionStatus" = 'ONLINE') AS online FROM "Device" d CROSS JOIN latest
+      WHERE ${targetWhere(organizationId, target, opts.notInRollout)} ORDER BY d."deviceId" LIMIT ${opts.limit}`;
+  }
+
+  async countTargets(organizationId: string, target: DeviceTarget, notInRollout: string): Promise<number> {
+    const [{ n }] = await this.prisma.$queryRaw<{ n: number }[]>`${latestSoftwareCte(organizationId)}
+      SELECT count(*)::int AS n FROM "Device" d CROSS JOIN latest WHERE ${targetWhere(organizationId, target, notInRollout)}`;
+    return n;
+  }
+
+  /** The device's tags, its row locked for the rest of the transaction (concurrent tag changes apply one after the other). */
+  async lockTags(tx: Tx, organizationId: string, deviceId: string): Promise<Record<string, string> | undefined> {
+    const [device] = await tx.$queryRaw<{ tags: Record<string, string> }[]>`
+      SELECT tags FROM "Device" WHERE "deviceId" = ${deviceId} AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
+    return device?.tags;
+  }
 }
