@@ -8,4 +8,5 @@ export { RolloutAdvancer } from './rollout-advancer.service';
 export type { RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';
-export { UrlSigner } from './url-signer';
+// Moved to @edgefleet/artifacts; still offered here for callers that sign image URLs through the jobs API (e2e/ota).
+export { UrlSigner } from '@edgefleet/artifacts';

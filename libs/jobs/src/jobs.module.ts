@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CONFIG, type Config } from '@edgefleet/config';
+import { ArtifactsModule } from '@edgefleet/artifacts';
 import { DevicesModule } from '@edgefleet/devices';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { DeviceJobService } from './device-job.service';
@@ -10,14 +10,13 @@ import { RolloutAdvancer } from './rollout-advancer.service';
 import { RolloutRepository } from './rollout.repository';
 import { RolloutService } from './rollout.service';
 import { SoftwareImageService } from './software-image.service';
-import { UrlSigner } from './url-signer';
 
 const services = [SoftwareImageService, DeviceJobService, JobExecutionService, JobSweeper, RolloutService, RolloutAdvancer, JobEventsPublisher];
 
 /** Software images, device jobs, their execution by devices, and rollouts: used by the api, the worker and the gateway. */
 @Module({
-  imports: [OrganizationsModule, DevicesModule],
-  providers: [...services, RolloutRepository, { provide: UrlSigner, inject: [CONFIG], useFactory: (config: Config) => new UrlSigner(config) }],
+  imports: [OrganizationsModule, DevicesModule, ArtifactsModule],
+  providers: [...services, RolloutRepository],
   exports: services,
 })
 export class JobsModule {}

@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { ArtifactStore, type ByteRange, UrlSigner } from '@edgefleet/artifacts';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService } from '@edgefleet/db';
 import { DomainError, compareSoftwareVersions, notFound, validationFailed } from '@edgefleet/domain';
 import { AuditService, type Principal } from '@edgefleet/organizations';
-import { UrlSigner } from './url-signer';
 
 const VERSION = /^\d{1,9}(\.\d{1,9}){1,3}$/;
-const SHA256 = /^[a-f0-9]{64}$/;
+/** The artifact store's folder of image files: DATA_DIR/images, as before the store existed. */
+const IMAGES = 'images';
 
 export interface SoftwareImageView {
   id: string;
@@ -34,16 +31,13 @@ export const downloadPath = (sha256: string) => `/images/download/${sha256}`;
  */
 @Injectable()
 export class SoftwareImageService {
-  private readonly dir: string;
-
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly store: ArtifactStore,
     readonly signer: UrlSigner,
     @Inject(CONFIG) private readonly config: Config,
-  ) {
-    this.dir = path.resolve(config.DATA_DIR, 'images');
-  }
+  ) {}
 
   async register(principal: Principal, input: { version: string; releaseNotes?: string | null; majorVersionUpdate?: boolean | null }): Promise<SoftwareImageView> {
     if (!VERSION.test(input.version)) throw validationFailed('version', `"${input.version}" is not a dotted version like 4.3.55.`);
@@ -89,54 +83,28 @@ export class SoftwareImageService {
     if (image.uploadedAt) throw new DomainError('ALREADY_UPLOADED', `Software image ${image.version} is already uploaded.`);
     const max = this.config.IMAGE_MAX_BYTES;
     if (declaredLength !== undefined && declaredLength > max) throw new DomainError('PAYLOAD_TOO_LARGE', `The image is larger than IMAGE_MAX_BYTES (${max}).`);
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = path.join(this.dir, `.upload-${randomUUID()}`);
-    const hash = createHash('sha256');
-    let size = 0;
-    try {
-      await pipeline(
-        body,
-        new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            size += chunk.length;
-            if (size > max) return done(new DomainError('PAYLOAD_TOO_LARGE', `The image is larger than IMAGE_MAX_BYTES (${max}).`));
-            hash.update(chunk);
-            done(null, chunk);
-          },
-        }),
-        createWriteStream(tmp, { mode: 0o600 }),
-      );
-      if (size === 0) throw new DomainError('UPLOAD_INCOMPLETE', 'The image file is empty.');
-      if (declaredLength !== undefined && size !== declaredLength) throw new DomainError('UPLOAD_INCOMPLETE', `The upload ended after ${size} of ${declaredLength} bytes.`);
-      const sha256 = hash.digest('hex');
-      renameSync(tmp, this.blobPath(sha256));
-      const uploaded = { sha256, size: BigInt(size), storageKey: `images/${sha256}`, uploadedAt: new Date() };
-      const done = await this.prisma.softwareImage.updateMany({ where: { id: imageId, uploadedAt: null }, data: uploaded });
-      if (done.count === 0) throw new DomainError('ALREADY_UPLOADED', `Software image ${image.version} was uploaded meanwhile.`);
-      return view({ ...image, ...uploaded });
-    } finally {
-      rmSync(tmp, { force: true });
+    const stored = await this.store.put(IMAGES, body, { maxBytes: max, limitName: 'IMAGE_MAX_BYTES', sizeBytes: declaredLength });
+    const uploaded = { sha256: stored.sha256, size: BigInt(stored.sizeBytes), storageKey: `${IMAGES}/${stored.sha256}`, uploadedAt: new Date() };
+    const done = await this.prisma.softwareImage.updateMany({ where: { id: imageId, uploadedAt: null }, data: uploaded });
+    if (done.count === 0) {
+      // A concurrent PUT on the same URL won. Its commit is visible by now (the update above waited
+      // for its row lock), so a file no image uses is this losing upload's, and is dropped.
+      const used = await this.prisma.softwareImage.count({ where: { sha256: stored.sha256 } });
+      if (used === 0) await this.store.remove(IMAGES, stored.sha256);
+      throw new DomainError('ALREADY_UPLOADED', `Software image ${image.version} was uploaded meanwhile.`);
     }
+    return view({ ...image, ...uploaded });
   }
 
-  /** The stored file of a digest, if any. */
-  blob(sha256: string): { file: string; size: number } | undefined {
-    if (!SHA256.test(sha256)) return undefined;
-    const file = this.blobPath(sha256);
-    try {
-      return { file, size: statSync(file).size };
-    } catch {
-      return undefined;
-    }
+  /** The stored file of a digest, if any: its size, and a reader of all or one range of it. */
+  async blob(sha256: string): Promise<{ size: number; open: (range?: ByteRange) => Readable } | undefined> {
+    const found = await this.store.stat(IMAGES, sha256);
+    return found && { size: found.sizeBytes, open: (range) => this.store.openRead(IMAGES, sha256, range) };
   }
 
   /** A device's signed download URL for an image file. */
   downloadUrl(sha256: string): string {
     return this.signer.sign('GET', downloadPath(sha256), this.config.IMAGE_DOWNLOAD_URL_TTL_SECONDS).url;
-  }
-
-  private blobPath(sha256: string): string {
-    return path.join(this.dir, sha256);
   }
 }
 

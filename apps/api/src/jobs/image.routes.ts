@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createReadStream } from 'node:fs';
 import { DomainError } from '@edgefleet/domain';
 import { type SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 
@@ -34,17 +33,17 @@ export function registerImageRoutes(fastify: FastifyInstance, images: SoftwareIm
   fastify.get('/images/download/:id', async (req: Signed, reply: FastifyReply) => {
     const refusal = images.signer.refusal('GET', downloadPath(req.params.id), req.query);
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
-    const blob = images.blob(req.params.id);
+    const blob = await images.blob(req.params.id);
     if (!blob) return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such image file.' });
     reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('etag', `"${req.params.id}"`);
     const range = parseRange(req.headers.range, blob.size);
     if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${blob.size}`).send();
-    if (!range) return reply.code(200).header('content-length', blob.size).send(createReadStream(blob.file));
+    if (!range) return reply.code(200).header('content-length', blob.size).send(blob.open());
     return reply
       .code(206)
       .header('content-range', `bytes ${range.start}-${range.end}/${blob.size}`)
       .header('content-length', range.end - range.start + 1)
-      .send(createReadStream(blob.file, range));
+      .send(blob.open(range));
   });
 }
 

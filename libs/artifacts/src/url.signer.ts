@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { Config } from '@edgefleet/config';
 
 /**
- * Short-lived signed URLs for image uploads and downloads: HMAC-SHA256 over the
- * method, the path and the expiry. Every api, worker and gateway process signs
- * and checks with the same key (URL_SIGNING_KEY, or one generated into DATA_DIR).
+ * Short-lived signed URLs for artifact uploads and downloads (software images, package
+ * assets): HMAC-SHA256 over the method, the path and the expiry. Every api, worker and
+ * gateway process signs and checks with the same key (URL_SIGNING_KEY, or one generated
+ * into DATA_DIR).
  */
 export class UrlSigner {
   private readonly key: Buffer;
