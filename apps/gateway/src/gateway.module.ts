@@ -2,15 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
-import { DevicesModule } from '@edgefleet/devices';
-import { JobsModule } from '@edgefleet/jobs';
-import { ProvisioningModule } from '@edgefleet/provisioning';
-import { ShadowsModule } from '@edgefleet/shadows';
+import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
+import { JobExecutionService, JobsModule } from '@edgefleet/jobs';
+import { FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
+import { ShadowService, ShadowsModule } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
-import { FleetProvisioningHandler } from './fleet-provisioning.handler';
+import { DeviceTopicRouter, deviceTopicRoutes } from './device-topic.router';
 import { MqttGateway } from './mqtt-gateway';
-import { JobsHandler } from './jobs.handler';
-import { ShadowHandler } from './shadow.handler';
 
 @Module({})
 export class GatewayModule {
@@ -27,7 +25,16 @@ export class GatewayModule {
         DevicesModule,
         JobsModule,
       ],
-      providers: [MqttGateway, DeviceIdentityService, FleetProvisioningHandler, ShadowHandler, JobsHandler],
+      providers: [
+        MqttGateway,
+        DeviceIdentityService,
+        {
+          provide: DeviceTopicRouter,
+          inject: [FleetProvisioningService, ShadowService, JobExecutionService, DeviceEventsPublisher],
+          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowService, jobs: JobExecutionService, events: DeviceEventsPublisher) =>
+            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events }), config.MQTT_MAX_PAYLOAD_BYTES),
+        },
+      ],
     };
   }
 }

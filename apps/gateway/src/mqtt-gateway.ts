@@ -11,9 +11,7 @@ import { DevicePresenceService } from '@edgefleet/devices';
 import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
-import { FleetProvisioningHandler } from './fleet-provisioning.handler';
-import { JobsHandler } from './jobs.handler';
-import { ShadowHandler } from './shadow.handler';
+import { DeviceTopicRouter } from './device-topic.router';
 import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
 
 const SERVER_CERT_DAYS = 30;
@@ -54,9 +52,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly ca: CertificateAuthority,
     private readonly identities: DeviceIdentityService,
     private readonly presence: DevicePresenceService,
-    private readonly provisioning: FleetProvisioningHandler,
-    private readonly shadows: ShadowHandler,
-    private readonly jobs: JobsHandler,
+    private readonly router: DeviceTopicRouter,
   ) {}
 
   get port(): number {
@@ -169,15 +165,9 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private onPublished(client: Client, packet: AedesPublishPacket): void {
     const session = this.sessions.get(client);
     if (!session) return;
-    const payload = packet.payload as Buffer;
-    if (session.identity.kind === 'claim') {
-      void this.provisioning.handle(session.identity, packet.topic, payload).then((reply) => this.reply(client, reply.topic, reply.body));
-    } else if (this.shadows.isShadowRequest(packet.topic)) {
-      void this.shadows.handle(session.identity.thingName, packet.topic, payload).then((replies) => replies.forEach((r) => this.publish(r.topic, r.body)));
-    } else if (this.jobs.isJobsRequest(packet.topic)) {
-      // Only the asking device needs the answer: straight to it, not through the shared routing.
-      void this.jobs.handle(session.identity.thingName, session.id, packet.topic, payload).then((r) => this.reply(client, r.topic, r.body));
-    }
+    void this.router.dispatch(session.identity, session.id, packet.topic, packet.payload as Buffer).then((answer) =>
+      answer?.replies.forEach((r) => (answer.direct ? this.reply(client, r.topic, r.body) : this.publish(r.topic, r.body))),
+    );
   }
 
   /** A server message to whoever subscribed (on any gateway). */

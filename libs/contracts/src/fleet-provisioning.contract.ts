@@ -9,7 +9,7 @@ export const REGISTER_THING_TOPIC = /^\$aws\/provisioning-templates\/([^/#+]+)\/
 export const accepted = (topic: string) => `${topic}/accepted`;
 export const rejected = (topic: string) => `${topic}/rejected`;
 
-// Unknown keys are ignored: the AWS SDK repeats topic parameters (templateName) in the body.
+// The topic's parameters the AWS SDK repeats in the body (templateName) are checked by the gateway, not here.
 export const createCertificateFromCsrRequest = z.object({
   certificateSigningRequest: z.string().min(1).max(16_384),
 });
@@ -17,7 +17,6 @@ export const createCertificateFromCsrRequest = z.object({
 export const createKeysAndCertificateRequest = z.object({});
 
 export const registerThingRequest = z.object({
-  templateName: z.string().optional(),
   certificateOwnershipToken: z.string().min(1).max(4096),
   parameters: z.record(z.string(), z.string().max(2048)).optional(),
 });

@@ -5,3 +5,4 @@ export * from './shadow.contract';
 export * from './shadow.document';
 export * from './payload';
 export * from './jobs.contract';
+export * from './rejected.mapping';

@@ -1,16 +1,5 @@
 import { z } from 'zod';
-
-/** AWS IoT Jobs device API topics: `get`, `start-next`, `<jobId>/get`, `<jobId>/update`. */
-const JOBS_TOPIC = /^\$aws\/things\/([^/#+]+)\/jobs\/(?:(get|start-next)|(\$next|[a-zA-Z0-9_-]{1,64})\/(get|update))$/;
-
-export type JobsOperation = 'list' | 'start-next' | 'describe' | 'update';
-
-export function parseJobsTopic(topic: string): { thingName: string; op: JobsOperation; jobId?: string } | undefined {
-  const m = JOBS_TOPIC.exec(topic);
-  if (!m) return undefined;
-  if (m[2]) return { thingName: m[1], op: m[2] === 'get' ? 'list' : 'start-next' };
-  return { thingName: m[1], op: m[4] === 'get' ? 'describe' : 'update', jobId: m[3] };
-}
+import { JOB_EXECUTION_STATUSES } from '@edgefleet/domain';
 
 export const jobsTopic = (thingName: string, suffix: string) => `$aws/things/${thingName}/jobs/${suffix}`;
 export const notifyNextTopic = (thingName: string) => jobsTopic(thingName, 'notify-next');
@@ -34,60 +23,37 @@ export interface JobExecutionPayload {
   executionNumber: number;
 }
 
-/** AWS IoT Jobs' error codes in `/rejected` payloads. */
-export type JobsErrorCode =
-  | 'InvalidTopic'
-  | 'InvalidJson'
-  | 'InvalidRequest'
-  | 'InvalidStateTransition'
-  | 'ResourceNotFound'
-  | 'VersionMismatch'
-  | 'InternalError'
-  | 'RequestThrottled'
-  | 'TerminalStateReached';
-
-export class JobsError extends Error {
-  constructor(
-    readonly code: JobsErrorCode,
-    message: string,
-    readonly executionState?: { status: string; statusDetails?: Record<string, string>; versionNumber: number },
-  ) {
-    super(message);
-  }
-}
-
 const statusDetails = z
   .record(z.string().regex(/^[a-zA-Z0-9:_-]+$/).max(128), z.string().min(1).max(1024))
   .refine((m) => Object.keys(m).length <= 10, 'at most 10 entries');
 
-/** UpdateJobExecution's request body, as the AWS IoT Device SDK sends it. */
+/** UpdateJobExecution's request body, as the AWS IoT Device SDK sends it (the topic's parameters and clientToken aside). */
 export const updateJobExecutionRequest = z.object({
-  thingName: z.string().optional(),
-  jobId: z.string().optional(),
-  status: z.enum(['QUEUED', 'IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'CANCELED', 'REMOVED']),
+  status: z.enum(JOB_EXECUTION_STATUSES),
   statusDetails: statusDetails.optional(),
   expectedVersion: z.number().int().positive().optional(),
   executionNumber: z.number().int().positive().optional(),
   includeJobExecutionState: z.boolean().optional(),
   includeJobDocument: z.boolean().optional(),
   stepTimeoutInMinutes: z.number().int().min(1).max(10_080).optional(),
-  clientToken: z.string().max(64).optional(),
 });
 export type UpdateJobExecutionRequest = z.infer<typeof updateJobExecutionRequest>;
 
 export const startNextRequest = z.object({
-  thingName: z.string().optional(),
   statusDetails: statusDetails.optional(),
   stepTimeoutInMinutes: z.number().int().min(1).max(10_080).optional(),
-  clientToken: z.string().max(64).optional(),
 });
 
 export const describeJobExecutionRequest = z.object({
-  thingName: z.string().optional(),
-  jobId: z.string().optional(),
   executionNumber: z.number().int().positive().optional(),
   includeJobDocument: z.boolean().optional(),
-  clientToken: z.string().max(64).optional(),
 });
 
-export const getPendingRequest = z.object({ thingName: z.string().optional(), clientToken: z.string().max(64).optional() });
+export const getPendingRequest = z.object({});
+
+/** AWS IoT's `$aws/events/jobExecution/<jobId>/<operation>` event, as far as it is read. */
+export const jobExecutionEvent = z.object({
+  thingArn: z.string().regex(/:thing\/[^/]+$/, 'must be a thing ARN'),
+  status: z.enum(JOB_EXECUTION_STATUSES),
+  statusDetails: z.record(z.string(), z.string()).optional(),
+});

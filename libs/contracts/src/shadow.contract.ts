@@ -1,17 +1,16 @@
 import { z } from 'zod';
 
 /** Device Shadow topics: classic (`shadowName` null) and named. */
-export const SHADOW_TOPIC = /^\$aws\/things\/([^/#+]+)\/shadow(?:\/name\/([^/#+]+))?\/(update|get|delete)$/;
-
 export const shadowTopic = (thingName: string, shadowName: string | null, op: 'update' | 'get' | 'delete') =>
   `$aws/things/${thingName}/shadow${shadowName ? `/name/${shadowName}` : ''}/${op}`;
 
-export type ShadowOperation = 'update' | 'get' | 'delete';
+/** `get` and `delete` carry nothing but the clientToken and the topic's parameters. */
+export const shadowRequest = z.object({});
 
-export function parseShadowTopic(topic: string): { thingName: string; shadowName: string | null; op: ShadowOperation } | undefined {
-  const m = SHADOW_TOPIC.exec(topic);
-  return m ? { thingName: m[1], shadowName: m[2] ?? null, op: m[3] as ShadowOperation } : undefined;
-}
+/** `…/update/documents` as AWS IoT publishes it; only the current document is read. */
+export const shadowDocumentsEvent = z.object({
+  current: z.object({ state: z.object({ reported: z.record(z.string(), z.unknown()).nullable().optional() }), version: z.int().min(0) }).nullable(),
+});
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type ShadowState = { [key: string]: Json };

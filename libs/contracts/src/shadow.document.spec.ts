@@ -1,3 +1,4 @@
+import { toRejected } from './rejected.mapping';
 import { type ShadowDocument, applyShadowUpdate, deltaOf, shadowView } from './shadow.document';
 
 const opts = { maxBytes: 8192, timestamp: 1700000000 };
@@ -6,7 +7,7 @@ const code = (fn: () => unknown) => {
     fn();
     return 'OK';
   } catch (e) {
-    return (e as { code: number }).code;
+    return toRejected('shadow', e).code;
   }
 };
 

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { DomainError } from '@edgefleet/domain';
+import { parseBody } from './payload';
 import type { ShadowState } from './shadow.contract';
 
 /** A stored shadow: AWS IoT Device Shadow semantics. */
@@ -11,16 +14,6 @@ export interface ShadowDocument {
 export interface ShadowUpdate {
   desired?: ShadowState | null;
   reported?: ShadowState | null;
-}
-
-export class ShadowError extends Error {
-  override name = 'ShadowError';
-  constructor(
-    readonly code: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,44 +72,47 @@ export function metadataOf(delta: unknown, metadata: unknown): unknown {
   return Object.fromEntries(Object.keys(delta).map((k) => [k, isObject(delta[k]) ? metadataOf(delta[k], metadata[k]) : metadata[k]]));
 }
 
+const stateNode = z.record(z.string(), z.unknown(), { error: 'must be an object (or null to delete it)' }).nullable().optional();
+
 /**
- * Validates and applies an update request (`{state: {desired?, reported?}, version?}`),
- * AWS IoT's rules: state must be an object, nesting at most 6 levels, version must match.
+ * An update request (`{state: {desired?, reported?}, version?}`) by AWS IoT's rules; the SDK's
+ * repeated topic parameters and the clientToken are not part of it.
+ */
+export const shadowUpdateRequest = z.object({
+  state: z
+    .strictObject(
+      { desired: stateNode, reported: stateNode },
+      { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unexpected node: ${issue.keys[0]}` : issue.input === undefined ? 'Missing required node' : 'must be an object') },
+    )
+    // state → desired/reported → up to 6 levels (AWS IoT's limit)
+    .refine((state) => depthOf(state) <= 6 + 1, 'JSON contains too many levels of nesting; maximum is 6'),
+  version: z.int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
+});
+
+/**
+ * Validates and applies an update request, AWS IoT's rules: state must be an object, nesting
+ * at most 6 levels, version must match, the document must fit in `maxBytes`. Checked here, not
+ * only at the gateway, because operators' desired updates come this way too.
  */
 export function applyShadowUpdate(
   current: ShadowDocument | null,
   request: unknown,
   opts: { maxBytes: number; timestamp: number },
 ): { next: ShadowDocument; state: ShadowUpdate; metadata: object } {
-  if (!isObject(request)) throw new ShadowError(400, 'Invalid JSON');
-  if (!('state' in request)) throw new ShadowError(400, 'Missing required node: state');
-  const state = request.state;
-  if (!isObject(state)) throw new ShadowError(400, 'State node must be an object');
-  for (const key of Object.keys(state)) {
-    if (key !== 'desired' && key !== 'reported') throw new ShadowError(400, `Unexpected node in state: ${key}`);
-    const part = state[key];
-    if (part !== null && !isObject(part)) throw new ShadowError(400, `${key} node must be an object`);
-  }
-  // state → desired/reported → up to 6 levels (AWS IoT's limit)
-  if (depthOf(state) > 6 + 1) throw new ShadowError(400, 'JSON contains too many levels of nesting; maximum is 6');
-  if ('version' in request && request.version !== undefined) {
-    if (typeof request.version !== 'number' || !Number.isInteger(request.version) || request.version < 0) {
-      throw new ShadowError(400, 'Invalid version');
-    }
-    if (current && request.version !== current.version) throw new ShadowError(409, 'Version conflict');
-  }
+  const { state, version } = parseBody(shadowUpdateRequest, request);
+  if (version !== undefined && current && version !== current.version) throw new DomainError('VERSION_CONFLICT', 'Version conflict');
   const base: ShadowDocument = current ?? { desired: null, reported: null, metadata: {}, version: 0 };
   const next: ShadowDocument = { ...base, metadata: { ...base.metadata }, version: base.version + 1 };
   const metadata: Record<string, unknown> = {};
   for (const key of ['desired', 'reported'] as const) {
-    if (!(key in state)) continue;
-    const part = state[key] as Record<string, unknown> | null;
+    const part = state[key];
+    if (part === undefined) continue;
     next[key] = part === null ? null : (merge(base[key], part) as ShadowState | null);
     next.metadata[key] = part === null ? undefined : (mergeMetadata(base.metadata[key], part, opts.timestamp) as object);
     metadata[key] = part === null ? undefined : stamp(part, opts.timestamp);
   }
   const size = Buffer.byteLength(JSON.stringify({ desired: next.desired, reported: next.reported }));
-  if (size > opts.maxBytes) throw new ShadowError(413, 'The payload exceeds the maximum size allowed');
+  if (size > opts.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', 'The payload exceeds the maximum size allowed', { limit: opts.maxBytes });
   return { next, state: state as ShadowUpdate, metadata };
 }
 

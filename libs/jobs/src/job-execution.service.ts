@@ -1,13 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService } from '@edgefleet/db';
-import {
-  type JobExecutionPayload,
-  JobsError,
-  type UpdateJobExecutionRequest,
-} from '@edgefleet/contracts';
+import type { JobExecutionPayload, UpdateJobExecutionRequest } from '@edgefleet/contracts';
 import {
   type DeviceJobStatus,
+  DomainError,
   TERMINAL_EXECUTION_STATUSES,
   type JobExecutionStatus,
   deviceJobMachine,
@@ -78,7 +75,7 @@ export class JobExecutionService {
       const moved = await this.apply(row, 'IN_PROGRESS', req.statusDetails, req.stepTimeoutInMinutes, undefined);
       if (moved) return this.execution(after(row, moved));
     }
-    throw new JobsError('InternalError', 'The next job execution kept changing; try again.');
+    throw new DomainError('UNEXPECTED', 'The next job execution kept changing; try again.');
   }
 
   /** DescribeJobExecution (`$next`: the next pending one). */
@@ -86,7 +83,7 @@ export class JobExecutionService {
     const row = jobId === '$next' ? (await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1))[0] : await this.own(thingName, jobId);
     if (!row) return undefined;
     if (req.executionNumber !== undefined && req.executionNumber !== row.executionNumber) {
-      throw new JobsError('ResourceNotFound', `Job ${jobId} has no execution number ${req.executionNumber} for this thing.`);
+      throw new DomainError('JOB_NOT_FOUND', `Job ${jobId} has no execution number ${req.executionNumber} for this thing.`);
     }
     return this.execution(row, req.includeJobDocument !== false);
   }
@@ -94,19 +91,19 @@ export class JobExecutionService {
   /** UpdateJobExecution: a device reports progress or an outcome. */
   async update(thingName: string, jobId: string, sessionId: string, req: UpdateJobExecutionRequest): Promise<object> {
     const row = await this.own(thingName, jobId);
-    if (!row) throw new JobsError('ResourceNotFound', `Job ${jobId} has no execution for this thing.`);
+    if (!row) throw new DomainError('JOB_NOT_FOUND', `Job ${jobId} has no execution for this thing.`);
     const state = stateOf(row);
     if (req.executionNumber !== undefined && req.executionNumber !== row.executionNumber) {
-      throw new JobsError('InvalidRequest', `executionNumber ${req.executionNumber} is not the current execution (${row.executionNumber}).`);
+      throw new DomainError('INVALID_ARGUMENT', `executionNumber ${req.executionNumber} is not the current execution (${row.executionNumber}).`);
     }
     if (req.expectedVersion !== undefined && req.expectedVersion !== row.versionNumber) {
-      throw new JobsError('VersionMismatch', `expectedVersion ${req.expectedVersion} does not match the current version ${row.versionNumber}.`, state);
+      throw new DomainError('VERSION_CONFLICT', `expectedVersion ${req.expectedVersion} does not match the current version ${row.versionNumber}.`, { executionState: state });
     }
     if (TERMINAL_EXECUTION_STATUSES.includes(row.executionStatus as JobExecutionStatus)) {
-      throw new JobsError('InvalidStateTransition', `The execution is already ${row.executionStatus}.`, state);
+      throw new DomainError('INVALID_STATE_TRANSITION', `The execution is already ${row.executionStatus}.`, { executionState: state });
     }
     const moved = await this.apply(row, req.status, req.statusDetails, req.stepTimeoutInMinutes, sessionId);
-    if (!moved) throw new JobsError('VersionMismatch', 'The execution changed meanwhile; describe it and try again.', stateOf((await this.own(thingName, jobId))!));
+    if (!moved) throw new DomainError('VERSION_CONFLICT', 'The execution changed meanwhile; describe it and try again.', { executionState: stateOf((await this.own(thingName, jobId))!) });
     const now = after(row, moved);
     return {
       ...(req.includeJobExecutionState ? { executionState: stateOf(now) } : {}),
@@ -139,12 +136,12 @@ export class JobExecutionService {
   private async apply(row: JobRow, status: string, statusDetails: Record<string, string> | undefined, stepTimeoutInMinutes: number | undefined, sessionId: string | undefined): Promise<MovedJob | undefined> {
     const step = statusDetails?.step;
     const event = eventOfDeviceUpdate(status, step);
-    if (!event) throw new JobsError('InvalidRequest', `A device cannot set status ${status}; it may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED.`);
+    if (!event) throw new DomainError('INVALID_ARGUMENT', `A device cannot set status ${status}; it may set IN_PROGRESS, SUCCEEDED, FAILED or REJECTED.`);
     if (row.jobType === 'REBOOT' && (event === 'DOWNLOAD' || event === 'VERIFY')) {
-      throw new JobsError('InvalidRequest', `A REBOOT job has no ${step} step.`);
+      throw new DomainError('INVALID_ARGUMENT', `A REBOOT job has no ${step} step.`);
     }
     const to = deviceJobMachine.next(row.status, event);
-    if (!to) throw new JobsError('InvalidStateTransition', `The job cannot go from ${row.status} to ${status}${step ? ` (${step})` : ''}.`, stateOf(row));
+    if (!to) throw new DomainError('INVALID_STATE_TRANSITION', `The job cannot go from ${row.status} to ${status}${step ? ` (${step})` : ''}.`, { executionState: stateOf(row) });
     const reason = event === 'FAIL' || event === 'REJECT' ? (statusDetails?.reason ?? statusDetails?.message ?? `The device reported ${status}`) : undefined;
     const actor = actorOf(row.deviceId);
     let moved =

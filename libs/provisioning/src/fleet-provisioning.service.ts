@@ -7,16 +7,17 @@ import type {
   RegisterThingAccepted,
 } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { provisioningMachine } from '@edgefleet/domain';
+import { DomainError, notFound, provisioningMachine } from '@edgefleet/domain';
 import { moveConnection, moveProvisioning } from '@edgefleet/devices';
 import { CertificateAuthority, CsrError, type IssuedCertificate, generateKeyPair } from '@edgefleet/pki';
 import { AuditService } from '@edgefleet/organizations';
-import { rejection } from './provisioning-rejection';
 
 /** The AWS IoT ownership token is good for an hour. */
 const OWNERSHIP_TOKEN_TTL_MS = 3_600_000;
 const ACTOR = 'system:gateway';
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const notProvisionable = (status: string) =>
+  new DomainError('DEVICE_NOT_PROVISIONABLE', `The device is ${status}; it cannot be provisioned with this claim. Create a new bundle.`);
 
 /** The claim certificate a request came in on, as the gateway authenticated it. */
 export interface ClaimIdentity {
@@ -44,7 +45,7 @@ export class FleetProvisioningService {
     try {
       publicKey = await this.ca.verifyCsr(csrPem, claim.thingName);
     } catch (err) {
-      if (err instanceof CsrError) throw rejection.invalidCsr(err.message);
+      if (err instanceof CsrError) throw new DomainError('INVALID_CSR', err.message);
       throw err;
     }
     return this.issue(claim, await this.ca.issue(this.deviceCertificate(claim, publicKey)));
@@ -62,17 +63,17 @@ export class FleetProvisioningService {
     templateName: string,
     request: { certificateOwnershipToken: string; parameters?: Record<string, string> },
   ): Promise<RegisterThingAccepted> {
-    if (templateName !== this.config.PROVISIONING_TEMPLATE) throw rejection.templateNotFound(templateName);
+    if (templateName !== this.config.PROVISIONING_TEMPLATE) throw notFound('Provisioning template', templateName);
     return this.prisma.$transaction(async (tx) => {
       // Lock the claim: two registrations with it cannot both succeed.
       await tx.$queryRaw`SELECT 1 FROM "Certificate" WHERE "certificateId" = ${claim.certificateId} FOR UPDATE`;
       const device = await this.usableClaim(tx, claim);
       const certificate = await tx.certificate.findUnique({ where: { ownershipTokenHash: hashToken(request.certificateOwnershipToken) } });
       if (!certificate || certificate.deviceId !== claim.thingName || certificate.status !== 'PENDING_ACTIVATION') {
-        throw rejection.invalidToken('certificateOwnershipToken does not match a certificate issued to this claim.');
+        throw new DomainError('INVALID_OWNERSHIP_TOKEN', 'certificateOwnershipToken does not match a certificate issued to this claim.');
       }
       if (Date.now() - certificate.createdAt.getTime() > OWNERSHIP_TOKEN_TTL_MS) {
-        throw rejection.invalidToken('certificateOwnershipToken has expired (it lasts one hour).');
+        throw new DomainError('INVALID_OWNERSHIP_TOKEN', 'certificateOwnershipToken has expired (it lasts one hour).');
       }
       const now = new Date();
       await tx.certificate.update({ where: { certificateId: certificate.certificateId }, data: { status: 'ACTIVE', ownershipTokenHash: null } });
@@ -85,7 +86,7 @@ export class FleetProvisioningService {
       const moved = await moveProvisioning(tx, device.deviceId, device.provisioningStatus, 'REGISTER', ACTOR, {
         set: serialNumber ? [Prisma.sql`"serialNumber" = ${serialNumber}`] : [],
       });
-      if (!moved) throw rejection.deviceNotProvisionable('changing');
+      if (!moved) throw notProvisionable('changing');
       await moveConnection(tx, Prisma.sql`t."deviceId" = ${device.deviceId}`, 'CREDENTIALS_ISSUED', ACTOR);
       await this.audit.record(tx, { organizationId: device.organizationId, actor: ACTOR }, {
         action: 'device.register',
@@ -148,12 +149,12 @@ export class FleetProvisioningService {
   /** The claim must be active, unused, unexpired, and its device still waiting for provisioning. */
   private async usableClaim(tx: Tx | PrismaService, claim: ClaimIdentity) {
     const cert = await tx.certificate.findUnique({ where: { certificateId: claim.certificateId }, include: { device: true } });
-    if (!cert || cert.kind !== 'CLAIM' || cert.deviceId !== claim.thingName || !cert.device) throw rejection.deviceNotProvisionable('unknown');
-    if (cert.usedAt) throw rejection.claimUsed();
-    if (cert.notAfter.getTime() <= Date.now()) throw rejection.claimExpired();
-    if (cert.status !== 'ACTIVE') throw rejection.deviceNotProvisionable(cert.device.provisioningStatus);
+    if (!cert || cert.kind !== 'CLAIM' || cert.deviceId !== claim.thingName || !cert.device) throw notProvisionable('unknown');
+    if (cert.usedAt) throw new DomainError('CLAIM_ALREADY_USED', 'This provisioning claim was already used to register a device; claims work once. Create a new bundle.');
+    if (cert.notAfter.getTime() <= Date.now()) throw new DomainError('CLAIM_EXPIRED', 'This provisioning claim has expired (bundles last 5 minutes). Create a new bundle.');
+    if (cert.status !== 'ACTIVE') throw notProvisionable(cert.device.provisioningStatus);
     if (!provisioningMachine.next(cert.device.provisioningStatus, 'REGISTER')) {
-      throw rejection.deviceNotProvisionable(cert.device.provisioningStatus);
+      throw notProvisionable(cert.device.provisioningStatus);
     }
     return cert.device;
   }

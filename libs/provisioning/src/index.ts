@@ -3,4 +3,3 @@ export { ProvisioningService } from './provisioning.service';
 export type { ProvisionedDevice } from './provisioning.service';
 export { FleetProvisioningService } from './fleet-provisioning.service';
 export type { ClaimIdentity } from './fleet-provisioning.service';
-export { ProvisioningRejection, rejection } from './provisioning-rejection';

@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ShadowError, shadowTopic } from '@edgefleet/contracts';
+import { shadowTopic } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
-import { DomainError, type ErrorReason, notFound, validationFailed } from '@edgefleet/domain';
+import { notFound, validationFailed } from '@edgefleet/domain';
 import { MqttPublisher } from '@edgefleet/iot';
 import { AuditService, type Principal } from '@edgefleet/organizations';
 import { ShadowService } from './shadow.service';
 
 const SHADOW_NAME = /^[a-zA-Z0-9:_-]{1,64}$/;
-const CODES: Record<number, ErrorReason> = { 400: 'INVALID_ARGUMENT', 404: 'SHADOW_NOT_FOUND', 409: 'VERSION_CONFLICT', 413: 'PAYLOAD_TOO_LARGE' };
-
-function toDomain(err: unknown): unknown {
-  return err instanceof ShadowError ? new DomainError(CODES[err.code] ?? 'UPSTREAM_FAILED', err.message, { shadowCode: err.code }) : err;
-}
 
 /** Where shadows live: our gateway's store (local) or AWS IoT Core (aws). */
 export abstract class ShadowBackend {
@@ -29,11 +24,11 @@ export class LocalShadowBackend extends ShadowBackend {
   }
 
   get(thingName: string, shadowName: string | null): Promise<object> {
-    return this.shadows.get(thingName, shadowName).catch((err) => Promise.reject(toDomain(err)));
+    return this.shadows.get(thingName, shadowName);
   }
 
   async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
-    const result = await this.shadows.update(thingName, shadowName, { state: { desired } }).catch((err) => Promise.reject(toDomain(err)));
+    const result = await this.shadows.update(thingName, shadowName, { state: { desired } });
     const base = shadowTopic(thingName, shadowName, 'update');
     await this.mqtt.publish(`${base}/documents`, result.documents);
     if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);

@@ -3,7 +3,6 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import {
   SYSTEM_SHADOW,
   type ShadowDocument,
-  ShadowError,
   type ShadowState,
   applyShadowUpdate,
   deltaOf,
@@ -12,6 +11,7 @@ import {
   systemReport,
 } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { DomainError } from '@edgefleet/domain';
 
 /** What an accepted update produces: the replies AWS IoT publishes. */
 export interface ShadowUpdateResult {
@@ -25,6 +25,7 @@ export interface ShadowUpdateResult {
 
 const CLASSIC = '';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+const noShadow = (thingName: string, shadowName: string | null) => new DomainError('SHADOW_NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
 
 function toDocument(row: { desired: unknown; reported: unknown; metadata: unknown; version: number }): ShadowDocument {
   return { desired: row.desired as ShadowState | null, reported: row.reported as ShadowState | null, metadata: row.metadata as ShadowDocument['metadata'], version: row.version };
@@ -46,7 +47,7 @@ export class ShadowService {
 
   async get(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
     const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name: shadowName ?? CLASSIC } } });
-    if (!row || row.deletedAt) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+    if (!row || row.deletedAt) throw noShadow(thingName, shadowName);
     return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
@@ -94,7 +95,7 @@ export class ShadowService {
     return this.prisma.$transaction(async (tx) => {
       const [row] = await tx.$queryRaw<{ version: number; deletedAt: Date | null }[]>`
         SELECT version, "deletedAt" FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
-      if (!row || row.deletedAt) throw new ShadowError(404, `No shadow exists with name: '${shadowName ?? thingName}'`);
+      if (!row || row.deletedAt) throw noShadow(thingName, shadowName);
       await tx.shadow.update({
         where: { deviceId_name: { deviceId: thingName, name } },
         data: { desired: Prisma.DbNull, reported: Prisma.DbNull, metadata: {}, deletedAt: new Date() },
@@ -113,7 +114,7 @@ export class ShadowService {
     const parsed = systemReport.safeParse(doc.reported ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ShadowError(400, `Invalid system report: ${issue.path.join('.')}: ${issue.message}`);
+      throw new DomainError('INVALID_ARGUMENT', `Invalid system report: ${issue.path.join('.')}: ${issue.message}`);
     }
     const r = parsed.data;
     const eth = (e?: { ipAddress: string; connectionStatus: string; hwAddress: string }) => e && { ipAddress: e.ipAddress, connectionStatus: e.connectionStatus, hwAddress: e.hwAddress };

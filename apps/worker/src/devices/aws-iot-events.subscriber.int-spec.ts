@@ -54,6 +54,26 @@ describe('worker: AWS IoT events (aws backend)', () => {
     await aws.endAsync();
   });
 
+  it('skips malformed events without applying them, and goes on with the next', async () => {
+    const prisma = worker.get(PrismaService);
+    const api = { app: worker };
+    const id = (await seedDevice(api, await newOrganization(api))).deviceId;
+    const aws = await mqtt.connectAsync(config.AWS_IOT_EVENTS_URL!, { protocolVersion: 4 });
+    await new Promise((r) => setTimeout(r, 500));
+    const malformed: [string, string][] = [
+      [`$aws/events/presence/connected/${id}`, '{not json'],
+      [`$aws/events/presence/connected/${id}`, JSON.stringify({ clientId: id, timestamp: Date.now(), eventType: 'connected' })],
+      [`$aws/things/${id}/shadow/name/system/update/documents`, JSON.stringify({ current: { state: { reported: { currentSoftware: '9.9.9' } }, version: 'seven' } })],
+      [`$aws/events/jobExecution/${id}-0/succeeded`, JSON.stringify({ jobId: `${id}-0`, status: 'SUCCEEDED' })],
+    ];
+    for (const [topic, payload] of malformed) await aws.publishAsync(topic, payload, { qos: 1 });
+    await aws.publishAsync(`$aws/events/presence/connected/${id}`, JSON.stringify({ clientId: id, timestamp: Date.now(), eventType: 'connected', sessionIdentifier: 's-1', principalIdentifier: 'c', versionNumber: 0 }), { qos: 1 });
+    const online = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'ONLINE');
+    expect(online).toMatchObject({ deviceConnectionStatus: 'ONLINE', connectionSession: 's-1', systemShadowVersion: 0 });
+    expect(online.currentSoftware).not.toBe('9.9.9');
+    await aws.endAsync();
+  });
+
   it('dispatches device jobs as AWS IoT jobs and follows their execution events to completion', async () => {
     const iot = mockClient(IoTClient);
     iot.on(DescribeThingCommand).callsFake((input: { thingName: string }) => ({ thingArn: `arn:aws:iot:us-east-1:123456789012:thing/${input.thingName}` }));

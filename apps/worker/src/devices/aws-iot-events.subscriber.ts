@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import mqtt, { type MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
 import { CONFIG, type Config } from '@edgefleet/config';
-import type { DisconnectReason, PresenceEvent } from '@edgefleet/contracts';
+import { type DisconnectReason, jobExecutionEvent, parseBody, parseJsonObject, presenceEventPayload, shadowDocumentsEvent } from '@edgefleet/contracts';
 import { Prisma, PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning } from '@edgefleet/devices';
 import { JobExecutionService } from '@edgefleet/jobs';
@@ -55,10 +56,10 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
   }
 
   async handle(topic: string, payload: Buffer): Promise<void> {
-    const body = JSON.parse(payload.toString('utf8'));
     const presence = PRESENCE.exec(topic);
     if (presence) {
-      const event = body as PresenceEvent;
+      const event = this.parse(topic, payload, presenceEventPayload);
+      if (!event) return;
       const thingName = presence[2];
       if (presence[1] === 'connected') {
         await this.completeProvisioning(thingName);
@@ -70,13 +71,26 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     }
     const execution = JOB_EXECUTION.exec(topic);
     if (execution) {
-      const thingName = String(body.thingArn ?? '').split(':thing/')[1];
-      if (thingName) await this.jobs.applyAwsEvent(thingName, execution[1], body.status, body.statusDetails);
+      const event = this.parse(topic, payload, jobExecutionEvent);
+      if (event) await this.jobs.applyAwsEvent(event.thingArn.split(':thing/')[1], execution[1], event.status, event.statusDetails);
       return;
     }
     const documents = SYSTEM_DOCUMENTS.exec(topic);
-    if (documents && body.current) {
-      if (await this.shadows.projectSystemReport(documents[1], body.current.state?.reported ?? null, body.current.version)) await this.events.updated([documents[1]]);
+    if (documents) {
+      const current = this.parse(topic, payload, shadowDocumentsEvent)?.current;
+      if (current && (await this.shadows.projectSystemReport(documents[1], current.state.reported ?? null, current.version))) await this.events.updated([documents[1]]);
+    }
+  }
+
+  /** The event, if it has the shape AWS IoT documents; anything else is logged and skipped, never applied. */
+  private parse<S extends z.ZodType>(topic: string, payload: Buffer, schema: S): z.output<S> | undefined {
+    const json = parseJsonObject(payload, false);
+    try {
+      if (!json.ok) throw new Error(json.error);
+      return parseBody(schema, json.value);
+    } catch (err) {
+      this.logger.warn({ topic, problem: (err as Error).message }, 'malformed AWS IoT event skipped');
+      return undefined;
     }
   }
 
