@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   CREATE_CERTIFICATE_FROM_CSR_TOPIC,
   CREATE_KEYS_AND_CERTIFICATE_TOPIC,
+  SYSTEM_SHADOW,
   type DeviceService,
   createCertificateFromCsrRequest,
   createKeysAndCertificateRequest,
@@ -20,11 +21,11 @@ import {
   toRejected,
   updateJobExecutionRequest,
 } from '@edgefleet/contracts';
-import type { DeviceEventsPublisher } from '@edgefleet/devices';
+import { type DeviceEventsPublisher, projectSystemReport } from '@edgefleet/devices';
 import { DomainError, validationFailed } from '@edgefleet/domain';
 import type { JobExecutionService } from '@edgefleet/jobs';
 import type { FleetProvisioningService } from '@edgefleet/provisioning';
-import type { ShadowService } from '@edgefleet/shadows';
+import type { ShadowService } from '@edgefleet/iot';
 import type { Identity } from './topic.policy';
 
 export interface Reply {
@@ -169,7 +170,9 @@ export function deviceTopicRoutes(s: { provisioning: FleetProvisioningService; s
         topic: shadowTopic('{thingName}', shadowName, 'update'),
         schema: shadowUpdateRequest,
         handle: async (r) => {
-          const result = await s.shadows.update(...shadow(r), r.body, r.clientToken);
+          // Accepted `system` reports project into the registry in the same transaction.
+          const reports = r.params.shadowName === SYSTEM_SHADOW && r.body.state?.reported !== undefined;
+          const result = await s.shadows.update(...shadow(r), r.body, r.clientToken, reports ? (tx, doc) => projectSystemReport(tx, r.identity.thingName, doc) : undefined);
           if (result.projected) await s.events.updated([r.identity.thingName]);
           const delta = result.delta ? [{ topic: `${r.topic}/delta`, body: result.delta }] : [];
           return [accepted(r, result.accepted), { topic: `${r.topic}/documents`, body: result.documents }, ...delta];

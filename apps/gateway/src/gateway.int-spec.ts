@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
 import { type TestOrganization, eventually, newOrganization } from '@edgefleet/e2e-support';
-import { IotBackend } from '@edgefleet/iot';
+import { DeviceIdentities } from '@edgefleet/iot';
 import { CertificateAuthority, createCsr, generateKeyPair } from '@edgefleet/pki';
-import { FleetProvisioningService } from '@edgefleet/provisioning';
+import { ProvisioningService } from '@edgefleet/provisioning';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, type TestBundle, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
 
@@ -191,7 +191,7 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
       // TLS 1.3 reports the refusal after the client's side of the handshake: a closed socket, never a CONNACK.
       await expect(connect(shortLived.app.get(MqttGateway).port, { cert: expired.cert, key: expired.key, ca: expired.ca })).rejects.toThrow();
       // The worker's sweep marks such devices FAILED with the reason.
-      await shortLived.app.get(FleetProvisioningService, { strict: false }).failExpiredClaims();
+      await shortLived.app.get(ProvisioningService, { strict: false }).failExpiredClaims();
       expect(await device(expired.deviceId)).toMatchObject({ provisioningStatus: 'FAILED', provisioningStatusReason: expect.stringMatching(/expired/) });
     } finally {
       await shortLived.app.close();
@@ -204,7 +204,7 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
     const own = await connect(port, creds, { clientId: b.deviceId });
     open.push(own);
     const started = Date.now();
-    await gw.app.get(IotBackend, { strict: false }).decommissionThing(b.deviceId);
+    await gw.app.get(DeviceIdentities, { strict: false }).decommissionThing(b.deviceId);
     await closed(own);
     expect(Date.now() - started).toBeLessThan(5000);
     await expect(connect(port, creds, { clientId: b.deviceId })).rejects.toThrow(/Not authorized/);

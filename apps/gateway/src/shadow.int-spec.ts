@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
-import { ShadowService } from '@edgefleet/shadows';
+import { ShadowService } from '@edgefleet/iot';
 import { type TestOrganization, newOrganization } from '@edgefleet/e2e-support';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';

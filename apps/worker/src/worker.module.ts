@@ -6,7 +6,6 @@ import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
-import { ShadowsModule } from '@edgefleet/shadows';
 import { QUEUE_NAMES } from '@edgefleet/queue';
 import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
@@ -27,13 +26,11 @@ export class WorkerModule {
         DbModule,
         DevicesModule,
         ProvisioningModule.forRoot(config),
-        ShadowsModule,
         JobsModule,
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      // The silence sweep relies on our gateways' heartbeats; AWS IoT reports disconnects itself.
-      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ...(config.IOT_BACKEND === 'local' ? [ClaimExpiryScheduler, PresenceScheduler] : [AwsIotEventsSubscriber])],
+      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber],
     };
   }
 }

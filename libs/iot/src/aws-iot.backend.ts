@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { DeleteConnectionCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { DomainError } from '@edgefleet/domain';
-import { IotBackend, type ProvisioningClaim } from './iot-backend.port';
+import { DeviceIdentities, type ProvisioningClaim } from './device-identities.port';
 
 export interface AwsIotOptions {
   templateName: string;
@@ -29,7 +29,7 @@ function awsError(action: string, err: unknown): DomainError {
  * AWS backend: AWS IoT Core holds things and certificates; claims come from
  * CreateProvisioningClaim (5 minutes, AWS's own limit) against the template in infra/aws/.
  */
-export class AwsIotBackend extends IotBackend {
+export class AwsIotBackend extends DeviceIdentities {
   private endpoint?: string;
 
   constructor(

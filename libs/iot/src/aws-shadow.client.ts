@@ -1,11 +1,14 @@
 import { GetThingShadowCommand, type IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DomainError } from '@edgefleet/domain';
+import { ShadowStore } from './shadow-store.port';
 
 const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8') || '{}') as object;
 
 /** Device shadows in AWS IoT Core, through the data-plane SDK. */
-export class AwsShadowClient {
-  constructor(private readonly data: IoTDataPlaneClient) {}
+export class AwsShadowClient extends ShadowStore {
+  constructor(private readonly data: IoTDataPlaneClient) {
+    super();
+  }
 
   async get(thingName: string, shadowName: string | null): Promise<object> {
     try {

@@ -1,8 +1,14 @@
-export { IotBackend, disconnectChannel } from './iot-backend.port';
-export type { DisconnectOrder, ProvisioningClaim } from './iot-backend.port';
+export { DeviceIdentities, disconnectChannel } from './device-identities.port';
+export type { DisconnectOrder, ProvisioningClaim } from './device-identities.port';
 export { LocalIotBackend, claimCommonName, gatewayEndpoint } from './local-iot.backend';
 export { AwsIotBackend } from './aws-iot.backend';
 export { IotModule, caDirectory } from './iot.module';
 export { MqttPublisher } from './mqtt.publisher';
 export { AwsShadowClient } from './aws-shadow.client';
 export { AwsJobsClient } from './aws-jobs.client';
+export { ShadowStore } from './shadow-store.port';
+export { ShadowService } from './local-shadow.service';
+export type { OnShadowAccepted, ShadowUpdateResult } from './local-shadow.service';
+export { JobDispatch } from './job-dispatch.port';
+export type { CanceledJob } from './job-dispatch.port';
+export { PresenceFeed } from './presence-feed.port';

@@ -10,13 +10,23 @@ import { CertificateAuthority } from '@edgefleet/pki';
 import { AwsIotBackend } from './aws-iot.backend';
 import { AwsJobsClient } from './aws-jobs.client';
 import { AwsShadowClient } from './aws-shadow.client';
-import { IotBackend } from './iot-backend.port';
+import { DeviceIdentities } from './device-identities.port';
+import { AwsJobDispatch, JobDispatch, LocalJobDispatch } from './job-dispatch.port';
 import { LocalIotBackend } from './local-iot.backend';
+import { LocalShadowStore, ShadowService } from './local-shadow.service';
 import { MqttPublisher } from './mqtt.publisher';
+import { AwsIotEventsFeed, GatewayPresenceFeed, PresenceFeed } from './presence-feed.port';
+import { ShadowStore } from './shadow-store.port';
 
 export const caDirectory = (config: Config) => path.resolve(config.DATA_DIR, 'pki');
 
-/** Picks the IoT adapter from IOT_BACKEND. The local one also exposes its CertificateAuthority. */
+const PORTS = [DeviceIdentities, ShadowStore, JobDispatch, PresenceFeed];
+
+/**
+ * The one place that reads IOT_BACKEND: it picks the adapters of every IoT port (device
+ * identities, shadow store, job dispatch, presence feed). The local one also exposes its
+ * CertificateAuthority and shadow service, which the gateway serves.
+ */
 @Module({})
 export class IotModule {
   static forRoot(config: Config): DynamicModule {
@@ -25,7 +35,7 @@ export class IotModule {
         module: IotModule,
         providers: [
           {
-            provide: IotBackend,
+            provide: DeviceIdentities,
             inject: [IoTClient, IoTDataPlaneClient],
             useFactory: (iot: IoTClient, data: IoTDataPlaneClient) => {
               if (!config.AWS_IOT_ROOT_CA_FILE) throw new Error('IOT_BACKEND=aws needs AWS_IOT_ROOT_CA_FILE (the Amazon root CA devices trust).');
@@ -37,10 +47,11 @@ export class IotModule {
           },
           { provide: IoTClient, useFactory: () => new IoTClient({ region: config.AWS_REGION }) },
           { provide: IoTDataPlaneClient, useFactory: () => new IoTDataPlaneClient({ region: config.AWS_REGION }) },
-          { provide: AwsJobsClient, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsJobsClient(iot) },
-          { provide: AwsShadowClient, inject: [IoTDataPlaneClient], useFactory: (data: IoTDataPlaneClient) => new AwsShadowClient(data) },
+          { provide: ShadowStore, inject: [IoTDataPlaneClient], useFactory: (data: IoTDataPlaneClient) => new AwsShadowClient(data) },
+          { provide: JobDispatch, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsJobDispatch(new AwsJobsClient(iot)) },
+          { provide: PresenceFeed, useFactory: () => new AwsIotEventsFeed(config) },
         ],
-        exports: [IotBackend, AwsShadowClient, AwsJobsClient],
+        exports: PORTS,
       };
     }
     return {
@@ -48,14 +59,24 @@ export class IotModule {
       providers: [
         { provide: CertificateAuthority, useFactory: () => CertificateAuthority.loadOrCreate(caDirectory(config)) },
         {
-          provide: IotBackend,
+          provide: DeviceIdentities,
           inject: [CONFIG, PrismaService, CertificateAuthority],
           useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority) =>
             new LocalIotBackend(c, prisma, ca, new Redis(c.REDIS_URL, { maxRetriesPerRequest: 3 })),
         },
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL) },
+        ShadowService,
+        { provide: ShadowStore, inject: [ShadowService, MqttPublisher], useFactory: (s: ShadowService, m: MqttPublisher) => new LocalShadowStore(s, m) },
+        { provide: JobDispatch, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new LocalJobDispatch(m) },
+        { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
       ],
-      exports: [IotBackend, CertificateAuthority, MqttPublisher],
+      exports: [...PORTS, CertificateAuthority, MqttPublisher, ShadowService],
     };
+  }
+
+  /** The gateway is the local backend's broker; with AWS IoT Core there is none to run. */
+  static forGateway(config: Config): DynamicModule {
+    if (config.IOT_BACKEND !== 'local') throw new Error('The gateway serves the local backend only; with IOT_BACKEND=aws, AWS IoT Core is the gateway.');
+    return IotModule.forRoot(config);
   }
 }

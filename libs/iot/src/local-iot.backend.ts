@@ -3,13 +3,13 @@ import type { Redis } from 'ioredis';
 import type { Config } from '@edgefleet/config';
 import type { PrismaService } from '@edgefleet/db';
 import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
-import { type DisconnectOrder, IotBackend, type ProvisioningClaim, disconnectChannel } from './iot-backend.port';
+import { type DisconnectOrder, DeviceIdentities, type ProvisioningClaim, disconnectChannel } from './device-identities.port';
 
 /** Claim subjects are `claim-<thingName>`, so the gateway knows which device a claim may provision. */
 export const claimCommonName = (thingName: string) => `claim-${thingName}`;
 
 /** Local backend: our CA issues claims, Postgres records certificates, the gateway enforces them. */
-export class LocalIotBackend extends IotBackend implements OnModuleDestroy {
+export class LocalIotBackend extends DeviceIdentities implements OnModuleDestroy {
   constructor(
     private readonly config: Config,
     private readonly prisma: PrismaService,

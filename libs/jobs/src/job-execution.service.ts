@@ -66,6 +66,15 @@ export class JobExecutionService {
     return new Map(rows.map((r) => [r.deviceId, this.execution(r)]));
   }
 
+  /** Jobs of these devices canceled in the last hour: backends that keep their own copy of jobs cancel them there too. */
+  async recentlyCanceled(deviceIds: string[]): Promise<{ jobId: string; reason: string | null }[]> {
+    const jobs = await this.prisma.deviceJob.findMany({
+      where: { deviceId: { in: deviceIds }, status: 'CANCELED', updatedAt: { gt: new Date(Date.now() - 3_600_000) } },
+      select: { jobId: true, statusReason: true },
+    });
+    return jobs.map((j) => ({ jobId: j.jobId, reason: j.statusReason }));
+  }
+
   /** StartNextPendingJobExecution: the in-progress execution, else the oldest queued one, which starts. */
   async startNext(thingName: string, req: { statusDetails?: Record<string, string>; stepTimeoutInMinutes?: number }): Promise<JobExecutionPayload | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {

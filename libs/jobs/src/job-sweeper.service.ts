@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import { type JobMove, RETRYABLE_SQL, moveJobs } from './device-job.transitions';
+import { JobEventsPublisher } from './job-events.publisher';
 
 const BATCH = 5000;
 const ACTOR = 'system:worker';
@@ -33,11 +34,15 @@ const TIMED_OUT_WHILE = Prisma.sql`'Timed out while ' || t.status::text`;
 export class JobSweeper {
   constructor(
     private readonly prisma: PrismaService,
+    private readonly events: JobEventsPublisher,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  /** Completions, then timeouts; subscribers hear about every job and rollout that moved. */
   async sweep(): Promise<SweptJob[]> {
-    return [...(await this.complete()), ...(await this.timeOut())];
+    const swept = [...(await this.complete()), ...(await this.timeOut())];
+    await this.events.updated({ jobIds: swept.map((s) => s.jobId), rolloutIds: [...new Set(swept.map((s) => s.rolloutId).filter((r): r is string => !!r))] });
+    return swept;
   }
 
   complete(): Promise<SweptJob[]> {

@@ -98,25 +98,6 @@ export class FleetProvisioningService {
     });
   }
 
-  /** Provisioning bundles that expired unused leave their device FAILED, with the reason. */
-  async failExpiredClaims(now = new Date()): Promise<number> {
-    const stale = await this.prisma.device.findMany({
-      where: {
-        provisioningStatus: { in: provisioningMachine.sourcesOf('FAIL') },
-        certificates: { some: { kind: 'CLAIM' } },
-        NOT: { certificates: { some: { kind: 'CLAIM', notAfter: { gt: now } } } },
-      },
-      select: { deviceId: true, provisioningStatus: true, organizationId: true },
-      take: 1000,
-    });
-    let failed = 0;
-    for (const d of stale) {
-      const reason = 'The provisioning bundle expired before the device registered; delete the device and provision it again.';
-      if (await this.prisma.$transaction((tx) => moveProvisioning(tx, d.deviceId, d.provisioningStatus, 'FAIL', 'system:worker', { reason }))) failed++;
-    }
-    return failed;
-  }
-
   private deviceCertificate(claim: ClaimIdentity, publicKey: Parameters<CertificateAuthority['issue']>[0]['publicKey']) {
     return { commonName: claim.thingName, publicKey, validForMs: this.config.DEVICE_CERT_DAYS * 86_400_000, usage: 'client' as const };
   }

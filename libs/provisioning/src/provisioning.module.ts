@@ -3,20 +3,18 @@ import type { Config } from '@edgefleet/config';
 import { DevicesModule } from '@edgefleet/devices';
 import { IotModule } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
-import { FleetProvisioningService } from './fleet-provisioning.service';
 import { ProvisioningService } from './provisioning.service';
 
 @Module({})
 export class ProvisioningModule {
-  /** ProvisionDevice for the api; with the local backend, also the fleet-provisioning service the gateway serves. */
+  /** ProvisionDevice, DeleteDevice's revocation and claim expiry, on the configured IoT backend. */
   static forRoot(config: Config): DynamicModule {
     const iot = IotModule.forRoot(config);
-    const providers = config.IOT_BACKEND === 'local' ? [ProvisioningService, FleetProvisioningService] : [ProvisioningService];
     return {
       module: ProvisioningModule,
       imports: [iot, DevicesModule, OrganizationsModule],
-      providers,
-      exports: [...providers, iot],
+      providers: [ProvisioningService],
+      exports: [ProvisioningService, iot],
     };
   }
 }

@@ -3,9 +3,9 @@ import { strToU8, zipSync } from 'fflate';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig, networkingConfiguration } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
-import { DeviceService, type NewDevice } from '@edgefleet/devices';
-import { deviceArn, validationFailed } from '@edgefleet/domain';
-import { IotBackend } from '@edgefleet/iot';
+import { DeviceService, type NewDevice, moveProvisioning } from '@edgefleet/devices';
+import { deviceArn, provisioningMachine, validationFailed } from '@edgefleet/domain';
+import { DeviceIdentities } from '@edgefleet/iot';
 import { OrganizationService, type Principal } from '@edgefleet/organizations';
 
 export interface ProvisionedDevice {
@@ -27,7 +27,7 @@ export class ProvisioningService {
     private readonly prisma: PrismaService,
     private readonly devices: DeviceService,
     private readonly organizations: OrganizationService,
-    private readonly iot: IotBackend,
+    private readonly iot: DeviceIdentities,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -39,6 +39,25 @@ export class ProvisioningService {
     const device = await this.devices.delete(principal, deviceId);
     await this.iot.decommissionThing(deviceId).catch((err) => this.logger.warn({ err, deviceId }, 'immediate revocation failed; the worker will retry'));
     return device;
+  }
+
+  /** Provisioning bundles that expired unused leave their device FAILED, with the reason. */
+  async failExpiredClaims(now = new Date()): Promise<number> {
+    const stale = await this.prisma.device.findMany({
+      where: {
+        provisioningStatus: { in: provisioningMachine.sourcesOf('FAIL') },
+        certificates: { some: { kind: 'CLAIM' } },
+        NOT: { certificates: { some: { kind: 'CLAIM', notAfter: { gt: now } } } },
+      },
+      select: { deviceId: true, provisioningStatus: true, organizationId: true },
+      take: 1000,
+    });
+    let failed = 0;
+    for (const d of stale) {
+      const reason = 'The provisioning bundle expired before the device registered; delete the device and provision it again.';
+      if (await this.prisma.$transaction((tx) => moveProvisioning(tx, d.deviceId, d.provisioningStatus, 'FAIL', 'system:worker', { reason }))) failed++;
+    }
+    return failed;
   }
 
   async provisionDevice(principal: Principal, input: NewDevice): Promise<ProvisionedDevice> {

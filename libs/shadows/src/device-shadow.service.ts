@@ -1,47 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { shadowTopic } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
 import { notFound, validationFailed } from '@edgefleet/domain';
-import { MqttPublisher } from '@edgefleet/iot';
+import { ShadowStore } from '@edgefleet/iot';
 import { AuditService, type Principal } from '@edgefleet/organizations';
-import { ShadowService } from './shadow.service';
 
 const SHADOW_NAME = /^[a-zA-Z0-9:_-]{1,64}$/;
 
-/** Where shadows live: our gateway's store (local) or AWS IoT Core (aws). */
-export abstract class ShadowBackend {
-  abstract get(thingName: string, shadowName: string | null): Promise<object>;
-  abstract updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object>;
-}
-
-/** Local backend: the shadow store, and the delta routed to whichever gateway holds the device. */
-export class LocalShadowBackend extends ShadowBackend {
-  constructor(
-    private readonly shadows: ShadowService,
-    private readonly mqtt: MqttPublisher,
-  ) {
-    super();
-  }
-
-  get(thingName: string, shadowName: string | null): Promise<object> {
-    return this.shadows.get(thingName, shadowName);
-  }
-
-  async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
-    const result = await this.shadows.update(thingName, shadowName, { state: { desired } });
-    const base = shadowTopic(thingName, shadowName, 'update');
-    await this.mqtt.publish(`${base}/documents`, result.documents);
-    if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);
-    return this.get(thingName, shadowName);
-  }
-}
-
-/** Shadows as operators and workers see them: within their organization, desired side only. Same port for both backends. */
 @Injectable()
 export class DeviceShadowService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly backend: ShadowBackend,
+    private readonly backend: ShadowStore,
     private readonly audit: AuditService,
   ) {}
 

@@ -1,4 +1,2 @@
-export { DeviceShadowsModule, ShadowsModule } from './shadows.module';
-export { ShadowService } from './shadow.service';
-export type { ShadowUpdateResult } from './shadow.service';
+export { DeviceShadowsModule } from './shadows.module';
 export { DeviceShadowService } from './device-shadow.service';

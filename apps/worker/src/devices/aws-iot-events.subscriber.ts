@@ -1,14 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import mqtt, { type MqttClient } from 'mqtt';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { MqttClient } from 'mqtt';
 import type { z } from 'zod';
-import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, jobExecutionEvent, parseBody, parseJsonObject, presenceEventPayload, shadowDocumentsEvent } from '@edgefleet/contracts';
 import { Prisma, PrismaService } from '@edgefleet/db';
-import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning } from '@edgefleet/devices';
+import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning, projectSystemReport } from '@edgefleet/devices';
+import { PresenceFeed } from '@edgefleet/iot';
 import { JobExecutionService } from '@edgefleet/jobs';
-import { ShadowService } from '@edgefleet/shadows';
 
 const ACTOR = 'system:aws-iot';
 const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
@@ -16,8 +13,9 @@ const SYSTEM_DOCUMENTS = /^\$aws\/things\/([^/]+)\/shadow\/name\/system\/update\
 const JOB_EXECUTION = /^\$aws\/events\/jobExecution\/([^/]+)\/[a-z_]+$/;
 
 /**
- * AWS backend: AWS IoT Core is the gateway, so the worker listens to its lifecycle
- * events and `system` shadow documents (MQTT over mTLS) and keeps the registry current.
+ * AWS backend (only its presence feed gives an events connection): AWS IoT Core is the gateway,
+ * so the worker listens to its lifecycle events and `system` shadow documents (MQTT over mTLS)
+ * and keeps the registry current.
  * A thing's first connection with its own certificate completes its provisioning; job
  * execution events move device jobs (which the worker created as AWS IoT jobs).
  */
@@ -27,30 +25,16 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
   private client?: MqttClient;
 
   constructor(
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly feed: PresenceFeed,
     private readonly prisma: PrismaService,
     private readonly presence: DevicePresenceService,
-    private readonly shadows: ShadowService,
     private readonly events: DeviceEventsPublisher,
     private readonly jobs: JobExecutionService,
   ) {}
 
   onApplicationBootstrap(): void {
-    const { AWS_IOT_EVENTS_URL: url, AWS_IOT_CLIENT_CERT_FILE: cert, AWS_IOT_CLIENT_KEY_FILE: key, AWS_IOT_ROOT_CA_FILE: ca } = this.config;
-    if (!url) {
-      this.logger.warn('AWS_IOT_EVENTS_URL is not set: device presence and system reports from AWS IoT are not followed');
-      return;
-    }
-    this.client = mqtt.connect(url, {
-      protocolVersion: 4,
-      clientId: `edgefleet-worker-${randomUUID().slice(0, 8)}`,
-      clean: true,
-      ...(cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : {}),
-      ...(ca ? { ca: readFileSync(ca) } : {}),
-    });
-    this.client.on('connect', () =>
-      this.client!.subscribe(['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents', '$aws/events/jobExecution/+/+'], { qos: 1 }),
-    );
+    this.client = this.feed.connectEvents();
+    if (!this.client) return; // our gateways record presence themselves
     this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'AWS IoT events connection error'));
     this.client.on('message', (topic, payload) => void this.handle(topic, payload).catch((err) => this.logger.error({ err, topic }, 'could not apply an AWS IoT event')));
   }
@@ -78,7 +62,9 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     const documents = SYSTEM_DOCUMENTS.exec(topic);
     if (documents) {
       const current = this.parse(topic, payload, shadowDocumentsEvent)?.current;
-      if (current && (await this.shadows.projectSystemReport(documents[1], current.state.reported ?? null, current.version))) await this.events.updated([documents[1]]);
+      if (!current) return;
+      const projected = await this.prisma.$transaction((tx) => projectSystemReport(tx, documents[1], { reported: (current.state.reported ?? null) as never, version: current.version }));
+      if (projected) await this.events.updated([documents[1]]);
     }
   }
 

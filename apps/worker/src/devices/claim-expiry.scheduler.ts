@@ -1,15 +1,15 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { FleetProvisioningService } from '@edgefleet/provisioning';
+import { ProvisioningService } from '@edgefleet/provisioning';
 
 const EVERY_MS = 30_000;
 
-/** Marks devices whose 5-minute bundle expired unused as FAILED (local backend; compare-and-set makes several workers safe). */
+/** Marks devices whose 5-minute bundle expired unused as FAILED (compare-and-set makes several workers safe). */
 @Injectable()
 export class ClaimExpiryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ClaimExpiryScheduler.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly provisioning: FleetProvisioningService) {}
+  constructor(private readonly provisioning: ProvisioningService) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {

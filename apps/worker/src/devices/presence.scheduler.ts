@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DeviceEventsPublisher, DeviceService } from '@edgefleet/devices';
+import { PresenceFeed } from '@edgefleet/iot';
 
 /** Devices whose gateway went silent become OFFLINE (compare-and-set: several workers are safe). */
 @Injectable()
@@ -11,10 +12,12 @@ export class PresenceScheduler implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly devices: DeviceService,
     private readonly events: DeviceEventsPublisher,
+    private readonly feed: PresenceFeed,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.feed.gatewayHeartbeats) return; // AWS IoT Core reports disconnects itself
     this.timer = setInterval(() => {
       this.devices
         .markSilentDevicesOffline(this.config.PRESENCE_HEARTBEAT_SECONDS)

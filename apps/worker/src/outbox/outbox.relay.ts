@@ -12,11 +12,6 @@ const RECONCILE_MS = 15_000;
 const LOST_AFTER_MS = 10_000;
 const BATCH = 500;
 
-/** Marks the outbox row a BullMQ job came from as done (job id = idempotency key): the reconciler never enqueues it again. */
-export async function completeOutboxMessage(prisma: PrismaService, jobId: string | undefined): Promise<void> {
-  await prisma.outboxMessage.updateMany({ where: { idempotencyKey: jobId, completedAt: null }, data: { completedAt: new Date() } });
-}
-
 interface OutboxRow {
   id: bigint;
   queue: string;

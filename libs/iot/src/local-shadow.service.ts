@@ -1,16 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import {
-  SYSTEM_SHADOW,
-  type ShadowDocument,
-  type ShadowState,
-  applyShadowUpdate,
-  deltaOf,
-  metadataOf,
-  shadowView,
-  systemReport,
-} from '@edgefleet/contracts';
+import { type ShadowDocument, type ShadowState, applyShadowUpdate, deltaOf, metadataOf, shadowTopic, shadowView } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { MqttPublisher } from './mqtt.publisher';
+import { ShadowStore } from './shadow-store.port';
 import { DomainError } from '@edgefleet/domain';
 
 /** What an accepted update produces: the replies AWS IoT publishes. */
@@ -19,9 +12,12 @@ export interface ShadowUpdateResult {
   documents: object;
   /** Set when desired and reported differ after the update. */
   delta?: object;
-  /** The device row changed (projection of the `system` shadow). */
+  /** What `onAccepted` answered (the device row changed, for the `system` shadow). */
   projected: boolean;
 }
+
+/** Runs in the update's transaction once it is accepted: how the registry follows a shadow without a second transaction. */
+export type OnShadowAccepted = (tx: Tx, document: ShadowDocument) => Promise<boolean>;
 
 const CLASSIC = '';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -34,9 +30,8 @@ function toDocument(row: { desired: unknown; reported: unknown; metadata: unknow
 const jsonOrNull = (v: unknown) => (v === null || v === undefined ? Prisma.DbNull : (v as object));
 
 /**
- * AWS IoT Device Shadow service for the local backend, persisted in Postgres.
- * Accepted reports of the `system` shadow project into the device row in the same
- * transaction, and only when newer, so late messages never move a device back.
+ * AWS IoT Device Shadow service for the local backend (what the gateway serves), persisted in
+ * Postgres. The caller may follow an accepted update in the same transaction (`onAccepted`).
  */
 @Injectable()
 export class ShadowService {
@@ -51,17 +46,17 @@ export class ShadowService {
     return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
-  async update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
+  async update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string, onAccepted?: OnShadowAccepted): Promise<ShadowUpdateResult> {
     try {
-      return await this.updateOnce(thingName, shadowName, request, clientToken);
+      return await this.updateOnce(thingName, shadowName, request, clientToken, onAccepted);
     } catch (err) {
       // Two first updates of a new shadow raced on its creation: the loser applies on top of the winner.
       if ((err as { code?: string }).code !== 'P2002') throw err;
-      return this.updateOnce(thingName, shadowName, request, clientToken);
+      return this.updateOnce(thingName, shadowName, request, clientToken, onAccepted);
     }
   }
 
-  private async updateOnce(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string): Promise<ShadowUpdateResult> {
+  private async updateOnce(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken: string | undefined, onAccepted: OnShadowAccepted | undefined): Promise<ShadowUpdateResult> {
     const name = shadowName ?? CLASSIC;
     return this.prisma.$transaction(async (tx) => {
       const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null }[]>`
@@ -71,7 +66,7 @@ export class ShadowService {
       const base = row?.deletedAt ? { desired: null, reported: null, metadata: {}, version: row.version } : previous;
       const timestamp = nowSeconds();
       const { next, state, metadata } = applyShadowUpdate(base, request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
-      const projected = name === SYSTEM_SHADOW && state.reported !== undefined ? await this.project(tx, thingName, next) : false;
+      const projected = onAccepted ? await onAccepted(tx, next) : false;
       const data = { desired: jsonOrNull(next.desired), reported: jsonOrNull(next.reported), metadata: next.metadata as object, version: next.version, deletedAt: null };
       if (row) await tx.shadow.update({ where: { deviceId_name: { deviceId: thingName, name } }, data });
       else await tx.shadow.create({ data: { deviceId: thingName, name, ...data } });
@@ -103,39 +98,26 @@ export class ShadowService {
       return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
     });
   }
+}
 
-  /** For shadows kept elsewhere (AWS IoT `…/update/documents`): project the current `system` report. */
-  async projectSystemReport(thingName: string, reported: object | null, version: number): Promise<boolean> {
-    return this.prisma.$transaction((tx) => this.project(tx, thingName, { desired: null, reported: reported as ShadowState | null, metadata: {}, version }));
+/** Local backend's shadow store for operators and workers: the shadow service, and the delta routed to whichever gateway holds the device. */
+export class LocalShadowStore extends ShadowStore {
+  constructor(
+    private readonly shadows: ShadowService,
+    private readonly mqtt: MqttPublisher,
+  ) {
+    super();
   }
 
-  /** The `system` report, validated, into the device row: only if this version is newer than the last projected. */
-  private async project(tx: Tx, thingName: string, doc: ShadowDocument): Promise<boolean> {
-    const parsed = systemReport.safeParse(doc.reported ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new DomainError('INVALID_ARGUMENT', `Invalid system report: ${issue.path.join('.')}: ${issue.message}`);
-    }
-    const r = parsed.data;
-    const eth = (e?: { ipAddress: string; connectionStatus: string; hwAddress: string }) => e && { ipAddress: e.ipAddress, connectionStatus: e.connectionStatus, hwAddress: e.hwAddress };
-    const networking = r.networking || r.ntp
-      ? {
-          ethernet0Status: eth(r.networking?.ethernet0) ?? null,
-          ethernet1Status: eth(r.networking?.ethernet1) ?? null,
-          ntpStatus: r.ntp ? { connectionStatus: r.ntp.connectionStatus ?? null, ntpServerName: r.ntp.ntpServerName ?? null, ipAddress: null } : null,
-          lastUpdatedTime: new Date().toISOString(),
-        }
-      : undefined;
-    const moved = await tx.device.updateMany({
-      where: { deviceId: thingName, systemShadowVersion: { lt: doc.version } },
-      data: {
-        systemShadowVersion: doc.version,
-        ...(r.currentSoftware ? { currentSoftware: r.currentSoftware, systemReportedAt: new Date() } : {}),
-        ...(r.serialNumber ? { serialNumber: r.serialNumber } : {}),
-        ...(r.deviceType ? { type: r.deviceType } : {}),
-        ...(networking ? { currentNetworkingStatus: networking } : {}),
-      },
-    });
-    return moved.count === 1;
+  get(thingName: string, shadowName: string | null): Promise<object> {
+    return this.shadows.get(thingName, shadowName);
+  }
+
+  async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
+    const result = await this.shadows.update(thingName, shadowName, { state: { desired } });
+    const base = shadowTopic(thingName, shadowName, 'update');
+    await this.mqtt.publish(`${base}/documents`, result.documents);
+    if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);
+    return this.get(thingName, shadowName);
   }
 }

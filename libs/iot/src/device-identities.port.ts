@@ -14,7 +14,7 @@ export interface ProvisioningClaim {
  * The IoT port: device identities, claims and connections, over either our own
  * CA and gateway (`local`) or AWS IoT Core (`aws`). Thing name = DeviceId.
  */
-export abstract class IotBackend {
+export abstract class DeviceIdentities {
   abstract createThing(thingName: string, organizationId: string): Promise<void>;
   abstract createProvisioningClaim(thingName: string, organizationId: string): Promise<ProvisioningClaim>;
   /** Revokes every certificate of the thing, drops its live connections and deletes the thing. Idempotent. */
