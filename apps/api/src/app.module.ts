@@ -5,7 +5,8 @@ import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { defaultErrorFormatter } from 'mercurius';
 import { LoggerModule } from 'nestjs-pino';
-import { CONFIG, type Config } from '@edgefleet/config';
+import type { Config } from '@edgefleet/config';
+import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
@@ -37,7 +38,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] },
+        RuntimeModule.forRoot(config),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,

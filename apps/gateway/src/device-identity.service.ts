@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
-import { claimCommonName } from '@edgefleet/iot';
+import { type DisconnectOrder, claimCommonName, disconnectChannel } from '@edgefleet/iot';
+import { RedisConnections } from '@edgefleet/runtime';
 import { certificateIdOf } from '@edgefleet/pki';
 import type { Identity } from './topic.policy';
 
@@ -10,7 +12,18 @@ import type { Identity } from './topic.policy';
  */
 @Injectable()
 export class DeviceIdentityService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly redis: RedisConnections,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /** Revoked certificates, as every gateway hears of them (subscribed before this resolves). */
+  async followRevocations(onOrder: (order: DisconnectOrder) => void): Promise<void> {
+    const subscriber = this.redis.connect('revocations');
+    await subscriber.subscribe(disconnectChannel(this.config.REDIS_PREFIX));
+    subscriber.on('message', (_channel, message) => onOrder(JSON.parse(message) as DisconnectOrder));
+  }
 
   async identify(certificateDer: Buffer, clientId: string): Promise<Identity | { refused: string }> {
     const certificateId = certificateIdOf(certificateDer);

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { CONFIG, type Config } from '@edgefleet/config';
+import type { Config } from '@edgefleet/config';
+import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
 import { JobExecutionService, JobsModule } from '@edgefleet/jobs';
@@ -17,7 +18,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] },
+        RuntimeModule.forRoot(config),
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         IotModule.forGateway(config),

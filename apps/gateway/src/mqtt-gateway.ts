@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket } from 'aedes';
 import persistenceRedis from 'aedes-persistence-redis';
-import { Redis } from 'ioredis';
 import mqemitterRedis from 'mqemitter-redis';
 import { randomUUID } from 'node:crypto';
 import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
 import { DevicePresenceService } from '@edgefleet/devices';
-import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
+import type { DisconnectOrder } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
@@ -42,8 +41,6 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private broker?: Aedes;
   private server?: Server;
   private persistence?: ReturnType<typeof persistenceRedis>;
-  private subscriber?: Redis;
-  private heartbeat?: NodeJS.Timeout;
   /** Live device sessions on this gateway, for heartbeats. */
   private readonly live = new Set<string>();
 
@@ -109,18 +106,12 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     this.server.on('tlsClientError', (err, socket) => this.logger.warn({ err: err.message, ip: socket.remoteAddress }, 'TLS handshake refused'));
     await new Promise<void>((resolve) => this.server!.listen(this.config.GATEWAY_PORT, this.config.GATEWAY_HOST, resolve));
 
-    this.subscriber = new Redis(this.config.REDIS_URL);
-    await this.subscriber.subscribe(disconnectChannel(this.config.REDIS_PREFIX));
-    this.subscriber.on('message', (_channel, message) => this.onDisconnectOrder(JSON.parse(message) as DisconnectOrder));
-    this.heartbeat = setInterval(() => {
-      this.presence.heartbeat([...this.live]).catch((err) => this.logger.error({ err }, 'presence heartbeat failed'));
-    }, this.config.PRESENCE_HEARTBEAT_SECONDS * 1000);
+    await this.identities.followRevocations((order) => this.onDisconnectOrder(order));
+    this.presence.vouchFor(() => [...this.live]);
     this.logger.log(`MQTT gateway listening on mqtts://${this.config.GATEWAY_HOST}:${this.port}`);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.heartbeat);
-    this.subscriber?.disconnect();
     this.server?.close();
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
     await this.persistence?.destroy();

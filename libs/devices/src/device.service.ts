@@ -19,7 +19,7 @@ import {
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { outbox } from '@edgefleet/queue';
-import { moveConnection, moveProvisioning } from './device.transitions';
+import { moveProvisioning } from './device.transitions';
 import { type DeviceListArgs, DeviceRepository, type DeviceRow, cursorOf } from './device.repository';
 
 export interface NewDevice {
@@ -123,22 +123,6 @@ export class DeviceService {
       });
       return true;
     });
-  }
-
-  /**
-   * A device whose gateway stopped vouching for it (heartbeats refresh lastSeenAt) for
-   * longer than keep-alive × 1.5, and at least two heartbeats, is OFFLINE: a crashed
-   * broker sends no disconnect.
-   */
-  async markSilentDevicesOffline(heartbeatSeconds: number, now = new Date()): Promise<string[]> {
-    const silent = await moveConnection(
-      this.prisma,
-      Prisma.sql`t."lastSeenAt" < ${now}::timestamptz - make_interval(secs => GREATEST(COALESCE(t."keepAliveSeconds", 0) * 1.5, ${heartbeatSeconds * 2}))`,
-      'DISCONNECT',
-      'system:worker',
-      { reason: 'MQTT_KEEP_ALIVE_TIMEOUT', set: [Prisma.sql`"connectionSession" = NULL`] },
-    );
-    return silent.map((s) => s.deviceId);
   }
 
   async updateMetadata(principal: Principal, deviceId: string, description: string | null): Promise<DeviceView> {

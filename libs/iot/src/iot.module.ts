@@ -1,12 +1,12 @@
 import { IoTClient } from '@aws-sdk/client-iot';
 import { IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { CertificateAuthority } from '@edgefleet/pki';
+import { RedisConnections } from '@edgefleet/runtime';
 import { AwsIotBackend } from './aws-iot.backend';
 import { AwsJobsClient } from './aws-jobs.client';
 import { AwsShadowClient } from './aws-shadow.client';
@@ -60,9 +60,8 @@ export class IotModule {
         { provide: CertificateAuthority, useFactory: () => CertificateAuthority.loadOrCreate(caDirectory(config)) },
         {
           provide: DeviceIdentities,
-          inject: [CONFIG, PrismaService, CertificateAuthority],
-          useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority) =>
-            new LocalIotBackend(c, prisma, ca, new Redis(c.REDIS_URL, { maxRetriesPerRequest: 3 })),
+          inject: [CONFIG, PrismaService, CertificateAuthority, RedisConnections],
+          useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority, redis: RedisConnections) => new LocalIotBackend(c, prisma, ca, redis.shared),
         },
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL) },
         ShadowService,

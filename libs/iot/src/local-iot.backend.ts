@@ -1,4 +1,3 @@
-import type { OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Config } from '@edgefleet/config';
 import type { PrismaService } from '@edgefleet/db';
@@ -9,7 +8,7 @@ import { type DisconnectOrder, DeviceIdentities, type ProvisioningClaim, disconn
 export const claimCommonName = (thingName: string) => `claim-${thingName}`;
 
 /** Local backend: our CA issues claims, Postgres records certificates, the gateway enforces them. */
-export class LocalIotBackend extends DeviceIdentities implements OnModuleDestroy {
+export class LocalIotBackend extends DeviceIdentities {
   constructor(
     private readonly config: Config,
     private readonly prisma: PrismaService,
@@ -17,10 +16,6 @@ export class LocalIotBackend extends DeviceIdentities implements OnModuleDestroy
     private readonly redis: Redis,
   ) {
     super();
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 
   async createThing(): Promise<void> {

@@ -4,7 +4,8 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CONFIG, loadConfig } from '@edgefleet/config';
+import { loadConfig } from '@edgefleet/config';
+import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule, PrismaService } from '@edgefleet/db';
 import { AwsSecretStore } from './aws-secret.store';
 import { LocalSecretStore } from './local-secret.store';
@@ -21,7 +22,7 @@ function start(env: Record<string, string>): Promise<INestApplicationContext> {
   const config = loadConfig({ DATABASE_URL, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'silent', ...env });
   const root: DynamicModule = {
     module: class SecretsTestModule {},
-    imports: [{ module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] }, DbModule, SecretsModule],
+    imports: [RuntimeModule.forRoot(config), DbModule, SecretsModule],
   };
   return NestFactory.createApplicationContext(root, { logger: false });
 }

@@ -1,10 +1,10 @@
-import { Injectable, Inject, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { DeviceService, deviceUpdatedChannel } from '@edgefleet/devices';
-import { type PubSub, followChannel, graphqlPubSub } from '../graphql/redis-channel';
+import { RedisConnections } from '@edgefleet/runtime';
+import { type PubSub, graphqlPubSub } from '../graphql/graphql-pubsub';
 import { toDevice } from './device.types';
 
 /** Topics of the GraphQL pubsub: one per organization, and one per device. */
@@ -13,12 +13,12 @@ export const deviceUpdatedTopics = (organizationId: string, deviceId?: string | 
 
 /** Carries device changes from gateways and workers (Redis) to this api's GraphQL subscribers. */
 @Injectable()
-export class DeviceUpdatesBridge implements OnApplicationBootstrap, OnModuleDestroy {
+export class DeviceUpdatesBridge implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeviceUpdatesBridge.name);
-  private subscriber?: Redis;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly redis: RedisConnections,
     private readonly prisma: PrismaService,
     private readonly devices: DeviceService,
     @Inject(CONFIG) private readonly config: Config,
@@ -26,7 +26,7 @@ export class DeviceUpdatesBridge implements OnApplicationBootstrap, OnModuleDest
 
   onApplicationBootstrap(): void {
     const pubsub = graphqlPubSub(this.adapterHost);
-    this.subscriber = followChannel(this.config.REDIS_URL, deviceUpdatedChannel(this.config.REDIS_PREFIX), this.logger, (message) => void this.relay(pubsub, message));
+    this.redis.subscribe(deviceUpdatedChannel(this.config.REDIS_PREFIX), (message) => void this.relay(pubsub, message));
   }
 
   private async relay(pubsub: PubSub, message: string): Promise<void> {
@@ -44,7 +44,4 @@ export class DeviceUpdatesBridge implements OnApplicationBootstrap, OnModuleDest
     }
   }
 
-  onModuleDestroy(): void {
-    this.subscriber?.disconnect();
-  }
 }

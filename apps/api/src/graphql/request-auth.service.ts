@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DomainError, type Quotas } from '@edgefleet/domain';
 import { ApiKeyService, OrganizationService, type Principal } from '@edgefleet/organizations';
+import { RedisConnections } from '@edgefleet/runtime';
 
 const QUOTA_CACHE_MS = 5_000;
 
@@ -12,16 +13,17 @@ const QUOTA_CACHE_MS = 5_000;
  * Redis, so the limits hold across every api process.
  */
 @Injectable()
-export class RequestAuthService implements OnModuleDestroy {
+export class RequestAuthService {
   private readonly redis: Redis;
   private readonly quotas = new Map<string, { quotas: Quotas; expires: number }>();
 
   constructor(
     private readonly apiKeys: ApiKeyService,
     private readonly organizations: OrganizationService,
+    redis: RedisConnections,
     @Inject(CONFIG) private readonly config: Config,
   ) {
-    this.redis = new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    this.redis = redis.shared;
   }
 
   async authenticate(authorization: string | undefined, mutating: boolean): Promise<Principal> {
@@ -62,7 +64,4 @@ export class RequestAuthService implements OnModuleDestroy {
     return quotas;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.redis.disconnect();
-  }
 }

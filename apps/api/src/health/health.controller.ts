@@ -1,8 +1,8 @@
-import { Controller, Get, HttpStatus, Inject, type OnModuleDestroy, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Redis } from 'ioredis';
-import { CONFIG, type Config } from '@edgefleet/config';
+import type { Redis } from 'ioredis';
 import { PrismaService } from '@edgefleet/db';
+import { RedisConnections } from '@edgefleet/runtime';
 
 const TIMEOUT_MS = 2_000;
 
@@ -12,15 +12,15 @@ function withTimeout<T>(p: Promise<T>): Promise<T> {
 
 /** Liveness and readiness: Postgres and Redis are checked; a failing one is named, with 503. */
 @Controller('health')
-export class HealthController implements OnModuleDestroy {
+export class HealthController {
   private readonly redis: Redis;
 
   constructor(
     private readonly prisma: PrismaService,
-    @Inject(CONFIG) config: Config,
+    redis: RedisConnections,
   ) {
-    this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.redis.on('error', () => undefined); // reported through the check below
+    // A probe of its own that fails fast instead of queueing while Redis is down.
+    this.redis = redis.connect('health', { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   }
 
   @Get()
@@ -32,9 +32,5 @@ export class HealthController implements OnModuleDestroy {
     const [postgres, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'up' : `down: ${(c.reason as Error).message}`));
     const ok = postgres === 'up' && redis === 'up';
     reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'unavailable', postgres, redis });
-  }
-
-  onModuleDestroy() {
-    this.redis.disconnect();
   }
 }

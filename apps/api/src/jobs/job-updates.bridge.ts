@@ -1,28 +1,28 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type JobsUpdated, jobsUpdatedChannel } from '@edgefleet/jobs';
-import { followChannel, graphqlPubSub } from '../graphql/redis-channel';
+import { RedisConnections } from '@edgefleet/runtime';
+import { graphqlPubSub } from '../graphql/graphql-pubsub';
 
 /** GraphQL pubsub topic signalling that a job or rollout changed; subscribers reload it with their own key. */
 export const changedTopic = (kind: 'jobs' | 'rollouts', id: string) => `changed:${kind}:${id}`;
 
 /** Carries job and rollout changes (Redis, from gateways and workers) to this api's subscribers, for the ids someone here watches. */
 @Injectable()
-export class JobUpdatesBridge implements OnApplicationBootstrap, OnModuleDestroy {
+export class JobUpdatesBridge implements OnApplicationBootstrap {
   private readonly logger = new Logger(JobUpdatesBridge.name);
   private readonly watched = { jobs: new Map<string, number>(), rollouts: new Map<string, number>() };
-  private subscriber?: Redis;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly redis: RedisConnections,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationBootstrap(): void {
     const pubsub = graphqlPubSub(this.adapterHost);
-    this.subscriber = followChannel(this.config.REDIS_URL, jobsUpdatedChannel(this.config.REDIS_PREFIX), this.logger, (message) => {
+    this.redis.subscribe(jobsUpdatedChannel(this.config.REDIS_PREFIX), (message) => {
       try {
         const change = JSON.parse(message) as JobsUpdated;
         for (const kind of ['jobs', 'rollouts'] as const) {
@@ -47,7 +47,4 @@ export class JobUpdatesBridge implements OnApplicationBootstrap, OnModuleDestroy
     };
   }
 
-  onModuleDestroy(): void {
-    this.subscriber?.disconnect();
-  }
 }

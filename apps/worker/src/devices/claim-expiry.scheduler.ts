@@ -1,26 +1,23 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProvisioningService } from '@edgefleet/provisioning';
+import { Scheduler } from '@edgefleet/runtime';
 
 const EVERY_MS = 30_000;
 
 /** Marks devices whose 5-minute bundle expired unused as FAILED (compare-and-set makes several workers safe). */
 @Injectable()
-export class ClaimExpiryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class ClaimExpiryScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(ClaimExpiryScheduler.name);
-  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly provisioning: ProvisioningService) {}
+  constructor(
+    private readonly provisioning: ProvisioningService,
+    private readonly scheduler: Scheduler,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.provisioning
-        .failExpiredClaims()
-        .then((n) => n > 0 && this.logger.log({ count: n }, 'devices failed: bundle expired unused'))
-        .catch((err) => this.logger.error({ err }, 'claim expiry sweep failed'));
-    }, EVERY_MS);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.scheduler.every('claim expiry', EVERY_MS, async () => {
+      const n = await this.provisioning.failExpiredClaims();
+      if (n > 0) this.logger.log({ count: n }, 'devices failed: bundle expired unused');
+    });
   }
 }

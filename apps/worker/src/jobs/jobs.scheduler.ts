@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { RolloutAdvancer } from '@edgefleet/jobs';
+import { Clock, Scheduler } from '@edgefleet/runtime';
 
 /**
  * Every JOB_SWEEP_MS, queues one job sweep and one step of each running rollout.
@@ -10,26 +11,21 @@ import { RolloutAdvancer } from '@edgefleet/jobs';
  * what is running, so a flushed Redis loses nothing.
  */
 @Injectable()
-export class JobsScheduler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(JobsScheduler.name);
-  private timer?: NodeJS.Timeout;
-
+export class JobsScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly rollouts: RolloutAdvancer,
     @InjectQueue('jobs') private readonly queue: Queue,
+    private readonly scheduler: Scheduler,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick().catch((err) => this.logger.warn({ err: (err as Error).message }, 'job scheduling failed; next tick retries')), this.config.JOB_SWEEP_MS);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+    this.scheduler.every('job sweeps and rollout steps', this.config.JOB_SWEEP_MS, () => this.tick());
   }
 
   private async tick(): Promise<void> {
-    const slot = Math.floor(Date.now() / this.config.JOB_SWEEP_MS);
+    const slot = Math.floor(this.clock.now().getTime() / this.config.JOB_SWEEP_MS);
     const options = { removeOnComplete: { age: 60 }, removeOnFail: { age: 3600 }, attempts: 1 };
     const ids = await this.rollouts.activeIds();
     await this.queue.addBulk([

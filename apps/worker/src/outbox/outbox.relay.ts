@@ -5,6 +5,7 @@ import { Client } from 'pg';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { DEFAULT_JOB_OPTIONS, OUTBOX_CHANNEL, type QueueName } from '@edgefleet/queue';
+import { Scheduler } from '@edgefleet/runtime';
 
 const POLL_MS = 1_000;
 const RECONCILE_MS = 15_000;
@@ -30,7 +31,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly queues: Record<QueueName, Queue>;
   private listener?: Client;
-  private timers: NodeJS.Timeout[] = [];
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -40,6 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CONFIG) private readonly config: Config,
     @InjectQueue('devices') devices: Queue,
     @InjectQueue('jobs') jobs: Queue,
+    private readonly scheduler: Scheduler,
   ) {
     this.queues = { devices, jobs };
   }
@@ -50,13 +51,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     await this.listener.connect();
     this.listener.on('notification', () => this.kick());
     await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
-    this.timers.push(setInterval(() => this.kick(), POLL_MS), setInterval(() => void this.reconcile(), RECONCILE_MS));
+    this.scheduler.every('outbox poll', POLL_MS, async () => this.kick());
+    this.scheduler.every('outbox reconcile', RECONCILE_MS, () => this.reconcile());
     this.kick();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    this.timers.forEach(clearInterval);
     await this.running;
     await this.listener?.end().catch(() => undefined);
   }

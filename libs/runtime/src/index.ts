@@ -1,0 +1,4 @@
+export { Clock, SystemClock } from './clock';
+export { RedisConnections } from './redis.connections';
+export { Scheduler } from './scheduler';
+export { RuntimeModule } from './runtime.module';
