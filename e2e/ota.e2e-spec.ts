@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UrlSigner, downloadPath } from '@edgefleet/jobs';
-import { type Stack, codeOf, eventually, gql, startApp, startStack, subscriptionClient, testConfig, waitForOutput } from './support';
+import { type Stack, codeOf, dataOf, eventually, gql, startApp, startStack, subscriptionClient, testConfig, waitForOutput } from './support';
 
 jest.setTimeout(180_000);
 
@@ -18,11 +18,7 @@ describe('OTA and rollouts, end to end', () => {
   let env: Record<string, string>;
   const image = randomBytes(300_000);
   const sha256 = createHash('sha256').update(image).digest('hex');
-  const q = async (query: string, variables: Record<string, unknown> = {}) => {
-    const r = await gql(url, key, query, variables);
-    if (r.errors) throw new Error(JSON.stringify(r.errors));
-    return r.data!;
-  };
+  const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(url, key, query, variables));
   const until = <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000) => eventually(probe, ok, ms);
 
   beforeAll(async () => {
@@ -85,8 +81,8 @@ describe('OTA and rollouts, end to end', () => {
     expect(job.deviceJob.timeline.map((e: any) => e.to)).toEqual(['PENDING', 'IN_PROGRESS', 'DOWNLOADING', 'VERIFYING', 'REBOOTING', 'COMPLETED']);
     expect(readFileSync(`${installed}-5.1.3`).equals(image)).toBe(true);
     expect((await q('query($id: ID!) { device(deviceId: $id) { currentSoftware } }', { id: deviceId })).device.currentSoftware).toBe('5.1.3');
-    const listed = await q('query($id: ID!) { devicesJobs(deviceId: $id, first: 5) { jobs { jobId status } nextToken } }', { id: deviceId });
-    expect(listed.devicesJobs).toEqual({ jobs: [{ jobId, status: 'COMPLETED' }], nextToken: null });
+    const listed = await q('query($id: ID!) { devicesJobs(deviceId: $id, first: 5) { edges { node { jobId status } } pageInfo { hasNextPage } } }', { id: deviceId });
+    expect(listed.devicesJobs).toEqual({ edges: [{ node: { jobId, status: 'COMPLETED' } }], pageInfo: { hasNextPage: false } });
     expect(existsSync(path.join(dir, 'agent', 'downloads', sha256))).toBe(false); // installed, then cleaned up
   });
 

@@ -1,5 +1,5 @@
 export { TEST_DATABASE_URL, testConfig, testDatabase, uniqueName } from './test-env';
-export { codeOf, gql } from './graphql-client';
+export { codeOf, dataOf, errorOf, gql } from './graphql-client';
 export type { GraphqlResponse } from './graphql-client';
 export { eventually, newKey, newOrganization, seedDevice } from './fixtures';
 export type { HasApp, TestOrganization } from './fixtures';

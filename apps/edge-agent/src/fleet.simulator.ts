@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { GraphqlClient, codeOf, dataOf } from '@edgefleet/client';
 import { parseBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
@@ -38,21 +39,15 @@ export interface FleetStats {
 
 const SOFTWARE = ['4.3.45', '4.3.55', '5.0.7', '5.0.7', '5.1.2'];
 
-async function graphql(opts: FleetOptions, query: string, variables: object): Promise<any> {
+/** The data of a call; Panorama's limits apply to simulators too, so RATE_LIMITED waits and retries. */
+async function graphql(api: GraphqlClient, query: string, variables: Record<string, unknown>): Promise<any> {
   for (let attempt = 0; ; attempt++) {
-    const res = await fetch(`${opts.apiUrl}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.apiKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
-    // Panorama's limits apply to simulators too: wait and retry.
-    if (body.errors?.[0]?.extensions?.code === 'RATE_LIMITED' && attempt < 60) {
+    const response = await api.request(query, variables);
+    if (codeOf(response) === 'RATE_LIMITED' && attempt < 60) {
       await new Promise((r) => setTimeout(r, 250 + Math.random() * 750));
       continue;
     }
-    if (body.errors) throw new Error(`${body.errors[0].extensions?.code}: ${body.errors[0].message}`);
-    return body.data;
+    return dataOf(response);
   }
 }
 
@@ -80,10 +75,12 @@ function virtualReport(i: number, startedAt: number, software: string) {
 export class FleetSimulator {
   readonly clients: MqttClient[] = [];
   private readonly stats: FleetStats;
+  private readonly api: GraphqlClient;
   private messages = 0;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: FleetOptions) {
+    this.api = new GraphqlClient(opts.apiUrl, opts.apiKey);
     this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0, jobFailures: 0, installs: 0, repeatedInstalls: 0 };
   }
 
@@ -117,14 +114,14 @@ export class FleetSimulator {
     const dir = path.join(this.opts.dataDir, name);
     const stored = loadIdentity(dir);
     if (stored) {
-      const data = await graphql(this.opts, 'query($id: ID!) { device(deviceId: $id) { provisioningStatus } }', { id: stored.thingName }).catch(() => null);
+      const data = await graphql(this.api, 'query($id: ID!) { device(deviceId: $id) { provisioningStatus } }', { id: stored.thingName }).catch(() => null);
       if (data?.device?.provisioningStatus === 'SUCCEEDED') {
         this.stats.provisioned++;
         return stored;
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    const data = await graphql(this.opts, 'mutation($n: String!) { provisionDevice(input: {name: $n, tags: [{key: "simulated"}]}) { certificates } }', { n: name });
+    const data = await graphql(this.api, 'mutation($n: String!) { provisionDevice(input: {name: $n, tags: [{key: "simulated"}]}) { certificates } }', { n: name });
     const identity = await provisionWithBundle(parseBundle(Buffer.from(data.provisionDevice.certificates, 'base64')));
     saveIdentity(dir, identity);
     this.stats.provisioned++;

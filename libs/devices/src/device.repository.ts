@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { type DeviceAggregatedStatus, validationFailed } from '@edgefleet/domain';
+import { type DeviceAggregatedStatus, cursorTimestamp, decodeCursor, encodeCursor, validationFailed } from '@edgefleet/domain';
 
 export type DeviceSortBy = 'DEVICE_ID' | 'CREATED_TIME' | 'NAME';
 export type SortOrder = 'ASCENDING' | 'DESCENDING';
@@ -72,23 +72,6 @@ function whereClauses(organizationId: string, filter: DeviceFilter | null | unde
   return where;
 }
 
-interface Cursor {
-  v: string;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeCursor(after: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.v === 'string' && typeof c.id === 'string') return c;
-  } catch {
-    // fall through
-  }
-  throw validationFailed('after', 'is not a cursor returned by this API.', 'INVALID_CURSOR');
-}
-
 export interface DeviceRow {
   deviceId: string;
   organizationId: string;
@@ -121,9 +104,9 @@ export function devicePageSql(organizationId: string, args: DeviceListArgs, extr
   const column = SORT_COLUMN[field];
   const where = [...whereClauses(organizationId, args.filter), ...extra];
   if (args.after) {
-    const c = decodeCursor(args.after);
-    const value = field === 'CREATED_TIME' ? Prisma.sql`${c.v}::timestamptz` : Prisma.sql`${c.v}`;
-    where.push(desc ? Prisma.sql`(${column}, d."deviceId") < (${value}, ${c.id})` : Prisma.sql`(${column}, d."deviceId") > (${value}, ${c.id})`);
+    const [v, id] = decodeCursor(args.after, 2, 'after');
+    const value = field === 'CREATED_TIME' ? Prisma.sql`${cursorTimestamp(v, 'after')}::timestamptz` : Prisma.sql`${v}`;
+    where.push(desc ? Prisma.sql`(${column}, d."deviceId") < (${value}, ${id})` : Prisma.sql`(${column}, d."deviceId") > (${value}, ${id})`);
   }
   const direction = desc ? Prisma.sql`DESC` : Prisma.sql`ASC`;
   return Prisma.sql`${latestSoftwareCte(organizationId)}
@@ -140,7 +123,7 @@ export function devicePageSql(organizationId: string, args: DeviceListArgs, extr
 
 export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): string {
   const v = field === 'CREATED_TIME' ? row.createdAt.toISOString() : field === 'NAME' ? row.name : row.deviceId;
-  return encodeCursor({ v, id: row.deviceId });
+  return encodeCursor([v, row.deviceId]);
 }
 
 /** What a rollout targets: devices by ids, by tags or by a filter. */

@@ -10,3 +10,4 @@ export * from './quotas';
 export * from './device-job.machine';
 export * from './device-job.rules';
 export * from './rollout.rules';
+export * from './cursor.codec';

@@ -10,8 +10,11 @@ import {
   type JobTimeouts,
   assertDeviceIdCount,
   assertJobAllowed,
+  cursorTimestamp,
+  decodeCursor,
   deviceArn,
   deviceJobMachine,
+  encodeCursor,
   notFound,
   validationFailed,
 } from '@edgefleet/domain';
@@ -50,9 +53,10 @@ export interface DeviceJobView {
   timeline: { from: string | null; to: string; actor: string; reason: string | null; at: Date }[];
 }
 
-export interface DeviceJobPage {
-  jobs: DeviceJobView[];
-  nextToken: string | null;
+/** A page of jobs (Relay connection), newest first. */
+export interface DeviceJobConnection {
+  edges: { cursor: string; node: DeviceJobView }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
 const JOB_ID = /^device-[a-z2-7]{26}-\d{1,9}$/;
@@ -171,18 +175,17 @@ export class DeviceJobService {
   }
 
   /** ListDevicesJobs: newest first, optionally for one device. */
-  async list(principal: Principal, args: { deviceId?: string | null; first: number; after?: string | null }): Promise<DeviceJobPage> {
+  async list(principal: Principal, args: { deviceId?: string | null; first: number; after?: string | null }): Promise<DeviceJobConnection> {
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw validationFailed('first', `must be between 1 and ${MAX_PAGE}.`);
     const where = [Prisma.sql`TRUE`];
     if (args.deviceId) where.push(Prisma.sql`j."deviceId" = ${args.deviceId}`);
     if (args.after) {
-      const [at, id] = decodeToken(args.after);
-      where.push(Prisma.sql`(j."createdAt", j."jobId") < (${at}::timestamp, ${id})`);
+      const [at, id] = decodeCursor(args.after, 2, 'after');
+      where.push(Prisma.sql`(j."createdAt", j."jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
     }
     const views = await this.views(principal.organizationId, Prisma.join(where, ' AND '), args.first + 1, false);
-    const page = views.slice(0, args.first);
-    const last = page.at(-1);
-    return { jobs: page, nextToken: views.length > args.first && last ? encodeToken(last) : null };
+    const edges = views.slice(0, args.first).map((node) => ({ cursor: encodeCursor([node.createdTime.toISOString(), node.jobId]), node }));
+    return { edges, pageInfo: { hasNextPage: views.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 
   /** Cancels a queued job (a job a device has started runs to its end). */
@@ -220,16 +223,4 @@ export class DeviceJobService {
       timeline: events.filter((e) => e.jobId === r.jobId).map((e) => ({ from: e.from, to: e.to, actor: e.actor, reason: e.reason, at: e.at })),
     }));
   }
-}
-
-const encodeToken = (v: DeviceJobView) => Buffer.from(JSON.stringify([v.createdTime.toISOString(), v.jobId])).toString('base64url');
-
-function decodeToken(token: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[0]))) return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw validationFailed('after', 'is not a token returned by this API.', 'INVALID_CURSOR');
 }

@@ -1,6 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import type { DeviceView } from '@edgefleet/devices';
-import { PageInfo, Tag, TagInput, toTags } from '../graphql/common.types';
+import { Tag, TagInput, toTags } from '../graphql/common.types';
+import { Connection } from '../graphql/connection.types';
 import {
   DeviceAggregatedStatusEnum,
   DeviceBrandEnum,
@@ -82,16 +83,8 @@ export function toDevice(v: DeviceView): Device {
   };
 }
 
-@ObjectType()
-export class DeviceEdge {
-  @Field() cursor!: string;
-  @Field(() => Device) node!: Device;
-}
-
 @ObjectType({ description: 'A page of devices (Relay connection).' })
-export class DeviceConnection {
-  @Field(() => [DeviceEdge]) edges!: DeviceEdge[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
+export class DeviceConnection extends Connection(Device) {
   /** Resolved by DeviceConnectionResolver, only when selected. */
   count!: () => Promise<number>;
 }

@@ -12,10 +12,4 @@ export class TagInput {
   @Field(() => String, { nullable: true, description: 'Omit for a key-only tag.' }) value?: string | null;
 }
 
-@ObjectType()
-export class PageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
-}
-
 export const toTags = (tags: Record<string, string>): Tag[] => Object.entries(tags).map(([key, value]) => ({ key, value }));

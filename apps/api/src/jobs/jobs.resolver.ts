@@ -9,7 +9,7 @@ import {
   CreateRolloutInput,
   CreateRolloutOutput,
   DeviceJob,
-  DeviceJobPage,
+  DeviceJobConnection,
   RegisterSoftwareImageInput,
   Rollout,
   RolloutProgress,
@@ -60,13 +60,13 @@ export class JobsResolver {
     return this.jobs.describe(caller, jobId);
   }
 
-  @Query(() => DeviceJobPage, { description: 'Panorama ListDevicesJobs: newest first.' })
+  @Query(() => DeviceJobConnection, { description: 'Panorama ListDevicesJobs: newest first.' })
   devicesJobs(
     @Caller() caller: Principal,
     @Args('deviceId', { type: () => ID, nullable: true }) deviceId: string | null,
     @Args('first', { type: () => Int, defaultValue: 25 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
-  ): Promise<DeviceJobPage> {
+  ): Promise<DeviceJobConnection> {
     return this.jobs.list(caller, { deviceId, first, after });
   }
 

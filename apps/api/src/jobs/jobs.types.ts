@@ -1,5 +1,6 @@
 import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { TagInput } from '../graphql/common.types';
+import { Connection } from '../graphql/connection.types';
 import { GraphQLJSON } from '../graphql/json.scalar';
 import { DeviceJobStatusEnum, DeviceJobTypeEnum, JobExecutionStatusEnum, RolloutStatusEnum } from '../graphql/enums';
 import { DeviceFilterInput } from '../devices/device.types';
@@ -90,11 +91,8 @@ export class DeviceJob {
   @Field(() => [JobTimelineEvent]) timeline!: JobTimelineEvent[];
 }
 
-@ObjectType()
-export class DeviceJobPage {
-  @Field(() => [DeviceJob]) jobs!: DeviceJob[];
-  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' }) nextToken!: string | null;
-}
+@ObjectType({ description: 'A page of device jobs, newest first (Relay connection).' })
+export class DeviceJobConnection extends Connection(DeviceJob) {}
 
 @InputType()
 export class RolloutTargetInput {

@@ -17,7 +17,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       deviceShadow: ['query($id: ID!) { deviceShadow(deviceId: $id, shadowName: "system") }', { id: a.deviceId }],
       softwareImages: ['{ softwareImages { version } }', {}],
       deviceJob: ['query($j: String!) { deviceJob(jobId: $j) { status } }', { j: a.jobId }],
-      devicesJobs: ['query($id: ID!) { devicesJobs(deviceId: $id, first: 10) { jobs { jobId } } }', { id: a.deviceId }],
+      devicesJobs: ['query($id: ID!) { devicesJobs(deviceId: $id, first: 10) { edges { node { jobId } } } }', { id: a.deviceId }],
       rollout: ['query($r: ID!) { rollout(id: $r) { name } }', { r: a.rolloutId }],
       rollouts: ['{ rollouts { name } }', {}],
     },
@@ -111,7 +111,7 @@ describe('access control', () => {
       revokeApiKey: 'NOT_FOUND',
       softwareImages: { softwareImages: [] },
       deviceJob: 'NOT_FOUND',
-      devicesJobs: { devicesJobs: { jobs: [] } },
+      devicesJobs: { devicesJobs: { edges: [] } },
       rollout: 'NOT_FOUND',
       rollouts: { rollouts: [] },
       registerSoftwareImage: expect.anything(), // in B, its own organization

@@ -1,0 +1,33 @@
+import { validationFailed } from './errors';
+
+/*
+ * Page cursors: the sort key of a page's last row, as strings, in base64url JSON. Opaque to
+ * clients, so a list can change how it sorts without changing the API.
+ */
+
+const invalidCursor = (argumentName: string) => validationFailed(argumentName, 'is not a cursor returned by this API.', 'INVALID_CURSOR');
+
+export function encodeCursor(values: readonly string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+/** The `arity` values of a cursor encodeCursor wrote; anything else is INVALID_CURSOR on `argumentName`. */
+export function decodeCursor(token: string, arity: number, argumentName: string): string[] {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor(argumentName);
+  }
+  if (!Array.isArray(values) || values.length !== arity || !values.every((v) => typeof v === 'string')) throw invalidCursor(argumentName);
+  // Base64 decoding skips characters it does not know: only the exact token we wrote is ours.
+  if (encodeCursor(values) !== token) throw invalidCursor(argumentName);
+  return values;
+}
+
+/** A cursor value that must be a timestamp as Date#toISOString writes it, checked so a forged one fails here, not in SQL. */
+export function cursorTimestamp(value: string, argumentName: string): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time) || new Date(time).toISOString() !== value) throw invalidCursor(argumentName);
+  return value;
+}
