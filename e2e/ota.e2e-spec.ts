@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UrlSigner, downloadPath } from '@edgefleet/jobs';
+import { UrlSigner } from '@edgefleet/artifacts';
+import { downloadPath } from '@edgefleet/jobs';
+import { SystemClock } from '@edgefleet/runtime';
 import { type Stack, codeOf, dataOf, eventually, gql, startApp, startStack, subscriptionClient, testConfig, waitForOutput } from './support';
 
 jest.setTimeout(180_000);
@@ -44,7 +46,7 @@ describe('OTA and rollouts, end to end', () => {
     expect((await q('{ softwareImages { version size sha256 } }')).softwareImages.map((i: any) => [i.version, i.size])).toEqual([['5.1.3', image.length], ['4.3.45', 3]]);
 
     // Devices download through signed URLs (the api, worker and gateway share the signing key), in ranges.
-    const signer = new UrlSigner(testConfig({ DATA_DIR: env.DATA_DIR, API_PUBLIC_URL: url }));
+    const signer = new UrlSigner(testConfig({ DATA_DIR: env.DATA_DIR, API_PUBLIC_URL: url }), new SystemClock());
     const download = signer.sign('GET', downloadPath(sha256), 60).url;
     const whole = await fetch(download);
     expect([whole.status, whole.headers.get('accept-ranges'), Buffer.from(await whole.arrayBuffer()).equals(image)]).toEqual([200, 'bytes', true]);

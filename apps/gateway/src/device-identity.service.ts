@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { type DisconnectOrder, claimCommonName, disconnectChannel } from '@edgefleet/iot';
-import { RedisConnections } from '@edgefleet/runtime';
+import { Clock, RedisConnections } from '@edgefleet/runtime';
 import { certificateIdOf } from '@edgefleet/pki';
 import type { Identity } from './topic.policy';
 
@@ -15,6 +15,7 @@ export class DeviceIdentityService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly redis: RedisConnections,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -33,7 +34,7 @@ export class DeviceIdentityService {
     });
     if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
     if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
-    if (cert.notAfter.getTime() <= Date.now()) return { refused: 'certificate expired' };
+    if (cert.notAfter <= this.clock.now()) return { refused: 'certificate expired' };
     if (cert.device.provisioningStatus === 'DELETING') return { refused: 'device is being deleted' };
     if (cert.kind === 'CLAIM') {
       if (cert.usedAt) return { refused: 'claim already used' };

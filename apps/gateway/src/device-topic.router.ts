@@ -23,9 +23,9 @@ import {
 } from '@edgefleet/contracts';
 import { type DeviceEventsPublisher, projectSystemReport } from '@edgefleet/devices';
 import { DomainError, validationFailed } from '@edgefleet/domain';
-import type { JobExecutionService } from '@edgefleet/jobs';
+import type { JobsDeviceApi } from '@edgefleet/jobs';
 import type { FleetProvisioningService } from '@edgefleet/provisioning';
-import type { ShadowService } from '@edgefleet/iot';
+import type { ShadowDeviceApi } from '@edgefleet/iot';
 import type { Identity } from './topic.policy';
 
 export interface Reply {
@@ -146,7 +146,7 @@ const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
   accepted(request, { ...body, timestamp: Math.floor(Date.now() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
 
 /** The AWS IoT device APIs the gateway serves: fleet provisioning (claims), Device Shadow and Jobs (devices). */
-export function deviceTopicRoutes(s: { provisioning: FleetProvisioningService; shadows: ShadowService; jobs: JobExecutionService; events: DeviceEventsPublisher }): DeviceRoute[] {
+export function deviceTopicRoutes(s: { provisioning: FleetProvisioningService; shadows: ShadowDeviceApi; jobs: JobsDeviceApi; events: DeviceEventsPublisher }): DeviceRoute[] {
   const claim = ({ identity }: DeviceRequest<unknown>) => ({ certificateId: identity.certificateId, thingName: identity.thingName });
   const shadow = (r: DeviceRequest<unknown>) => [r.identity.thingName, r.params.shadowName ?? null] as const;
   return [

@@ -191,7 +191,7 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
       // TLS 1.3 reports the refusal after the client's side of the handshake: a closed socket, never a CONNACK.
       await expect(connect(shortLived.app.get(MqttGateway).port, { cert: expired.cert, key: expired.key, ca: expired.ca })).rejects.toThrow();
       // The worker's sweep marks such devices FAILED with the reason.
-      await shortLived.app.get(ProvisioningService, { strict: false }).failExpiredClaims();
+      await shortLived.app.get(ProvisioningService, { strict: false }).failExpiredClaims(new Date());
       expect(await device(expired.deviceId)).toMatchObject({ provisioningStatus: 'FAILED', provisioningStatusReason: expect.stringMatching(/expired/) });
     } finally {
       await shortLived.app.close();

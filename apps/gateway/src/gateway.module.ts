@@ -4,8 +4,8 @@ import type { Config } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
-import { JobExecutionService, JobsModule } from '@edgefleet/jobs';
-import { IotModule, ShadowService } from '@edgefleet/iot';
+import { JobsDeviceApi, JobsModule } from '@edgefleet/jobs';
+import { IotModule, ShadowDeviceApi } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceIdentityService } from './device-identity.service';
@@ -33,8 +33,8 @@ export class GatewayModule {
         DeviceIdentityService,
         {
           provide: DeviceTopicRouter,
-          inject: [FleetProvisioningService, ShadowService, JobExecutionService, DeviceEventsPublisher],
-          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowService, jobs: JobExecutionService, events: DeviceEventsPublisher) =>
+          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher],
+          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher) =>
             new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events }), config.MQTT_MAX_PAYLOAD_BYTES),
         },
       ],

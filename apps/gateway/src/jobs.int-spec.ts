@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt';
 import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
 import { type AppProcess, type TestOrganization, eventually, newOrganization, startApp, testDatabase, waitForOutput } from '@edgefleet/e2e-support';
-import { DeviceJobService, SoftwareImageService } from '@edgefleet/jobs';
+import { JobManagementService, SoftwareImageService } from '@edgefleet/jobs';
 import { MqttGateway } from './mqtt-gateway';
 import { type DeviceCredentials, type RunningGateway, connect, newBundle, pemWriter, provisionDevice, request, sdkConnection, startGateway } from './test/gateway.harness';
 
@@ -15,7 +15,7 @@ describe('gateway: device jobs over real mTLS, with the worker', () => {
   let worker: AppProcess;
   let port: number;
   let prisma: PrismaService;
-  let jobs: DeviceJobService;
+  let jobs: JobManagementService;
   let org: TestOrganization;
   const open: MqttClient[] = [];
   let n = 0;
@@ -27,7 +27,7 @@ describe('gateway: device jobs over real mTLS, with the worker', () => {
     await waitForOutput(worker, /worker running/);
     port = gw.app.get(MqttGateway).port;
     prisma = gw.app.get(PrismaService);
-    jobs = gw.app.get(DeviceJobService, { strict: false });
+    jobs = gw.app.get(JobManagementService, { strict: false });
     org = await newOrganization(gw);
     const images = gw.app.get(SoftwareImageService, { strict: false });
     for (const version of ['4.3.55', '5.0.0']) {

@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
-import { ShadowService } from '@edgefleet/iot';
+import { ShadowDeviceApi } from '@edgefleet/iot';
 import { type TestOrganization, newOrganization } from '@edgefleet/e2e-support';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
@@ -127,7 +127,7 @@ describe('gateway: Device Shadow service over real mTLS', () => {
 
   it('concurrent updates apply one after the other, none lost (also when they create the shadow)', async () => {
     const { id } = await newDevice();
-    const shadows = gw.app.get(ShadowService, { strict: false });
+    const shadows = gw.app.get(ShadowDeviceApi, { strict: false });
     await Promise.all(Array.from({ length: 8 }, (_, i) => shadows.update(id, 'race', { state: { reported: { [`k${i}`]: i } } })));
     const doc = (await shadows.get(id, 'race')) as { version: number; state: { reported: object } };
     expect(doc.version).toBe(8);

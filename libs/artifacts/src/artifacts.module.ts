@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
+import { Clock } from '@edgefleet/runtime';
 import { ArtifactStore } from './artifact.store';
 import { UrlSigner } from './url.signer';
 
@@ -7,7 +8,7 @@ import { UrlSigner } from './url.signer';
 @Module({
   providers: [
     { provide: ArtifactStore, inject: [CONFIG], useFactory: (config: Config) => new ArtifactStore(config.DATA_DIR) },
-    { provide: UrlSigner, inject: [CONFIG], useFactory: (config: Config) => new UrlSigner(config) },
+    { provide: UrlSigner, inject: [CONFIG, Clock], useFactory: (config: Config, clock: Clock) => new UrlSigner(config, clock) },
   ],
   exports: [ArtifactStore, UrlSigner],
 })

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@edgefleet/config';
+import type { Clock } from '@edgefleet/runtime';
 
 /**
  * Short-lived signed URLs for artifact uploads and downloads (software images, package
@@ -13,19 +14,23 @@ export class UrlSigner {
   private readonly key: Buffer;
   readonly baseUrl: string;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly clock: Clock,
+  ) {
     this.key = config.URL_SIGNING_KEY ? Buffer.from(config.URL_SIGNING_KEY) : loadOrCreateKey(path.resolve(config.DATA_DIR, 'url-signing.key'));
     this.baseUrl = (config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
   }
 
-  sign(method: 'GET' | 'PUT', pathname: string, ttlSeconds: number, now = Date.now()): { url: string; expiresAt: Date } {
-    const expires = Math.floor(now / 1000) + ttlSeconds;
+  sign(method: 'GET' | 'PUT', pathname: string, ttlSeconds: number): { url: string; expiresAt: Date } {
+    const expires = Math.floor(this.clock.now().getTime() / 1000) + ttlSeconds;
     const signature = this.signature(method, pathname, expires);
     return { url: `${this.baseUrl}${pathname}?expires=${expires}&signature=${signature}`, expiresAt: new Date(expires * 1000) };
   }
 
   /** Why a request's signature is refused, or undefined when it is valid and unexpired. */
-  refusal(method: string, pathname: string, query: { expires?: string; signature?: string }, now = Date.now()): string | undefined {
+  refusal(method: string, pathname: string, query: { expires?: string; signature?: string }): string | undefined {
+    const now = this.clock.now().getTime();
     const expires = Number(query.expires);
     if (!query.signature || !Number.isInteger(expires)) return 'The URL is not signed.';
     const expected = Buffer.from(this.signature(method, pathname, expires));

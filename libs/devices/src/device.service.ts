@@ -151,7 +151,7 @@ export class DeviceService {
    * Moves the device to DELETING and, in the same transaction, asks the worker
    * to purge it (certificates, connections, thing, rows).
    */
-  async delete(principal: Principal, deviceId: string): Promise<DeviceView> {
+  async scheduleDeletion(principal: Principal, deviceId: string): Promise<DeviceView> {
     await this.prisma.$transaction(async (tx) => {
       const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
       if (!device) throw notFound('Device', deviceId);

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { RedisConnections } from '@edgefleet/runtime';
+import { Clock, RedisConnections } from '@edgefleet/runtime';
 import { AwsIotBackend } from './aws-iot.backend';
 import { AwsJobsClient } from './aws-jobs.client';
 import { AwsShadowClient } from './aws-shadow.client';
 import { DeviceIdentities } from './device-identities.port';
 import { AwsJobDispatch, JobDispatch, LocalJobDispatch } from './job-dispatch.port';
 import { LocalIotBackend } from './local-iot.backend';
-import { LocalShadowStore, ShadowService } from './local-shadow.service';
+import { LocalShadowStore, ShadowDeviceApi } from './shadow-device-api.service';
 import { MqttPublisher } from './mqtt.publisher';
 import { AwsIotEventsFeed, GatewayPresenceFeed, PresenceFeed } from './presence-feed.port';
 import { ShadowStore } from './shadow-store.port';
@@ -60,16 +60,16 @@ export class IotModule {
         { provide: CertificateAuthority, useFactory: () => CertificateAuthority.loadOrCreate(caDirectory(config)) },
         {
           provide: DeviceIdentities,
-          inject: [CONFIG, PrismaService, CertificateAuthority, RedisConnections],
-          useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority, redis: RedisConnections) => new LocalIotBackend(c, prisma, ca, redis.shared),
+          inject: [CONFIG, PrismaService, CertificateAuthority, RedisConnections, Clock],
+          useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, prisma, ca, redis.shared, clock),
         },
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL) },
-        ShadowService,
-        { provide: ShadowStore, inject: [ShadowService, MqttPublisher], useFactory: (s: ShadowService, m: MqttPublisher) => new LocalShadowStore(s, m) },
+        ShadowDeviceApi,
+        { provide: ShadowStore, inject: [ShadowDeviceApi, MqttPublisher], useFactory: (s: ShadowDeviceApi, m: MqttPublisher) => new LocalShadowStore(s, m) },
         { provide: JobDispatch, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new LocalJobDispatch(m) },
         { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
       ],
-      exports: [...PORTS, CertificateAuthority, MqttPublisher, ShadowService],
+      exports: [...PORTS, CertificateAuthority, MqttPublisher, ShadowDeviceApi],
     };
   }
 

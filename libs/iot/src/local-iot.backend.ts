@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@edgefleet/config';
 import type { PrismaService } from '@edgefleet/db';
+import type { Clock } from '@edgefleet/runtime';
 import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { type DisconnectOrder, DeviceIdentities, type ProvisioningClaim, disconnectChannel } from './device-identities.port';
 
@@ -14,6 +15,7 @@ export class LocalIotBackend extends DeviceIdentities {
     private readonly prisma: PrismaService,
     private readonly ca: CertificateAuthority,
     private readonly redis: Redis,
+    private readonly clock: Clock,
   ) {
     super();
   }
@@ -29,6 +31,7 @@ export class LocalIotBackend extends DeviceIdentities {
       publicKey: keys.publicKey,
       validForMs: this.config.CLAIM_TTL_SECONDS * 1000,
       usage: 'client',
+      now: this.clock.now(),
     });
     await this.prisma.certificate.create({
       data: {
@@ -59,7 +62,7 @@ export class LocalIotBackend extends DeviceIdentities {
     const certificates = await this.prisma.certificate.findMany({ where: { deviceId: thingName }, select: { certificateId: true } });
     await this.prisma.certificate.updateMany({
       where: { deviceId: thingName, status: { not: 'REVOKED' } },
-      data: { status: 'REVOKED', revokedAt: new Date(), revokedReason: 'device deleted' },
+      data: { status: 'REVOKED', revokedAt: this.clock.now(), revokedReason: 'device deleted' },
     });
     const order: DisconnectOrder = { certificateIds: certificates.map((c) => c.certificateId), reason: 'device deleted' };
     if (order.certificateIds.length > 0) await this.redis.publish(disconnectChannel(this.config.REDIS_PREFIX), JSON.stringify(order));

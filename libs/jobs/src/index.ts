@@ -1,7 +1,7 @@
 export { JobsModule } from './jobs.module';
 export { SoftwareImageService, downloadPath, uploadPath } from './software-image.service';
-export { DeviceJobService } from './device-job.service';
-export { JobExecutionService } from './job-execution.service';
+export { JobManagementService } from './job-management.service';
+export { JobsDeviceApi } from './jobs-device-api.service';
 export { JobSweeper } from './job-sweeper.service';
 export { RolloutService } from './rollout.service';
 export { RolloutAdvancer } from './rollout-advancer.service';
@@ -9,4 +9,3 @@ export type { RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';
 // Moved to @edgefleet/artifacts; still offered here for callers that sign image URLs through the jobs API (e2e/ota).
-export { UrlSigner } from '@edgefleet/artifacts';

@@ -2,16 +2,16 @@ import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '@edgefleet/artifacts';
 import { DevicesModule } from '@edgefleet/devices';
 import { OrganizationsModule } from '@edgefleet/organizations';
-import { DeviceJobService } from './device-job.service';
+import { JobManagementService } from './job-management.service';
 import { JobEventsPublisher } from './job-events.publisher';
-import { JobExecutionService } from './job-execution.service';
+import { JobsDeviceApi } from './jobs-device-api.service';
 import { JobSweeper } from './job-sweeper.service';
 import { RolloutAdvancer } from './rollout-advancer.service';
 import { RolloutRepository } from './rollout.repository';
 import { RolloutService } from './rollout.service';
 import { SoftwareImageService } from './software-image.service';
 
-const services = [SoftwareImageService, DeviceJobService, JobExecutionService, JobSweeper, RolloutService, RolloutAdvancer, JobEventsPublisher];
+const services = [SoftwareImageService, JobManagementService, JobsDeviceApi, JobSweeper, RolloutService, RolloutAdvancer, JobEventsPublisher];
 
 /** Software images, device jobs, their execution by devices, and rollouts: used by the api, the worker and the gateway. */
 @Module({

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@edgefleet/db';
 import { DeviceRepository } from '@edgefleet/devices';
 import { MAX_DEVICES_PER_JOB_REQUEST, nextRolloutStep } from '@edgefleet/domain';
-import { DeviceJobService } from './device-job.service';
+import { Clock } from '@edgefleet/runtime';
+import { JobManagementService } from './job-management.service';
 import { JobEventsPublisher } from './job-events.publisher';
 import { isWindowOpen } from './maintenance-window';
 import { RolloutRepository } from './rollout.repository';
@@ -13,53 +13,50 @@ const ACTOR = 'system:worker';
 @Injectable()
 export class RolloutAdvancer {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly rollouts: RolloutRepository,
     private readonly devices: DeviceRepository,
-    private readonly jobs: DeviceJobService,
+    private readonly jobs: JobManagementService,
     private readonly events: JobEventsPublisher,
+    private readonly clock: Clock,
   ) {}
 
   /** Start, abort, complete, or create the next jobs. Returns whether the rollout is still running. */
-  async advance(rolloutId: string, now = new Date()): Promise<boolean> {
-    const running = await this.prisma.$transaction(
-      async (tx) => {
-        const row = await this.rollouts.lockForAdvance(tx, rolloutId);
-        if (!row) return true; // another worker holds it right now
-        const open = isWindowOpen(row.maintenanceWindow, now);
-        const tally = await this.rollouts.counts(tx, rolloutId);
-        const first = nextRolloutStep(row, tally, open, false, MAX_DEVICES_PER_JOB_REQUEST);
-        let step = first.step;
-        if (first.start) await this.rollouts.move(tx, rolloutId, 'START', ACTOR, null, 'PENDING');
-        if (step.kind === 'create') {
-          const next = await this.devices.targets(tx, row.organizationId, row.target, { notInRollout: rolloutId, limit: step.limit });
-          if (next.length > 0) {
-            const { imageVersion, allowMajorVersionUpdate } = row.deviceJobConfig;
-            await this.jobs.createJobs(tx, row.organizationId, next.map((d) => d.deviceId), { jobType: row.jobType, imageVersion, allowMajorVersionUpdate }, {
-              rolloutId,
-              maxAttempts: row.retries + 1,
-              timeouts: row.timeouts,
-              actor: ACTOR,
-              strict: false,
-            });
-            if (step.wave !== row.currentWave) await this.rollouts.setWave(tx, rolloutId, step.wave);
-            return true;
-          }
-          step = nextRolloutStep({ ...row, status: 'IN_PROGRESS' }, tally, open, true).step;
+  async advance(rolloutId: string, now = this.clock.now()): Promise<boolean> {
+    const running = await this.rollouts.transaction(async (tx) => {
+      const row = await this.rollouts.lockForAdvance(tx, rolloutId);
+      if (!row) return true; // another worker holds it right now
+      const open = isWindowOpen(row.maintenanceWindow, now);
+      const tally = await this.rollouts.counts(tx, rolloutId, now);
+      const first = nextRolloutStep(row, tally, open, false, MAX_DEVICES_PER_JOB_REQUEST);
+      let step = first.step;
+      if (first.start) await this.rollouts.move(tx, rolloutId, 'START', ACTOR, null, 'PENDING');
+      if (step.kind === 'create') {
+        const next = await this.devices.targets(tx, row.organizationId, row.target, { notInRollout: rolloutId, limit: step.limit });
+        if (next.length > 0) {
+          const { imageVersion, allowMajorVersionUpdate } = row.deviceJobConfig;
+          await this.jobs.createJobs(tx, row.organizationId, next.map((d) => d.deviceId), { jobType: row.jobType, imageVersion, allowMajorVersionUpdate }, {
+            rolloutId,
+            maxAttempts: row.retries + 1,
+            timeouts: row.timeouts,
+            actor: ACTOR,
+            strict: false,
+          });
+          if (step.wave !== row.currentWave) await this.rollouts.setWave(tx, rolloutId, step.wave);
+          return true;
         }
-        if (step.kind === 'abort') {
-          await this.rollouts.move(tx, rolloutId, 'ABORT', ACTOR, step.reason, 'IN_PROGRESS');
-          await this.rollouts.cancelQueued(tx, rolloutId, ACTOR, `The rollout was aborted: ${step.reason}`);
-          return false;
-        }
-        if (step.kind === 'complete') {
-          await this.rollouts.move(tx, rolloutId, 'COMPLETE', ACTOR, null, 'IN_PROGRESS');
-          return false;
-        }
-        return step.kind !== 'idle';
-      },
-      { timeout: 120_000 },
-    );
+        step = nextRolloutStep({ ...row, status: 'IN_PROGRESS' }, tally, open, true).step;
+      }
+      if (step.kind === 'abort') {
+        await this.rollouts.move(tx, rolloutId, 'ABORT', ACTOR, step.reason, 'IN_PROGRESS');
+        await this.rollouts.cancelQueued(tx, rolloutId, ACTOR, `The rollout was aborted: ${step.reason}`);
+        return false;
+      }
+      if (step.kind === 'complete') {
+        await this.rollouts.move(tx, rolloutId, 'COMPLETE', ACTOR, null, 'IN_PROGRESS');
+        return false;
+      }
+      return step.kind !== 'idle';
+    });
     await this.events.updated({ rolloutIds: [rolloutId] });
     return running;
   }

@@ -86,6 +86,10 @@ export class RolloutRepository {
     return (await this.prisma.rollout.findMany({ where: { organizationId }, orderBy: { createdAt: 'desc' }, take: limit })) as unknown as RolloutRow[];
   }
 
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn, { timeout: 120_000 });
+  }
+
   /** The rollout locked for this transaction, or undefined when another worker holds it right now. */
   async lockForAdvance(tx: Tx, id: string): Promise<RolloutRow | undefined> {
     const [row] = await tx.$queryRaw<RolloutRow[]>`SELECT * FROM "Rollout" WHERE id = ${id}::uuid FOR UPDATE SKIP LOCKED`;
@@ -121,7 +125,7 @@ export class RolloutRepository {
     await moveJobs(tx, this.config, { event: 'CANCEL', where: Prisma.sql`t."rolloutId" = ${rolloutId}::uuid`, actor, reason, notifyKey: `notify-cancel-${rolloutId}-${randomUUID()}` });
   }
 
-  async counts(db: Tx | PrismaService, rolloutId: string): Promise<RolloutCounts> {
+  async counts(db: Tx | PrismaService, rolloutId: string, now?: Date): Promise<RolloutCounts> {
     const offline = Prisma.sql`(j.status = 'PENDING' AND d."deviceConnectionStatus" <> 'ONLINE')`;
     const [t] = await db.$queryRaw<RolloutCounts[]>`
       SELECT count(*)::int AS total,
@@ -135,7 +139,7 @@ export class RolloutRepository {
         count(*) FILTER (WHERE ${offline})::int AS offline,
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL})::int AS active,
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL} AND NOT ${offline})::int AS unsettled,
-        count(*) FILTER (WHERE j."createdAt" > now() - interval '1 minute')::int AS "createdLastMinute"
+        count(*) FILTER (WHERE j."createdAt" > ${now ? Prisma.sql`${now}::timestamptz` : Prisma.sql`now()`} - interval '1 minute')::int AS "createdLastMinute"
       FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" WHERE j."rolloutId" = ${rolloutId}::uuid`;
     return t;
   }

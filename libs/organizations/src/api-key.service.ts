@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { type ApiKeyRole, DomainError, assertRole, notFound, validationFailed } from '@edgefleet/domain';
+import { Clock } from '@edgefleet/runtime';
 import { AuditService } from './audit.service';
 import type { Principal } from './principal';
 
@@ -27,6 +28,7 @@ export class ApiKeyService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates a key; the secret is returned here once and only its hash is kept. */
@@ -73,7 +75,7 @@ export class ApiKeyService {
           throw new DomainError('LAST_ADMIN_KEY', 'This is the last ADMIN key of the organization; create another ADMIN key first.');
         }
       }
-      const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+      const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: this.clock.now() } });
       if (updated.count !== 1) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
       await this.audit.record(tx, principal, { action: 'apiKey.revoke', targetType: 'ApiKey', targetId: id });
       return tx.apiKey.findUniqueOrThrow({ where: { id } });
@@ -93,7 +95,7 @@ export class ApiKeyService {
 
   /** Whether a key still works (for long-lived sessions such as subscriptions); cached like authenticate. */
   async isActive(apiKeyId: string): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     const cached = this.activeById.get(apiKeyId);
     if (cached && cached.expires > now) return cached.active;
     const key = await this.prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: { revokedAt: true } });
@@ -109,7 +111,7 @@ export class ApiKeyService {
       throw new DomainError('API_KEY_MISSING', 'Send an API key as "Authorization: Bearer <key>".');
     }
     const hash = hashApiKey(secret);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     let entry = this.cache.get(hash);
     if (!entry || entry.expires < now) {
       const key = await this.prisma.apiKey.findUnique({ where: { hash } });

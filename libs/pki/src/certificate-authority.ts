@@ -134,8 +134,10 @@ export class CertificateAuthority {
     validForMs: number;
     usage: 'client' | 'server';
     subjectAltNames?: string[];
+    /** When validity starts (the caller's clock); now by default. */
+    now?: Date;
   }): Promise<IssuedCertificate> {
-    const now = Date.now();
+    const now = (params.now ?? new Date()).getTime();
     const extensions: x509.Extension[] = [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement, true),

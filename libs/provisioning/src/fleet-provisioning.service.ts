@@ -11,6 +11,7 @@ import { DomainError, notFound, provisioningMachine } from '@edgefleet/domain';
 import { moveConnection, moveProvisioning } from '@edgefleet/devices';
 import { CertificateAuthority, CsrError, type IssuedCertificate, generateKeyPair } from '@edgefleet/pki';
 import { AuditService } from '@edgefleet/organizations';
+import { Clock } from '@edgefleet/runtime';
 
 /** The AWS IoT ownership token is good for an hour. */
 const OWNERSHIP_TOKEN_TTL_MS = 3_600_000;
@@ -36,6 +37,7 @@ export class FleetProvisioningService {
     private readonly prisma: PrismaService,
     private readonly ca: CertificateAuthority,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -72,10 +74,10 @@ export class FleetProvisioningService {
       if (!certificate || certificate.deviceId !== claim.thingName || certificate.status !== 'PENDING_ACTIVATION') {
         throw new DomainError('INVALID_OWNERSHIP_TOKEN', 'certificateOwnershipToken does not match a certificate issued to this claim.');
       }
-      if (Date.now() - certificate.createdAt.getTime() > OWNERSHIP_TOKEN_TTL_MS) {
+      if (this.clock.now().getTime() - certificate.createdAt.getTime() > OWNERSHIP_TOKEN_TTL_MS) {
         throw new DomainError('INVALID_OWNERSHIP_TOKEN', 'certificateOwnershipToken has expired (it lasts one hour).');
       }
-      const now = new Date();
+      const now = this.clock.now();
       await tx.certificate.update({ where: { certificateId: certificate.certificateId }, data: { status: 'ACTIVE', ownershipTokenHash: null } });
       // Single use: the claim is dead from now on, whatever its expiry.
       await tx.certificate.update({
@@ -99,7 +101,7 @@ export class FleetProvisioningService {
   }
 
   private deviceCertificate(claim: ClaimIdentity, publicKey: Parameters<CertificateAuthority['issue']>[0]['publicKey']) {
-    return { commonName: claim.thingName, publicKey, validForMs: this.config.DEVICE_CERT_DAYS * 86_400_000, usage: 'client' as const };
+    return { commonName: claim.thingName, publicKey, validForMs: this.config.DEVICE_CERT_DAYS * 86_400_000, usage: 'client' as const, now: this.clock.now() };
   }
 
   /** Records a freshly issued device certificate, pending activation by RegisterThing. */
@@ -132,7 +134,7 @@ export class FleetProvisioningService {
     const cert = await tx.certificate.findUnique({ where: { certificateId: claim.certificateId }, include: { device: true } });
     if (!cert || cert.kind !== 'CLAIM' || cert.deviceId !== claim.thingName || !cert.device) throw notProvisionable('unknown');
     if (cert.usedAt) throw new DomainError('CLAIM_ALREADY_USED', 'This provisioning claim was already used to register a device; claims work once. Create a new bundle.');
-    if (cert.notAfter.getTime() <= Date.now()) throw new DomainError('CLAIM_EXPIRED', 'This provisioning claim has expired (bundles last 5 minutes). Create a new bundle.');
+    if (cert.notAfter <= this.clock.now()) throw new DomainError('CLAIM_EXPIRED', 'This provisioning claim has expired (bundles last 5 minutes). Create a new bundle.');
     if (cert.status !== 'ACTIVE') throw notProvisionable(cert.device.provisioningStatus);
     if (!provisioningMachine.next(cert.device.provisioningStatus, 'REGISTER')) {
       throw notProvisionable(cert.device.provisioningStatus);

@@ -35,14 +35,14 @@ export class ProvisioningService {
    * Panorama's delete: DELETING at once, the worker purges later; certificates are revoked
    * and live connections dropped right away too (best effort: the worker's purge repeats it).
    */
-  async deleteDevice(principal: Principal, deviceId: string) {
-    const device = await this.devices.delete(principal, deviceId);
+  async deprovisionDevice(principal: Principal, deviceId: string) {
+    const device = await this.devices.scheduleDeletion(principal, deviceId);
     await this.iot.decommissionThing(deviceId).catch((err) => this.logger.warn({ err, deviceId }, 'immediate revocation failed; the worker will retry'));
     return device;
   }
 
   /** Provisioning bundles that expired unused leave their device FAILED, with the reason. */
-  async failExpiredClaims(now = new Date()): Promise<number> {
+  async failExpiredClaims(now: Date): Promise<number> {
     const stale = await this.prisma.device.findMany({
       where: {
         provisioningStatus: { in: provisioningMachine.sourcesOf('FAIL') },

@@ -1,2 +1,2 @@
 export { DeviceShadowsModule } from './shadows.module';
-export { DeviceShadowService } from './device-shadow.service';
+export { ShadowManagementService } from './shadow-management.service';

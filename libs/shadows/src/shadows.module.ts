@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Config } from '@edgefleet/config';
 import { IotModule } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
-import { DeviceShadowService } from './device-shadow.service';
+import { ShadowManagementService } from './shadow-management.service';
 
 /** Shadows for operators and workers: reads and desired updates, on the configured backend's shadow store. */
 @Module({})
@@ -11,8 +11,8 @@ export class DeviceShadowsModule {
     return {
       module: DeviceShadowsModule,
       imports: [IotModule.forRoot(config), OrganizationsModule],
-      providers: [DeviceShadowService],
-      exports: [DeviceShadowService],
+      providers: [ShadowManagementService],
+      exports: [ShadowManagementService],
     };
   }
 }

@@ -1,12 +1,12 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@edgefleet/organizations';
-import { DeviceShadowService } from '@edgefleet/shadows';
+import { ShadowManagementService } from '@edgefleet/shadows';
 import { Caller } from '../graphql/caller.decorator';
 import { GraphQLJSON } from '../graphql/json.scalar';
 
 @Resolver()
 export class DeviceShadowResolver {
-  constructor(private readonly shadows: DeviceShadowService) {}
+  constructor(private readonly shadows: ShadowManagementService) {}
 
   @Query(() => GraphQLJSON, { description: "A device's shadow document: state (desired, reported, delta), metadata, version." })
   deviceShadow(

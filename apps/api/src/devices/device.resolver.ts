@@ -72,7 +72,7 @@ export class DeviceResolver {
     description: 'Deregisters a device: it moves to DELETING at once; the worker then revokes its certificates and removes it.',
   })
   async deleteDevice(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string): Promise<Device> {
-    return toDevice(await this.provisioning.deleteDevice(caller, deviceId));
+    return toDevice(await this.provisioning.deprovisionDevice(caller, deviceId));
   }
 }
 

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DomainError, type Quotas } from '@edgefleet/domain';
 import { ApiKeyService, OrganizationService, type Principal } from '@edgefleet/organizations';
-import { RedisConnections } from '@edgefleet/runtime';
+import { Clock, RedisConnections } from '@edgefleet/runtime';
 
 const QUOTA_CACHE_MS = 5_000;
 
@@ -21,6 +21,7 @@ export class RequestAuthService {
     private readonly apiKeys: ApiKeyService,
     private readonly organizations: OrganizationService,
     redis: RedisConnections,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {
     this.redis = redis.shared;
@@ -35,7 +36,7 @@ export class RequestAuthService {
 
   private async limit(principal: Principal, mutating: boolean): Promise<void> {
     const quotas = await this.quotasOf(principal.organizationId);
-    const second = Math.floor(Date.now() / 1000);
+    const second = Math.floor(this.clock.now().getTime() / 1000);
     const base = `${this.config.REDIS_PREFIX}:ratelimit:${principal.apiKeyId}:${second}`;
     const tx = this.redis.multi().incr(`${base}:all`).expire(`${base}:all`, 2);
     if (mutating) tx.incr(`${base}:mut`).expire(`${base}:mut`, 2);
@@ -58,9 +59,9 @@ export class RequestAuthService {
 
   private async quotasOf(organizationId: string): Promise<Quotas> {
     const cached = this.quotas.get(organizationId);
-    if (cached && cached.expires > Date.now()) return cached.quotas;
+    if (cached && cached.expires > this.clock.now().getTime()) return cached.quotas;
     const quotas = await this.organizations.quotas(organizationId);
-    this.quotas.set(organizationId, { quotas, expires: Date.now() + QUOTA_CACHE_MS });
+    this.quotas.set(organizationId, { quotas, expires: this.clock.now().getTime() + QUOTA_CACHE_MS });
     return quotas;
   }
 

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { DeviceJobService, RolloutService, type RolloutView, SoftwareImageService } from '@edgefleet/jobs';
+import { JobManagementService, RolloutService, type RolloutView, SoftwareImageService } from '@edgefleet/jobs';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { JobUpdatesBridge, changedTopic } from './job-updates.bridge';
@@ -23,7 +23,7 @@ type PubSub = { subscribe(topic: string): Promise<AsyncIterable<unknown>> };
 export class JobsResolver {
   constructor(
     private readonly images: SoftwareImageService,
-    private readonly jobs: DeviceJobService,
+    private readonly jobs: JobManagementService,
     private readonly rolloutService: RolloutService,
     private readonly apiKeys: ApiKeyService,
     private readonly bridge: JobUpdatesBridge,

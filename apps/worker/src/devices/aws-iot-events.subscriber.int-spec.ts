@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrismaService } from '@edgefleet/db';
 import { eventually, newOrganization, seedDevice, testConfig, testDatabase } from '@edgefleet/e2e-support';
-import { DeviceJobService } from '@edgefleet/jobs';
+import { JobManagementService } from '@edgefleet/jobs';
 import { createWorker } from '../worker.app';
 
 /**
@@ -91,7 +91,7 @@ describe('worker: AWS IoT events (aws backend)', () => {
       await presence('connected', 's-1', Date.now());
       await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'ONLINE');
 
-      const [job] = await worker.get(DeviceJobService, { strict: false }).createJobForDevices(org.admin, [id], { jobType: 'REBOOT' });
+      const [job] = await worker.get(JobManagementService, { strict: false }).createJobForDevices(org.admin, [id], { jobType: 'REBOOT' });
       await eventually(async () => iot.commandCalls(CreateJobCommand).length, (n) => n > 0);
       expect(iot.commandCalls(CreateJobCommand)[0].args[0].input).toEqual({ jobId: job.jobId, targets: [`arn:aws:iot:us-east-1:123456789012:thing/${id}`], document: '{"operation":"REBOOT"}', targetSelection: 'SNAPSHOT' });
 
@@ -103,7 +103,7 @@ describe('worker: AWS IoT events (aws backend)', () => {
       expect((await eventually(() => prisma.deviceJob.findUniqueOrThrow({ where: { jobId: job.jobId } }), (j) => j.status === 'COMPLETED')).status).toBe('COMPLETED');
 
       // A job canceled in EdgeFleet is canceled in AWS IoT too.
-      const jobs = worker.get(DeviceJobService, { strict: false });
+      const jobs = worker.get(JobManagementService, { strict: false });
       const [queued] = await jobs.createJobForDevices(org.admin, [id], { jobType: 'REBOOT' });
       await jobs.cancel(org.admin, queued.jobId);
       await eventually(async () => iot.commandCalls(CancelJobCommand).map((c) => c.args[0].input.jobId), (ids) => ids.includes(queued.jobId));

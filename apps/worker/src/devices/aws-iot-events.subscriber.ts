@@ -5,7 +5,7 @@ import { type DisconnectReason, jobExecutionEvent, parseBody, parseJsonObject, p
 import { Prisma, PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning, projectSystemReport } from '@edgefleet/devices';
 import { PresenceFeed } from '@edgefleet/iot';
-import { JobExecutionService } from '@edgefleet/jobs';
+import { JobsDeviceApi } from '@edgefleet/jobs';
 
 const ACTOR = 'system:aws-iot';
 const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
@@ -29,7 +29,7 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     private readonly prisma: PrismaService,
     private readonly presence: DevicePresenceService,
     private readonly events: DeviceEventsPublisher,
-    private readonly jobs: JobExecutionService,
+    private readonly jobs: JobsDeviceApi,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProvisioningService } from '@edgefleet/provisioning';
-import { Scheduler } from '@edgefleet/runtime';
+import { Clock, Scheduler } from '@edgefleet/runtime';
 
 const EVERY_MS = 30_000;
 
@@ -12,11 +12,12 @@ export class ClaimExpiryScheduler implements OnApplicationBootstrap {
   constructor(
     private readonly provisioning: ProvisioningService,
     private readonly scheduler: Scheduler,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     this.scheduler.every('claim expiry', EVERY_MS, async () => {
-      const n = await this.provisioning.failExpiredClaims();
+      const n = await this.provisioning.failExpiredClaims(this.clock.now());
       if (n > 0) this.logger.log({ count: n }, 'devices failed: bundle expired unused');
     });
   }

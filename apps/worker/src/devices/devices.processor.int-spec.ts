@@ -28,7 +28,7 @@ describe('worker: deleteDevice end to end', () => {
     const device = await seedDevice(api, org, { name: 'bye' });
     await prisma.shadow.create({ data: { deviceId: device.deviceId, name: 'system', reported: { a: 1 } } });
     // What the deleteDevice mutation calls.
-    expect((await devices.delete(org.admin, device.deviceId)).provisioningStatus).toBe('DELETING');
+    expect((await devices.scheduleDeletion(org.admin, device.deviceId)).provisioningStatus).toBe('DELETING');
 
     const gone = await eventually(() => prisma.device.findUnique({ where: { deviceId: device.deviceId } }), (d) => d === null);
     expect(gone).toBeNull();
@@ -73,7 +73,7 @@ describe('worker: deleteDevice end to end', () => {
   it('a repeated delivery is a no-op (at-least-once delivery, exactly-once effect)', async () => {
     const org = await newOrganization(api);
     const device = await seedDevice(api, org);
-    await devices.delete(org.admin, device.deviceId);
+    await devices.scheduleDeletion(org.admin, device.deviceId);
     await eventually(() => prisma.device.findUnique({ where: { deviceId: device.deviceId } }), (d) => d === null);
 
     const queue = worker.get<Queue>(getQueueToken('devices'));

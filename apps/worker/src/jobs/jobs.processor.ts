@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { PrismaService } from '@edgefleet/db';
 import { JobDispatch } from '@edgefleet/iot';
-import { JobExecutionService, JobSweeper, RolloutAdvancer } from '@edgefleet/jobs';
+import { JobsDeviceApi, JobSweeper, RolloutAdvancer } from '@edgefleet/jobs';
 import { OutboxProcessor, type QueueJob } from '../outbox/outbox.processor';
 
 /** Device notifications, job sweeps and rollout waves. */
@@ -9,7 +9,7 @@ import { OutboxProcessor, type QueueJob } from '../outbox/outbox.processor';
 export class JobsProcessor extends OutboxProcessor<'jobs'> {
   constructor(
     prisma: PrismaService,
-    private readonly executions: JobExecutionService,
+    private readonly executions: JobsDeviceApi,
     private readonly sweeper: JobSweeper,
     private readonly rollouts: RolloutAdvancer,
     private readonly dispatch: JobDispatch,

@@ -42,6 +42,6 @@ export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
   }
 
   private async complete(job: QueueJob<Q>): Promise<void> {
-    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } });
+    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } }); // a record's time, not a deadline
   }
 }

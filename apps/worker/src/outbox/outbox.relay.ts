@@ -88,7 +88,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
           WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
         if (batch.length === 0) return batch;
         await this.enqueue(batch);
-        await tx.outboxMessage.updateMany({ where: { id: { in: batch.map((r) => r.id) } }, data: { dispatchedAt: new Date() } });
+        await tx.$executeRaw`UPDATE "OutboxMessage" SET "dispatchedAt" = now() WHERE id = ANY(${batch.map((r) => r.id)})`;
         return batch;
       });
       if (rows.length < BATCH) return;
@@ -98,7 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async reconcile(): Promise<number> {
     const rows = await this.prisma.$queryRaw<OutboxRow[]>`
       SELECT id, queue, "jobName", payload, "idempotencyKey" FROM "OutboxMessage"
-      WHERE "completedAt" IS NULL AND "dispatchedAt" < ${new Date(Date.now() - LOST_AFTER_MS)}
+      WHERE "completedAt" IS NULL AND "dispatchedAt" < now() - make_interval(secs => ${LOST_AFTER_MS / 1000})
       ORDER BY id LIMIT 5000`;
     const lost: OutboxRow[] = [];
     for (const row of rows) {

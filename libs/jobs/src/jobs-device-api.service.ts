@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
+import { Clock } from '@edgefleet/runtime';
 import { Prisma, PrismaService } from '@edgefleet/db';
 import type { JobExecutionPayload, UpdateJobExecutionRequest } from '@edgefleet/contracts';
 import {
@@ -34,11 +35,12 @@ const actorOf = (thingName: string) => `device:${thingName}`;
  * describe, update. Every change is a compare-and-set on the execution's version.
  */
 @Injectable()
-export class JobExecutionService {
+export class JobsDeviceApi {
   constructor(
     private readonly prisma: PrismaService,
     private readonly images: SoftwareImageService,
     private readonly events: JobEventsPublisher,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -69,7 +71,7 @@ export class JobExecutionService {
   /** Jobs of these devices canceled in the last hour: backends that keep their own copy of jobs cancel them there too. */
   async recentlyCanceled(deviceIds: string[]): Promise<{ jobId: string; reason: string | null }[]> {
     const jobs = await this.prisma.deviceJob.findMany({
-      where: { deviceId: { in: deviceIds }, status: 'CANCELED', updatedAt: { gt: new Date(Date.now() - 3_600_000) } },
+      where: { deviceId: { in: deviceIds }, status: 'CANCELED', updatedAt: { gt: new Date(this.clock.now().getTime() - 3_600_000) } },
       select: { jobId: true, statusReason: true },
     });
     return jobs.map((j) => ({ jobId: j.jobId, reason: j.statusReason }));

@@ -34,7 +34,7 @@ const jsonOrNull = (v: unknown) => (v === null || v === undefined ? Prisma.DbNul
  * Postgres. The caller may follow an accepted update in the same transaction (`onAccepted`).
  */
 @Injectable()
-export class ShadowService {
+export class ShadowDeviceApi {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
@@ -103,7 +103,7 @@ export class ShadowService {
 /** Local backend's shadow store for operators and workers: the shadow service, and the delta routed to whichever gateway holds the device. */
 export class LocalShadowStore extends ShadowStore {
   constructor(
-    private readonly shadows: ShadowService,
+    private readonly shadows: ShadowDeviceApi,
     private readonly mqtt: MqttPublisher,
   ) {
     super();

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
+import { Clock } from '@edgefleet/runtime';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import {
   DomainError,
@@ -63,11 +64,12 @@ const JOB_ID = /^device-[a-z2-7]{26}-\d{1,9}$/;
 const MAX_PAGE = 100;
 
 @Injectable()
-export class DeviceJobService {
+export class JobManagementService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     private readonly events: JobEventsPublisher,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -138,7 +140,7 @@ export class DeviceJobService {
       refusal: refusals.get(d.deviceId),
     }));
     await tx.$executeRaw`UPDATE "Device" SET "nextJobNumber" = "nextJobNumber" + 1 WHERE "deviceId" = ANY(${deviceIds})`;
-    const now = new Date();
+    const now = this.clock.now();
     await tx.deviceJob.createMany({
       data: rows.map((r) => ({
         jobId: r.jobId,

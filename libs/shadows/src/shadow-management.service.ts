@@ -7,7 +7,7 @@ import { AuditService, type Principal } from '@edgefleet/organizations';
 const SHADOW_NAME = /^[a-zA-Z0-9:_-]{1,64}$/;
 
 @Injectable()
-export class DeviceShadowService {
+export class ShadowManagementService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly backend: ShadowStore,
