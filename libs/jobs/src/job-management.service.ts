@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Clock } from '@edgefleet/runtime';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { Prisma, type Tx } from '@edgefleet/db';
 import {
   DomainError,
   type DeviceJobStatus,
   type DeviceJobType,
   type JobRequest,
-  type JobTarget,
   type JobTimeouts,
   assertDeviceIdCount,
   assertJobAllowed,
@@ -21,7 +20,7 @@ import {
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { JobEventsPublisher } from './job-events.publisher';
-import { ACTIVE_JOB_SQL, moveJob, notifyDevices, timeoutAtSql } from './device-job.transitions';
+import { DeviceJobRepository } from './device-job.repository';
 
 export interface CreateJobsOptions {
   rolloutId?: string;
@@ -66,7 +65,7 @@ const MAX_PAGE = 100;
 @Injectable()
 export class JobManagementService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: DeviceJobRepository,
     private readonly audit: AuditService,
     private readonly events: JobEventsPublisher,
     private readonly clock: Clock,
@@ -78,7 +77,7 @@ export class JobManagementService {
     assertDeviceIdCount(deviceIds.length);
     const unique = [...new Set(deviceIds)];
     if (unique.length !== deviceIds.length) throw validationFailed('deviceIds', 'names a device more than once.');
-    const jobs = await this.prisma.$transaction(
+    const jobs = await this.jobs.transaction(
       async (tx) => {
         const created = await this.createJobs(tx, principal.organizationId, unique, request, { actor: actorOf(principal), strict: true });
         await this.audit.record(tx, principal, {
@@ -89,7 +88,7 @@ export class JobManagementService {
         });
         return created;
       },
-      { timeout: 60_000 },
+      60_000,
     );
     return jobs;
   }
@@ -100,20 +99,15 @@ export class JobManagementService {
    * requests for the same device run one after the other and the active-OTA rule holds.
    */
   async createJobs(tx: Tx, organizationId: string, deviceIds: string[], request: JobRequest, opts: CreateJobsOptions): Promise<{ jobId: string; deviceId: string }[]> {
-    const devices = await tx.$queryRaw<(JobTarget & { nextJobNumber: number })[]>`
-      SELECT "deviceId", "provisioningStatus"::text AS "provisioningStatus", "currentSoftware", "nextJobNumber" FROM "Device"
-      WHERE "organizationId" = ${organizationId}::uuid AND "deviceId" = ANY(${deviceIds}) ORDER BY "deviceId" FOR UPDATE`;
+    const devices = await this.jobs.lockDevices(tx, organizationId, deviceIds);
     if (devices.length !== deviceIds.length) {
       const found = new Set(devices.map((d) => d.deviceId));
       const missing = deviceIds.filter((id) => !found.has(id));
       throw new DomainError('DEVICE_NOT_FOUND', `Devices not found: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}.`, { deviceIds: missing.slice(0, 100) });
     }
     if (request.jobType === 'OTA') {
-      const busy = await tx.$queryRaw<{ deviceId: string; jobId: string }[]>`
-        SELECT DISTINCT ON ("deviceId") "deviceId", "jobId" FROM "DeviceJob"
-        WHERE "deviceId" = ANY(${deviceIds}) AND "jobType" = 'OTA' AND status IN ${ACTIVE_JOB_SQL}`;
-      const byDevice = new Map(busy.map((b) => [b.deviceId, b.jobId]));
-      devices.forEach((d) => (d.activeOtaJobId = byDevice.get(d.deviceId) ?? null));
+      const busy = await this.jobs.activeOtaJobs(tx, deviceIds);
+      devices.forEach((d) => (d.activeOtaJobId = busy.get(d.deviceId) ?? null));
     }
     const image = request.imageVersion
       ? await tx.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: request.imageVersion } } })
@@ -139,32 +133,7 @@ export class JobManagementService {
       deviceId: d.deviceId,
       refusal: refusals.get(d.deviceId),
     }));
-    await tx.$executeRaw`UPDATE "Device" SET "nextJobNumber" = "nextJobNumber" + 1 WHERE "deviceId" = ANY(${deviceIds})`;
-    const now = this.clock.now();
-    await tx.deviceJob.createMany({
-      data: rows.map((r) => ({
-        jobId: r.jobId,
-        organizationId,
-        deviceId: r.deviceId,
-        rolloutId: opts.rolloutId ?? null,
-        jobType: request.jobType,
-        imageVersion: request.jobType === 'OTA' ? request.imageVersion! : null,
-        allowMajorVersionUpdate: request.allowMajorVersionUpdate ?? false,
-        maxAttempts: opts.maxAttempts ?? 1,
-        timeouts: (opts.timeouts ?? {}) as object,
-        ...(r.refusal ? { status: 'REJECTED' as const, executionStatus: 'REJECTED' as const, statusReason: r.refusal, completedAt: now } : {}),
-        createdAt: now,
-      })),
-    });
-    const queued = rows.filter((r) => !r.refusal).map((r) => r.jobId);
-    if (queued.length) {
-      await tx.$executeRaw`UPDATE "DeviceJob" j SET "timeoutAt" = ${timeoutAtSql(this.config, 'PENDING', 'j')} WHERE j."jobId" = ANY(${queued})`;
-    }
-    await tx.deviceJobEvent.createMany({
-      data: rows.map((r) => ({ jobId: r.jobId, from: null, to: r.refusal ? 'REJECTED' : 'PENDING', actor: opts.actor, reason: r.refusal ?? null, at: now })),
-    });
-    const notify = rows.filter((r) => !r.refusal).map((r) => r.deviceId);
-    await notifyDevices(tx, notify, `notify-created-${rows[0].jobId}`);
+    await this.jobs.insert(tx, organizationId, rows, request, { ...opts, now: this.clock.now() });
     return rows.map(({ jobId, deviceId }) => ({ jobId, deviceId }));
   }
 
@@ -194,8 +163,7 @@ export class JobManagementService {
   async cancel(principal: Principal, jobId: string, actor = actorOf(principal)): Promise<DeviceJobView> {
     const job = await this.describe(principal, jobId);
     deviceJobMachine.transition(job.status, 'CANCEL');
-    const row = await this.prisma.deviceJob.findUniqueOrThrow({ where: { jobId }, select: { versionNumber: true } });
-    const moved = await moveJob(this.prisma, this.config, { jobId, status: job.status, versionNumber: row.versionNumber }, {
+    const moved = await this.jobs.move({ jobId, status: job.status, versionNumber: await this.jobs.versionOf(jobId) }, {
       event: 'CANCEL',
       actor,
       reason: 'Canceled by an operator',
@@ -207,18 +175,9 @@ export class JobManagementService {
   }
 
   private async views(organizationId: string, where: Prisma.Sql, limit: number, withTimeline: boolean): Promise<DeviceJobView[]> {
-    const rows = await this.prisma.$queryRaw<(Omit<DeviceJobView, 'deviceArn' | 'timeline'> & { accountId: string; createdAt: Date })[]>`
-      SELECT j."jobId", j."deviceId", d.name AS "deviceName", d.type::text AS "deviceType", j."jobType"::text AS "jobType", j."imageVersion",
-             j.status::text AS status, j."executionStatus"::text AS "executionStatus", j."statusDetails", j."statusReason",
-             j.attempts, j."executionNumber", j."rolloutId"::text AS "rolloutId", j."createdAt", j."createdAt" AS "createdTime",
-             j."startedAt", j."completedAt", j."timeoutAt", o."accountId"
-      FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" JOIN "Organization" o ON o.id = j."organizationId"
-      WHERE j."organizationId" = ${organizationId}::uuid AND ${where}
-      ORDER BY j."createdAt" DESC, j."jobId" DESC LIMIT ${limit}`;
-    const events = withTimeline && rows.length
-      ? await this.prisma.deviceJobEvent.findMany({ where: { jobId: { in: rows.map((r) => r.jobId) } }, orderBy: { id: 'asc' } })
-      : [];
-    return rows.map(({ accountId, createdAt: _c, ...r }) => ({
+    const rows = await this.jobs.views(organizationId, where, limit);
+    const events = withTimeline && rows.length ? await this.jobs.timeline(rows.map((r) => r.jobId)) : [];
+    return rows.map(({ accountId, ...r }) => ({
       ...r,
       statusDetails: (r.statusDetails ?? {}) as Record<string, string>,
       deviceArn: deviceArn(this.config.EDGEFLEET_REGION, accountId, r.deviceId),

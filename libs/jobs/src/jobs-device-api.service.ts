@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '@edgefleet/config';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '@edgefleet/runtime';
-import { Prisma, PrismaService } from '@edgefleet/db';
+import { Prisma } from '@edgefleet/db';
 import type { JobExecutionPayload, UpdateJobExecutionRequest } from '@edgefleet/contracts';
 import {
-  type DeviceJobStatus,
   DomainError,
   TERMINAL_EXECUTION_STATUSES,
   type JobExecutionStatus,
@@ -13,21 +11,11 @@ import {
   executionStatusOf,
 } from '@edgefleet/domain';
 import { JobEventsPublisher } from './job-events.publisher';
-import { EXECUTION_COLUMNS, type ExecutionRow, IMAGE_JOIN, executionOf, jobDocument, summaryOf } from './job-execution.view';
-import { type MovedJob, RETRYABLE_SQL, moveJob } from './device-job.transitions';
+import { type ExecutionRow, executionOf, jobDocument, summaryOf } from './job-execution.view';
+import { DeviceJobRepository, type JobRow } from './device-job.repository';
+import { type MovedJob, RETRYABLE_SQL } from './device-job.transitions';
 import { SoftwareImageService } from './software-image.service';
 
-interface JobRow extends ExecutionRow {
-  status: DeviceJobStatus;
-  organizationId: string;
-  rolloutId: string | null;
-  attempts: number;
-  maxAttempts: number;
-}
-
-const PENDING_EXECUTION = Prisma.sql`j."executionStatus" IN ('QUEUED'::"JobExecutionStatus", 'IN_PROGRESS'::"JobExecutionStatus")`;
-/** AWS IoT's order of pending executions: in progress first, then by queue time. */
-const NEXT_ORDER = Prisma.sql`(j."executionStatus" = 'IN_PROGRESS') DESC, j."createdAt", j."jobId"`;
 const actorOf = (thingName: string) => `device:${thingName}`;
 
 /**
@@ -37,15 +25,14 @@ const actorOf = (thingName: string) => `device:${thingName}`;
 @Injectable()
 export class JobsDeviceApi {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly jobs: DeviceJobRepository,
     private readonly images: SoftwareImageService,
     private readonly events: JobEventsPublisher,
     private readonly clock: Clock,
-    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async listPending(thingName: string): Promise<{ inProgressJobs: object[]; queuedJobs: object[] }> {
-    const rows = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 100);
+    const rows = await this.jobs.pending(thingName, 100);
     return {
       inProgressJobs: rows.filter((r) => r.executionStatus === 'IN_PROGRESS').map(summaryOf),
       queuedJobs: rows.filter((r) => r.executionStatus === 'QUEUED').map(summaryOf),
@@ -54,33 +41,25 @@ export class JobsDeviceApi {
 
   /** The next pending execution of a device, if any (what notify-next carries). */
   async next(thingName: string): Promise<JobExecutionPayload | undefined> {
-    const [row] = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1);
+    const [row] = await this.jobs.pending(thingName, 1);
     return row && this.execution(row);
   }
 
   /** Next executions of many devices at once (for notifications): deviceId → execution, or none. */
   async nextOf(deviceIds: string[]): Promise<Map<string, JobExecutionPayload>> {
-    const rows = await this.prisma.$queryRaw<JobRow[]>`
-      SELECT DISTINCT ON (j."deviceId") ${Prisma.raw(EXECUTION_COLUMNS)}
-      FROM "DeviceJob" j ${Prisma.raw(IMAGE_JOIN)}
-      WHERE j."deviceId" = ANY(${deviceIds}) AND ${PENDING_EXECUTION}
-      ORDER BY j."deviceId", ${NEXT_ORDER}`;
+    const rows = await this.jobs.nextOf(deviceIds);
     return new Map(rows.map((r) => [r.deviceId, this.execution(r)]));
   }
 
   /** Jobs of these devices canceled in the last hour: backends that keep their own copy of jobs cancel them there too. */
   async recentlyCanceled(deviceIds: string[]): Promise<{ jobId: string; reason: string | null }[]> {
-    const jobs = await this.prisma.deviceJob.findMany({
-      where: { deviceId: { in: deviceIds }, status: 'CANCELED', updatedAt: { gt: new Date(this.clock.now().getTime() - 3_600_000) } },
-      select: { jobId: true, statusReason: true },
-    });
-    return jobs.map((j) => ({ jobId: j.jobId, reason: j.statusReason }));
+    return this.jobs.canceledSince(deviceIds, new Date(this.clock.now().getTime() - 3_600_000));
   }
 
   /** StartNextPendingJobExecution: the in-progress execution, else the oldest queued one, which starts. */
   async startNext(thingName: string, req: { statusDetails?: Record<string, string>; stepTimeoutInMinutes?: number }): Promise<JobExecutionPayload | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const [row] = await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1);
+      const [row] = await this.jobs.pending(thingName, 1);
       if (!row) return undefined;
       if (row.executionStatus === 'IN_PROGRESS') return this.execution(row);
       const moved = await this.apply(row, 'IN_PROGRESS', req.statusDetails, req.stepTimeoutInMinutes, undefined);
@@ -91,7 +70,7 @@ export class JobsDeviceApi {
 
   /** DescribeJobExecution (`$next`: the next pending one). */
   async describe(thingName: string, jobId: string, req: { executionNumber?: number; includeJobDocument?: boolean }): Promise<JobExecutionPayload | undefined> {
-    const row = jobId === '$next' ? (await this.rows(Prisma.sql`j."deviceId" = ${thingName} AND ${PENDING_EXECUTION}`, 1))[0] : await this.own(thingName, jobId);
+    const row = jobId === '$next' ? (await this.jobs.pending(thingName, 1))[0] : await this.own(thingName, jobId);
     if (!row) return undefined;
     if (req.executionNumber !== undefined && req.executionNumber !== row.executionNumber) {
       throw new DomainError('JOB_NOT_FOUND', `Job ${jobId} has no execution number ${req.executionNumber} for this thing.`);
@@ -135,8 +114,7 @@ export class JobsDeviceApi {
       const started = await this.apply(row, 'IN_PROGRESS', undefined, undefined, undefined);
       row = started ? after(row, started) : (await this.own(thingName, jobId))!;
     }
-    const device = await this.prisma.device.findUnique({ where: { deviceId: thingName }, select: { connectionSession: true } });
-    await this.apply(row, status, statusDetails, undefined, device?.connectionSession ?? undefined);
+    await this.apply(row, status, statusDetails, undefined, await this.jobs.connectionSession(thingName));
   }
 
   /**
@@ -157,7 +135,7 @@ export class JobsDeviceApi {
     const actor = actorOf(row.deviceId);
     let moved =
       event === 'FAIL'
-        ? await moveJob(this.prisma, this.config, row, {
+        ? await this.jobs.move(row, {
             event: 'RETRY',
             where: RETRYABLE_SQL,
             actor,
@@ -171,7 +149,7 @@ export class JobsDeviceApi {
       if (statusDetails) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(statusDetails)}::jsonb`);
       if (row.status === 'PENDING' && to !== 'PENDING') set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = t.attempts + 1`);
       if (event === 'DEVICE_SUCCEEDED') set.push(Prisma.sql`"rebootFromSession" = ${sessionId ?? null}`);
-      moved = await moveJob(this.prisma, this.config, row, {
+      moved = await this.jobs.move(row, {
         event,
         actor,
         reason,
@@ -187,16 +165,8 @@ export class JobsDeviceApi {
 
   private async own(thingName: string, jobId: string): Promise<JobRow | undefined> {
     // Someone else's job reads as not found: a device learns nothing about other devices.
-    const [row] = await this.rows(Prisma.sql`j."jobId" = ${jobId} AND j."deviceId" = ${thingName}`, 1);
+    const [row] = await this.jobs.executions(Prisma.sql`j."jobId" = ${jobId} AND j."deviceId" = ${thingName}`, 1);
     return row;
-  }
-
-  private rows(where: Prisma.Sql, limit: number): Promise<JobRow[]> {
-    return this.prisma.$queryRaw<JobRow[]>`
-      SELECT ${Prisma.raw(EXECUTION_COLUMNS)}, j.status::text AS status, j."organizationId"::text AS "organizationId",
-             j."rolloutId"::text AS "rolloutId", j.attempts, j."maxAttempts"
-      FROM "DeviceJob" j ${Prisma.raw(IMAGE_JOIN)}
-      WHERE ${where} ORDER BY ${NEXT_ORDER} LIMIT ${limit}`;
   }
 
   private execution(row: ExecutionRow, withDocument = true): JobExecutionPayload {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ArtifactsModule } from '@edgefleet/artifacts';
 import { DevicesModule } from '@edgefleet/devices';
 import { OrganizationsModule } from '@edgefleet/organizations';
+import { DeviceJobRepository } from './device-job.repository';
 import { JobManagementService } from './job-management.service';
 import { JobEventsPublisher } from './job-events.publisher';
 import { JobsDeviceApi } from './jobs-device-api.service';
@@ -16,7 +17,7 @@ const services = [SoftwareImageService, JobManagementService, JobsDeviceApi, Job
 /** Software images, device jobs, their execution by devices, and rollouts: used by the api, the worker and the gateway. */
 @Module({
   imports: [OrganizationsModule, DevicesModule, ArtifactsModule],
-  providers: [...services, RolloutRepository],
+  providers: [...services, RolloutRepository, DeviceJobRepository],
   exports: services,
 })
 export class JobsModule {}
