@@ -15,6 +15,7 @@ import { PresenceScheduler } from './devices/presence.scheduler';
 import { JobsProcessor } from './jobs/jobs.processor';
 import { JobsScheduler } from './jobs/jobs.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { RetentionPruner } from './retention/retention.pruner';
 
 @Module({})
 export class WorkerModule {
@@ -31,7 +32,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber],
+      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner],
     };
   }
 }

@@ -82,6 +82,13 @@ const schema = z.object({
   JOB_QUEUED_TIMEOUT_SECONDS: positiveInt(7 * 86_400),
   JOB_IN_PROGRESS_TIMEOUT_SECONDS: positiveInt(3600),
   JOB_REBOOTING_TIMEOUT_SECONDS: positiveInt(900),
+  /** How long finished work and history are kept, in days: completed outbox rows, status event rows, audit events (longest). */
+  RETENTION_OUTBOX_DAYS: positiveInt(7),
+  RETENTION_EVENTS_DAYS: positiveInt(90),
+  RETENTION_AUDIT_DAYS: positiveInt(365),
+  /** How often workers prune, and how many rows one statement deletes at most (small batches never lock the hot tables). */
+  RETENTION_SWEEP_MS: positiveInt(3_600_000),
+  RETENTION_BATCH: positiveInt(5000),
   /** How often workers run job completion checks, timeouts and rollout waves. */
   JOB_SWEEP_MS: positiveInt(1000),
 });
