@@ -15,6 +15,8 @@ export interface JobExecutor {
 
 type Reply = { outcome: 'accepted' | 'rejected'; body: any };
 const TIMEOUT_MS = 10_000;
+/** How long to wait before asking again after the service did not answer. */
+const RETRY_MS = 5_000;
 
 /**
  * Runs the device's jobs over AWS IoT's Jobs device API: on connect and on every
@@ -57,12 +59,19 @@ export class JobRunner {
     }
   }
 
-  /** Takes the next execution, unless one is already running. */
+  /**
+   * Takes the next execution, unless one is already running. When the service did not
+   * answer (a gateway restarting, a reconnecting fleet), it asks again a little later:
+   * start-next hands back the execution in progress, so nothing is lost or run twice.
+   */
   private poll(): void {
     if (this.busy) return;
     this.busy = true;
     void this.runNext()
-      .catch((err: Error) => this.onError(err))
+      .catch((err: Error & { noReply?: boolean }) => {
+        this.onError(err);
+        if (err.noReply) setTimeout(() => this.client.connected && this.poll(), RETRY_MS * (0.5 + Math.random()));
+      })
       .finally(() => (this.busy = false));
   }
 
@@ -107,7 +116,8 @@ export class JobRunner {
       }
       await update('SUCCEEDED', { step: 'REBOOTING' });
     } catch (err) {
-      const e = err as Error & { code?: string };
+      const e = err as Error & { code?: string; noReply?: boolean };
+      if (e.noReply) throw e; // not the job's fault: the execution resumes when the service answers again
       this.onError(e, execution.jobId);
       // The service refused the report (the job was canceled or timed out meanwhile): nothing to undo here.
       if (!e.code) await update('FAILED', { reason: e.message.slice(0, 1000) || 'failed' }).catch(() => undefined);
@@ -122,7 +132,7 @@ export class JobRunner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(clientToken);
-        reject(new Error(`no reply to ${suffix}`));
+        reject(Object.assign(new Error(`no reply to ${suffix}`), { noReply: true }));
       }, TIMEOUT_MS);
       this.waiting.set(clientToken, (r) => {
         clearTimeout(timer);
