@@ -26,12 +26,24 @@ export class DeviceIdentityService {
     subscriber.on('message', (_channel, message) => onOrder(JSON.parse(message) as DisconnectOrder));
   }
 
+  /**
+   * Checked as soon as TLS completes, before a byte of MQTT is read: a device certificate that is
+   * revoked, unknown, or whose device is gone or being deleted. Claims keep their refusal for
+   * CONNECT, whose CONNACK 5 the edge agent explains to the person holding the bundle.
+   */
+  async refusedAtHandshake(certificateDer: Buffer): Promise<string | undefined> {
+    const cert = await this.certificate(certificateIdOf(certificateDer));
+    if (!cert) return 'unknown certificate';
+    if (cert.kind !== 'DEVICE') return undefined;
+    if (cert.status === 'REVOKED') return 'certificate revoked';
+    if (!cert.device) return 'device deleted';
+    if (cert.device.provisioningStatus === 'DELETING') return 'device is being deleted';
+    return undefined;
+  }
+
   async identify(certificateDer: Buffer, clientId: string): Promise<Identity | { refused: string }> {
     const certificateId = certificateIdOf(certificateDer);
-    const cert = await this.prisma.certificate.findUnique({
-      where: { certificateId },
-      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true } } },
-    });
+    const cert = await this.certificate(certificateId);
     if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
     if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
     if (cert.notAfter <= this.clock.now()) return { refused: 'certificate expired' };
@@ -49,5 +61,12 @@ export class DeviceIdentityService {
       return { kind: 'device', thingName: cert.deviceId, certificateId };
     }
     return { refused: 'not a device certificate' };
+  }
+
+  private certificate(certificateId: string) {
+    return this.prisma.certificate.findUnique({
+      where: { certificateId },
+      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true } } },
+    });
   }
 }

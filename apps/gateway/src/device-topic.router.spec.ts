@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { jobsTopic, registerThingTopic, shadowTopic } from '@edgefleet/contracts';
+import { DeviceRequestLimiter } from './device-request.limiter';
 import { type DeviceRequest, type DeviceRoute, DeviceTopicRouter, deviceTopicRoutes, route } from './device-topic.router';
 import type { Identity } from './topic.policy';
 
@@ -68,6 +69,9 @@ describe('device topic router: the common preamble', () => {
     ['a jobId the topic does not name', LIST, '{"jobId":"job-1"}', { code: 'InvalidRequest', message: 'jobId in the payload does not match the topic.' }],
     ["another thing's topic", shadowTopic('device-b', 'system', 'update'), '{"n":1}', { code: 403 }],
     ['a body its schema refuses', UPDATE, '{"n":"one"}', { code: 400, message: expect.stringMatching(/^n: /) }],
+    ['a shadow name over 64 characters', shadowTopic('device-a', 'x'.repeat(65), 'update'), '{"n":1}', { code: 400, message: 'shadowName: must be 1 to 64 of a-z, A-Z, 0-9, :, _ and - (got 65 characters).' }],
+    ['a shadow name of 3,000 characters', shadowTopic('device-a', 'x'.repeat(3000), 'update'), '{"n":1}', { code: 400, message: 'shadowName: must be 1 to 64 of a-z, A-Z, 0-9, :, _ and - (got 3000 characters).' }],
+    ['a shadow name with other characters', shadowTopic('device-a', 'ünï', 'update'), '{"n":1}', { code: 400, message: 'shadowName: must be 1 to 64 of a-z, A-Z, 0-9, :, _ and - (got "ünï").' }],
   ])('rejects %s, in the form of its service', async (_label, topic, payload, expected) => {
     expect(await rejected(topic, payload)).toMatchObject(expected);
     expect(seen).toEqual([]);
@@ -104,5 +108,40 @@ describe("device topic router: the gateway's routes", () => {
     [claim, '$aws/certificates/create-from-csr/json', '', { statusCode: 400, errorCode: 'InvalidPayload' }],
   ])('%j %s %s → %j', async (identity, topic, payload, expected) => {
     expect(await send(identity, topic, payload)).toEqual({ topic: `${topic}/rejected`, body: expect.objectContaining(expected) });
+  });
+});
+
+describe('device topic router: per-thing throttling', () => {
+  let now = 1_700_000_000_000;
+  const limiter = new DeviceRequestLimiter({ requestsPerSecond: 1, burst: 2 }, { now: () => new Date(now) });
+  const ok = async (r: DeviceRequest<unknown>) => [{ topic: `${r.topic}/accepted`, body: {} }];
+  const router = new DeviceTopicRouter(
+    [
+      route({ service: 'shadow', topic: shadowTopic('{thingName}', '{shadowName}', 'get'), emptyAllowed: true, schema: z.object({}), handle: ok }),
+      route({ service: 'jobs', topic: jobsTopic('{thingName}', 'get'), emptyAllowed: true, schema: z.object({}), handle: ok }),
+      route({ service: 'provisioning', topic: registerThingTopic('{templateName}'), schema: z.object({}), handle: ok }),
+    ],
+    100,
+    limiter,
+  );
+  const outcomes = async (identity: Identity, topic: string, count: number) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < count; i++) {
+      const answer = await router.dispatch(identity, 's1', topic, Buffer.from('{"clientToken":"t"}'));
+      out.push(answer!.replies[0].topic.endsWith('/accepted') ? 'accepted' : answer!.replies[0].body);
+    }
+    return out;
+  };
+
+  it("answers a thing over its rate with its service's 429, until its bucket refills; other things are not affected", async () => {
+    const get = shadowTopic('device-a', 'system', 'get');
+    expect(await outcomes(device, get, 3)).toEqual(['accepted', 'accepted', { code: 429, message: expect.stringMatching(/^Too Many Requests/), timestamp: expect.any(Number), clientToken: 't' }]);
+    // The bucket is the thing's, whichever service it asks.
+    expect(await outcomes(device, jobsTopic('device-a', 'get'), 1)).toEqual([expect.objectContaining({ code: 'RequestThrottled', clientToken: 't' })]);
+    expect(await outcomes({ ...device, thingName: 'device-b' }, shadowTopic('device-b', 'system', 'get'), 2)).toEqual(['accepted', 'accepted']);
+    now += 1000;
+    expect(await outcomes(device, get, 2)).toEqual(['accepted', expect.objectContaining({ code: 429 })]);
+    expect(await outcomes({ ...claim, thingName: 'device-c' }, registerThingTopic('tpl'), 3)).toEqual(['accepted', 'accepted', { statusCode: 429, errorCode: 'Throttling', errorMessage: expect.stringMatching(/^Too Many Requests/) }]);
+    expect(limiter.throttled).toBe(4);
   });
 });

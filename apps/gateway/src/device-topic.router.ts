@@ -22,10 +22,11 @@ import {
   updateJobExecutionRequest,
 } from '@edgefleet/contracts';
 import { type DeviceEventsPublisher, projectSystemReport } from '@edgefleet/devices';
-import { DomainError, validationFailed } from '@edgefleet/domain';
+import { DomainError, assertShadowName, validationFailed } from '@edgefleet/domain';
 import type { JobsDeviceApi } from '@edgefleet/jobs';
 import type { FleetProvisioningService } from '@edgefleet/provisioning';
 import type { ShadowDeviceApi } from '@edgefleet/iot';
+import type { DeviceRequestLimiter } from './device-request.limiter';
 import type { Identity } from './topic.policy';
 
 export interface Reply {
@@ -82,8 +83,9 @@ function patternOf(template: string): RegExp {
 
 /**
  * Every message a device or claim publishes to an AWS IoT service topic: the common checks
- * once (size, JSON object, clientToken, topic parameters, own thing only, schema), then the
- * route's handler; any error becomes the service's `/rejected` payload through `toRejected`.
+ * once (own thing only, shadow name, size, JSON object, clientToken, rate, topic parameters,
+ * schema), then the route's handler; any error becomes the service's `/rejected` payload
+ * through `toRejected`.
  */
 export class DeviceTopicRouter {
   private readonly logger = new Logger(DeviceTopicRouter.name);
@@ -93,6 +95,8 @@ export class DeviceTopicRouter {
   constructor(
     routes: DeviceRoute[],
     private readonly maxPayloadBytes: number,
+    /** Without one, requests are not throttled. */
+    private readonly limiter?: DeviceRequestLimiter,
   ) {
     this.routes = routes.map((r) => ({ ...r, pattern: patternOf(r.topic) }));
   }
@@ -104,8 +108,11 @@ export class DeviceTopicRouter {
     const { route, params } = match;
     const { direct } = SERVICES[route.service];
     let clientToken: string | undefined;
+    // Every request counts, valid or not; the refusal waits for the clientToken, so SDKs can match it.
+    const allowed = this.limiter?.take(identity.thingName) ?? true;
     try {
       if (params.thingName !== undefined && params.thingName !== identity.thingName) throw new DomainError('NOT_YOUR_THING', 'A device may only address its own thing.');
+      if (params.shadowName !== undefined) assertShadowName('shadowName', params.shadowName);
       if (payload.length > this.maxPayloadBytes) throw new DomainError('PAYLOAD_TOO_LARGE', `The payload is larger than ${this.maxPayloadBytes} bytes.`, { limit: this.maxPayloadBytes });
       const json = parseJsonObject(payload, route.emptyAllowed ?? false);
       if (!json.ok) throw new DomainError('INVALID_JSON', json.error);
@@ -114,6 +121,7 @@ export class DeviceTopicRouter {
         if (typeof token !== 'string' || token.length > 64) throw validationFailed('clientToken', 'must be a string of at most 64 characters.');
         clientToken = token;
       }
+      if (!allowed) throw this.throttled();
       // The topic is what authorization checked: a repeated parameter that disagrees is refused.
       for (const key of Object.keys(PARAMS) as (keyof typeof PARAMS)[]) {
         if (json.value[key] !== undefined && json.value[key] !== params[key]) {
@@ -125,9 +133,19 @@ export class DeviceTopicRouter {
     } catch (err) {
       if (!(err instanceof DomainError) || err.code === 'INTERNAL') this.logger.error({ err, deviceId: identity.thingName, topic }, 'device request failed');
       // A device that cannot provision is an operator's first question; other refusals are routine.
-      else this.logger[identity.kind === 'claim' ? 'warn' : 'debug']({ deviceId: identity.thingName, topic, reason: err.reason }, 'device request rejected');
+      // (Throttled claims are not: a flood of them would flood the log.)
+      else this.logger[identity.kind === 'claim' && err.code !== 'RATE_LIMITED' ? 'warn' : 'debug']({ deviceId: identity.thingName, topic, reason: err.reason }, 'device request rejected');
       return { replies: [{ topic: `${topic}/rejected`, body: toRejected(route.service, err, clientToken) }], direct };
     }
+  }
+
+  private throttled(): DomainError {
+    const { requestsPerSecond, burst } = this.limiter!;
+    return new DomainError(
+      'DEVICE_REQUEST_RATE_EXCEEDED',
+      `Too Many Requests: a thing may send ${requestsPerSecond} requests per second (bursts of ${burst}) to the AWS IoT service topics; retry later, with backoff.`,
+      { requestsPerSecond, burst },
+    );
   }
 
   private match(identity: Identity, topic: string): { route: DeviceRoute; params: TopicParams } | undefined {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
-import { RuntimeModule } from '@edgefleet/runtime';
+import { Clock, RuntimeModule } from '@edgefleet/runtime';
 import { DbModule } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
 import { JobsDeviceApi, JobsModule } from '@edgefleet/jobs';
@@ -9,6 +9,7 @@ import { IotModule, ShadowDeviceApi } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceIdentityService } from './device-identity.service';
+import { DeviceRequestLimiter } from './device-request.limiter';
 import { DeviceTopicRouter, deviceTopicRoutes } from './device-topic.router';
 import { MqttGateway } from './mqtt-gateway';
 
@@ -32,10 +33,15 @@ export class GatewayModule {
         FleetProvisioningService,
         DeviceIdentityService,
         {
+          provide: DeviceRequestLimiter,
+          inject: [Clock],
+          useFactory: (clock: Clock) => new DeviceRequestLimiter({ requestsPerSecond: config.DEVICE_REQUESTS_PER_SECOND, burst: config.DEVICE_REQUEST_BURST }, clock),
+        },
+        {
           provide: DeviceTopicRouter,
-          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher],
-          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher) =>
-            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events }), config.MQTT_MAX_PAYLOAD_BYTES),
+          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceRequestLimiter],
+          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, limiter: DeviceRequestLimiter) =>
+            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events }), config.MQTT_MAX_PAYLOAD_BYTES, limiter),
         },
       ],
     };

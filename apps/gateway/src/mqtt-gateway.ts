@@ -11,7 +11,8 @@ import type { DisconnectOrder } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
-import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
+import { guardPacketSize } from './packet-size.guard';
+import { type Identity, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
 
 const SERVER_CERT_DAYS = 30;
 const ACTOR = 'system:gateway';
@@ -92,17 +93,15 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       usage: 'server',
       subjectAltNames: this.config.GATEWAY_SANS,
     });
-    this.server = createServer(
-      {
-        key: keys.privateKeyPem,
-        cert: serverCert.certificatePem,
-        ca: [this.ca.certificatePem],
-        requestCert: true,
-        rejectUnauthorized: true, // no client certificate, another CA, or an expired one: refused at the handshake
-        minVersion: 'TLSv1.2',
-      },
-      this.broker.handle as never,
-    );
+    this.server = createServer({
+      key: keys.privateKeyPem,
+      cert: serverCert.certificatePem,
+      ca: [this.ca.certificatePem],
+      requestCert: true,
+      rejectUnauthorized: true, // no client certificate, another CA, or an expired one: refused at the handshake
+      minVersion: 'TLSv1.2',
+    });
+    this.server.on('secureConnection', (socket) => void this.admit(socket));
     this.server.on('tlsClientError', (err, socket) => this.logger.warn({ err: err.message, ip: socket.remoteAddress }, 'TLS handshake refused'));
     await new Promise<void>((resolve) => this.server!.listen(this.config.GATEWAY_PORT, this.config.GATEWAY_HOST, resolve));
 
@@ -115,6 +114,35 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     this.server?.close();
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
     await this.persistence?.destroy();
+  }
+
+  /**
+   * Each TLS connection before aedes reads a byte of it: a revoked device certificate is closed
+   * here rather than answered at CONNECT, and no packet may announce more than the limit.
+   */
+  private async admit(socket: TLSSocket): Promise<void> {
+    const limit = this.config.MQTT_MAX_PACKET_BYTES;
+    const peer = socket.getPeerCertificate();
+    const log = { certificate: peer.fingerprint256, ip: socket.remoteAddress };
+    // Until aedes listens, a reset by the peer must not be an uncaught error.
+    const drop = () => socket.destroy();
+    socket.on('error', drop);
+    guardPacketSize(socket, limit, (bytes) => {
+      const client = (socket as unknown as { client?: Client }).client;
+      if (client) this.markReason(client, 'CLIENT_ERROR');
+      this.logger.warn({ ...log, clientId: client?.id, bytes, limit }, 'packet over MQTT_MAX_PACKET_BYTES: connection closed');
+    });
+    const refused = await this.identities.refusedAtHandshake(peer.raw).catch((err: unknown) => {
+      this.logger.error({ ...log, err }, 'could not check the certificate');
+      return 'certificate check failed';
+    });
+    if (refused) {
+      this.logger.warn({ ...log, reason: refused }, 'connection refused after the TLS handshake');
+      socket.destroy();
+      return;
+    }
+    socket.off('error', drop);
+    if (!socket.destroyed) this.broker!.handle(socket as never);
   }
 
   private async authenticate(client: Client): Promise<boolean> {
@@ -132,8 +160,10 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
 
   private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
     const session = client && this.sessions.get(client);
-    if (session && mayPublish(session.identity, packet.topic)) return null;
-    this.logger.warn({ clientId: client?.id, certificateId: session?.identity.certificateId, topic: packet.topic }, 'publish denied');
+    if (session && mayPublish(session.identity, packet.topic)) {
+      if (!packet.retain || mayRetain(session.identity, packet.topic, Buffer.byteLength(packet.payload), this.config.MQTT_MAX_RETAINED_BYTES)) return null;
+    }
+    this.logger.warn({ clientId: client?.id, certificateId: session?.identity.certificateId, topic: packet.topic, retain: packet.retain }, 'publish denied');
     return new Error('publish denied');
   }
 

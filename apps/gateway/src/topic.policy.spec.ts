@@ -1,4 +1,4 @@
-import { type Identity, isPrivateResponse, mayPublish, maySubscribe } from './topic.policy';
+import { type Identity, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
 
 const device: Identity = { kind: 'device', thingName: 'device-aaaa', certificateId: 'c1' };
 const claim: Identity = { kind: 'claim', thingName: 'device-aaaa', certificateId: 'c2' };
@@ -41,6 +41,19 @@ describe('topic policy', () => {
     [claim, '$aws/things/device-aaaa/shadow/#', false],
   ] as const)('%j may subscribe %s: %s', (identity, filter, allowed) => {
     expect(maySubscribe(identity, filter)).toBe(allowed);
+  });
+
+  it.each([
+    [device, 'edgefleet/things/device-aaaa/config', 100, true],
+    [device, 'edgefleet/things/device-aaaa/config', 0, true],
+    [device, 'edgefleet/things/device-aaaa/config', 101, false],
+    [device, '$aws/things/device-aaaa/shadow/update', 1, false],
+    [device, '$aws/things/device-aaaa/jobs/get', 0, false],
+    [device, 'edgefleet/things/device-bbbb/config', 1, false],
+    [claim, '$aws/certificates/create/json', 1, false],
+    [claim, 'edgefleet/things/device-aaaa/config', 1, false],
+  ] as const)('%j may retain on %s a payload of %d bytes (limit 100): %s', (identity, topic, bytes, allowed) => {
+    expect(mayRetain(identity, topic, bytes, 100)).toBe(allowed);
   });
 
   it('marks fleet-provisioning responses private', () => {

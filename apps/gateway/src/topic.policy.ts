@@ -36,5 +36,14 @@ export function maySubscribe(identity: Identity, filter: string): boolean {
   return deviceScopes(identity.thingName).some((scope) => filter.startsWith(scope));
 }
 
+/**
+ * Retained messages live in the gateways' Redis until replaced, so a device may retain only on
+ * its own `edgefleet/things/<thing>/…` topics, up to `maxBytes` each (an empty payload clears
+ * one). Never on `$aws/…`: those are requests to the services, not state to replay.
+ */
+export function mayRetain(identity: Identity, topic: string, bytes: number, maxBytes: number): boolean {
+  return identity.kind === 'device' && topic.startsWith(`edgefleet/things/${identity.thingName}/`) && bytes <= maxBytes;
+}
+
 /** Fleet-provisioning responses go only to the client that asked (see MqttGateway.reply). */
 export const isPrivateResponse = isProvisioningResponse;

@@ -47,6 +47,11 @@ const schema = z.object({
   QUOTA_DEVICES: positiveInt(50),
   RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(5),
   RATE_LIMIT_MUTATIONS_PER_SECOND: positiveInt(1),
+  /** Limits on one GraphQL request, checked before anything runs: cost (lists count × `first`), aliases, depth, tokens. */
+  GRAPHQL_MAX_COST: positiveInt(10_000),
+  GRAPHQL_MAX_ALIASES: positiveInt(50),
+  GRAPHQL_MAX_DEPTH: positiveInt(12),
+  GRAPHQL_MAX_TOKENS: positiveInt(5_000),
   /** Where the local CA, server certificate and uploaded images live. Never committed. */
   DATA_DIR: z.string().min(1).default('.data'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
@@ -57,7 +62,15 @@ const schema = z.object({
   GATEWAY_SANS: list('localhost,127.0.0.1'),
   /** Host:port written into provisioning bundles; defaults to the first SAN and GATEWAY_PORT. */
   GATEWAY_ENDPOINT: z.string().optional(),
+  /** Service requests (shadow, jobs, provisioning) over this get a 413 `/rejected`. */
   MQTT_MAX_PAYLOAD_BYTES: positiveInt(128 * 1024),
+  /** Any MQTT packet (CONNECT included) announcing more closes the connection before it is read. */
+  MQTT_MAX_PACKET_BYTES: positiveInt(256 * 1024),
+  /** Retained messages: only on a device's own `edgefleet/things/<thing>/…` topics, payloads up to this. */
+  MQTT_MAX_RETAINED_BYTES: positiveInt(8 * 1024),
+  /** Requests per thing to the AWS IoT service topics (AWS IoT's Device Shadow limit is 20/s per thing), with bursts up to DEVICE_REQUEST_BURST. */
+  DEVICE_REQUESTS_PER_SECOND: positiveInt(20),
+  DEVICE_REQUEST_BURST: positiveInt(40),
   /** Device Shadow state limit: AWS IoT's 8 KB by default, at most 64 KB. */
   SHADOW_MAX_BYTES: positiveInt(8 * 1024).refine((v) => v <= 64 * 1024, 'must be at most 65536'),
   /** Gateways refresh lastSeenAt of their connections this often; twice this without news is OFFLINE. */

@@ -46,6 +46,14 @@ describe('shadow documents (AWS IoT semantics)', () => {
     expect(code(() => applyShadowUpdate(current, request, opts))).toBe(expected);
   });
 
+  it('rejects 20,000 nested objects (120 KB) with 400, not a stack overflow', () => {
+    const deep = JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`);
+    expect(code(() => applyShadowUpdate(null, { state: { reported: deep } }, opts))).toBe(400);
+    expect(() => applyShadowUpdate(null, { state: { reported: deep } }, opts)).toThrow('state: JSON contains too many levels of nesting; maximum is 6');
+    const deepArrays = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`);
+    expect(code(() => applyShadowUpdate(null, { state: { desired: { a: deepArrays } } }, opts))).toBe(400);
+  });
+
   it('accepts exactly 6 levels of nesting', () => {
     expect(code(() => applyShadowUpdate(null, { state: { reported: { a: { b: { c: { d: { e: { f: 1 } } } } } } } }, opts))).toBe('OK');
   });

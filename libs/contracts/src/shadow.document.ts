@@ -18,10 +18,19 @@ export interface ShadowUpdate {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function depthOf(v: unknown): number {
-  if (Array.isArray(v)) return 1 + Math.max(0, ...v.map(depthOf));
-  if (isObject(v)) return 1 + Math.max(0, ...Object.values(v).map(depthOf));
-  return 0;
+/**
+ * Whether objects and arrays in `v` nest more than `max` levels. Iterative, and it stops at the
+ * first node past the limit: a 120 KB payload can nest 20,000 levels, deeper than the call stack.
+ */
+function nestsDeeperThan(v: unknown, max: number): boolean {
+  const pending: [node: unknown, depth: number][] = [[v, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Merges `patch` into `base`: objects merge key by key, null deletes, anything else replaces. */
@@ -85,7 +94,7 @@ export const shadowUpdateRequest = z.object({
       { error: (issue) => (issue.code === 'unrecognized_keys' ? `Unexpected node: ${issue.keys[0]}` : issue.input === undefined ? 'Missing required node' : 'must be an object') },
     )
     // state → desired/reported → up to 6 levels (AWS IoT's limit)
-    .refine((state) => depthOf(state) <= 6 + 1, 'JSON contains too many levels of nesting; maximum is 6'),
+    .refine((state) => !nestsDeeperThan(state, 6 + 1), 'JSON contains too many levels of nesting; maximum is 6'),
   version: z.int({ error: 'must be a non-negative integer' }).min(0, { error: 'must be a non-negative integer' }).optional(),
 });
 

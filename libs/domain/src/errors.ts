@@ -27,6 +27,8 @@ export const ERROR_REASONS = {
   INVALID_ARGUMENT: 'VALIDATION_FAILED',
   /** The request is not valid GraphQL for the schema (syntax, unknown fields, wrong types). */
   INVALID_QUERY: 'VALIDATION_FAILED',
+  /** The request is over a GRAPHQL_MAX_* limit (cost, aliases, depth, tokens); extensions carry the limit. */
+  QUERY_TOO_COMPLEX: 'VALIDATION_FAILED',
   INVALID_CURSOR: 'VALIDATION_FAILED',
   INVALID_JSON: 'VALIDATION_FAILED',
   PAYLOAD_TOO_LARGE: 'VALIDATION_FAILED',
@@ -53,6 +55,8 @@ export const ERROR_REASONS = {
   // RATE_LIMITED
   REQUEST_RATE_EXCEEDED: 'RATE_LIMITED',
   MUTATION_RATE_EXCEEDED: 'RATE_LIMITED',
+  /** A thing sent more requests to the AWS IoT service topics than its per-thing rate allows. */
+  DEVICE_REQUEST_RATE_EXCEEDED: 'RATE_LIMITED',
   // UNAUTHENTICATED
   API_KEY_MISSING: 'UNAUTHENTICATED',
   API_KEY_INVALID: 'UNAUTHENTICATED',

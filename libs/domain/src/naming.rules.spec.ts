@@ -1,5 +1,5 @@
 import { DomainError } from './errors';
-import { MAX_TAGS, assertDescription, assertResourceName, assertTagInputs, mergeTags, removeTags } from './naming.rules';
+import { MAX_TAGS, assertDescription, assertResourceName, assertShadowName, assertTagInputs, mergeTags, removeTags } from './naming.rules';
 
 const code = (fn: () => unknown) => {
   try {
@@ -19,6 +19,27 @@ describe('resource names', () => {
   });
   it('names the field and the rule', () => {
     expect(() => assertResourceName('name', 'a b')).toThrow('name: "a b" may only contain a-z, A-Z, 0-9, _ (underscore) and - (hyphen).');
+  });
+});
+
+describe('shadow names (AWS IoT named shadows)', () => {
+  it.each(['system', 'a', 'x'.repeat(64), 'app:camera_1-b'])('accepts %s', (name) => {
+    expect(code(() => assertShadowName('shadowName', name))).toBe('OK');
+  });
+  it.each([
+    ['an empty name', ''],
+    ['65 characters', 'x'.repeat(65)],
+    ['3,000 characters', 'x'.repeat(3000)],
+    ['a space', 'has space'],
+    ['a dot', 'dot.ted'],
+    ['non-ASCII letters', 'ünï'],
+    ['a dollar sign', '$aws'],
+  ])('refuses %s', (_label, name) => {
+    expect(code(() => assertShadowName('shadowName', name))).toBe('VALIDATION_FAILED');
+  });
+  it('names the rule, and the length rather than a very long name', () => {
+    expect(() => assertShadowName('shadowName', 'a.b')).toThrow('shadowName: must be 1 to 64 of a-z, A-Z, 0-9, :, _ and - (got "a.b").');
+    expect(() => assertShadowName('shadowName', 'x'.repeat(3000))).toThrow('shadowName: must be 1 to 64 of a-z, A-Z, 0-9, :, _ and - (got 3000 characters).');
   });
 });
 

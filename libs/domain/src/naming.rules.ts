@@ -17,6 +17,17 @@ export function assertResourceName(field: string, name: string): void {
   }
 }
 
+const SHADOW_NAME = /^[a-zA-Z0-9:_-]+$/;
+export const MAX_SHADOW_NAME_LENGTH = 64;
+
+/** AWS IoT named shadows: 1 to 64 of a-z, A-Z, 0-9, :, _ and -; the API and the device topics check the same rule. */
+export function assertShadowName(field: string, name: string): void {
+  if (name.length >= 1 && name.length <= MAX_SHADOW_NAME_LENGTH && SHADOW_NAME.test(name)) return;
+  // A name of thousands of characters is named by its length, not echoed.
+  const got = name.length > MAX_SHADOW_NAME_LENGTH ? `${name.length} characters` : JSON.stringify(name);
+  throw validationFailed(field, `must be 1 to ${MAX_SHADOW_NAME_LENGTH} of a-z, A-Z, 0-9, :, _ and - (got ${got}).`);
+}
+
 export function assertDescription(field: string, description: string): void {
   if (description.length > MAX_DESCRIPTION_LENGTH) {
     throw validationFailed(field, `can have up to ${MAX_DESCRIPTION_LENGTH} characters (got ${description.length}).`);

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '@edgefleet/db';
-import { notFound, validationFailed } from '@edgefleet/domain';
+import { assertShadowName, notFound, validationFailed } from '@edgefleet/domain';
 import { ShadowStore } from '@edgefleet/iot';
 import { AuditService, type Principal } from '@edgefleet/organizations';
-
-const SHADOW_NAME = /^[a-zA-Z0-9:_-]{1,64}$/;
 
 @Injectable()
 export class ShadowManagementService {
@@ -31,7 +29,7 @@ export class ShadowManagementService {
   }
 
   private async assertDevice(principal: Principal, deviceId: string, shadowName: string | null) {
-    if (shadowName !== null && !SHADOW_NAME.test(shadowName)) throw validationFailed('shadowName', 'must be 1 to 64 of a-z, A-Z, 0-9, :, _ and -.');
+    if (shadowName !== null) assertShadowName('shadowName', shadowName);
     const device = await this.prisma.device.findFirst({ where: { deviceId, organizationId: principal.organizationId }, select: { deviceId: true } });
     if (!device) throw notFound('Device', deviceId);
   }

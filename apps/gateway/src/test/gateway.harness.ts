@@ -4,6 +4,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig } from '@edgefleet/contracts';
@@ -81,6 +82,21 @@ export function request(client: MqttClient, topic: string, payload: string | Buf
     };
     client.on('message', onMessage);
     client.subscribe([`${topic}/accepted`, `${topic}/rejected`], { qos: 1 }, (err) => (err ? reject(err) : client.publish(topic, payload, { qos: 1 })));
+  });
+}
+
+/** A TLS connection that speaks no MQTT of its own: the test writes the bytes, and sees what comes back and when it closes. */
+export function rawTls(port: number, tls: { cert: string; key: string; ca: string }): Promise<{ socket: TLSSocket; received: () => Buffer; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host: 'localhost', port, ...tls });
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('secureConnect', () => {
+      socket.on('error', () => undefined); // a reset by the gateway shows as the close
+      resolve({ socket, received: () => Buffer.concat(chunks), closed });
+    });
+    socket.once('error', reject);
   });
 }
 
