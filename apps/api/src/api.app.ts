@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService } from '@edgefleet/jobs';
 import { AppModule } from './app.module';
+import { StorableTextPipe } from './graphql/argument.pipes';
 import { registerImageRoutes } from './jobs/image.routes';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
@@ -14,6 +15,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  app.useGlobalPipes(new StorableTextPipe());
   registerImageRoutes(app.getHttpAdapter().getInstance(), app.get(SoftwareImageService));
   app.enableShutdownHooks();
   return app;

@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { defaultErrorFormatter } from 'mercurius';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
@@ -20,6 +19,8 @@ import { DeviceUpdatesBridge } from './devices/device-updates.bridge';
 import { DeviceShadowResolver } from './devices/device-shadow.resolver';
 import type { RequestContext } from './graphql/caller.decorator';
 import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/graphql-errors';
+import { redactSecrets } from './graphql/log-redaction';
+import { assertQueryCost, mutationCount, queryLimitRules } from './graphql/query-limits';
 import { RequestAuthService } from './graphql/request-auth.service';
 import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';
@@ -28,9 +29,6 @@ import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 
 @Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
 class RequestAuthModule {}
-
-const isMutation = (document: DocumentNode) =>
-  document.definitions.some((d) => d.kind === 'OperationDefinition' && (d as OperationDefinitionNode).operation === 'mutation');
 
 @Module({})
 export class AppModule {
@@ -43,8 +41,8 @@ export class AppModule {
           pinoHttp: {
             level: config.LOG_LEVEL,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature'],
-            // Signed image URLs are credentials until they expire: their signature is never logged.
-            serializers: { req: (req: { url?: string }) => ({ ...req, url: req.url?.replace(/signature=[^&]*/, 'signature=[redacted]') }) },
+            // Every line, whichever path wrote it (errors, their stacks, URLs), loses signatures and API keys last.
+            hooks: { streamWrite: redactSecrets },
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
@@ -64,19 +62,24 @@ export class AppModule {
             graphiql: config.GRAPHIQL,
             path: '/graphql',
             errorFormatter: (execution, ctx) => withErrorCodes(defaultErrorFormatter(execution, ctx)),
+            graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },
+            validationRules: queryLimitRules(config),
             subscription: {
               // graphql-ws: the API key comes in the connection_init payload; a bad key closes the socket.
               onConnect: async ({ payload }: { payload?: Record<string, string> }) => ({
-                principal: await auth.authenticate(payload?.authorization ?? payload?.Authorization, false),
+                principal: await auth.authenticate(payload?.authorization ?? payload?.Authorization, 0),
               }),
             },
             hooks: {
-              // Every operation is authenticated and rate limited before any resolver runs.
-              preExecution: async (_schema, document, context) => {
+              // Every operation is priced, authenticated and rate limited before any resolver runs.
+              preExecution: async (schema, document, context, variables) => {
                 try {
-                  const mutating = isMutation(document);
-                  const principal = await auth.authenticate(context.reply.request.headers.authorization, mutating);
-                  if (mutating && principal.role === 'VIEWER') {
+                  const { request } = context.reply;
+                  const { operationName } = (request.body ?? request.query ?? {}) as { operationName?: string };
+                  assertQueryCost(schema, document, variables, operationName, config.GRAPHQL_MAX_COST);
+                  const mutations = mutationCount(document, operationName);
+                  const principal = await auth.authenticate(request.headers.authorization, mutations);
+                  if (mutations > 0 && principal.role === 'VIEWER') {
                     throw new DomainError('ROLE_REQUIRED', 'A VIEWER key can only read; use an OPERATOR or ADMIN key to change things.');
                   }
                   (context as unknown as RequestContext).principal = principal;

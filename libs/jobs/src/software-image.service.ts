@@ -73,7 +73,15 @@ export class SoftwareImageService {
   async createUploadUrl(principal: Principal, version: string): Promise<{ url: string; expiresAt: Date }> {
     const image = await this.get(principal, version);
     if (image.uploadedAt) throw new DomainError('ALREADY_UPLOADED', `Software image ${version} is already uploaded (sha256 ${image.sha256}); register a new version instead.`);
-    return this.signer.sign('PUT', uploadPath(image.id), this.config.IMAGE_UPLOAD_URL_TTL_SECONDS);
+    const signed = this.signer.sign('PUT', uploadPath(image.id), this.config.IMAGE_UPLOAD_URL_TTL_SECONDS);
+    // Who was let upload the file, and until when; never the URL, which is the credential.
+    await this.audit.record(this.prisma, principal, {
+      action: 'softwareImage.createUploadUrl',
+      targetType: 'SoftwareImage',
+      targetId: image.id,
+      details: { version, expiresAt: signed.expiresAt.toISOString() },
+    });
+    return signed;
   }
 
   /** Streams an upload to disk while hashing it; the image records its digest and size once the file is complete. */

@@ -1,8 +1,11 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { validationFailed } from '@edgefleet/domain';
 import { ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
+import { uuidArgument } from '../graphql/argument.pipes';
 import { Caller } from '../graphql/caller.decorator';
 import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, CreateApiKeyInput, CreatedApiKey } from './api-key.types';
+
+const BIGINT_MAX = 2n ** 63n - 1n;
 
 @Resolver()
 export class ApiKeyResolver {
@@ -22,7 +25,7 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN); it stops working at once.' })
-  revokeApiKey(@Caller() caller: Principal, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
+  revokeApiKey(@Caller() caller: Principal, @Args('id', { type: () => ID }, uuidArgument('id', 'an API key')) id: string): Promise<ApiKey> {
     return this.apiKeyService.revoke(caller, id);
   }
 
@@ -34,7 +37,10 @@ export class ApiKeyResolver {
     @Args('targetId', { type: () => String, nullable: true }) targetId?: string,
   ): Promise<AuditEvent[]> {
     if (first < 1 || first > AUDIT_PAGE_MAX) throw validationFailed('first', `must be between 1 and ${AUDIT_PAGE_MAX}.`);
-    if (before !== undefined && before !== null && !/^\d+$/.test(before)) throw validationFailed('before', 'must be an audit event id.');
+    // Audit event ids are Postgres bigints: a longer number would fail in the database, not here.
+    if (before !== undefined && before !== null && !(/^\d{1,19}$/.test(before) && BigInt(before) <= BIGINT_MAX)) {
+      throw validationFailed('before', 'must be an audit event id.');
+    }
     const events = await this.audit.list(caller, { first, before: before ? BigInt(before) : undefined, targetId: targetId ?? undefined });
     return events.map((e) => ({ ...e, id: e.id.toString() }));
   }

@@ -1,0 +1,16 @@
+/**
+ * Credentials that may reach a log line through any path: a request URL, an error's message
+ * or stack (a 404 quotes its URL), a serialised header. Signed image URLs stay valid until they
+ * expire, so their signature is a credential too.
+ */
+const SECRETS: [RegExp, string][] = [
+  [/(signature=)[^&\s"\\]+/gi, '$1[redacted]'],
+  [/\befk_[A-Za-z0-9_-]+/g, 'efk_[redacted]'],
+  [/(\bbearer\s+)[^\s"\\]+/gi, '$1[redacted]'],
+  [/("(?:authorization|cookie)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, '$1[redacted]"'],
+];
+
+/** pino's streamWrite hook: the last step of every line the api logs. */
+export function redactSecrets(line: string): string {
+  return SECRETS.reduce((s, [pattern, replacement]) => s.replace(pattern, replacement), line);
+}

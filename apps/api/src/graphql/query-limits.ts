@@ -1,0 +1,64 @@
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import type { Config } from '@edgefleet/config';
+import { DomainError, ERROR_REASONS } from '@edgefleet/domain';
+
+/** extensions of every refusal by a GRAPHQL_MAX_* limit. */
+export const TOO_COMPLEX = { code: ERROR_REASONS.QUERY_TOO_COMPLEX, reason: 'QUERY_TOO_COMPLEX' } as const;
+
+/**
+ * The limits that need only the document (aliases, depth): validation rules, so Mercurius
+ * caches their verdict with the parsed query. The token limit is graphql-js's parse option.
+ */
+export function queryLimitRules(config: Config): ValidationRule[] {
+  const refuse = (limit: number, hint: string) => (context: ValidationContext | null, error: GraphQLError) =>
+    context?.reportError(new GraphQLError(`${error.message.replace(/^Syntax Error: /, '')} ${hint}`, { extensions: { ...TOO_COMPLEX, limit } }));
+  return [
+    maxAliasesRule({ n: config.GRAPHQL_MAX_ALIASES, propagateOnRejection: false, onReject: [refuse(config.GRAPHQL_MAX_ALIASES, 'Split the query into several requests.')] }),
+    // Introspection (GraphiQL's docs) nests ofType deeper than any query of ours needs; fragments add no depth of their own.
+    maxDepthRule({ n: config.GRAPHQL_MAX_DEPTH, flattenFragments: true, propagateOnRejection: false, onReject: [refuse(config.GRAPHQL_MAX_DEPTH, 'Ask for fewer nested fields.')] }),
+  ];
+}
+
+/** A list with a page size costs its size times one item: devices(first: 100) prices 100 devices. */
+const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => (typeof args.first === 'number' ? 1 + Math.max(args.first, 0) * childComplexity : undefined);
+/** A field's own `complexity` first, then pages, then 1 per field. */
+const estimators = [fieldExtensionsEstimator(), pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
+
+/** Refuses, before any resolver runs, an operation costing more than GRAPHQL_MAX_COST. */
+export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, limit: number): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables, operationName, estimators });
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    // Fragments spread over and over can expand past what is worth pricing.
+    if (/maximum allowed number of nodes/.test(err.message)) throw new DomainError('QUERY_TOO_COMPLEX', `This query expands to too many fields to run; the cost limit is ${limit}.`, { limit });
+    return; // missing or wrong variables: execution refuses them before any resolver runs
+  }
+  if (cost > limit) {
+    throw new DomainError(
+      'QUERY_TOO_COMPLEX',
+      `This query costs ${cost}, more than the limit of ${limit}: ask for smaller pages (first), fewer fields or fewer aliases, or split it into several requests.`,
+      { cost, limit },
+    );
+  }
+}
+
+/** How many mutation fields the operation runs (aliases and fragments included): each one counts against the mutation rate. */
+export function mutationCount(document: DocumentNode, operationName: string | undefined): number {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d.selectionSet] as const] : [])));
+  // Validation has refused fragment cycles by now.
+  const count = (set: SelectionSetNode): number =>
+    set.selections.reduce((n, s) => {
+      if (s.kind === Kind.FIELD) return n + 1;
+      const inner = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value);
+      return n + (inner ? count(inner) : 0);
+    }, 0);
+  return document.definitions.reduce(
+    (n, d) => (d.kind === Kind.OPERATION_DEFINITION && d.operation === 'mutation' && (!operationName || d.name?.value === operationName) ? n + count(d.selectionSet) : n),
+    0,
+  );
+}
