@@ -60,8 +60,8 @@ export class DeviceJobRepository {
   }
 
   /** One job's compare-and-set (see moveJob). */
-  move(job: { jobId: string; status: DeviceJobStatus; versionNumber: number }, m: Parameters<typeof moveJob>[3]): Promise<MovedJob | undefined> {
-    return moveJob(this.prisma, this.config, job, m);
+  move(job: { jobId: string; status: DeviceJobStatus; versionNumber: number }, m: Parameters<typeof moveJob>[3], tx?: Tx): Promise<MovedJob | undefined> {
+    return moveJob(tx ?? this.prisma, this.config, job, m);
   }
 
   /** The devices, locked: two requests for the same device run one after the other, so the active-OTA rule holds. */

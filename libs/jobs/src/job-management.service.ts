@@ -163,13 +163,13 @@ export class JobManagementService {
   async cancel(principal: Principal, jobId: string, actor = actorOf(principal)): Promise<DeviceJobView> {
     const job = await this.describe(principal, jobId);
     deviceJobMachine.transition(job.status, 'CANCEL');
-    const moved = await this.jobs.move({ jobId, status: job.status, versionNumber: await this.jobs.versionOf(jobId) }, {
-      event: 'CANCEL',
-      actor,
-      reason: 'Canceled by an operator',
-      notify: true,
+    const versionNumber = await this.jobs.versionOf(jobId);
+    const moved = await this.jobs.transaction(async (tx) => {
+      const m = await this.jobs.move({ jobId, status: job.status, versionNumber }, { event: 'CANCEL', actor, reason: 'Canceled by an operator', notify: true }, tx);
+      if (!m) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile (the device may have started it); try again.`);
+      await this.audit.record(tx, principal, { action: 'deviceJob.cancel', targetType: 'DeviceJob', targetId: jobId });
+      return m;
     });
-    if (!moved) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile (the device may have started it); try again.`);
     await this.events.updated({ jobIds: [jobId], rolloutIds: moved.rolloutId ? [moved.rolloutId] : [] });
     return this.describe(principal, jobId);
   }
