@@ -62,11 +62,13 @@ describe('gateway restart under a connected fleet', () => {
     const sessions = () =>
       pg.query(`SELECT count(*) FILTER (WHERE d."deviceConnectionStatus" = 'ONLINE' AND d."connectedAt" >= to_timestamp($1 / 1000.0))::int AS online,
                        count(*) FILTER (WHERE s."updatedAt" >= d."connectedAt" AND d."connectedAt" >= to_timestamp($1 / 1000.0))::int AS reported,
-                       (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM d."connectedAt")) - percentile_cont(0.1) WITHIN GROUP (ORDER BY extract(epoch FROM d."connectedAt")))::float AS spread
+                       (percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM d."connectedAt")) - percentile_cont(0.1) WITHIN GROUP (ORDER BY extract(epoch FROM d."connectedAt")))::float AS spread,
+                       (extract(epoch FROM max(d."connectedAt")) - $1 / 1000.0)::float AS "lastBackAfter"
                 FROM "Device" d LEFT JOIN "Shadow" s ON s."deviceId" = d."deviceId" AND s.name = 'system' WHERE d.name LIKE 'gwr-%'`, [back]).then((r) => r.rows[0]);
-    const converged = await eventually(sessions, (r) => r.online === DEVICES && r.reported === DEVICES, 30_000);
-    const within = (Date.now() - back) / 1000;
-    expect(within).toBeLessThanOrEqual(30);
+    const converged = await eventually(sessions, (r) => r.online === DEVICES && r.reported === DEVICES, 120_000);
+    expect([converged.online, converged.reported]).toEqual([DEVICES, DEVICES]);
+    // Each device opened its new session (the gateway stamps it at the handshake) within 30 s of the restart.
+    expect(converged.lastBackAfter).toBeLessThanOrEqual(30);
     // Not a herd: the middle 80 % of the fleet reconnected over more than a second.
     expect(converged.spread).toBeGreaterThan(1);
 
