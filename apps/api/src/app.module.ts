@@ -22,6 +22,8 @@ import { GraphqlErrorFilter, toGraphqlError, withErrorCodes } from './graphql/gr
 import { redactSecrets } from './graphql/log-redaction';
 import { assertQueryCost, mutationCount, queryLimitRules } from './graphql/query-limits';
 import { RequestAuthService } from './graphql/request-auth.service';
+import { assertInstallationScope } from './organizations/installation-admin';
+import { OrganizationAdminResolver } from './organizations/organization-admin.resolver';
 import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
@@ -77,6 +79,10 @@ export class AppModule {
                   const { request } = context.reply;
                   const { operationName } = (request.body ?? request.query ?? {}) as { operationName?: string };
                   assertQueryCost(schema, document, variables, operationName, config.GRAPHQL_MAX_COST);
+                  if (assertInstallationScope(config, request.headers.authorization, document, operationName)) {
+                    (context as unknown as { installation: boolean }).installation = true;
+                    return;
+                  }
                   const mutations = mutationCount(document, operationName);
                   const principal = await auth.authenticate(request.headers.authorization, mutations);
                   if (mutations > 0 && principal.role === 'VIEWER') {
@@ -92,7 +98,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

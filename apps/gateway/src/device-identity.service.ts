@@ -38,6 +38,7 @@ export class DeviceIdentityService {
     if (cert.status === 'REVOKED') return 'certificate revoked';
     if (!cert.device) return 'device deleted';
     if (cert.device.provisioningStatus === 'DELETING') return 'device is being deleted';
+    if (cert.device.organization.suspendedAt) return 'organization suspended';
     return undefined;
   }
 
@@ -48,6 +49,7 @@ export class DeviceIdentityService {
     if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
     if (cert.notAfter <= this.clock.now()) return { refused: 'certificate expired' };
     if (cert.device.provisioningStatus === 'DELETING') return { refused: 'device is being deleted' };
+    if (cert.device.organization.suspendedAt) return { refused: 'organization suspended' };
     if (cert.kind === 'CLAIM') {
       if (cert.usedAt) return { refused: 'claim already used' };
       if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };
@@ -66,7 +68,7 @@ export class DeviceIdentityService {
   private certificate(certificateId: string) {
     return this.prisma.certificate.findUnique({
       where: { certificateId },
-      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true } } },
+      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true, organization: { select: { suspendedAt: true } } } } },
     });
   }
 }

@@ -41,6 +41,8 @@ const schema = z.object({
   /** Region used in EdgeFleet ARNs. */
   EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).default('local'),
   EDGEFLEET_DEFAULT_ORGANIZATION: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/).default('default'),
+  /** Installation administration (create, list, suspend organizations) over GraphQL; unset, only `npm run org` can. */
+  EDGEFLEET_INSTALLATION_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** When set, becomes the default organization's admin key on first start (for automation). */
   EDGEFLEET_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Panorama's defaults: 50 devices, 5 requests/s and 1 mutating request/s per key. */

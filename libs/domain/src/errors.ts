@@ -22,6 +22,7 @@ export const ERROR_REASONS = {
   API_KEY_NOT_FOUND: 'NOT_FOUND',
   SHADOW_NOT_FOUND: 'NOT_FOUND',
   SECRET_NOT_FOUND: 'NOT_FOUND',
+  ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   RESOURCE_NOT_FOUND: 'NOT_FOUND',
   // VALIDATION_FAILED
   INVALID_ARGUMENT: 'VALIDATION_FAILED',
@@ -62,6 +63,9 @@ export const ERROR_REASONS = {
   API_KEY_INVALID: 'UNAUTHENTICATED',
   // FORBIDDEN
   ROLE_REQUIRED: 'FORBIDDEN',
+  ORGANIZATION_SUSPENDED: 'FORBIDDEN',
+  /** Installation administration (organizations) needs the installation admin key, and that key does nothing else. */
+  INSTALLATION_ADMIN_REQUIRED: 'FORBIDDEN',
   NOT_YOUR_THING: 'FORBIDDEN',
   CLAIM_ALREADY_USED: 'FORBIDDEN',
   CLAIM_EXPIRED: 'FORBIDDEN',
@@ -96,6 +100,7 @@ const NOT_FOUND_REASONS: Record<string, ErrorReason> = {
   'Software image': 'SOFTWARE_IMAGE_NOT_FOUND',
   'API key': 'API_KEY_NOT_FOUND',
   Secret: 'SECRET_NOT_FOUND',
+  Organization: 'ORGANIZATION_NOT_FOUND',
 };
 
 export const notFound = (what: string, id: string) => new DomainError(NOT_FOUND_REASONS[what] ?? 'RESOURCE_NOT_FOUND', `${what} ${id} was not found.`, { id });

@@ -15,6 +15,7 @@ export const newApiKeySecret = () => KEY_PREFIX + randomBytes(32).toString('base
 
 interface CachedKey {
   principal: Principal | null;
+  suspended: boolean;
   lastUsedAt: number;
   expires: number;
 }
@@ -114,14 +115,15 @@ export class ApiKeyService {
     const now = this.clock.now().getTime();
     let entry = this.cache.get(hash);
     if (!entry || entry.expires < now) {
-      const key = await this.prisma.apiKey.findUnique({ where: { hash } });
+      const key = await this.prisma.apiKey.findUnique({ where: { hash }, include: { organization: { select: { suspendedAt: true } } } });
       const principal =
         key && !key.revokedAt ? { apiKeyId: key.id, organizationId: key.organizationId, role: key.role } : null;
-      entry = { principal, lastUsedAt: key?.lastUsedAt?.getTime() ?? 0, expires: now + CACHE_MS };
+      entry = { principal, suspended: !!key?.organization.suspendedAt, lastUsedAt: key?.lastUsedAt?.getTime() ?? 0, expires: now + CACHE_MS };
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(hash, entry);
     }
     if (!entry.principal) throw new DomainError('API_KEY_INVALID', 'The API key is unknown or revoked.');
+    if (entry.suspended) throw new DomainError('ORGANIZATION_SUSPENDED', 'The organization of this key is suspended; ask the installation administrator.');
     if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
       entry.lastUsedAt = now;
       void this.prisma.apiKey

@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
-import { DomainError, type Quotas, assertResourceName, notFound, resolveQuotas } from '@edgefleet/domain';
+import { DomainError, type Quotas, assertResourceName, notFound, resolveQuotas, validationFailed } from '@edgefleet/domain';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import { hashApiKey, newApiKeySecret } from './api-key.service';
 
 export interface BootstrapResult {
@@ -30,7 +32,7 @@ export class OrganizationService {
   }
 
   /** Creates an organization with its first ADMIN key (returned once). */
-  async create(name: string, quotas: Partial<Quotas> = {}) {
+  async create(name: string, quotas: Partial<Quotas> = {}, actor = 'system:installation') {
     assertResourceName('name', name);
     const secret = newApiKeySecret();
     try {
@@ -39,12 +41,32 @@ export class OrganizationService {
         const apiKey = await tx.apiKey.create({
           data: { organizationId: organization.id, name: 'admin', role: 'ADMIN', prefix: secret.slice(0, 12), hash: hashApiKey(secret) },
         });
+        await tx.auditEvent.create({ data: { organizationId: organization.id, actor, action: 'organization.create', targetType: 'Organization', targetId: organization.id } });
         return { organization, apiKey, secret };
       });
     } catch (err) {
       if ((err as { code?: string }).code === 'P2002') throw new DomainError('ALREADY_EXISTS', `An organization named ${name} exists already.`);
       throw err;
     }
+  }
+
+  /** Every organization of the installation, oldest first. */
+  list() {
+    return this.prisma.organization.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true, accountId: true, createdAt: true, suspendedAt: true } });
+  }
+
+  /** Suspends (or, with `suspended` false, restores) an organization: its keys and devices are refused meanwhile. */
+  async setSuspended(id: string, suspended: boolean, actor: string) {
+    if (!UUID.test(id)) throw validationFailed('id', 'is not an organization id (a UUID).');
+    return this.prisma.$transaction(async (tx) => {
+      const moved = await tx.organization.updateMany({ where: { id, suspendedAt: suspended ? null : { not: null } }, data: { suspendedAt: suspended ? new Date() : null } });
+      const org = await tx.organization.findUnique({ where: { id }, select: { id: true, name: true, accountId: true, createdAt: true, suspendedAt: true } });
+      if (!org) throw notFound('Organization', id);
+      if (moved.count === 1) {
+        await tx.auditEvent.create({ data: { organizationId: id, actor, action: suspended ? 'organization.suspend' : 'organization.resume', targetType: 'Organization', targetId: id } });
+      }
+      return org;
+    });
   }
 
   async quotas(organizationId: string): Promise<Quotas> {

@@ -7,7 +7,7 @@ import { type RunningApi, startApi } from '../test/start-api';
  * Every query and mutation of the schema, with variables aimed at organization A's
  * resources. A new operation without a line here fails the coverage test below.
  */
-function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string }) {
+function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string }) {
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
@@ -20,6 +20,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       devicesJobs: ['query($id: ID!) { devicesJobs(deviceId: $id, first: 10) { edges { node { jobId } } } }', { id: a.deviceId }],
       rollout: ['query($r: ID!) { rollout(id: $r) { name } }', { r: a.rolloutId }],
       rollouts: ['{ rollouts { name } }', {}],
+      organizations: ['{ organizations { id } }', {}],
     },
     mutation: {
       updateDeviceMetadata: ['mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "pwned") { name } }', { id: a.deviceId }],
@@ -41,6 +42,9 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       pauseRollout: ['mutation($r: ID!) { pauseRollout(id: $r) { status } }', { r: a.rolloutId }],
       resumeRollout: ['mutation($r: ID!) { resumeRollout(id: $r) { status } }', { r: a.rolloutId }],
       cancelRollout: ['mutation($r: ID!) { cancelRollout(id: $r) { status } }', { r: a.rolloutId }],
+      createOrganization: ['mutation { createOrganization(name: "hostile") { adminApiKey } }', {}],
+      suspendOrganization: ['mutation($o: ID!) { suspendOrganization(id: $o) { id } }', { o: a.organizationId }],
+      resumeOrganization: ['mutation($o: ID!) { resumeOrganization(id: $o) { id } }', { o: a.organizationId }],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
 }
@@ -50,7 +54,7 @@ describe('access control', () => {
   let prisma: PrismaService;
   let a: TestOrganization;
   let b: TestOrganization;
-  let target: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string };
+  let target: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string };
   let ops: ReturnType<typeof operations>;
 
   beforeAll(async () => {
@@ -66,7 +70,7 @@ describe('access control', () => {
     await prisma.softwareImage.create({ data: { organizationId: a.organizationId, version: '9.9.8' } });
     const job = await prisma.deviceJob.create({ data: { jobId: `${device.deviceId}-0`, organizationId: a.organizationId, deviceId: device.deviceId, jobType: 'REBOOT' } });
     const rollout = await prisma.rollout.create({ data: { organizationId: a.organizationId, name: 'secret-rollout', jobType: 'REBOOT', target: { deviceIds: [device.deviceId] }, waves: { initialSize: 1, growthFactor: 2 }, status: 'PAUSED' } });
-    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id, jobId: job.jobId, rolloutId: rollout.id };
+    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id, jobId: job.jobId, rolloutId: rollout.id, organizationId: a.organizationId };
     ops = operations(target);
   });
   afterAll(() => api.app.close());
@@ -122,6 +126,11 @@ describe('access control', () => {
       pauseRollout: 'NOT_FOUND',
       resumeRollout: 'NOT_FOUND',
       cancelRollout: 'NOT_FOUND',
+      // Installation administration: only the installation admin key, never an organization's.
+      organizations: 'FORBIDDEN',
+      createOrganization: 'FORBIDDEN',
+      suspendOrganization: 'FORBIDDEN',
+      resumeOrganization: 'FORBIDDEN',
     });
     const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');
     expect(bAudit.data!.auditEvents.map((e: any) => e.targetId)).not.toContain(target.deviceId);

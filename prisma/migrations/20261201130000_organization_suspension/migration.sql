@@ -1,0 +1,2 @@
+-- Installation administration: a suspended organization's keys and devices are refused.
+ALTER TABLE "Organization" ADD COLUMN "suspendedAt" TIMESTAMP(3);
