@@ -1,8 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '@edgefleet/config';
-import type { Clock } from '@edgefleet/runtime';
+import { type Clock, loadOrCreateKeyFile } from '@edgefleet/runtime';
 
 /**
  * Short-lived signed URLs for artifact uploads and downloads (software images, package
@@ -18,7 +17,7 @@ export class UrlSigner {
     config: Config,
     private readonly clock: Clock,
   ) {
-    this.key = config.URL_SIGNING_KEY ? Buffer.from(config.URL_SIGNING_KEY) : loadOrCreateKey(path.resolve(config.DATA_DIR, 'url-signing.key'));
+    this.key = config.URL_SIGNING_KEY ? Buffer.from(config.URL_SIGNING_KEY) : Buffer.from(loadOrCreateKeyFile(path.resolve(config.DATA_DIR, 'url-signing.key'), (b) => b.toString('hex')));
     this.baseUrl = (config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
   }
 
@@ -43,21 +42,4 @@ export class UrlSigner {
   private signature(method: string, pathname: string, expires: number): string {
     return createHmac('sha256', this.key).update(`${method}\n${pathname}\n${expires}`).digest('base64url');
   }
-}
-
-function loadOrCreateKey(file: string): Buffer {
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written aside, then linked into place: a process starting at the same time never reads half a key.
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
-    } finally {
-      unlinkSync(tmp);
-    }
-  }
-  return Buffer.from(readFileSync(file, 'utf8').trim());
 }

@@ -4,8 +4,6 @@ import { Clock } from '@edgefleet/runtime';
 import { Prisma, type Tx } from '@edgefleet/db';
 import {
   DomainError,
-  type DeviceJobStatus,
-  type DeviceJobType,
   type JobRequest,
   type JobTimeouts,
   assertDeviceIdCount,
@@ -20,7 +18,7 @@ import {
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { JobEventsPublisher } from './job-events.publisher';
-import { DeviceJobRepository } from './device-job.repository';
+import { DeviceJobRepository, type JobViewRow } from './device-job.repository';
 
 export interface CreateJobsOptions {
   rolloutId?: string;
@@ -31,27 +29,12 @@ export interface CreateJobsOptions {
   strict: boolean;
 }
 
-export interface DeviceJobView {
-  jobId: string;
-  deviceId: string;
+/** DescribeDeviceJob's view of a job: its row, its device's ARN and its timeline. */
+export type DeviceJobView = Omit<JobViewRow, 'accountId' | 'statusDetails'> & {
   deviceArn: string;
-  deviceName: string;
-  deviceType: string;
-  jobType: DeviceJobType;
-  imageVersion: string | null;
-  status: DeviceJobStatus;
-  executionStatus: string;
   statusDetails: Record<string, string>;
-  statusReason: string | null;
-  attempts: number;
-  executionNumber: number;
-  rolloutId: string | null;
-  createdTime: Date;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  timeoutAt: Date | null;
   timeline: { from: string | null; to: string; actor: string; reason: string | null; at: Date }[];
-}
+};
 
 /** A page of jobs (Relay connection), newest first. */
 export interface DeviceJobConnection {

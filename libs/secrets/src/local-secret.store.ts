@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@edgefleet/config';
 import type { PrismaService } from '@edgefleet/db';
 import { DomainError, notFound } from '@edgefleet/domain';
+import { loadOrCreateKeyFile } from '@edgefleet/runtime';
 import { type SecretMetadata, SecretStore, assertSecretName } from './secret.store';
 
 const IV_BYTES = 12;
@@ -118,20 +118,7 @@ function attempt<T>(name: string, why: string, decrypt: () => T): T {
 export function loadMasterKey(config: Pick<Config, 'SECRETS_MASTER_KEY' | 'DATA_DIR'>): Buffer {
   if (config.SECRETS_MASTER_KEY) return Buffer.from(config.SECRETS_MASTER_KEY, 'base64');
   const file = path.resolve(config.DATA_DIR, 'secrets.key');
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written aside, then linked into place: a process starting at the same time never reads half a key.
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // another process made it first
-    } finally {
-      unlinkSync(tmp);
-    }
-  }
-  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  const key = Buffer.from(loadOrCreateKeyFile(file, (bytes) => bytes.toString('base64')), 'base64');
   if (key.length !== 32) throw new Error(`${file} does not hold a base64 32-byte key: restore it, or set SECRETS_MASTER_KEY to the key the secrets were written with.`);
   return key;
 }
