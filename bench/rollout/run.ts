@@ -80,7 +80,11 @@ async function main() {
     const c = creds[i];
     setTimeout(() => {
       const fresh = mqtt.connect({ protocol: 'mqtts', host: 'localhost', port: PORT, protocolVersion: 4, clientId: c.id, clean: true, keepalive: 300, reconnectPeriod: 2000 + Math.random() * 8000, ca: ca.certificatePem, cert: c.cert, key: c.key });
-      fresh.once('connect', () => fresh.publish(`$aws/things/${c.id}/shadow/name/system/update`, JSON.stringify({ state: { reported: { currentSoftware: VERSION } } })));
+      // As the agent does: report at QoS 1 on every connect, and again after a refusal (a 5xx under load, a 429).
+      const topic = `$aws/things/${c.id}/shadow/name/system/update`;
+      const report = () => fresh.publish(topic, JSON.stringify({ state: { reported: { currentSoftware: VERSION } } }), { qos: 1 });
+      fresh.on('connect', () => fresh.subscribe(`${topic}/rejected`, { qos: 1 }, report));
+      fresh.on('message', (t) => t === `${topic}/rejected` && setTimeout(report, 1000 + Math.random() * 2000));
       clients[i] = fresh;
     }, Math.random() * REBOOT_SECONDS * 1000);
   };
