@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
 import { PrismaService } from '@edgefleet/db';
 import { DeviceService, type NewDevice } from '@edgefleet/devices';
 import type { ApiKeyRole, Quotas } from '@edgefleet/domain';
@@ -44,4 +45,28 @@ export async function seedDevice(api: HasApp, org: TestOrganization, input: Part
   return prisma.$transaction((tx) =>
     get(api, DeviceService).create(tx, org.admin, { name: uniqueName('dev'), ...input }, 1_000),
   );
+}
+
+/**
+ * What a finished rollout did, counted in Postgres and by the simulated fleet: devices with a
+ * job, jobs, jobs completed cleanly (first execution, one attempt), devices on `version`; and
+ * the fleet's installs and repeated installs.
+ */
+export async function rolloutOutcome(databaseUrl: string, rolloutId: string, version: string, fleetOutput: () => string) {
+  const pg = new Client({ connectionString: databaseUrl });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query(
+      `SELECT count(DISTINCT j."deviceId")::int AS devices, count(*)::int AS jobs,
+              count(*) FILTER (WHERE j.status = 'COMPLETED' AND j."executionNumber" = 1 AND j.attempts = 1)::int AS clean,
+              count(*) FILTER (WHERE d."currentSoftware" = $2)::int AS updated
+       FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" WHERE j."rolloutId" = $1`,
+      [rolloutId, version],
+    );
+    await new Promise((r) => setTimeout(r, 1500)); // the fleet's next progress line
+    const counts = [...fleetOutput().matchAll(/installs (\d+) {2}repeated installs (\d+)/g)].at(-1)!;
+    return { ...rows[0], installs: Number(counts[1]), repeatedInstalls: Number(counts[2]) } as Record<'devices' | 'jobs' | 'clean' | 'updated' | 'installs' | 'repeatedInstalls', number>;
+  } finally {
+    await pg.end();
+  }
 }
