@@ -34,7 +34,11 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     this.client = this.feed.connectEvents();
-    if (!this.client) return; // our gateways record presence themselves
+    if (!this.client) {
+      // Our gateways record presence themselves; with AWS IoT Core, the events connection is not configured.
+      if (!this.feed.gatewayHeartbeats) this.logger.warn('AWS_IOT_EVENTS_URL is not set: device presence and system reports from AWS IoT are not followed');
+      return;
+    }
     this.client.on('error', (err) => this.logger.warn({ err: err.message }, 'AWS IoT events connection error'));
     this.client.on('message', (topic, payload) => void this.handle(topic, payload).catch((err) => this.logger.error({ err, topic }, 'could not apply an AWS IoT event')));
   }
