@@ -31,3 +31,16 @@ export function cursorTimestamp(value: string, argumentName: string): string {
   if (Number.isNaN(time) || new Date(time).toISOString() !== value) throw invalidCursor(argumentName);
   return value;
 }
+
+export const MAX_PAGE_SIZE = 100;
+
+/** A page's `first`: 1 to MAX_PAGE_SIZE. */
+export function assertPageSize(first: number, argumentName = 'first'): void {
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw validationFailed(argumentName, `must be between 1 and ${MAX_PAGE_SIZE}.`);
+}
+
+/** A Relay page of rows fetched with one extra (to tell whether there is a next page). */
+export function pageOf<T>(rows: T[], first: number, cursor: (row: T) => string[]): { edges: { cursor: string; node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(cursor(node)), node }));
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+}

@@ -22,6 +22,9 @@ export const ERROR_REASONS = {
   API_KEY_NOT_FOUND: 'NOT_FOUND',
   SHADOW_NOT_FOUND: 'NOT_FOUND',
   SECRET_NOT_FOUND: 'NOT_FOUND',
+  PACKAGE_NOT_FOUND: 'NOT_FOUND',
+  PACKAGE_VERSION_NOT_FOUND: 'NOT_FOUND',
+  NODE_FROM_TEMPLATE_JOB_NOT_FOUND: 'NOT_FOUND',
   ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   RESOURCE_NOT_FOUND: 'NOT_FOUND',
   // VALIDATION_FAILED
@@ -39,6 +42,8 @@ export const ERROR_REASONS = {
   INVALID_TOPIC: 'VALIDATION_FAILED',
   INVALID_CSR: 'VALIDATION_FAILED',
   INVALID_OWNERSHIP_TOKEN: 'VALIDATION_FAILED',
+  /** A Panorama document (package.json, a descriptor) breaks its schema; details list every problem with its JSON path. */
+  INVALID_PACKAGE_MANIFEST: 'VALIDATION_FAILED',
   // CONFLICT
   ALREADY_EXISTS: 'CONFLICT',
   INVALID_STATE_TRANSITION: 'CONFLICT',
@@ -50,6 +55,10 @@ export const ERROR_REASONS = {
   ALREADY_REVOKED: 'CONFLICT',
   LAST_ADMIN_KEY: 'CONFLICT',
   DEVICE_BEING_DELETED: 'CONFLICT',
+  /** An asset or manifest a package version names is not uploaded yet. */
+  ASSET_NOT_UPLOADED: 'CONFLICT',
+  /** A package (version) that running or deploying applications use. */
+  PACKAGE_IN_USE: 'CONFLICT',
   // QUOTA_EXCEEDED
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   TOO_MANY_TAGS: 'QUOTA_EXCEEDED',
@@ -101,6 +110,9 @@ const NOT_FOUND_REASONS: Record<string, ErrorReason> = {
   'API key': 'API_KEY_NOT_FOUND',
   Secret: 'SECRET_NOT_FOUND',
   Organization: 'ORGANIZATION_NOT_FOUND',
+  Package: 'PACKAGE_NOT_FOUND',
+  'Package version': 'PACKAGE_VERSION_NOT_FOUND',
+  'Node from template job': 'NODE_FROM_TEMPLATE_JOB_NOT_FOUND',
 };
 
 export const notFound = (what: string, id: string) => new DomainError(NOT_FOUND_REASONS[what] ?? 'RESOURCE_NOT_FOUND', `${what} ${id} was not found.`, { id });

@@ -19,7 +19,12 @@ function randomId26(): string {
   return out;
 }
 
-export const newDeviceId = () => `device-${randomId26()}`;
+/** `<prefix>-<26 lowercase base32>`, Panorama's id shape (device-…, package-…, applicationInstance-…). */
+export const newId = (prefix: string) => `${prefix}-${randomId26()}`;
+export const newDeviceId = () => newId('device');
 
 export const deviceArn = (region: string, accountId: string, deviceId: string) =>
   `arn:edgefleet:panorama:${region}:${accountId}:device/${deviceId}`;
+
+export const packageArn = (region: string, accountId: string, packageId: string) =>
+  `arn:edgefleet:panorama:${region}:${accountId}:package/${packageId}`;

@@ -11,3 +11,6 @@ export * from './device-job.machine';
 export * from './device-job.rules';
 export * from './rollout.rules';
 export * from './cursor.codec';
+export * from './panorama-documents';
+export * from './application-manifest.rules';
+export * from './camera-stream.rules';

@@ -9,6 +9,8 @@ export const quotasSchema = z.object({
   applicationsPerDevice: z.number().int().positive(),
   streamsPerApplication: z.number().int().positive(),
   deploymentsPerDevicePerDay: z.number().int().positive(),
+  packages: z.number().int().positive(),
+  versionsPerPackage: z.number().int().positive(),
 });
 export type Quotas = z.infer<typeof quotasSchema>;
 
