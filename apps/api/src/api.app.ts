@@ -2,10 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
-import { SoftwareImageService } from '@edgefleet/jobs';
+import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
+import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
 import { AppModule } from './app.module';
 import { StorableTextPipe } from './graphql/argument.pipes';
-import { registerImageRoutes } from './jobs/image.routes';
+import { registerSignedFileRoutes } from './graphql/signed-file.routes';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -16,7 +17,30 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   );
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new StorableTextPipe());
-  registerImageRoutes(app.getHttpAdapter().getInstance(), app.get(SoftwareImageService));
+  const fastify = app.getHttpAdapter().getInstance();
+  const images = app.get(SoftwareImageService);
+  registerSignedFileRoutes(fastify, {
+    uploadRoute: '/images/upload/:id',
+    downloadRoute: '/images/download/:id',
+    uploadPath,
+    downloadPath,
+    signer: images.signer,
+    receive: async (id, body, length) => {
+      const image = await images.receiveUpload(id, body, length);
+      return { version: image.version, sha256: image.sha256, size: image.size };
+    },
+    blob: (sha256) => images.blob(sha256),
+  });
+  const packages = app.get(PackageService);
+  registerSignedFileRoutes(fastify, {
+    uploadRoute: '/packages/assets/upload/:id',
+    downloadRoute: '/packages/assets/download/:id',
+    uploadPath: assetUploadPath,
+    downloadPath: assetDownloadPath,
+    signer: packages.signer,
+    receive: (id, body) => packages.receiveAssetUpload(id, body),
+    blob: (sha256) => packages.blob(sha256),
+  });
   app.enableShutdownHooks();
   return app;
 }

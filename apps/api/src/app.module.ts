@@ -11,6 +11,8 @@ import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { JobsModule } from '@edgefleet/jobs';
+import { PackagesModule } from '@edgefleet/packages';
+import { StreamsModule } from '@edgefleet/streams';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
@@ -28,6 +30,7 @@ import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
 import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
+import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
 
 @Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
 class RequestAuthModule {}
@@ -54,6 +57,8 @@ export class AppModule {
         ProvisioningModule.forRoot(config),
         DeviceShadowsModule.forRoot(config),
         JobsModule,
+        PackagesModule,
+        StreamsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -98,7 +103,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

@@ -8,6 +8,7 @@ import { DevicesModule } from '@edgefleet/devices';
 import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { QUEUE_NAMES } from '@edgefleet/queue';
+import { StreamsModule } from '@edgefleet/streams';
 import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
@@ -16,6 +17,7 @@ import { JobsProcessor } from './jobs/jobs.processor';
 import { JobsScheduler } from './jobs/jobs.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { RetentionPruner } from './retention/retention.pruner';
+import { StreamsProcessor } from './streams/streams.processor';
 
 @Module({})
 export class WorkerModule {
@@ -29,10 +31,11 @@ export class WorkerModule {
         DevicesModule,
         ProvisioningModule.forRoot(config),
         JobsModule,
+        StreamsModule,
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner],
+      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor],
     };
   }
 }

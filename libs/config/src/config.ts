@@ -47,6 +47,9 @@ const schema = z.object({
   EDGEFLEET_BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
   /** Panorama's defaults: 50 devices, 5 requests/s and 1 mutating request/s per key. */
   QUOTA_DEVICES: positiveInt(50),
+  /** Panorama's package quotas: 50 packages (camera streams included), 20 versions per package. */
+  QUOTA_PACKAGES: positiveInt(50),
+  QUOTA_PACKAGE_VERSIONS: positiveInt(20),
   RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(5),
   RATE_LIMIT_MUTATIONS_PER_SECOND: positiveInt(1),
   /** Limits on one GraphQL request, checked before anything runs: cost (lists count × `first`), aliases, depth, tokens. */
@@ -93,6 +96,9 @@ const schema = z.object({
   IMAGE_DOWNLOAD_URL_TTL_SECONDS: positiveInt(3600),
   IMAGE_UPLOAD_URL_TTL_SECONDS: positiveInt(900),
   IMAGE_MAX_BYTES: positiveInt(8 * 1024 ** 3),
+  /** Package assets (containers, models, descriptors, package manifests): one PUT per signed URL. */
+  PACKAGE_ASSET_URL_TTL_SECONDS: positiveInt(900),
+  PACKAGE_ASSET_MAX_BYTES: positiveInt(8 * 1024 ** 3),
   /** Server-side job timeouts: queued while the device is away, in progress, and rebooting (until it comes back). */
   JOB_QUEUED_TIMEOUT_SECONDS: positiveInt(7 * 86_400),
   JOB_IN_PROGRESS_TIMEOUT_SECONDS: positiveInt(3600),

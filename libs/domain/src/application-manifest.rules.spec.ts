@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILT_IN_PACKAGES, type CataloguePackage, catalogueKey, validateApplicationManifest } from './application-manifest.rules';
+import { BUILT_IN_PACKAGES, type CataloguePackage, type ManifestLimits, catalogueKey, validateApplicationManifest } from './application-manifest.rules';
 import { packageManifestSchema, parseDocument } from './panorama-documents';
 
 const ACCOUNT = '210987654321';
@@ -30,7 +31,7 @@ const catalogue = new Map(
   ]),
 );
 const limits = { maxCameraStreams: 8 };
-const validate = (manifest: unknown, overrides: unknown, l = limits) => validateApplicationManifest(manifest, overrides, catalogue, l);
+const validate = (manifest: unknown, overrides: unknown, l: ManifestLimits = limits) => validateApplicationManifest(manifest, overrides, catalogue, l);
 const messages = (r: ReturnType<typeof validate>) => r.problems.map((p) => `${p.document} ${p.path}: ${p.message}`);
 
 describe("the guide's sample application", () => {
@@ -211,5 +212,27 @@ describe('package manifests', () => {
       '$.nodePackage.interfaces[0].category',
       '$.nodePackage.interfaces[0].inputs[1].type',
     ]);
+  });
+});
+
+describe('any input', () => {
+  it('gets problems or a graph, never an exception (property-based)', () => {
+    const base = fixture('graph.json');
+    const anything = fc.jsonValue({ maxDepth: 5 });
+    // Random documents, and the sample with one random value put somewhere in it.
+    const mutated = fc.tuple(fc.array(fc.oneof(fc.constantFrom('nodeGraph', 'nodes', 'edges', 'packages', 'networkRoutingRules', 'value', 'interface', 'producer'), fc.nat(6)), { maxLength: 4 }), anything).map(([path, value]) => {
+      const doc = structuredClone(base);
+      let at: any = doc;
+      for (const key of path.slice(0, -1)) at = at?.[key];
+      if (at && typeof at === 'object' && path.length > 0) at[path.at(-1)!] = value;
+      return doc;
+    });
+    fc.assert(
+      fc.property(fc.oneof(anything, mutated), fc.oneof(anything, fc.constant(fixture('overrides.json')), fc.constant(null)), (m, o) => {
+        const r = validate(m, o);
+        expect(r.problems.length === 0).toBe(r.graph !== null);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

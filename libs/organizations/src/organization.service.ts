@@ -28,6 +28,8 @@ export class OrganizationService {
       applicationsPerDevice: 10,
       streamsPerApplication: 8,
       deploymentsPerDevicePerDay: 200,
+      packages: config.QUOTA_PACKAGES,
+      versionsPerPackage: config.QUOTA_PACKAGE_VERSIONS,
     };
   }
 

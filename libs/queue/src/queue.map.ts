@@ -15,13 +15,17 @@ export interface QueuePayloads {
     /** Create a rollout's next wave, or abort or complete it. */
     'advance-rollout': { rolloutId: string };
   };
+  streams: {
+    /** Make a CreateNodeFromTemplateJob's camera package, or fail the job with the reason. */
+    'create-camera-node': { jobId: string };
+  };
 }
 
 export type QueueName = keyof QueuePayloads;
 export type JobName<Q extends QueueName> = keyof QueuePayloads[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = QueuePayloads[Q][N];
 
-export const QUEUE_NAMES: readonly QueueName[] = ['devices', 'jobs'];
+export const QUEUE_NAMES: readonly QueueName[] = ['devices', 'jobs', 'streams'];
 
 /** Transient failures retry with exponential backoff; UnrecoverableError stops at once. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -1,6 +1,7 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
+import { PackageService } from '@edgefleet/packages';
 import { ProvisioningService } from '@edgefleet/provisioning';
 import { Caller } from '../graphql/caller.decorator';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
@@ -13,6 +14,7 @@ export class DeviceResolver {
     private readonly deviceService: DeviceService,
     private readonly apiKeys: ApiKeyService,
     private readonly provisioning: ProvisioningService,
+    private readonly packages: PackageService,
   ) {}
 
   @Query(() => DeviceConnection, { description: 'Devices of your organization (Panorama ListDevices).' })
@@ -41,7 +43,8 @@ export class DeviceResolver {
     @Args('resourceArn') resourceArn: string,
     @Args('tags', { type: () => [TagInput] }) tags: TagInput[],
   ): Promise<Tag[]> {
-    return toTags(await this.deviceService.tagResource(caller, resourceArn, tags));
+    const owner = this.packages.isPackageArn(resourceArn) ? this.packages : this.deviceService;
+    return toTags(await owner.tagResource(caller, resourceArn, tags));
   }
 
   @Mutation(() => [Tag], { description: "Removes tags by key; returns the resource's remaining tags." })
@@ -50,7 +53,8 @@ export class DeviceResolver {
     @Args('resourceArn') resourceArn: string,
     @Args('tagKeys', { type: () => [String] }) tagKeys: string[],
   ): Promise<Tag[]> {
-    return toTags(await this.deviceService.untagResource(caller, resourceArn, tagKeys));
+    const owner = this.packages.isPackageArn(resourceArn) ? this.packages : this.deviceService;
+    return toTags(await owner.untagResource(caller, resourceArn, tagKeys));
   }
 
   @Subscription(() => Device, {

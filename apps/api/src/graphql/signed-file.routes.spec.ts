@@ -1,6 +1,6 @@
-import { parseRange } from './image.routes';
+import { parseRange } from './signed-file.routes';
 
-describe('HTTP Range of image downloads', () => {
+describe('HTTP Range of signed downloads', () => {
   it('serves one range: from an offset, a closed range, or a suffix', () => {
     expect(parseRange('bytes=100-', 1000)).toEqual({ start: 100, end: 999 });
     expect(parseRange('bytes=0-99', 1000)).toEqual({ start: 0, end: 99 });

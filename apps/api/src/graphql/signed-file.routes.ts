@@ -1,40 +1,58 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ByteRange, UrlSigner } from '@edgefleet/artifacts';
 import { DomainError } from '@edgefleet/domain';
-import { type SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 
 type Signed = FastifyRequest<{ Params: { id: string }; Querystring: { expires?: string; signature?: string } }>;
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, VALIDATION_FAILED: 400 };
 
-/**
- * Image transfer over plain HTTP with signed URLs (no API key: the signature is the authorization):
- * PUT an upload once; GET a download with Range support, so an interrupted download resumes.
- */
-export function registerImageRoutes(fastify: FastifyInstance, images: SoftwareImageService): void {
-  // The body stays a stream: the upload is hashed and written to disk as it arrives.
-  fastify.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
+/** Files moved over signed URLs: where they go up and come down, and the use case that stores and finds them. */
+export interface SignedFiles {
+  /** Fastify routes with an `:id` parameter: the upload's id, the download's SHA-256. */
+  uploadRoute: string;
+  downloadRoute: string;
+  uploadPath: (id: string) => string;
+  downloadPath: (sha256: string) => string;
+  signer: UrlSigner;
+  receive: (id: string, body: Readable, declaredLength?: number) => Promise<object>;
+  blob: (sha256: string) => Promise<{ size: number; open: (range?: ByteRange) => Readable } | undefined>;
+}
 
-  fastify.put('/images/upload/:id', { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
-    const refusal = images.signer.refusal('PUT', uploadPath(req.params.id), req.query);
+const octetStreamParser = new WeakSet<FastifyInstance>();
+
+/**
+ * File transfer over plain HTTP with signed URLs (no API key: the signature is the authorization):
+ * PUT an upload once; GET a download with Range support, so an interrupted download resumes.
+ * Software images and package assets both go this way.
+ */
+export function registerSignedFileRoutes(fastify: FastifyInstance, files: SignedFiles): void {
+  if (!octetStreamParser.has(fastify)) {
+    // The body stays a stream: the upload is hashed and written to disk as it arrives.
+    fastify.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
+    octetStreamParser.add(fastify);
+  }
+
+  fastify.put(files.uploadRoute, { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
+    const refusal = files.signer.refusal('PUT', files.uploadPath(req.params.id), req.query);
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
     if (req.headers['content-type'] !== 'application/octet-stream') {
       return reply.code(415).send({ code: 'VALIDATION_FAILED', message: 'Send the file as Content-Type: application/octet-stream.' });
     }
     const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
     try {
-      const image = await images.receiveUpload(req.params.id, req.raw, length);
-      return reply.code(200).send({ version: image.version, sha256: image.sha256, size: image.size });
+      return reply.code(200).send(await files.receive(req.params.id, req.raw, length));
     } catch (err) {
-      if (err instanceof DomainError) return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, message: err.message });
+      if (err instanceof DomainError) return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, reason: err.reason, message: err.message });
       throw err;
     }
   });
 
-  fastify.get('/images/download/:id', async (req: Signed, reply: FastifyReply) => {
-    const refusal = images.signer.refusal('GET', downloadPath(req.params.id), req.query);
+  fastify.get(files.downloadRoute, async (req: Signed, reply: FastifyReply) => {
+    const refusal = files.signer.refusal('GET', files.downloadPath(req.params.id), req.query);
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
-    const blob = await images.blob(req.params.id);
-    if (!blob) return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such image file.' });
+    const blob = await files.blob(req.params.id);
+    if (!blob) return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such file.' });
     reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('etag', `"${req.params.id}"`);
     const range = parseRange(req.headers.range, blob.size);
     if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${blob.size}`).send();

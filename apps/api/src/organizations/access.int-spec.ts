@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
+import { newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
 import { codeOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
@@ -7,7 +8,7 @@ import { type RunningApi, startApi } from '../test/start-api';
  * Every query and mutation of the schema, with variables aimed at organization A's
  * resources. A new operation without a line here fails the coverage test below.
  */
-function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string }) {
+function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string; packageId: string; packageArn: string; cameraJobId: string }) {
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
@@ -21,6 +22,16 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       rollout: ['query($r: ID!) { rollout(id: $r) { name } }', { r: a.rolloutId }],
       rollouts: ['{ rollouts { name } }', {}],
       organizations: ['{ organizations { id } }', {}],
+      packages: ['{ packages(first: 50) { edges { node { packageId } } } }', {}],
+      package: ['query($p: String!) { package(packageId: $p) { packageName } }', { p: a.packageId }],
+      packageVersion: ['query($p: String!) { packageVersion(packageId: $p, packageVersion: "1.0") { patchVersion } }', { p: a.packageId }],
+      nodes: ['{ nodes(first: 50) { edges { node { nodeId } } } }', {}],
+      nodeFromTemplateJob: ['query($j: String!) { nodeFromTemplateJob(jobId: $j) { nodeName } }', { j: a.cameraJobId }],
+      nodeFromTemplateJobs: ['{ nodeFromTemplateJobs(first: 50) { edges { node { jobId } } } }', {}],
+      validateApplicationManifest: [
+        'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
+        { m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) },
+      ],
     },
     mutation: {
       updateDeviceMetadata: ['mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "pwned") { name } }', { id: a.deviceId }],
@@ -45,6 +56,16 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       createOrganization: ['mutation { createOrganization(name: "hostile") { adminApiKey } }', {}],
       suspendOrganization: ['mutation($o: ID!) { suspendOrganization(id: $o) { id } }', { o: a.organizationId }],
       resumeOrganization: ['mutation($o: ID!) { resumeOrganization(id: $o) { id } }', { o: a.organizationId }],
+      createPackage: ['mutation { createPackage(name: "hostile") { packageId } }', {}],
+      deletePackage: ['mutation($p: String!) { deletePackage(packageId: $p, forceDelete: true) { message } }', { p: a.packageId }],
+      createPackageAssetUploadUrl: [`mutation($p: String!) { createPackageAssetUploadUrl(packageId: $p, sha256: "${'e'.repeat(64)}", sizeBytes: 10) { url } }`, { p: a.packageId }],
+      registerPackageVersion: [`mutation($p: String!) { registerPackageVersion(input: {packageId: $p, packageVersion: "2.0", patchVersion: "${'e'.repeat(64)}"}) { status } }`, { p: a.packageId }],
+      deregisterPackageVersion: [`mutation($p: String!) { deregisterPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: "${'f'.repeat(64)}"}) { packageId } }`, { p: a.packageId }],
+      createNodeFromTemplateJob: [
+        'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "spy", outputPackageVersion: "1.0", nodeName: "spy", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.0.0.9/x"}}) { jobId } }',
+        {},
+      ],
+      updateCameraCredentials: ['mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "evil", password: "evil"}) { jobId } }', { j: a.cameraJobId }],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
 }
@@ -54,7 +75,7 @@ describe('access control', () => {
   let prisma: PrismaService;
   let a: TestOrganization;
   let b: TestOrganization;
-  let target: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string };
+  let target: Parameters<typeof operations>[0];
   let ops: ReturnType<typeof operations>;
 
   beforeAll(async () => {
@@ -70,7 +91,25 @@ describe('access control', () => {
     await prisma.softwareImage.create({ data: { organizationId: a.organizationId, version: '9.9.8' } });
     const job = await prisma.deviceJob.create({ data: { jobId: `${device.deviceId}-0`, organizationId: a.organizationId, deviceId: device.deviceId, jobType: 'REBOOT' } });
     const rollout = await prisma.rollout.create({ data: { organizationId: a.organizationId, name: 'secret-rollout', jobType: 'REBOOT', target: { deviceIds: [device.deviceId] }, waves: { initialSize: 1, growthFactor: 2 }, status: 'PAUSED' } });
-    target = { deviceId: device.deviceId, arn: data!.device.arn, keyId: operator.id, jobId: job.jobId, rolloutId: rollout.id, organizationId: a.organizationId };
+    // A's package with a version, and a camera stream with its secret.
+    const pkg = await prisma.package.create({ data: { packageId: newPackageId(), organizationId: a.organizationId, packageName: 'secret-pkg' } });
+    await prisma.packageVersion.create({ data: { packageId: pkg.packageId, packageVersion: '1.0', patchVersion: 'f'.repeat(64), isLatestPatch: true, status: 'REGISTER_COMPLETED', descriptor: { nodePackage: { interfaces: [] } } } });
+    const cameraJobId = newNodeFromTemplateJobId();
+    const camera = await prisma.cameraStream.create({
+      data: { jobId: cameraJobId, organizationId: a.organizationId, nodeName: 'secret-cam', outputPackageName: 'secret-cam', outputPackageVersion: '1.0', streamUrl: 'rtsp://10.0.0.1/x', secretId: `panorama-camera-${cameraJobId}` },
+    });
+    const packageArn = `arn:edgefleet:panorama:${api.config.AWS_REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
+    target = {
+      deviceId: device.deviceId,
+      arn: data!.device.arn,
+      keyId: operator.id,
+      jobId: job.jobId,
+      rolloutId: rollout.id,
+      organizationId: a.organizationId,
+      packageId: pkg.packageId,
+      packageArn,
+      cameraJobId: camera.jobId,
+    };
     ops = operations(target);
   });
   afterAll(() => api.app.close());
@@ -84,6 +123,9 @@ describe('access control', () => {
     images: await prisma.softwareImage.findMany({ where: { organizationId: a.organizationId } }),
     jobs: await prisma.deviceJob.findMany({ where: { organizationId: a.organizationId } }),
     rollouts: await prisma.rollout.findMany({ where: { organizationId: a.organizationId } }),
+    packages: await prisma.package.findMany({ where: { organizationId: a.organizationId }, include: { versions: true, assets: true } }),
+    cameras: await prisma.cameraStream.findMany({ where: { organizationId: a.organizationId } }),
+    secrets: await prisma.secret.findMany({ where: { organizationId: a.organizationId } }),
   });
 
   it('covers every query and mutation of the schema', async () => {
@@ -131,7 +173,27 @@ describe('access control', () => {
       createOrganization: 'FORBIDDEN',
       suspendOrganization: 'FORBIDDEN',
       resumeOrganization: 'FORBIDDEN',
+      packages: { packages: { edges: [] } },
+      package: 'NOT_FOUND',
+      packageVersion: 'NOT_FOUND',
+      nodes: { nodes: { edges: [] } },
+      nodeFromTemplateJob: 'NOT_FOUND',
+      nodeFromTemplateJobs: { nodeFromTemplateJobs: { edges: [] } },
+      validateApplicationManifest: { validateApplicationManifest: { valid: true, graph: expect.anything() } },
+      createPackage: expect.anything(), // in B, its own organization
+      deletePackage: 'NOT_FOUND',
+      createPackageAssetUploadUrl: 'NOT_FOUND',
+      registerPackageVersion: 'NOT_FOUND',
+      deregisterPackageVersion: 'NOT_FOUND',
+      createNodeFromTemplateJob: expect.anything(), // in B
+      updateCameraCredentials: 'NOT_FOUND',
     });
+    // A package's ARN of A names nothing for B either.
+    expect(codeOf(await gql(api.url, b.adminKey, 'mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: target.packageArn }))).toBe('NOT_FOUND');
+    // A manifest naming A's package by A's account id: not registered, as far as B knows.
+    const probe = JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: `${target.packageArn.split(':')[4]}::secret-pkg`, version: '1.0' }], nodes: [{ name: 'n', interface: `${target.packageArn.split(':')[4]}::secret-pkg.interface` }], edges: [] } });
+    const seen = await gql(api.url, b.adminKey, 'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid problems { message } } }', { m: probe });
+    expect(seen.data!.validateApplicationManifest.problems[0].message).toContain('is not registered in your organization');
     const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');
     expect(bAudit.data!.auditEvents.map((e: any) => e.targetId)).not.toContain(target.deviceId);
     expect(await snapshotOfA()).toEqual(before);

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
+import { PackageService } from '@edgefleet/packages';
 import { dataOf, gql, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
@@ -29,6 +32,14 @@ describe('audit trail', () => {
     await prisma.device.update({ where: { deviceId: device.deviceId }, data: { provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'ONLINE' } });
     const { arn } = dataOf(await gql(api.url, org.adminKey, 'query($id: ID!) { device(deviceId: $id) { arn } }', { id: device.deviceId })).device;
     const seen: Record<string, any> = {};
+    // A package whose manifest is uploaded already (uploads go over signed URLs, not GraphQL).
+    const packages = api.app.get(PackageService);
+    const pkg = await packages.create(org.admin, { name: 'audited-pkg-v' });
+    const manifest = JSON.stringify({ nodePackage: { envelopeVersion: '2021-01-01', name: 'audited-pkg-v', version: '1.0', assets: [], interfaces: [{ name: 'interface', category: 'business_logic' }] } });
+    const patchVersion = createHash('sha256').update(manifest).digest('hex');
+    await prisma.packageAsset.create({ data: { packageId: pkg.packageId, sha256: patchVersion, sizeBytes: manifest.length } });
+    const asset = await prisma.packageAsset.findFirstOrThrow({ where: { packageId: pkg.packageId } });
+    await packages.receiveAssetUpload(asset.id, Readable.from([Buffer.from(manifest)]));
 
     /** One successful call of each mutation, in an order where each finds what it needs. */
     const calls: [name: string, query: string, variables: () => Record<string, unknown>][] = [
@@ -52,6 +63,21 @@ describe('audit trail', () => {
       ['resumeRollout', 'mutation($r: ID!) { resumeRollout(id: $r) { status } }', () => ({ r: seen.createRollout.rollout.id })],
       ['cancelRollout', 'mutation($r: ID!) { cancelRollout(id: $r) { status } }', () => ({ r: seen.createRollout.rollout.id })],
       ['deleteDevice', 'mutation($id: ID!) { deleteDevice(deviceId: $id) { name } }', () => ({ id: doomed.deviceId })],
+      ['createPackage', 'mutation { createPackage(name: "audited-pkg") { packageId } }', () => ({})],
+      [
+        'createPackageAssetUploadUrl',
+        `mutation($p: String!) { createPackageAssetUploadUrl(packageId: $p, sha256: "${'a'.repeat(64)}", sizeBytes: 10) { url } }`,
+        () => ({ p: seen.createPackage.packageId }),
+      ],
+      ['deletePackage', 'mutation($p: String!) { deletePackage(packageId: $p) { message } }', () => ({ p: seen.createPackage.packageId })],
+      ['registerPackageVersion', 'mutation($p: String!, $v: String!) { registerPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: $v}) { status } }', () => ({ p: pkg.packageId, v: patchVersion })],
+      ['deregisterPackageVersion', 'mutation($p: String!, $v: String!) { deregisterPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: $v}) { packageId } }', () => ({ p: pkg.packageId, v: patchVersion })],
+      [
+        'createNodeFromTemplateJob',
+        'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "audited-cam", outputPackageVersion: "1.0", nodeName: "audited-cam", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.0.0.2/x"}}) { jobId } }',
+        () => ({}),
+      ],
+      ['updateCameraCredentials', 'mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "u2", password: "p2"}) { jobId } }', () => ({ j: seen.createNodeFromTemplateJob.jobId })],
     ];
 
     const audited = () => prisma.auditEvent.count({ where: { organizationId: org.organizationId } });

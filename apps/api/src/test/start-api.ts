@@ -13,6 +13,6 @@ export interface RunningApi {
 export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
   const config = testConfig(overrides);
   const app = await createApi(config);
-  await app.listen(0, '127.0.0.1');
+  await app.listen(config.API_PORT, '127.0.0.1');
   return { app, url: await app.getUrl(), config };
 }

@@ -40,9 +40,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CONFIG) private readonly config: Config,
     @InjectQueue('devices') devices: Queue,
     @InjectQueue('jobs') jobs: Queue,
+    @InjectQueue('streams') streams: Queue,
     private readonly scheduler: Scheduler,
   ) {
-    this.queues = { devices, jobs };
+    this.queues = { devices, jobs, streams };
   }
 
   async onApplicationBootstrap(): Promise<void> {

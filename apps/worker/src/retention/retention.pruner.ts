@@ -19,6 +19,7 @@ const PRUNINGS: Pruning[] = [
   { table: 'DeviceEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
   { table: 'DeviceJobEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
   { table: 'RolloutEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
+  { table: 'NodeFromTemplateJobEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
   { table: 'AuditEvent', keepDays: (c) => c.RETENTION_AUDIT_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
 ];
 

@@ -1,0 +1,264 @@
+import { Injectable } from '@nestjs/common';
+import { type MachineTable, Prisma, PrismaService, transition } from '@edgefleet/db';
+import {
+  DomainError,
+  type NodeFromTemplateJobEvent,
+  type NodeFromTemplateJobStatus,
+  type TagInput,
+  type Tags,
+  assertCatalogueName,
+  assertDescription,
+  assertPackageVersion,
+  assertPageSize,
+  assertRtspTemplateParameters,
+  assertWithinQuota,
+  cursorTimestamp,
+  decodeCursor,
+  mergeTags,
+  newNodeFromTemplateJobId,
+  newPackageId,
+  nodeFromTemplateJobMachine,
+  notFound,
+  pageOf,
+  validationFailed,
+} from '@edgefleet/domain';
+import { AuditService, OrganizationService, type Principal, actorOf } from '@edgefleet/organizations';
+import { PackageService } from '@edgefleet/packages';
+import { outbox } from '@edgefleet/queue';
+import { SecretStore } from '@edgefleet/secrets';
+
+const JOBS: MachineTable<NodeFromTemplateJobStatus, NodeFromTemplateJobEvent> = {
+  machine: nodeFromTemplateJobMachine,
+  table: 'CameraStream',
+  key: 'jobId',
+  column: 'status',
+  enumType: 'NodeFromTemplateJobStatus',
+  events: { table: 'NodeFromTemplateJobEvent', key: 'jobId' },
+};
+
+export const TEMPLATE_TYPE = 'RTSP_CAMERA_STREAM';
+
+export interface CreateCameraInput {
+  templateType: string;
+  outputPackageName: string;
+  outputPackageVersion: string;
+  nodeName: string;
+  nodeDescription?: string | null;
+  templateParameters: { username: string; password: string; streamUrl: string };
+  jobTags?: TagInput[] | null;
+}
+
+/** A CreateNodeFromTemplateJob as the API shows it: never the credentials, only that they exist and when they changed. */
+export interface NodeFromTemplateJobView {
+  jobId: string;
+  templateType: string;
+  outputPackageName: string;
+  outputPackageVersion: string;
+  nodeName: string;
+  nodeDescription: string | null;
+  streamUrl: string;
+  status: NodeFromTemplateJobStatus;
+  statusMessage: string | null;
+  jobTags: Tags;
+  packageId: string | null;
+  createdTime: Date;
+  lastUpdatedTime: Date;
+  credentials: { stored: boolean; updatedAt: Date | null };
+}
+
+/** The secret holding a camera's Username and Password (Panorama keeps them in Secrets Manager, named panorama…). */
+export const cameraSecretName = (jobId: string) => `panorama-camera-${jobId}`;
+
+/**
+ * Camera streams, made as Panorama makes them: CreateNodeFromTemplateJob (RTSP_CAMERA_STREAM)
+ * stores the credentials in the secret store and queues the job; a worker turns it into a
+ * package `<account>::<package>` version 1.0 whose one node is the camera
+ * (`<account>::<package>.<node>`), so application manifests can use it.
+ */
+@Injectable()
+export class CameraStreamService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
+    private readonly packages: PackageService,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  async createNodeFromTemplateJob(principal: Principal, input: CreateCameraInput): Promise<NodeFromTemplateJobView> {
+    if (input.templateType !== TEMPLATE_TYPE) throw validationFailed('templateType', `must be ${TEMPLATE_TYPE}.`);
+    assertCatalogueName('outputPackageName', input.outputPackageName);
+    assertCatalogueName('nodeName', input.nodeName);
+    if (input.nodeDescription) assertDescription('nodeDescription', input.nodeDescription);
+    assertPackageVersion('outputPackageVersion', input.outputPackageVersion);
+    assertRtspTemplateParameters(input.templateParameters);
+    const jobTags = mergeTags({}, input.jobTags ?? []);
+    const org = principal.organizationId;
+    await this.assertNameFree(org, input.outputPackageName, input.nodeName);
+    assertWithinQuota('packages', await this.prisma.package.count({ where: { organizationId: org } }), 1, (await this.organizations.quotas(org)).packages);
+
+    const jobId = newNodeFromTemplateJobId();
+    const secretName = cameraSecretName(jobId);
+    const { username, password, streamUrl } = input.templateParameters;
+    await this.secrets.put(org, secretName, { Username: username, Password: password });
+    try {
+      await this.prisma.$transaction(async (tx) => {
+        await tx.cameraStream.create({
+          data: {
+            jobId,
+            organizationId: org,
+            templateType: TEMPLATE_TYPE,
+            nodeName: input.nodeName,
+            nodeDescription: input.nodeDescription ?? null,
+            outputPackageName: input.outputPackageName,
+            outputPackageVersion: input.outputPackageVersion,
+            streamUrl,
+            secretId: secretName,
+            jobTags,
+          },
+        });
+        await tx.nodeFromTemplateJobEvent.create({ data: { jobId, from: null, to: 'PENDING', actor: actorOf(principal) } });
+        await outbox.enqueue(tx, 'streams', 'create-camera-node', [{ payload: { jobId }, key: `create-camera-node-${jobId}` }]);
+        await this.audit.record(tx, principal, {
+          action: 'cameraStream.create',
+          targetType: 'NodeFromTemplateJob',
+          targetId: jobId,
+          details: { nodeName: input.nodeName, outputPackageName: input.outputPackageName, streamUrl },
+        });
+      });
+    } catch (err) {
+      await this.secrets.delete(org, secretName); // nothing of a refused request stays behind
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw this.nameTaken(input.outputPackageName, input.nodeName);
+      throw err;
+    }
+    return this.get(principal, jobId);
+  }
+
+  async get(principal: Principal, jobId: string): Promise<NodeFromTemplateJobView> {
+    const row = await this.prisma.cameraStream.findFirst({ where: { jobId, organizationId: principal.organizationId } });
+    if (!row) throw notFound('Node from template job', jobId);
+    return this.view(row);
+  }
+
+  async list(principal: Principal, args: { first: number; after?: string | null }) {
+    assertPageSize(args.first);
+    const where = [Prisma.sql`"organizationId" = ${principal.organizationId}::uuid`];
+    if (args.after) {
+      const [at, id] = decodeCursor(args.after, 2, 'after');
+      where.push(Prisma.sql`("createdAt", "jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
+    }
+    const rows = await this.prisma.$queryRaw<CameraRow[]>`
+      SELECT * FROM "CameraStream" WHERE ${Prisma.join(where, ' AND ')} ORDER BY "createdAt" DESC, "jobId" DESC LIMIT ${args.first + 1}`;
+    const views = await Promise.all(rows.map((r) => this.view(r)));
+    return pageOf(views, args.first, (v) => [v.createdTime.toISOString(), v.jobId]);
+  }
+
+  /** Replaces a camera's username and password in the secret store; devices read the new ones on their next fetch. */
+  async updateCredentials(principal: Principal, jobId: string, credentials: { username: string; password: string }): Promise<NodeFromTemplateJobView> {
+    const job = await this.get(principal, jobId);
+    assertRtspTemplateParameters({ ...credentials, streamUrl: job.streamUrl });
+    await this.secrets.put(principal.organizationId, cameraSecretName(jobId), { Username: credentials.username, Password: credentials.password });
+    await this.audit.record(this.prisma, principal, { action: 'cameraStream.updateCredentials', targetType: 'NodeFromTemplateJob', targetId: jobId, details: { nodeName: job.nodeName } });
+    return this.get(principal, jobId);
+  }
+
+  /**
+   * The worker's half: the camera's package and version, then SUCCEEDED; or FAILED with the
+   * reason when the name was taken or the quota reached meanwhile, or the credentials are gone.
+   */
+  async process(jobId: string, actor = 'system:worker'): Promise<NodeFromTemplateJobStatus | undefined> {
+    const job = await this.prisma.cameraStream.findUnique({ where: { jobId } });
+    if (!job || job.status !== 'PENDING') return job?.status;
+    const quota = (await this.organizations.quotas(job.organizationId)).packages;
+    const credentials = await this.secrets.describe(job.organizationId, job.secretId);
+    return this.prisma.$transaction(async (tx) => {
+      const fail = async (statusMessage: string) => {
+        await transition(tx, JOBS, { event: 'FAIL', where: Prisma.sql`t."jobId" = ${jobId}`, actor, reason: statusMessage, set: [Prisma.sql`"statusMessage" = ${statusMessage}`] });
+        return 'FAILED' as const;
+      };
+      if (!credentials) return fail('The camera credentials are missing from the secret store.');
+      try {
+        await this.packages.claimName(tx, job.organizationId, job.outputPackageName, quota);
+      } catch (err) {
+        if (err instanceof DomainError) return fail(err.message);
+        throw err;
+      }
+      const accountId = await this.packages.accountId(job.organizationId);
+      const manifest = cameraPackageManifest(job, accountId);
+      const packageId = newPackageId();
+      await tx.package.create({ data: { packageId, organizationId: job.organizationId, packageName: job.outputPackageName, tags: job.jobTags as object } });
+      await tx.packageVersion.create({
+        data: {
+          packageId,
+          packageVersion: job.outputPackageVersion,
+          patchVersion: PackageService.digest(JSON.stringify(manifest)),
+          isLatestPatch: true,
+          status: 'REGISTER_COMPLETED',
+          registeredTime: new Date(),
+          descriptor: manifest,
+        },
+      });
+      const moved = await transition(tx, JOBS, {
+        event: 'SUCCEED',
+        where: Prisma.sql`t."jobId" = ${jobId}`,
+        actor,
+        set: [Prisma.sql`"packageId" = ${packageId}`, Prisma.sql`"statusMessage" = ${'Created camera node ' + job.nodeName}`],
+      });
+      if (moved.length === 0) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile.`); // rolls the package back
+      await this.audit.record(tx, { organizationId: job.organizationId, actor }, { action: 'package.create', targetType: 'Package', targetId: packageId, details: { name: job.outputPackageName, fromJob: jobId } });
+      return 'SUCCEEDED' as const;
+    });
+  }
+
+  private async assertNameFree(organizationId: string, packageName: string, nodeName: string): Promise<void> {
+    const [pkg, camera] = await Promise.all([
+      this.prisma.package.findFirst({ where: { organizationId, packageName }, select: { packageId: true } }),
+      this.prisma.cameraStream.findFirst({ where: { organizationId, status: { not: 'FAILED' }, OR: [{ outputPackageName: packageName }, { nodeName }] }, select: { jobId: true } }),
+    ]);
+    if (pkg || camera) throw this.nameTaken(packageName, nodeName);
+  }
+
+  private nameTaken(packageName: string, nodeName: string): DomainError {
+    return new DomainError('ALREADY_EXISTS', `A package or camera named ${packageName} (node ${nodeName}) exists already in your organization.`, { outputPackageName: packageName, nodeName });
+  }
+
+  private async view(r: CameraRow): Promise<NodeFromTemplateJobView> {
+    const secret = await this.secrets.describe(r.organizationId, r.secretId);
+    return {
+      jobId: r.jobId,
+      templateType: r.templateType,
+      outputPackageName: r.outputPackageName,
+      outputPackageVersion: r.outputPackageVersion,
+      nodeName: r.nodeName,
+      nodeDescription: r.nodeDescription,
+      streamUrl: r.streamUrl,
+      status: r.status as NodeFromTemplateJobStatus,
+      statusMessage: r.statusMessage,
+      jobTags: r.jobTags as Tags,
+      packageId: r.packageId,
+      createdTime: r.createdAt,
+      lastUpdatedTime: r.updatedAt,
+      credentials: { stored: !!secret, updatedAt: secret?.updatedAt ?? null },
+    };
+  }
+}
+
+type CameraRow = Prisma.CameraStreamGetPayload<object>;
+
+/**
+ * The camera's package manifest: one media_source interface named after the node, with the
+ * camera placeholder's output, and where the stream is (the credentials only by secret name).
+ */
+export function cameraPackageManifest(job: Pick<CameraRow, 'outputPackageName' | 'outputPackageVersion' | 'nodeName' | 'nodeDescription' | 'streamUrl' | 'secretId'>, accountId: string) {
+  return {
+    nodePackage: {
+      envelopeVersion: '2021-01-01',
+      name: job.outputPackageName,
+      version: job.outputPackageVersion,
+      description: job.nodeDescription ?? `Camera stream ${job.nodeName}`,
+      assets: [],
+      interfaces: [{ name: job.nodeName, category: 'media_source', outputs: [{ name: 'video_out', type: 'media', description: 'Camera stream' }] }],
+    },
+    mediaSource: { templateType: TEMPLATE_TYPE, streamUrl: job.streamUrl, credentialsSecret: job.secretId, ownerAccount: accountId },
+  };
+}

@@ -1,0 +1,3 @@
+export { StreamsModule } from './streams.module';
+export { CameraStreamService, TEMPLATE_TYPE, cameraPackageManifest, cameraSecretName } from './camera-stream.service';
+export type { CreateCameraInput, NodeFromTemplateJobView } from './camera-stream.service';
