@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { ArtifactStore } from '@edgefleet/artifacts';
 import { PrismaService } from '@edgefleet/db';
 import { PACKAGE_FILES } from '@edgefleet/packages';
@@ -289,5 +291,40 @@ describe('packages, camera streams and manifests through GraphQL', () => {
       expect(JSON.stringify(updated)).not.toContain('n3w-Secret');
       expect(codeOf(await q('mutation { updateCameraCredentials(jobId: "nodeFromTemplateJob-nope", credentials: {username: "a", password: "b"}) { jobId } }'))).toBe('NOT_FOUND');
     });
+  });
+});
+
+describe('camera credentials with SECRETS_BACKEND=aws', () => {
+  const secretsManager = mockClient(SecretsManagerClient);
+  let api: RunningApi;
+  let org: TestOrganization;
+  afterAll(async () => {
+    secretsManager.restore();
+    await api?.app.close();
+  });
+
+  it('go to AWS Secrets Manager under the organization, the API showing only that they exist; a refused request leaves no secret', async () => {
+    const changed = new Date('2026-12-01T10:00:00Z');
+    secretsManager.on(CreateSecretCommand).resolves({}).on(DescribeSecretCommand).resolves({ CreatedDate: changed, LastChangedDate: changed }).on(DeleteSecretCommand).resolves({});
+    api = await startApi({ SECRETS_BACKEND: 'aws' });
+    org = await newOrganization(api);
+    const create = (name: string) =>
+      gql(api.url, org.adminKey, `mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "${name}", outputPackageVersion: "1.0", nodeName: "${name}", templateParameters: {username: "aws-user", password: "aws-pa55", streamUrl: "rtsp://10.1.1.1/live"}}) { jobId credentials { stored updatedAt } } }`);
+    const r = await create('aws-cam');
+    const job = dataOf(r).createNodeFromTemplateJob;
+    expect(job.credentials).toEqual({ stored: true, updatedAt: changed.toISOString() });
+    expect(JSON.stringify(r)).not.toContain('aws-pa55');
+    expect(secretsManager.commandCalls(CreateSecretCommand).map((c) => c.args[0].input)).toEqual([
+      { Name: `edgefleet/${org.organizationId}/panorama-camera-${job.jobId}`, SecretString: JSON.stringify({ Username: 'aws-user', Password: 'aws-pa55' }) },
+    ]);
+
+    // The same name again: refused before anything is written.
+    expect(codeOf(await create('aws-cam'))).toBe('CONFLICT');
+    expect(secretsManager.commandCalls(CreateSecretCommand)).toHaveLength(1);
+    // Two at once: both may write their secret before one loses the insert; the loser's is deleted again.
+    const results = await Promise.all([create('aws-race'), create('aws-race')]);
+    expect(results.map((x) => codeOf(x) ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    const written = secretsManager.commandCalls(CreateSecretCommand).length - 1;
+    expect(written - secretsManager.commandCalls(DeleteSecretCommand).length).toBe(1);
   });
 });
