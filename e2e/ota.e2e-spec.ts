@@ -124,6 +124,8 @@ describe('OTA and rollouts, end to end', () => {
     const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: key, API_PORT: env.API_PORT, DATA_DIR: env.DATA_DIR }, ['--devices', '8', '--prefix', 'flaky', '--churn', '0', '--job-step-ms', '50', '--job-failure-rate', '1'], 'fleet.main.ts');
     stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 8 devices/, 90_000);
+    // Every device ONLINE first: a wave whose devices all look offline counts as settled, and the next one would start.
+    await until(() => q('{ devices(first: 50, filter: {nameContains: "flaky-"}) { edges { node { deviceConnectionStatus } } } }'), (d) => d.devices.edges.length === 8 && d.devices.edges.every((e: any) => e.node.deviceConnectionStatus === 'ONLINE'));
     const created = await q('mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id } } }', {
       input: { name: 'flaky-ota', jobType: 'OTA', deviceJobConfig: { otaJobConfig: { imageVersion: '5.1.3', allowMajorVersionUpdate: true } }, target: { filter: { nameContains: 'flaky-' } }, waves: { initialSize: 4, growthFactor: 1 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 2 } },
     });
