@@ -13,6 +13,7 @@ import { OrganizationsModule } from '@edgefleet/organizations';
 import { JobsModule } from '@edgefleet/jobs';
 import { PackagesModule } from '@edgefleet/packages';
 import { StreamsModule } from '@edgefleet/streams';
+import { ApplicationsModule } from '@edgefleet/applications';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
@@ -31,6 +32,7 @@ import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
 import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
+import { ApplicationUpdatesBridge, ApplicationsResolver } from './applications/applications.resolver';
 
 @Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
 class RequestAuthModule {}
@@ -59,6 +61,7 @@ export class AppModule {
         JobsModule,
         PackagesModule,
         StreamsModule,
+        ApplicationsModule.forRoot(config),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [RequestAuthModule],
@@ -103,7 +106,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

@@ -21,6 +21,7 @@ async function main() {
       churn: { type: 'string', default: '0.05' },
       prefix: { type: 'string', default: 'sim' },
       'job-failure-rate': { type: 'string', default: '0' },
+      'deploy-failure-rate': { type: 'string', default: '0' },
       'job-step-ms': { type: 'string', default: '200' },
       'reboot-ms': { type: 'string', default: '500' },
       concurrency: { type: 'string', default: '8' },
@@ -43,6 +44,7 @@ async function main() {
     churn: Number(values.churn),
     concurrency: Number(values.concurrency),
     jobs: { failureRate: Number(values['job-failure-rate']), stepMs: Number(values['job-step-ms']), rebootMs: Number(values['reboot-ms']) },
+    deployments: { failureRate: Number(values['deploy-failure-rate']) },
     onProgress: (s) => {
       if (tty) return void process.stdout.write(`\r${line(s)}`);
       // Without a terminal, a line only when something other than the message rate changed.

@@ -8,6 +8,8 @@ import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.stor
 import { provisionWithBundle } from './provisioner';
 import { type JobExecutor, JobRunner } from './job.runner';
 import { ShadowSync } from './shadow.sync';
+import { ApplicationsRunner } from './applications/applications.runner';
+import { SimulatedRuntime } from './applications/application.runtime';
 
 export interface FleetOptions {
   devices: number;
@@ -21,6 +23,8 @@ export interface FleetOptions {
   concurrency?: number;
   /** How virtual devices run jobs: share that fail (0–1), and mean time per step and per reboot. */
   jobs?: { failureRate?: number; stepMs?: number; rebootMs?: number };
+  /** How virtual devices run deployments: share that fail to start (0–1), and mean start time. */
+  deployments?: { failureRate?: number; delayMs?: number };
   onProgress?: (s: FleetStats) => void;
 }
 
@@ -32,6 +36,7 @@ export interface FleetStats {
   messagesPerSecond: number;
   errors: number;
   jobFailures: number;
+  deploymentFailures: number;
   /** Images installed, and installs of a version a device already had (must stay 0: jobs apply once). */
   installs: number;
   repeatedInstalls: number;
@@ -78,10 +83,12 @@ export class FleetSimulator {
   private readonly api: GraphqlClient;
   private messages = 0;
   private timers: NodeJS.Timeout[] = [];
+  private readonly runtime: SimulatedRuntime;
 
   constructor(private readonly opts: FleetOptions) {
     this.api = new GraphqlClient(opts.apiUrl, opts.apiKey);
-    this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0, jobFailures: 0, installs: 0, repeatedInstalls: 0 };
+    this.runtime = new SimulatedRuntime(opts.deployments);
+    this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0, jobFailures: 0, deploymentFailures: 0, installs: 0, repeatedInstalls: 0 };
   }
 
   async start(): Promise<FleetStats> {
@@ -134,6 +141,9 @@ export class FleetSimulator {
     const device = { software: SOFTWARE[i % SOFTWARE.length] };
     new ShadowSync(client, identity.thingName, () => virtualReport(i, startedAt, device.software));
     new JobRunner(client, identity.thingName, virtualExecutor(client, device, this.opts.jobs ?? {}, this.stats), () => this.stats.jobFailures++);
+    // Deployments too, through the applications shadow, on the simulated runtime.
+    const deviceDir = path.join(this.opts.dataDir, identity.thingName);
+    new ApplicationsRunner(client, identity.thingName, this.runtime, { dataDir: deviceDir, onError: () => this.stats.deploymentFailures++ });
     client.on('packetsend', (p) => p.cmd === 'publish' && this.messages++);
     this.clients.push(client);
   }

@@ -10,6 +10,9 @@ import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
 import { JobRunner } from './job.runner';
 import { HostOtaExecutor } from './ota.executor';
+import { ApplicationsRunner } from './applications/applications.runner';
+import { LogShipper } from './applications/log.shipper';
+import { ProcessRuntime } from './applications/process.runtime';
 
 const USAGE =
   'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>] [--config <file.json>]';
@@ -86,10 +89,21 @@ async function main() {
   const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'] });
   new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId }, 'job failed'));
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
+  // Applications from the `applications` shadow, code nodes as child processes; their output and ours go to EdgeFleet's logs.
+  const logs = new LogShipper(client, identity.thingName);
+  const applications = new ApplicationsRunner(client, identity.thingName, new ProcessRuntime(dataDir), {
+    dataDir,
+    logs,
+    onError: (err, applicationInstanceId) => log.warn({ err: err.message, applicationInstanceId }, 'deployment failed'),
+  });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
   client.on('error', (err) => log.warn({ err: err.message }, 'connection error'));
-  const stop = () => client.end(false, () => process.exit(0));
+  const stop = () =>
+    void applications.stop().finally(() => {
+      logs.stop();
+      client.end(false, () => process.exit(0));
+    });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

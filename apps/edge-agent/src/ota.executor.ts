@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { JobDocument } from '@edgefleet/contracts';
+import { downloadVerified } from './download';
 import type { JobExecutor } from './job.runner';
 
 type Ota = Extract<JobDocument, { operation: 'OTA' }>;
@@ -33,12 +31,6 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
-
 /** The reference agent's job executor: resumable download, SHA-256 check, install and reboot hooks, state in the data directory. */
 export class HostOtaExecutor implements JobExecutor {
   private readonly stateFile: string;
@@ -62,27 +54,11 @@ export class HostOtaExecutor implements JobExecutor {
   };
 
   /** Downloads into `<dataDir>/downloads/<sha256>.part`, resuming with a Range request after an interruption. */
-  async download(doc: Ota, step: (s: 'DOWNLOADING' | 'VERIFYING') => Promise<void>): Promise<string> {
-    const dir = path.join(this.opts.dataDir, 'downloads');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, doc.sha256);
-    if (!existsSync(file)) {
-      await step('DOWNLOADING');
-      const part = `${file}.part`;
-      const have = existsSync(part) ? statSync(part).size : 0;
-      const res = await fetch(doc.url, { headers: have > 0 && have < doc.size ? { range: `bytes=${have}-` } : {} });
-      if (res.status !== 200 && res.status !== 206) throw new Error(`download failed: HTTP ${res.status} ${await res.text()}`);
-      await pipeline(Readable.fromWeb(res.body as never), createWriteStream(part, { flags: res.status === 206 ? 'a' : 'w' }));
-      renameSync(part, file);
-    }
-    await step('VERIFYING');
-    const size = statSync(file).size;
-    const digest = await sha256Of(file);
-    if (size !== doc.size || digest !== doc.sha256) {
-      rmSync(file, { force: true });
-      throw new Error(`verification failed: got ${size} bytes with SHA-256 ${digest}, expected ${doc.size} bytes with ${doc.sha256}`);
-    }
-    return file;
+  download(doc: Ota, step: (s: 'DOWNLOADING' | 'VERIFYING') => Promise<void>): Promise<string> {
+    return downloadVerified({ url: doc.url, sha256: doc.sha256, size: doc.size }, path.join(this.opts.dataDir, 'downloads'), {
+      downloading: () => step('DOWNLOADING'),
+      verifying: () => step('VERIFYING'),
+    });
   }
 
   async install(doc: Ota, file: string): Promise<void> {

@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import {
+  APPLICATIONS_SHADOW,
+  CAMERA_CREDENTIALS_TOPIC,
   CREATE_CERTIFICATE_FROM_CSR_TOPIC,
+  LOGS_TOPIC,
+  cameraCredentialsRequest,
+  logBatchRequest,
   CREATE_KEYS_AND_CERTIFICATE_TOPIC,
   SYSTEM_SHADOW,
   type DeviceService,
@@ -21,11 +26,13 @@ import {
   toRejected,
   updateJobExecutionRequest,
 } from '@edgefleet/contracts';
+import type { DeviceApplicationsApi } from '@edgefleet/applications';
 import { type DeviceEventsPublisher, projectSystemReport } from '@edgefleet/devices';
 import { DomainError, assertShadowName, validationFailed } from '@edgefleet/domain';
 import type { JobsDeviceApi } from '@edgefleet/jobs';
 import type { FleetProvisioningService } from '@edgefleet/provisioning';
-import type { ShadowDeviceApi } from '@edgefleet/iot';
+import type { OnShadowAccepted, ShadowDeviceApi } from '@edgefleet/iot';
+import { outbox } from '@edgefleet/queue';
 import type { DeviceRequestLimiter } from './device-request.limiter';
 import type { Identity } from './topic.policy';
 
@@ -47,6 +54,8 @@ const SERVICES: Record<DeviceService, { caller: Identity['kind']; direct: boolea
   provisioning: { caller: 'claim', direct: true },
   shadow: { caller: 'device', direct: false },
   jobs: { caller: 'device', direct: true },
+  // Camera credentials and log shipping: answers go to the asking session only (a credential must never be routed).
+  edgefleet: { caller: 'device', direct: true },
 };
 
 /** A device's request once the router has checked it. */
@@ -164,7 +173,13 @@ const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
   accepted(request, { ...body, timestamp: Math.floor(Date.now() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
 
 /** The AWS IoT device APIs the gateway serves: fleet provisioning (claims), Device Shadow and Jobs (devices). */
-export function deviceTopicRoutes(s: { provisioning: FleetProvisioningService; shadows: ShadowDeviceApi; jobs: JobsDeviceApi; events: DeviceEventsPublisher }): DeviceRoute[] {
+export function deviceTopicRoutes(s: {
+  provisioning: FleetProvisioningService;
+  shadows: ShadowDeviceApi;
+  jobs: JobsDeviceApi;
+  events: DeviceEventsPublisher;
+  applications: DeviceApplicationsApi;
+}): DeviceRoute[] {
   const claim = ({ identity }: DeviceRequest<unknown>) => ({ certificateId: identity.certificateId, thingName: identity.thingName });
   const shadow = (r: DeviceRequest<unknown>) => [r.identity.thingName, r.params.shadowName ?? null] as const;
   return [
@@ -188,15 +203,39 @@ export function deviceTopicRoutes(s: { provisioning: FleetProvisioningService; s
         topic: shadowTopic('{thingName}', shadowName, 'update'),
         schema: shadowUpdateRequest,
         handle: async (r) => {
-          // Accepted `system` reports project into the registry in the same transaction.
-          const reports = r.params.shadowName === SYSTEM_SHADOW && r.body.state?.reported !== undefined;
-          const result = await s.shadows.update(...shadow(r), r.body, r.clientToken, reports ? (tx, doc) => projectSystemReport(tx, r.identity.thingName, doc) : undefined);
+          // Accepted `system` reports project into the registry in the same transaction; `applications`
+          // reports go to the worker (in the same transaction too), which follows them into instance rows.
+          const reports = r.body.state?.reported !== undefined;
+          const thing = r.identity.thingName;
+          const follow: OnShadowAccepted | undefined = !reports
+            ? undefined
+            : r.params.shadowName === SYSTEM_SHADOW
+              ? (tx, doc) => projectSystemReport(tx, thing, doc)
+              : r.params.shadowName === APPLICATIONS_SHADOW
+                ? async (tx, doc) => {
+                    await outbox.enqueue(tx, 'applications', 'project-report', [{ payload: { deviceId: thing }, key: `apps-report-${thing}-${doc.version}` }]);
+                    return false;
+                  }
+                : undefined;
+          const result = await s.shadows.update(...shadow(r), r.body, r.clientToken, follow);
           if (result.projected) await s.events.updated([r.identity.thingName]);
           const delta = result.delta ? [{ topic: `${r.topic}/delta`, body: result.delta }] : [];
           return [accepted(r, result.accepted), { topic: `${r.topic}/documents`, body: result.documents }, ...delta];
         },
       }),
     ]),
+    route({
+      service: 'edgefleet',
+      topic: CAMERA_CREDENTIALS_TOPIC,
+      schema: cameraCredentialsRequest,
+      handle: async (r) => [accepted(r, { camera: r.body.camera, ...(await s.applications.cameraCredentials(r.identity.thingName, r.body.camera)), ...(r.clientToken ? { clientToken: r.clientToken } : {}) })],
+    }),
+    route({
+      service: 'edgefleet',
+      topic: LOGS_TOPIC,
+      schema: logBatchRequest,
+      handle: async (r) => [accepted(r, { ...(await s.applications.ingestLogs(r.identity.thingName, r.body)), ...(r.clientToken ? { clientToken: r.clientToken } : {}) })],
+    }),
     route({ service: 'jobs', topic: jobsTopic('{thingName}', 'get'), emptyAllowed: true, schema: getPendingRequest, handle: async (r) => [jobsAccepted(r, await s.jobs.listPending(r.identity.thingName))] }),
     route({
       service: 'jobs',

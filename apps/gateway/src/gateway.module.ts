@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { Clock, RuntimeModule } from '@edgefleet/runtime';
 import { DbModule } from '@edgefleet/db';
+import { ApplicationsModule, DeviceApplicationsApi } from '@edgefleet/applications';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
 import { JobsDeviceApi, JobsModule } from '@edgefleet/jobs';
 import { IotModule, ShadowDeviceApi } from '@edgefleet/iot';
@@ -27,6 +28,7 @@ export class GatewayModule {
         OrganizationsModule,
         DevicesModule,
         JobsModule,
+        ApplicationsModule.forRoot(config),
       ],
       providers: [
         MqttGateway,
@@ -39,9 +41,9 @@ export class GatewayModule {
         },
         {
           provide: DeviceTopicRouter,
-          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceRequestLimiter],
-          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, limiter: DeviceRequestLimiter) =>
-            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events }), config.MQTT_MAX_PAYLOAD_BYTES, limiter),
+          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter],
+          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, applications: DeviceApplicationsApi, limiter: DeviceRequestLimiter) =>
+            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter),
         },
       ],
     };

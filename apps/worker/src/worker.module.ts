@@ -9,6 +9,7 @@ import { JobsModule } from '@edgefleet/jobs';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { QUEUE_NAMES } from '@edgefleet/queue';
 import { StreamsModule } from '@edgefleet/streams';
+import { ApplicationsModule } from '@edgefleet/applications';
 import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
@@ -18,6 +19,7 @@ import { JobsScheduler } from './jobs/jobs.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { RetentionPruner } from './retention/retention.pruner';
 import { StreamsProcessor } from './streams/streams.processor';
+import { ApplicationsProcessor, ApplicationsScheduler } from './applications/applications.processor';
 
 @Module({})
 export class WorkerModule {
@@ -32,10 +34,11 @@ export class WorkerModule {
         ProvisioningModule.forRoot(config),
         JobsModule,
         StreamsModule,
+        ApplicationsModule.forRoot(config),
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor],
+      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler],
     };
   }
 }

@@ -112,6 +112,14 @@ const schema = z.object({
   RETENTION_BATCH: positiveInt(5000),
   /** How often workers run job completion checks, timeouts and rollout waves. */
   JOB_SWEEP_MS: positiveInt(1000),
+  /** Deployment steps: requested (the device may be offline; it gets the deployment when it returns), in progress on the device, and removal. */
+  DEPLOYMENT_REQUESTED_TIMEOUT_SECONDS: positiveInt(7 * 86_400),
+  DEPLOYMENT_IN_PROGRESS_TIMEOUT_SECONDS: positiveInt(1800),
+  /** Signed asset URLs in the applications shadow last as long as a deployment may wait for its device. */
+  DEPLOYMENT_URL_TTL_SECONDS: positiveInt(7 * 86_400),
+  /** Device and application log lines are kept this long; a device sends at most LOG_MAX_EVENTS_PER_BATCH lines per message. */
+  RETENTION_LOGS_DAYS: positiveInt(30),
+  LOG_MAX_EVENTS_PER_BATCH: positiveInt(500),
 });
 
 export type Config = z.output<typeof schema>;

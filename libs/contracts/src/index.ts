@@ -6,3 +6,4 @@ export * from './shadow.document';
 export * from './payload';
 export * from './jobs.contract';
 export * from './rejected.mapping';
+export * from './applications.contract';

@@ -2,7 +2,7 @@ import { DomainError, type ErrorCode, type ErrorReason } from '@edgefleet/domain
 import type { ErrorResponse } from './fleet-provisioning.contract';
 
 /** The AWS IoT services behind device topics, each with its own `/rejected` form. */
-export type DeviceService = 'shadow' | 'jobs' | 'provisioning';
+export type DeviceService = 'shadow' | 'jobs' | 'provisioning' | 'edgefleet';
 
 /** The `code` of a Device Shadow rejection, and of an AWS IoT Jobs one. */
 export type ShadowErrorCode = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500;
@@ -63,6 +63,8 @@ const now = () => Math.floor(Date.now() / 1000);
 
 const REJECTED = {
   shadow: (e: DomainError, token: object) => ({ code: wire(SHADOW_CODES, e), message: e.message, timestamp: now(), ...token }),
+  // EdgeFleet's own device topics answer in the Device Shadow service's form.
+  edgefleet: (e: DomainError, token: object) => ({ code: wire(SHADOW_CODES, e), message: e.message, timestamp: now(), ...token }),
   jobs: (e: DomainError, token: object) => {
     const executionState = e.details.executionState as ExecutionState | undefined;
     return { code: wire(JOBS_CODES, e), message: e.message, timestamp: now(), ...token, ...(executionState ? { executionState } : {}) };

@@ -25,6 +25,7 @@ export const ERROR_REASONS = {
   PACKAGE_NOT_FOUND: 'NOT_FOUND',
   PACKAGE_VERSION_NOT_FOUND: 'NOT_FOUND',
   NODE_FROM_TEMPLATE_JOB_NOT_FOUND: 'NOT_FOUND',
+  APPLICATION_INSTANCE_NOT_FOUND: 'NOT_FOUND',
   ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   RESOURCE_NOT_FOUND: 'NOT_FOUND',
   // VALIDATION_FAILED
@@ -113,6 +114,7 @@ const NOT_FOUND_REASONS: Record<string, ErrorReason> = {
   Package: 'PACKAGE_NOT_FOUND',
   'Package version': 'PACKAGE_VERSION_NOT_FOUND',
   'Node from template job': 'NODE_FROM_TEMPLATE_JOB_NOT_FOUND',
+  'Application instance': 'APPLICATION_INSTANCE_NOT_FOUND',
 };
 
 export const notFound = (what: string, id: string) => new DomainError(NOT_FOUND_REASONS[what] ?? 'RESOURCE_NOT_FOUND', `${what} ${id} was not found.`, { id });

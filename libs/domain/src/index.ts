@@ -14,3 +14,4 @@ export * from './cursor.codec';
 export * from './panorama-documents';
 export * from './application-manifest.rules';
 export * from './camera-stream.rules';
+export * from './application-instance.machine';

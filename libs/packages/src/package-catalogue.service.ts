@@ -12,6 +12,7 @@ import {
   assertPageSize,
   catalogueKey,
   decodeCursor,
+  nodeIdOf,
   pageOf,
   referencedPackages,
   validateApplicationManifest,
@@ -70,7 +71,7 @@ export class PackageCatalogue {
     });
     const all: NodeView[] = rows.flatMap((v) =>
       interfacesOf(v.descriptor).map((i) => ({
-        nodeId: `${v.package.packageName}-${v.packageVersion}-${v.patchVersion.slice(0, 8)}-${i.name}`,
+        nodeId: nodeIdOf(v.package.packageName, v.packageVersion, v.patchVersion, i.name),
         name: i.name,
         category: CATEGORY[i.category],
         ownerAccount: accountId,
@@ -94,7 +95,7 @@ export class PackageCatalogue {
    * the resolved graph when there is none. `usedHostPorts` are the device's ports taken by its
    * other applications (deployments pass them).
    */
-  async validate(principal: Principal, manifestPayload: string, overridesPayload: string | null, usedHostPorts?: ReadonlySet<number>): Promise<ManifestValidation> {
+  async validate(organizationId: string, manifestPayload: string, overridesPayload: string | null, usedHostPorts?: ReadonlySet<number>): Promise<ManifestValidation> {
     const problems: ManifestProblem[] = [];
     const parse = (text: string | null | undefined, document: ManifestProblem['document']): unknown => {
       if (text === null || text === undefined) return null;
@@ -112,8 +113,8 @@ export class PackageCatalogue {
     const manifest = parse(manifestPayload, 'manifestPayload');
     const overrides = parse(overridesPayload, 'manifestOverridesPayload');
     if (problems.length > 0) return { valid: false, problems, graph: null };
-    const catalogue = await this.catalogue(principal.organizationId, referencedPackages(manifest, overrides));
-    const quotas = await this.organizations.quotas(principal.organizationId);
+    const catalogue = await this.catalogue(organizationId, referencedPackages(manifest, overrides));
+    const quotas = await this.organizations.quotas(organizationId);
     const result = validateApplicationManifest(manifest, overrides, catalogue, { maxCameraStreams: quotas.streamsPerApplication, usedHostPorts });
     return { valid: result.problems.length === 0, ...result };
   }

@@ -15,6 +15,14 @@ export interface QueuePayloads {
     /** Create a rollout's next wave, or abort or complete it. */
     'advance-rollout': { rolloutId: string };
   };
+  applications: {
+    /** Write the device's desired `applications` state from its instances (validating pending ones again). */
+    'sync-device': { deviceId: string };
+    /** Follow the device's reported `applications` state into instance and node-instance rows. */
+    'project-report': { deviceId: string };
+    /** Deployment steps past their deadline. */
+    sweep: Record<string, never>;
+  };
   streams: {
     /** Make a CreateNodeFromTemplateJob's camera package, or fail the job with the reason. */
     'create-camera-node': { jobId: string };
@@ -25,7 +33,7 @@ export type QueueName = keyof QueuePayloads;
 export type JobName<Q extends QueueName> = keyof QueuePayloads[Q] & string;
 export type JobPayload<Q extends QueueName, N extends JobName<Q>> = QueuePayloads[Q][N];
 
-export const QUEUE_NAMES: readonly QueueName[] = ['devices', 'jobs', 'streams'];
+export const QUEUE_NAMES: readonly QueueName[] = ['devices', 'jobs', 'streams', 'applications'];
 
 /** Transient failures retry with exponential backoff; UnrecoverableError stops at once. */
 export const DEFAULT_JOB_OPTIONS = {

@@ -138,7 +138,7 @@ export class CatalogueResolver {
     @Args('manifestPayload') manifestPayload: string,
     @Args('manifestOverridesPayload', { type: () => String, nullable: true }) manifestOverridesPayload: string | null,
   ): Promise<ManifestValidation> {
-    return this.catalogue.validate(caller, manifestPayload, manifestOverridesPayload ?? null);
+    return this.catalogue.validate(caller.organizationId, manifestPayload, manifestOverridesPayload ?? null);
   }
 }
 

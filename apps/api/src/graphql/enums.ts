@@ -11,7 +11,7 @@ import {
 } from '@edgefleet/domain';
 
 /** A GraphQL enum whose values are exactly the domain's (Panorama's spelling). */
-function enumOf<const T extends readonly string[]>(name: string, values: T, description: string) {
+export function enumOf<const T extends readonly string[]>(name: string, values: T, description: string) {
   const e = Object.fromEntries(values.map((v) => [v, v])) as { [K in T[number]]: K };
   registerEnumType(e, { name, description });
   return e;

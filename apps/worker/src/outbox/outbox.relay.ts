@@ -41,9 +41,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectQueue('devices') devices: Queue,
     @InjectQueue('jobs') jobs: Queue,
     @InjectQueue('streams') streams: Queue,
+    @InjectQueue('applications') applications: Queue,
     private readonly scheduler: Scheduler,
   ) {
-    this.queues = { devices, jobs, streams };
+    this.queues = { devices, jobs, streams, applications };
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -20,6 +20,7 @@ const PRUNINGS: Pruning[] = [
   { table: 'DeviceJobEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
   { table: 'RolloutEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
   { table: 'NodeFromTemplateJobEvent', keepDays: (c) => c.RETENTION_EVENTS_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
+  { table: 'LogEvent', keepDays: (c) => c.RETENTION_LOGS_DAYS, old: (cutoff) => Prisma.sql`"ingestedAt" < ${cutoff}` },
   { table: 'AuditEvent', keepDays: (c) => c.RETENTION_AUDIT_DAYS, old: (cutoff) => Prisma.sql`"at" < ${cutoff}` },
 ];
 

@@ -1,0 +1,145 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Args, Context, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { type ApplicationInstanceRow, ApplicationInstanceService, type ApplicationsUpdated, LogService, applicationsUpdatedChannel } from '@edgefleet/applications';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { PrismaService } from '@edgefleet/db';
+import { ApiKeyService, type Principal } from '@edgefleet/organizations';
+import { RedisConnections } from '@edgefleet/runtime';
+import { Caller } from '../graphql/caller.decorator';
+import { toTags } from '../graphql/common.types';
+import { graphqlPubSub } from '../graphql/graphql-pubsub';
+import {
+  ApplicationInstance,
+  ApplicationInstanceConnection,
+  ApplicationInstanceFilterInput,
+  CreateApplicationInstanceInput,
+  LogEventConnection,
+  NodeInstance,
+  NodeSignalInput,
+  PackageDependency,
+} from './applications.types';
+
+const payload = (v: unknown) => (v === null || v === undefined ? null : { payloadData: JSON.stringify(v) });
+const toInstance = (r: ApplicationInstanceRow): ApplicationInstance => ({
+  ...r,
+  manifestPayload: payload(r.manifestPayload)!,
+  manifestOverridesPayload: payload(r.manifestOverridesPayload),
+  tags: toTags(r.tags as Record<string, string>),
+  createdTime: r.createdAt,
+  lastUpdatedTime: r.updatedAt,
+});
+
+/** GraphQL pubsub topic of one device's application instances, per organization. */
+const updatedTopic = (organizationId: string, deviceId: string) => `applicationInstanceUpdated:${organizationId}:${deviceId}`;
+
+/** Carries instance changes from workers (Redis) to this api's `applicationInstanceUpdated` subscribers. */
+@Injectable()
+export class ApplicationUpdatesBridge implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ApplicationUpdatesBridge.name);
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly redis: RedisConnections,
+    private readonly prisma: PrismaService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const pubsub = graphqlPubSub(this.adapterHost);
+    this.redis.subscribe(applicationsUpdatedChannel(this.config.REDIS_PREFIX), async (message) => {
+      try {
+        const change = JSON.parse(message) as ApplicationsUpdated;
+        const rows = await this.prisma.applicationInstance.findMany({ where: { applicationInstanceId: { in: change.applicationInstanceIds }, defaultRuntimeContextDevice: change.deviceId } });
+        for (const row of rows) await pubsub.publish({ topic: updatedTopic(row.organizationId, row.defaultRuntimeContextDevice), payload: { applicationInstanceUpdated: toInstance(row) } });
+      } catch (err) {
+        this.logger.warn({ err }, 'could not relay an application instance update');
+      }
+    });
+  }
+}
+
+/** Application instances (Panorama's CreateApplicationInstance and the calls around it) and the logs of devices and applications. */
+@Resolver()
+export class ApplicationsResolver {
+  constructor(
+    private readonly instances: ApplicationInstanceService,
+    private readonly logs: LogService,
+    private readonly apiKeys: ApiKeyService,
+  ) {}
+
+  @Mutation(() => ApplicationInstance, { description: 'Panorama CreateApplicationInstance: checks the manifest now; a worker deploys it to the device through its applications shadow.' })
+  async createApplicationInstance(@Caller() caller: Principal, @Args('input') input: CreateApplicationInstanceInput): Promise<ApplicationInstance> {
+    return toInstance(await this.instances.create(caller, input));
+  }
+
+  @Query(() => ApplicationInstanceConnection, { description: 'Panorama ListApplicationInstances: newest first.' })
+  async applicationInstances(
+    @Caller() caller: Principal,
+    @Args('filter', { type: () => ApplicationInstanceFilterInput, nullable: true }) filter: ApplicationInstanceFilterInput | null,
+    @Args('first', { type: () => Int, defaultValue: 25 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<ApplicationInstanceConnection> {
+    const page = await this.instances.list(caller, { deviceId: filter?.deviceId, statusFilter: filter?.statusFilter, first, after });
+    return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toInstance(e.node) })) };
+  }
+
+  @Query(() => ApplicationInstance, { description: 'Panorama DescribeApplicationInstance, with the manifest and overrides it runs.' })
+  async applicationInstance(@Caller() caller: Principal, @Args('applicationInstanceId') id: string): Promise<ApplicationInstance> {
+    return toInstance(await this.instances.get(caller, id));
+  }
+
+  @Query(() => [PackageDependency], { description: 'Panorama ListApplicationInstanceDependencies.' })
+  async applicationInstanceDependencies(@Caller() caller: Principal, @Args('applicationInstanceId') id: string): Promise<PackageDependency[]> {
+    return (await this.instances.dependencies(caller, id)).map((p) => ({ packageName: p.name, packageVersion: p.version, patchVersion: p.patchVersion }));
+  }
+
+  @Query(() => [NodeInstance], { description: 'Panorama ListApplicationInstanceNodeInstances.' })
+  applicationInstanceNodeInstances(@Caller() caller: Principal, @Args('applicationInstanceId') id: string): Promise<NodeInstance[]> {
+    return this.instances.nodeInstances(caller, id);
+  }
+
+  @Mutation(() => ApplicationInstance, { description: 'Panorama RemoveApplicationInstance: the device stops it and removes it.' })
+  async removeApplicationInstance(@Caller() caller: Principal, @Args('applicationInstanceId') id: string): Promise<ApplicationInstance> {
+    return toInstance(await this.instances.remove(caller, id));
+  }
+
+  @Mutation(() => ApplicationInstance, { description: 'Panorama SignalApplicationInstanceNodeInstances: PAUSE or RESUME nodes (camera streams).' })
+  async signalApplicationInstanceNodeInstances(
+    @Caller() caller: Principal,
+    @Args('applicationInstanceId') id: string,
+    @Args('nodeSignals', { type: () => [NodeSignalInput] }) nodeSignals: NodeSignalInput[],
+  ): Promise<ApplicationInstance> {
+    return toInstance(await this.instances.signal(caller, id, nodeSignals));
+  }
+
+  @Query(() => LogEventConnection, { description: "A device's own logs (/aws/panorama/devices/<deviceId>), oldest first." })
+  deviceLogs(
+    @Caller() caller: Principal,
+    @Args('deviceId') deviceId: string,
+    @Args('logStream', { type: () => String, nullable: true }) logStream: string | null,
+    @Args('first', { type: () => Int, defaultValue: 100 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<LogEventConnection> {
+    return this.logs.deviceLogs(caller, { deviceId, logStream, first, after });
+  }
+
+  @Query(() => LogEventConnection, { description: "An application's node output (/aws/panorama/devices/<deviceId>/applications/<id>, a stream per node and console_output), oldest first." })
+  applicationInstanceLogs(
+    @Caller() caller: Principal,
+    @Args('applicationInstanceId') applicationInstanceId: string,
+    @Args('nodeName', { type: () => String, nullable: true }) nodeName: string | null,
+    @Args('first', { type: () => Int, defaultValue: 100 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<LogEventConnection> {
+    return this.logs.applicationInstanceLogs(caller, { applicationInstanceId, nodeName, first, after });
+  }
+
+  @Subscription(() => ApplicationInstance, { description: "Fires when an application instance of the device changes status, health or nodes (graphql-ws)." })
+  async *applicationInstanceUpdated(@Caller() caller: Principal, @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> }, @Args('deviceId') deviceId: string) {
+    for await (const event of await pubsub.subscribe(updatedTopic(caller.organizationId, deviceId))) {
+      if (!(await this.apiKeys.isActive(caller.apiKeyId))) return;
+      yield event;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Stack, dataOf, eventually, gql, startApp, startStack } from './support';
+
+jest.setTimeout(240_000);
+
+const FIXTURES = path.join(__dirname, 'fixtures/panorama');
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+/** A process's state letter in /proc (R running, S sleeping, T stopped), or undefined once it is gone. */
+const stateOf = (pid: number) => (existsSync(`/proc/${pid}/status`) ? /State:\s+(\w)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] : undefined);
+
+/**
+ * The other half of the mission, every app its own process and a real edge agent with the process
+ * runtime: a camera, a code package whose asset is a small Python script, the guide's sample manifest
+ * with a camera override; the instance runs, its output is readable, PAUSE stops the process and
+ * RESUME continues it, a broken replacement fails while the old instance keeps running, and removal
+ * ends the process.
+ */
+describe('application deployment, end to end', () => {
+  let stack: Stack;
+  const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
+  /** Polls until `ok` holds; fails the test, with the last value, when it never does. */
+  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
+    const v = await eventually(probe, ok, ms);
+    if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
+    return v;
+  };
+
+  beforeAll(async () => (stack = await startStack('deploy', { JOB_SWEEP_MS: '500' })));
+  afterAll(() => stack.stop());
+
+  async function upload(packageId: string, file: Buffer) {
+    const r = await q('mutation($p: String!, $s: String!, $n: Float!) { createPackageAssetUploadUrl(packageId: $p, sha256: $s, sizeBytes: $n) { url alreadyUploaded } }', { p: packageId, s: sha256(file), n: file.length });
+    if (r.createPackageAssetUploadUrl.alreadyUploaded) return;
+    const res = await fetch(r.createPackageAssetUploadUrl.url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: file });
+    expect(res.status).toBe(200);
+  }
+
+  /** Registers a patch of SAMPLE_CODE 1.0 whose code asset is the fixture folder, as panorama-cli package-application would. */
+  async function publishCode(packageId: string, folder: string): Promise<string> {
+    const archive = path.join(stack.dir, `${folder}.tar.gz`);
+    execFileSync('tar', ['-czf', archive, '-C', path.join(FIXTURES, folder), 'application.py']);
+    const code = readFileSync(archive);
+    const descriptor = Buffer.from(readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.descriptor.json')));
+    const manifest = Buffer.from(readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.package.json'), 'utf8').replace('<code_asset>', sha256(code)).replace('<code_descriptor>', sha256(descriptor)).replace('Computer vision application code.', `Code from ${folder}`));
+    for (const f of [code, descriptor, manifest]) await upload(packageId, f);
+    const registered = await q('mutation($p: String!, $v: String!) { registerPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: $v, markLatest: true}) { status } }', { p: packageId, v: sha256(manifest) });
+    expect(registered.registerPackageVersion.status).toBe('REGISTER_COMPLETED');
+    return sha256(manifest);
+  }
+
+  it('deploys the sample application to a real agent, runs, pauses, resumes, survives a broken replacement and is removed', async () => {
+    // A camera and the code package.
+    const job = (await q('mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "exterior-south", outputPackageVersion: "1.0", nodeName: "exterior-south", templateParameters: {username: "cam-user", password: "cam-pass-e2e", streamUrl: "rtsp://192.168.0.77/live/mpeg4/"}}) { jobId } }')).createNodeFromTemplateJob;
+    await until(() => q('query($j: String!) { nodeFromTemplateJob(jobId: $j) { status } }', { j: job.jobId }), (d) => d.nodeFromTemplateJob.status === 'SUCCEEDED');
+    const pkg = (await q('mutation { createPackage(name: "SAMPLE_CODE") { packageId } }')).createPackage.packageId;
+    const patch = await publishCode(pkg, 'sample-app');
+
+    // A real edge agent.
+    const { deviceId, certificates } = (await q('mutation { provisionDevice(input: {name: "app-cam"}) { deviceId certificates } }')).provisionDevice;
+    const zip = path.join(stack.dir, 'app-cam.zip');
+    writeFileSync(zip, Buffer.from(certificates, 'base64'));
+    const agentDir = path.join(stack.dir, 'agent');
+    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', agentDir]);
+    stack.running.push(agent);
+    await until(() => q('query($id: ID!) { device(deviceId: $id) { deviceConnectionStatus provisioningStatus } }', { id: deviceId }), (d) => d.device.deviceConnectionStatus === 'ONLINE' && d.device.provisioningStatus === 'SUCCEEDED');
+
+    // The guide's sample manifest (its model node aside: the process runtime has no model runtime) with a camera override.
+    const account = (await q('{ nodes(filter: {category: MEDIA_SOURCE}) { edges { node { ownerAccount } } } }')).nodes.edges[0].node.ownerAccount;
+    const graph = JSON.parse(readFileSync(path.join(FIXTURES, 'graph.json'), 'utf8').replaceAll('123456789012', account));
+    graph.nodeGraph.packages = graph.nodeGraph.packages.filter((p: { name: string }) => !p.name.includes('SQUEEZENET'));
+    graph.nodeGraph.nodes = graph.nodeGraph.nodes.filter((n: { name: string }) => n.name !== 'model_node');
+    const overrides = readFileSync(path.join(FIXTURES, 'overrides.json'), 'utf8').replaceAll('123456789012', account);
+    const deploy = (replace?: string) =>
+      q('mutation($input: CreateApplicationInstanceInput!) { createApplicationInstance(input: $input) { applicationInstanceId status statusDescription } }', {
+        input: { name: 'sample', defaultRuntimeContextDevice: deviceId, manifestPayload: { payloadData: JSON.stringify(graph) }, manifestOverridesPayload: { payloadData: overrides }, applicationInstanceIdToReplace: replace ?? null },
+      });
+    const created = (await deploy()).createApplicationInstance;
+    expect(created).toMatchObject({ status: 'DEPLOYMENT_PENDING', statusDescription: 'Deployment Workflow has been scheduled.' });
+    expect(created.applicationInstanceId).toMatch(/^applicationInstance-[a-z2-7]{26}$/);
+    const id = created.applicationInstanceId;
+    const instance = (i = id) => q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status healthStatus statusDescription } applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId currentStatus packageName packagePatchVersion } }', { i });
+    const running = await until(() => instance(), (d) => d.applicationInstance.status === 'DEPLOYMENT_SUCCEEDED' && d.applicationInstance.healthStatus === 'RUNNING', 90_000);
+    expect(running.applicationInstance.statusDescription).toBe('Application deployed successfully.');
+    const nodes = Object.fromEntries(running.applicationInstanceNodeInstances.map((n: any) => [n.nodeInstanceId, n.currentStatus]));
+    expect(nodes).toEqual({ code_node: 'RUNNING', my_camera: 'RUNNING', output_node: 'NOT_AVAILABLE' });
+    expect(running.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node')).toMatchObject({ packageName: `${account}::SAMPLE_CODE`, packagePatchVersion: patch });
+    expect((await q('query($i: String!) { applicationInstanceDependencies(applicationInstanceId: $i) { packageName patchVersion } }', { i: id })).applicationInstanceDependencies).toContainEqual({ packageName: `${account}::SAMPLE_CODE`, patchVersion: patch });
+
+    // Its output, with the parameter override and the camera (whose credentials reached the node, and nothing else).
+    const logs = async () => (await q('query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i, nodeName: "code_node", first: 100) { edges { node { message logGroup } } } }', { i: id })).applicationInstanceLogs.edges.map((e: any) => e.node);
+    const lines = await until(logs, (l) => l.some((e: any) => e.message.startsWith('frame')), 30_000);
+    expect(lines[0].logGroup).toBe(`/aws/panorama/devices/${deviceId}/applications/${id}`);
+    expect(lines.map((l: any) => l.message)).toEqual(expect.arrayContaining([`started code_node of ${id}`, 'log_level=DEBUG threshold=20', 'camera my_camera at rtsp://192.168.0.77/live/mpeg4/ credentials: yes']));
+    const pid = Number(readFileSync(path.join(agentDir, 'apps', id, 'code_node', 'pid'), 'utf8'));
+    expect(stateOf(pid)).toMatch(/[RS]/);
+
+    // PAUSE stops the process; RESUME continues it.
+    const signal = (s: string) => q(`mutation($i: String!) { signalApplicationInstanceNodeInstances(applicationInstanceId: $i, nodeSignals: [{nodeInstanceId: "code_node", signal: ${s}}]) { applicationInstanceId } }`, { i: id });
+    await signal('PAUSE');
+    await until(() => instance(), (d) => d.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node').currentStatus === 'PAUSED');
+    expect(stateOf(pid)).toBe('T');
+    await signal('RESUME');
+    await until(() => instance(), (d) => d.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node').currentStatus === 'RUNNING');
+    expect(stateOf(pid)).toMatch(/[RS]/);
+
+    // A broken version replaces it: the replacement fails, the old one keeps running.
+    await publishCode(pkg, 'broken-app');
+    const replacement = (await deploy(id)).createApplicationInstance.applicationInstanceId;
+    const failed = await until(() => instance(replacement), (d) => d.applicationInstance.status === 'DEPLOYMENT_FAILED', 90_000);
+    expect(failed.applicationInstance.statusDescription).toMatch(/node code_node exited at start \(exit code 3\): this version is broken/);
+    const old = await until(() => instance(), (d) => /Still running/.test(d.applicationInstance.statusDescription));
+    expect(old.applicationInstance).toMatchObject({ status: 'DEPLOYMENT_SUCCEEDED', healthStatus: 'RUNNING' });
+    expect(old.applicationInstance.statusDescription).toContain(`its replacement ${replacement} failed`);
+    expect(stateOf(pid)).toMatch(/[RS]/);
+
+    // Removal ends the process.
+    await q('mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', { i: id });
+    await until(() => instance(), (d) => d.applicationInstance.status === 'REMOVAL_SUCCEEDED', 60_000);
+    await until(async () => stateOf(pid), (s) => s === undefined || s === 'Z', 10_000);
+    const listed = (await q('query($d: String) { applicationInstances(filter: {deviceId: $d, statusFilter: REMOVAL_SUCCEEDED}) { edges { node { applicationInstanceId } } } }', { d: deviceId })).applicationInstances.edges;
+    expect(listed).toEqual([{ node: { applicationInstanceId: id } }]);
+    // The camera's password reached the node's configuration, never the logs of any process.
+    expect(stack.running.map((p) => p.output()).join('')).not.toContain('cam-pass-e2e');
+  });
+});

@@ -1,0 +1,243 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import {
+  type ApplicationInstanceStatus,
+  DomainError,
+  type NodeSignal,
+  ON_DEVICE_STATUSES,
+  type ResolvedGraph,
+  STATUS_DESCRIPTIONS,
+  type TagInput,
+  applicationInstanceMachine,
+  assertDescription,
+  assertPageSize,
+  assertResourceName,
+  cursorTimestamp,
+  decodeCursor,
+  mergeTags,
+  newApplicationInstanceId,
+  nodeIdOf,
+  notFound,
+  pageOf,
+  validationFailed,
+} from '@edgefleet/domain';
+import { AuditService, OrganizationService, type Principal, actorOf } from '@edgefleet/organizations';
+import { PackageCatalogue } from '@edgefleet/packages';
+import { outbox } from '@edgefleet/queue';
+import { moveInstances } from './application-instance.transitions';
+
+export interface CreateApplicationInstanceInput {
+  name?: string | null;
+  description?: string | null;
+  manifestPayload: { payloadData: string };
+  manifestOverridesPayload?: { payloadData: string } | null;
+  defaultRuntimeContextDevice: string;
+  runtimeRoleArn?: string | null;
+  applicationInstanceIdToReplace?: string | null;
+  tags?: TagInput[] | null;
+}
+
+export type ApplicationInstanceRow = Prisma.ApplicationInstanceGetPayload<object>;
+export type NodeInstanceRow = Prisma.NodeInstanceGetPayload<object>;
+
+const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
+/** Host ports the device's other instances keep open. */
+export function hostPortsOf(instances: { resolvedGraph: unknown }[]): Set<number> {
+  return new Set(instances.flatMap((i) => ((i.resolvedGraph as ResolvedGraph | null)?.networkRoutingRules ?? []).map((r) => r.hostPort)));
+}
+
+/** The node instances of a resolved graph: every node but parameters; nodes launched onSignal start paused. */
+export function nodeInstancesOf(applicationInstanceId: string, graph: ResolvedGraph): Prisma.NodeInstanceCreateManyInput[] {
+  return graph.nodes
+    .filter((n) => n.category !== 'parameter')
+    .map((n) => ({
+      applicationInstanceId,
+      nodeInstanceId: n.name,
+      nodeId: nodeIdOf(n.packageName ?? n.interface.split('.')[0], n.packageVersion ?? '1.0', n.patchVersion ?? '00000000', n.interface.split('.').at(-1)!),
+      packageName: n.packageName ?? n.interface.split('.')[0],
+      packageVersion: n.packageVersion ?? '1.0',
+      packagePatchVersion: n.patchVersion ?? '',
+      nodeName: n.interface.split('.').at(-1)!,
+      signal: n.launch === 'onSignal' ? 'PAUSE' : null,
+    }));
+}
+
+/**
+ * Application instances, as integrators use them (Panorama's CreateApplicationInstance and
+ * friends): the api checks and records the intent; the worker deploys it through the
+ * device's `applications` shadow (see DeploymentService).
+ */
+@Injectable()
+export class ApplicationInstanceService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
+    private readonly catalogue: PackageCatalogue,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async create(principal: Principal, input: CreateApplicationInstanceInput): Promise<ApplicationInstanceRow> {
+    const org = principal.organizationId;
+    if (input.name) assertResourceName('name', input.name);
+    if (input.description) assertDescription('description', input.description);
+    if (input.runtimeRoleArn && !ROLE_ARN.test(input.runtimeRoleArn)) throw validationFailed('runtimeRoleArn', 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).');
+    const tags = mergeTags({}, input.tags ?? []);
+    const device = await this.prisma.device.findFirst({ where: { deviceId: input.defaultRuntimeContextDevice, organizationId: org } });
+    if (!device) throw notFound('Device', input.defaultRuntimeContextDevice);
+    if (device.provisioningStatus !== 'SUCCEEDED') {
+      throw new DomainError('INVALID_ARGUMENT', `Device ${device.deviceId} is ${device.provisioningStatus}; only provisioned devices run applications.`, { field: 'defaultRuntimeContextDevice' });
+    }
+    const others = await this.prisma.applicationInstance.findMany({
+      where: { defaultRuntimeContextDevice: device.deviceId, status: { in: [...ON_DEVICE_STATUSES] } },
+      select: { applicationInstanceId: true, resolvedGraph: true },
+    });
+    const replaced = input.applicationInstanceIdToReplace ?? null;
+    if (replaced && !others.some((o) => o.applicationInstanceId === replaced)) {
+      const found = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId: replaced, organizationId: org } });
+      if (!found) throw notFound('Application instance', replaced);
+      throw new DomainError('INVALID_ARGUMENT', `Application instance ${replaced} is ${found.status} on ${found.defaultRuntimeContextDevice}; only an instance deployed to the same device can be replaced.`, { field: 'applicationInstanceIdToReplace' });
+    }
+    const staying = others.filter((o) => o.applicationInstanceId !== replaced);
+    const validation = await this.catalogue.validate(org, input.manifestPayload.payloadData, input.manifestOverridesPayload?.payloadData ?? null, hostPortsOf(staying));
+    if (!validation.valid) {
+      const first = validation.problems.slice(0, 3).map((p) => `${p.document} ${p.path}: ${p.message}`).join('; ');
+      throw new DomainError('INVALID_PACKAGE_MANIFEST', `The manifest has ${validation.problems.length} problem(s): ${first}`, { problems: validation.problems });
+    }
+    const quotas = await this.organizations.quotas(org);
+    const id = newApplicationInstanceId();
+    await this.prisma.$transaction(async (tx) => {
+      // One deployment at a time per device, so the per-device quotas hold under concurrency.
+      await tx.$executeRaw`SELECT 1 FROM "Device" WHERE "deviceId" = ${device.deviceId} FOR UPDATE`;
+      await this.assertQuotas(tx, device.deviceId, replaced, quotas);
+      await tx.applicationInstance.create({
+        data: {
+          applicationInstanceId: id,
+          organizationId: org,
+          name: input.name ?? null,
+          description: input.description ?? null,
+          defaultRuntimeContextDevice: device.deviceId,
+          manifestPayload: JSON.parse(input.manifestPayload.payloadData) as object,
+          manifestOverridesPayload: input.manifestOverridesPayload ? (JSON.parse(input.manifestOverridesPayload.payloadData) as object) : Prisma.DbNull,
+          runtimeRoleArn: input.runtimeRoleArn ?? null,
+          applicationInstanceIdToReplace: replaced,
+          statusDescription: STATUS_DESCRIPTIONS.scheduled,
+          resolvedGraph: validation.graph as object,
+          tags,
+        },
+      });
+      await tx.nodeInstance.createMany({ data: nodeInstancesOf(id, validation.graph!) });
+      await tx.applicationInstanceEvent.create({ data: { applicationInstanceId: id, from: null, to: 'DEPLOYMENT_PENDING', actor: actorOf(principal), reason: STATUS_DESCRIPTIONS.scheduled } });
+      await this.syncLater(tx, device.deviceId);
+      await this.audit.record(tx, principal, {
+        action: 'applicationInstance.create',
+        targetType: 'ApplicationInstance',
+        targetId: id,
+        details: { name: input.name ?? null, deviceId: device.deviceId, replaces: replaced },
+      });
+    });
+    return this.get(principal, id);
+  }
+
+  /** Quotas per device: instances on it (the replaced one aside) and deployments in the last 24 hours. */
+  private async assertQuotas(tx: Tx, deviceId: string, replaced: string | null, quotas: { applicationsPerDevice: number; deploymentsPerDevicePerDay: number }) {
+    const running = await tx.applicationInstance.count({
+      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] }, ...(replaced ? { applicationInstanceId: { not: replaced } } : {}) },
+    });
+    if (running >= quotas.applicationsPerDevice) {
+      throw new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} runs ${running} application instances; the quota applicationsPerDevice allows ${quotas.applicationsPerDevice}. Remove one or replace it.`, {
+        quota: 'applicationsPerDevice',
+        limit: quotas.applicationsPerDevice,
+      });
+    }
+    const today = await tx.applicationInstance.count({ where: { defaultRuntimeContextDevice: deviceId, createdAt: { gte: new Date(Date.now() - 86_400_000) } } });
+    if (today >= quotas.deploymentsPerDevicePerDay) {
+      throw new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} had ${today} deployments in the last 24 hours; the quota deploymentsPerDevicePerDay allows ${quotas.deploymentsPerDevicePerDay}.`, {
+        quota: 'deploymentsPerDevicePerDay',
+        limit: quotas.deploymentsPerDevicePerDay,
+      });
+    }
+  }
+
+  async get(principal: Principal, applicationInstanceId: string): Promise<ApplicationInstanceRow> {
+    const row = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId, organizationId: principal.organizationId } });
+    if (!row) throw notFound('Application instance', applicationInstanceId);
+    return row;
+  }
+
+  async list(principal: Principal, args: { deviceId?: string | null; statusFilter?: string | null; first: number; after?: string | null }) {
+    assertPageSize(args.first);
+    const where = [Prisma.sql`"organizationId" = ${principal.organizationId}::uuid`];
+    if (args.deviceId) where.push(Prisma.sql`"defaultRuntimeContextDevice" = ${args.deviceId}`);
+    // Panorama's StatusFilter: DEPLOYMENT_SUCCEEDED, DEPLOYMENT_ERROR, REMOVAL_SUCCEEDED, REMOVAL_FAILED, PROCESSING_DEPLOYMENT, PROCESSING_REMOVAL, DEPLOYMENT_FAILED.
+    const processing: Record<string, ApplicationInstanceStatus[]> = {
+      PROCESSING_DEPLOYMENT: ['DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED', 'DEPLOYMENT_IN_PROGRESS'],
+      PROCESSING_REMOVAL: ['REMOVAL_PENDING', 'REMOVAL_REQUESTED', 'REMOVAL_IN_PROGRESS'],
+    };
+    if (args.statusFilter) {
+      const statuses = processing[args.statusFilter] ?? [args.statusFilter];
+      where.push(Prisma.sql`status::text IN (${Prisma.join(statuses)})`);
+    }
+    if (args.after) {
+      const [at, id] = decodeCursor(args.after, 2, 'after');
+      where.push(Prisma.sql`("createdAt", "applicationInstanceId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
+    }
+    const rows = await this.prisma.$queryRaw<ApplicationInstanceRow[]>`
+      SELECT * FROM "ApplicationInstance" WHERE ${Prisma.join(where, ' AND ')} ORDER BY "createdAt" DESC, "applicationInstanceId" DESC LIMIT ${args.first + 1}`;
+    return pageOf(rows, args.first, (r) => [r.createdAt.toISOString(), r.applicationInstanceId]);
+  }
+
+  async nodeInstances(principal: Principal, applicationInstanceId: string): Promise<NodeInstanceRow[]> {
+    await this.get(principal, applicationInstanceId);
+    return this.prisma.nodeInstance.findMany({ where: { applicationInstanceId }, orderBy: { nodeInstanceId: 'asc' } });
+  }
+
+  /** Panorama's DescribeApplicationInstanceDetails dependencies: the package versions the instance runs. */
+  async dependencies(principal: Principal, applicationInstanceId: string) {
+    const row = await this.get(principal, applicationInstanceId);
+    return (row.resolvedGraph as ResolvedGraph | null)?.packages ?? [];
+  }
+
+  async remove(principal: Principal, applicationInstanceId: string): Promise<ApplicationInstanceRow> {
+    const row = await this.get(principal, applicationInstanceId);
+    applicationInstanceMachine.transition(row.status, 'REMOVE'); // a refusal says why
+    await this.prisma.$transaction(async (tx) => {
+      const moved = await moveInstances(tx, this.config, {
+        event: 'REMOVE',
+        where: Prisma.sql`t."applicationInstanceId" = ${applicationInstanceId}`,
+        actor: actorOf(principal),
+        description: STATUS_DESCRIPTIONS.removalScheduled,
+      });
+      if (moved.length === 0) throw new DomainError('CHANGED_MEANWHILE', `Application instance ${applicationInstanceId} changed meanwhile; try again.`);
+      await this.syncLater(tx, row.defaultRuntimeContextDevice);
+      await this.audit.record(tx, principal, { action: 'applicationInstance.remove', targetType: 'ApplicationInstance', targetId: applicationInstanceId });
+    });
+    return this.get(principal, applicationInstanceId);
+  }
+
+  /** PAUSE or RESUME node instances (camera streams, mostly): the device stops or continues them. */
+  async signal(principal: Principal, applicationInstanceId: string, signals: { nodeInstanceId: string; signal: NodeSignal }[]): Promise<ApplicationInstanceRow> {
+    const row = await this.get(principal, applicationInstanceId);
+    if (signals.length === 0 || signals.length > 50) throw validationFailed('nodeSignals', 'give 1 to 50 signals.');
+    if (!(ON_DEVICE_STATUSES as readonly string[]).includes(row.status) || row.status === 'DEPLOYMENT_PENDING') {
+      throw new DomainError('INVALID_STATE_TRANSITION', `Application instance ${applicationInstanceId} is ${row.status}; only deployed instances take signals.`);
+    }
+    const nodes = new Set((await this.prisma.nodeInstance.findMany({ where: { applicationInstanceId }, select: { nodeInstanceId: true } })).map((n) => n.nodeInstanceId));
+    for (const s of signals) {
+      if (!nodes.has(s.nodeInstanceId)) throw new DomainError('RESOURCE_NOT_FOUND', `Application instance ${applicationInstanceId} has no node instance ${s.nodeInstanceId} (it has ${[...nodes].join(', ')}).`, { field: 'nodeInstanceId' });
+    }
+    await this.prisma.$transaction(async (tx) => {
+      for (const s of signals) await tx.nodeInstance.update({ where: { applicationInstanceId_nodeInstanceId: { applicationInstanceId, nodeInstanceId: s.nodeInstanceId } }, data: { signal: s.signal } });
+      await this.syncLater(tx, row.defaultRuntimeContextDevice);
+      await this.audit.record(tx, principal, { action: 'applicationInstance.signal', targetType: 'ApplicationInstance', targetId: applicationInstanceId, details: { signals } });
+    });
+    return row;
+  }
+
+  private syncLater(tx: Tx, deviceId: string): Promise<void> {
+    return outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
+  }
+}

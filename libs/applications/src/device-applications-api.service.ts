@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { PrismaService } from '@edgefleet/db';
+import { DomainError, ON_DEVICE_STATUSES, type ResolvedGraph, validationFailed } from '@edgefleet/domain';
+import { SecretStore } from '@edgefleet/secrets';
+import { cameraSecretName } from '@edgefleet/streams';
+
+export const deviceLogGroup = (deviceId: string) => `/aws/panorama/devices/${deviceId}`;
+export const applicationLogGroup = (deviceId: string, applicationInstanceId: string) => `${deviceLogGroup(deviceId)}/applications/${applicationInstanceId}`;
+
+export interface LogBatch {
+  /** Set for an application's node output; absent for the device's own logs. */
+  applicationInstanceId?: string;
+  /** A node name or console_output for applications; occ_log, ota_log, syslog, … for the device. */
+  logStream: string;
+  events: { timestamp: number; message: string }[];
+}
+
+const MAX_MESSAGE = 8 * 1024;
+
+/**
+ * What devices ask of EdgeFleet about their applications, over their own MQTT session: a
+ * camera's credentials (only for cameras their deployed instances use) and log shipping.
+ */
+@Injectable()
+export class DeviceApplicationsApi {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly secrets: SecretStore,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  /**
+   * Username and password of a camera (its package name), for a device running an instance that
+   * uses it; any other ask reads as not found, so a device learns nothing of other cameras.
+   */
+  async cameraCredentials(deviceId: string, camera: string): Promise<{ username: string; password: string }> {
+    const notYours = new DomainError('RESOURCE_NOT_FOUND', `No application deployed to ${deviceId} uses camera ${camera.slice(0, 128)}.`);
+    const instances = await this.prisma.applicationInstance.findMany({
+      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } },
+      select: { organizationId: true, resolvedGraph: true },
+    });
+    const uses = instances.find((i) => ((i.resolvedGraph as ResolvedGraph | null)?.nodes ?? []).some((n) => n.category === 'media_source' && n.packageName?.split('::')[1] === camera));
+    if (!uses) throw notYours;
+    const job = await this.prisma.cameraStream.findFirst({ where: { organizationId: uses.organizationId, outputPackageName: camera, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' } });
+    if (!job) throw notYours;
+    const value = await this.secrets.get(uses.organizationId, cameraSecretName(job.jobId));
+    return { username: value.Username ?? '', password: value.Password ?? '' };
+  }
+
+  /** Stores a batch of log lines under Panorama's log groups; lines of an instance not on this device are refused. */
+  async ingestLogs(deviceId: string, batch: LogBatch): Promise<{ accepted: number }> {
+    if (batch.events.length > this.config.LOG_MAX_EVENTS_PER_BATCH) throw validationFailed('events', `at most ${this.config.LOG_MAX_EVENTS_PER_BATCH} lines per message.`);
+    let group = deviceLogGroup(deviceId);
+    if (batch.applicationInstanceId) {
+      const instance = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId: batch.applicationInstanceId, defaultRuntimeContextDevice: deviceId }, select: { applicationInstanceId: true } });
+      if (!instance) throw new DomainError('RESOURCE_NOT_FOUND', `Application instance ${batch.applicationInstanceId.slice(0, 64)} is not deployed to ${deviceId}.`);
+      group = applicationLogGroup(deviceId, batch.applicationInstanceId);
+    }
+    if (batch.events.length === 0) return { accepted: 0 };
+    await this.prisma.$executeRaw`
+      INSERT INTO "LogEvent" ("deviceId", "applicationInstanceId", "logGroup", "logStream", "timestamp", message)
+      SELECT ${deviceId}, ${batch.applicationInstanceId ?? null}, ${group}, ${batch.logStream}, to_timestamp(e.ts / 1000.0), e.message
+      FROM unnest(${batch.events.map((e) => e.timestamp)}::float8[], ${batch.events.map((e) => e.message.slice(0, MAX_MESSAGE))}::text[]) AS e(ts, message)`;
+    return { accepted: batch.events.length };
+  }
+}

@@ -1,0 +1,10 @@
+export { ApplicationsModule } from './applications.module';
+export { ApplicationInstanceService } from './application-instance.service';
+export type { ApplicationInstanceRow, CreateApplicationInstanceInput, NodeInstanceRow } from './application-instance.service';
+export { DeploymentService } from './deployment.service';
+export { DeviceApplicationsApi, applicationLogGroup, deviceLogGroup } from './device-applications-api.service';
+export type { LogBatch } from './device-applications-api.service';
+export { LogService } from './log.service';
+export type { LogEventView } from './log.service';
+export { ApplicationEventsPublisher, applicationsUpdatedChannel } from './application-events.publisher';
+export type { ApplicationsUpdated } from './application-events.publisher';

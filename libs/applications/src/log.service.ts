@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService } from '@edgefleet/db';
+import { assertPageSize, decodeCursor, notFound, pageOf, validationFailed } from '@edgefleet/domain';
+import type { Principal } from '@edgefleet/organizations';
+import { applicationLogGroup, deviceLogGroup } from './device-applications-api.service';
+
+export interface LogEventView {
+  logGroup: string;
+  logStream: string;
+  timestamp: Date;
+  message: string;
+  ingestionTime: Date;
+}
+
+/** Panorama's log groups, read back: a device's own logs and its applications' node output, oldest first. */
+@Injectable()
+export class LogService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async deviceLogs(principal: Principal, args: { deviceId: string; logStream?: string | null; first: number; after?: string | null }) {
+    const device = await this.prisma.device.findFirst({ where: { deviceId: args.deviceId, organizationId: principal.organizationId }, select: { deviceId: true } });
+    if (!device) throw notFound('Device', args.deviceId);
+    return this.page(deviceLogGroup(device.deviceId), args.logStream ?? null, args.first, args.after ?? null);
+  }
+
+  async applicationInstanceLogs(principal: Principal, args: { applicationInstanceId: string; nodeName?: string | null; first: number; after?: string | null }) {
+    const instance = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId: args.applicationInstanceId, organizationId: principal.organizationId } });
+    if (!instance) throw notFound('Application instance', args.applicationInstanceId);
+    return this.page(applicationLogGroup(instance.defaultRuntimeContextDevice, instance.applicationInstanceId), args.nodeName ?? null, args.first, args.after ?? null);
+  }
+
+  private async page(logGroup: string, logStream: string | null, first: number, after: string | null) {
+    assertPageSize(first, 'first');
+    if (logStream !== null && (logStream.length < 1 || logStream.length > 512)) throw validationFailed('logStream', 'must be 1 to 512 characters.');
+    const cursor = after ? decodeCursor(after, 1, 'after')[0] : '0';
+    if (!/^\d{1,18}$/.test(cursor)) throw validationFailed('after', 'is not a cursor returned by this API.', 'INVALID_CURSOR');
+    const from = BigInt(cursor);
+    const rows = await this.prisma.$queryRaw<(LogEventView & { id: bigint })[]>`
+      SELECT id, "logGroup", "logStream", "timestamp", message, "ingestedAt" AS "ingestionTime" FROM "LogEvent"
+      WHERE "logGroup" = ${logGroup} ${logStream ? Prisma.sql`AND "logStream" = ${logStream}` : Prisma.empty} AND id > ${from}
+      ORDER BY id LIMIT ${first + 1}`;
+    return pageOf(rows, first, (r) => [String(r.id)]);
+  }
+}
