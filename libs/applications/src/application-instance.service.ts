@@ -222,8 +222,9 @@ export class ApplicationInstanceService {
   async signal(principal: Principal, applicationInstanceId: string, signals: { nodeInstanceId: string; signal: NodeSignal }[]): Promise<ApplicationInstanceRow> {
     const row = await this.get(principal, applicationInstanceId);
     if (signals.length === 0 || signals.length > 50) throw validationFailed('nodeSignals', 'give 1 to 50 signals.');
-    if (!(ON_DEVICE_STATUSES as readonly string[]).includes(row.status) || row.status === 'DEPLOYMENT_PENDING') {
-      throw new DomainError('INVALID_STATE_TRANSITION', `Application instance ${applicationInstanceId} is ${row.status}; only deployed instances take signals.`);
+    // A signal to a deployment not on the device yet is recorded and applied when it gets there.
+    if (!(ON_DEVICE_STATUSES as readonly string[]).includes(row.status)) {
+      throw new DomainError('INVALID_STATE_TRANSITION', `Application instance ${applicationInstanceId} is ${row.status}; only instances being deployed or deployed take signals.`);
     }
     const nodes = new Set((await this.prisma.nodeInstance.findMany({ where: { applicationInstanceId }, select: { nodeInstanceId: true } })).map((n) => n.nodeInstanceId));
     for (const s of signals) {

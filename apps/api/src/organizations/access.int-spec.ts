@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
-import { newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
+import { newApplicationInstanceId, newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
 import { codeOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
@@ -8,7 +8,7 @@ import { type RunningApi, startApi } from '../test/start-api';
  * Every query and mutation of the schema, with variables aimed at organization A's
  * resources. A new operation without a line here fails the coverage test below.
  */
-function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string; packageId: string; packageArn: string; cameraJobId: string }) {
+function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string; packageId: string; packageArn: string; cameraJobId: string; applicationInstanceId: string }) {
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
@@ -28,6 +28,12 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       nodes: ['{ nodes(first: 50) { edges { node { nodeId } } } }', {}],
       nodeFromTemplateJob: ['query($j: String!) { nodeFromTemplateJob(jobId: $j) { nodeName } }', { j: a.cameraJobId }],
       nodeFromTemplateJobs: ['{ nodeFromTemplateJobs(first: 50) { edges { node { jobId } } } }', {}],
+      applicationInstances: ['{ applicationInstances(first: 50) { edges { node { applicationInstanceId } } } }', {}],
+      applicationInstance: ['query($i: String!) { applicationInstance(applicationInstanceId: $i) { name } }', { i: a.applicationInstanceId }],
+      applicationInstanceDependencies: ['query($i: String!) { applicationInstanceDependencies(applicationInstanceId: $i) { packageName } }', { i: a.applicationInstanceId }],
+      applicationInstanceNodeInstances: ['query($i: String!) { applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId } }', { i: a.applicationInstanceId }],
+      applicationInstanceLogs: ['query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i) { edges { node { message } } } }', { i: a.applicationInstanceId }],
+      deviceLogs: ['query($d: String!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
       validateApplicationManifest: [
         'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
         { m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) },
@@ -65,6 +71,15 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
         'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "spy", outputPackageVersion: "1.0", nodeName: "spy", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.0.0.9/x"}}) { jobId } }',
         {},
       ],
+      createApplicationInstance: [
+        'mutation($d: String!) { createApplicationInstance(input: {defaultRuntimeContextDevice: $d, manifestPayload: {payloadData: "{}"}}) { applicationInstanceId } }',
+        { d: a.deviceId },
+      ],
+      removeApplicationInstance: ['mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', { i: a.applicationInstanceId }],
+      signalApplicationInstanceNodeInstances: [
+        'mutation($i: String!) { signalApplicationInstanceNodeInstances(applicationInstanceId: $i, nodeSignals: [{nodeInstanceId: "code_node", signal: PAUSE}]) { status } }',
+        { i: a.applicationInstanceId },
+      ],
       updateCameraCredentials: ['mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "evil", password: "evil"}) { jobId } }', { j: a.cameraJobId }],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
@@ -98,6 +113,16 @@ describe('access control', () => {
     const camera = await prisma.cameraStream.create({
       data: { jobId: cameraJobId, organizationId: a.organizationId, nodeName: 'secret-cam', outputPackageName: 'secret-cam', outputPackageVersion: '1.0', streamUrl: 'rtsp://10.0.0.1/x', secretId: `panorama-camera-${cameraJobId}` },
     });
+    const instance = await prisma.applicationInstance.create({
+      data: {
+        applicationInstanceId: newApplicationInstanceId(),
+        organizationId: a.organizationId,
+        defaultRuntimeContextDevice: device.deviceId,
+        manifestPayload: {},
+        status: 'DEPLOYMENT_SUCCEEDED',
+        nodeInstances: { create: { nodeInstanceId: 'code_node', nodeId: 'n', packageName: 'secret-pkg', packageVersion: '1.0', packagePatchVersion: 'f'.repeat(64), nodeName: 'interface' } },
+      },
+    });
     const packageArn = `arn:edgefleet:panorama:${api.config.AWS_REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
     target = {
       deviceId: device.deviceId,
@@ -109,6 +134,7 @@ describe('access control', () => {
       packageId: pkg.packageId,
       packageArn,
       cameraJobId: camera.jobId,
+      applicationInstanceId: instance.applicationInstanceId,
     };
     ops = operations(target);
   });
@@ -126,6 +152,7 @@ describe('access control', () => {
     packages: await prisma.package.findMany({ where: { organizationId: a.organizationId }, include: { versions: true, assets: true } }),
     cameras: await prisma.cameraStream.findMany({ where: { organizationId: a.organizationId } }),
     secrets: await prisma.secret.findMany({ where: { organizationId: a.organizationId } }),
+    applications: await prisma.applicationInstance.findMany({ where: { organizationId: a.organizationId }, include: { nodeInstances: true } }),
   });
 
   it('covers every query and mutation of the schema', async () => {
@@ -187,6 +214,15 @@ describe('access control', () => {
       deregisterPackageVersion: 'NOT_FOUND',
       createNodeFromTemplateJob: expect.anything(), // in B
       updateCameraCredentials: 'NOT_FOUND',
+      applicationInstances: { applicationInstances: { edges: [] } },
+      applicationInstance: 'NOT_FOUND',
+      applicationInstanceDependencies: 'NOT_FOUND',
+      applicationInstanceNodeInstances: 'NOT_FOUND',
+      applicationInstanceLogs: 'NOT_FOUND',
+      deviceLogs: 'NOT_FOUND',
+      createApplicationInstance: 'NOT_FOUND',
+      removeApplicationInstance: 'NOT_FOUND',
+      signalApplicationInstanceNodeInstances: 'NOT_FOUND',
     });
     // A package's ARN of A names nothing for B either.
     expect(codeOf(await gql(api.url, b.adminKey, 'mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: target.packageArn }))).toBe('NOT_FOUND');

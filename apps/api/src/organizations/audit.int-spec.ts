@@ -77,6 +77,20 @@ describe('audit trail', () => {
         'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "audited-cam", outputPackageVersion: "1.0", nodeName: "audited-cam", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.0.0.2/x"}}) { jobId } }',
         () => ({}),
       ],
+      [
+        'createApplicationInstance',
+        'mutation($d: String!, $m: String!) { createApplicationInstance(input: {defaultRuntimeContextDevice: $d, manifestPayload: {payloadData: $m}}) { applicationInstanceId } }',
+        () => ({
+          d: device.deviceId,
+          m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'out', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } }),
+        }),
+      ],
+      [
+        'signalApplicationInstanceNodeInstances',
+        'mutation($i: String!) { signalApplicationInstanceNodeInstances(applicationInstanceId: $i, nodeSignals: [{nodeInstanceId: "out", signal: PAUSE}]) { status } }',
+        () => ({ i: seen.createApplicationInstance.applicationInstanceId }),
+      ],
+      ['removeApplicationInstance', 'mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', () => ({ i: seen.createApplicationInstance.applicationInstanceId })],
       ['updateCameraCredentials', 'mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "u2", password: "p2"}) { jobId } }', () => ({ j: seen.createNodeFromTemplateJob.jobId })],
     ];
 
