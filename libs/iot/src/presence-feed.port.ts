@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '@edgefleet/config';
 
 /** AWS IoT Core's event topics the worker follows: lifecycle, `system` shadow documents, job executions. */
-export const AWS_IOT_EVENT_TOPICS = ['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents', '$aws/events/jobExecution/+/+'];
+export const AWS_IOT_EVENT_TOPICS = ['$aws/events/presence/connected/+', '$aws/events/presence/disconnected/+', '$aws/things/+/shadow/name/system/update/documents', '$aws/things/+/shadow/name/applications/update/documents', '$aws/events/jobExecution/+/+'];
 
 /** Where the registry hears about device connections (and, for AWS IoT, shadow and job events). */
 export abstract class PresenceFeed {

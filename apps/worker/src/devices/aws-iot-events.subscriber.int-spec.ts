@@ -48,6 +48,12 @@ describe('worker: AWS IoT events (aws backend)', () => {
     const projected = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.currentSoftware === '4.3.55');
     expect(projected).toMatchObject({ currentSoftware: '4.3.55', serialNumber: 'AWS-1', systemShadowVersion: 7 });
 
+    // An applications report: queued for the deployment worker, once per shadow version.
+    const apps = { previous: null, current: { state: { reported: { instances: {} } }, metadata: {}, version: 3 }, timestamp: 1 };
+    for (let i = 0; i < 2; i++) await aws.publishAsync(`$aws/things/${id}/shadow/name/applications/update/documents`, JSON.stringify(apps), { qos: 1 });
+    const queued = await eventually(() => prisma.outboxMessage.findMany({ where: { queue: 'applications', idempotencyKey: `apps-report-${id}-3` } }), (rows) => rows.length > 0);
+    expect(queued.map((r) => r.payload)).toEqual([{ deviceId: id }]);
+
     await aws.publishAsync(`$aws/events/presence/disconnected/${id}`, JSON.stringify({ clientId: id, timestamp: at + 1000, eventType: 'disconnected', sessionIdentifier: 's-1', principalIdentifier: 'c', clientInitiatedDisconnect: false, disconnectReason: 'CONNECTION_LOST', versionNumber: 0 }), { qos: 1 });
     const offline = await eventually(() => prisma.device.findUniqueOrThrow({ where: { deviceId: id } }), (d) => d.deviceConnectionStatus === 'OFFLINE');
     expect(offline.deviceConnectionStatus).toBe('OFFLINE');

@@ -6,15 +6,17 @@ import { Prisma, PrismaService } from '@edgefleet/db';
 import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning, projectSystemReport } from '@edgefleet/devices';
 import { PresenceFeed } from '@edgefleet/iot';
 import { JobsDeviceApi } from '@edgefleet/jobs';
+import { outbox } from '@edgefleet/queue';
 
 const ACTOR = 'system:aws-iot';
 const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
 const SYSTEM_DOCUMENTS = /^\$aws\/things\/([^/]+)\/shadow\/name\/system\/update\/documents$/;
+const APPLICATIONS_DOCUMENTS = /^\$aws\/things\/([^/]+)\/shadow\/name\/applications\/update\/documents$/;
 const JOB_EXECUTION = /^\$aws\/events\/jobExecution\/([^/]+)\/[a-z_]+$/;
 
 /**
  * AWS backend (only its presence feed gives an events connection): AWS IoT Core is the gateway,
- * so the worker listens to its lifecycle events and `system` shadow documents (MQTT over mTLS)
+ * so the worker listens to its lifecycle events and `system` and `applications` shadow documents (MQTT over mTLS)
  * and keeps the registry current.
  * A thing's first connection with its own certificate completes its provisioning; job
  * execution events move device jobs (which the worker created as AWS IoT jobs).
@@ -61,6 +63,13 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     if (execution) {
       const event = this.parse(topic, payload, jobExecutionEvent);
       if (event) await this.jobs.applyAwsEvent(event.thingArn.split(':thing/')[1], execution[1], event.status, event.statusDetails);
+      return;
+    }
+    const applications = APPLICATIONS_DOCUMENTS.exec(topic);
+    if (applications) {
+      // The device reported (or the worker wrote) its applications: the deployment worker follows the shadow itself.
+      const current = this.parse(topic, payload, shadowDocumentsEvent)?.current;
+      if (current?.state.reported) await outbox.enqueue(this.prisma, 'applications', 'project-report', [{ payload: { deviceId: applications[1] }, key: `apps-report-${applications[1]}-${current.version}` }]);
       return;
     }
     const documents = SYSTEM_DOCUMENTS.exec(topic);
