@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,7 +38,8 @@ describe('software image uploads', () => {
   it('of two different files PUT at once on one URL, keep the winner only: the loser gets 409 and leaves nothing on disk', async () => {
     dataOf(await gql(api.url, org.adminKey, 'mutation { registerSoftwareImage(input: {version: "6.0.1"}) { id } }'));
     const { url } = dataOf(await gql(api.url, org.adminKey, 'mutation { createUploadUrl(version: "6.0.1") { url } }')).createUploadUrl;
-    const files = [Buffer.alloc(256 * 1024, 'a'), Buffer.alloc(256 * 1024, 'b')];
+    // Content of this run only: a file some other image (of any run) records is kept, as it should be.
+    const files = [randomBytes(256 * 1024), randomBytes(256 * 1024)];
     // Both uploads are half written before either finishes: they really overlap.
     let release!: () => void;
     const go = new Promise<void>((r) => (release = r));

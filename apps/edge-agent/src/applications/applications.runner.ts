@@ -44,11 +44,10 @@ export class ApplicationsRunner {
   }
 
   private subscribe(): void {
-    const credentials = cameraCredentialsTopic(this.thingName);
-    // documents, not delta: a removal can leave no desired state at all, which publishes no delta.
-    this.client.subscribe([`${this.base}/update/documents`, `${this.base}/update/rejected`, `${this.base}/get/accepted`, `${credentials}/accepted`, `${credentials}/rejected`], { qos: 1 }, () => {
+    // Two filters (documents, get and update replies; credentials replies): a fleet reconnecting at once subscribes little.
+    this.client.subscribe([`${this.base}/+/+`, `${cameraCredentialsTopic(this.thingName)}/+`], { qos: 1 }, () => {
       this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
-      this.scheduleReport(); // what runs, after a reconnect
+      if (this.entries.size > 0 || this.cleared.size > 0) this.scheduleReport(); // what runs, after a reconnect
     });
   }
 
@@ -59,6 +58,7 @@ export class ApplicationsRunner {
     } catch {
       return;
     }
+    // documents, not delta: a removal can leave no desired state at all, which publishes no delta.
     if (topic === `${this.base}/update/documents`) this.reconcileLater((body.current?.state?.desired ?? {}) as ApplicationsDesired);
     // The service could not take the report now (a 5xx under load, a 429): report again, a little later.
     else if (topic === `${this.base}/update/rejected`) {
