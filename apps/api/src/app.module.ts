@@ -32,7 +32,8 @@ import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
 import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
-import { ApplicationUpdatesBridge, ApplicationsResolver } from './applications/applications.resolver';
+import { ApplicationsResolver } from './applications/applications.resolver';
+import { ApplicationUpdatesBridge } from './applications/application-updates.bridge';
 
 @Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
 class RequestAuthModule {}

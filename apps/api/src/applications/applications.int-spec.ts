@@ -2,7 +2,7 @@ import { DeploymentService, DeviceApplicationsApi } from '@edgefleet/application
 import { PrismaService } from '@edgefleet/db';
 import { ShadowDeviceApi } from '@edgefleet/iot';
 import { CameraStreamService } from '@edgefleet/streams';
-import { codeOf, dataOf, errorOf, gql, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { codeOf, collect, dataOf, errorOf, gql, newOrganization, seedDevice, subscriptionClient, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
 const hdmiOnly = (extra: object[] = []) =>
@@ -102,7 +102,17 @@ describe('application instances through GraphQL, and the worker and device use c
     const id = dataOf(await create({ defaultRuntimeContextDevice: device, manifestPayload: { payloadData: manifest }, manifestOverridesPayload: { payloadData: overrides } }, other.adminKey)).createApplicationInstance.applicationInstanceId;
 
     const deployments = api.app.get(DeploymentService);
+    // Subscribers of that device hear the change; another organization's key subscribing to it hears nothing.
+    const watcher = subscriptionClient(api.url, other.adminKey);
+    const intruder = subscriptionClient(api.url, org.adminKey);
+    const subscription = 'subscription($d: String!) { applicationInstanceUpdated(deviceId: $d) { applicationInstanceId status } }';
+    const heard = collect(watcher, subscription, { d: device }, 1, 5000);
+    const overheard = collect(intruder, subscription, { d: device }, 1, 2500);
+    await new Promise((r) => setTimeout(r, 300)); // both subscribed
     await deployments.syncDevice(device);
+    expect((await heard).events).toEqual([{ data: { applicationInstanceUpdated: { applicationInstanceId: id, status: 'DEPLOYMENT_REQUESTED' } } }]);
+    expect((await overheard).events).toEqual([]);
+    await Promise.all([watcher.dispose(), intruder.dispose()]);
     const shadows = api.app.get(ShadowDeviceApi);
     const doc = (await shadows.get(device, 'applications')) as { state: { desired: { instances: Record<string, any> } } };
     const spec = doc.state.desired.instances[id];
