@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Stack, dataOf, eventually, gql, startApp, startStack } from './support';
+import { type Stack, codeOf, dataOf, eventually, gql, startApp, startStack, waitForOutput } from './support';
 
 jest.setTimeout(240_000);
 
@@ -124,5 +124,49 @@ describe('application deployment, end to end', () => {
     expect(listed).toEqual([{ node: { applicationInstanceId: id } }]);
     // The camera's password reached the node's configuration, never the logs of any process.
     expect(stack.running.map((p) => p.output()).join('')).not.toContain('cam-pass-e2e');
+  });
+
+  it('rolls a deployment out over a simulated fleet in waves, and aborts one whose devices fail it', async () => {
+    const fleet = (prefix: string, failureRate: string) => {
+      const p = startApp('edge-agent', { EDGEFLEET_API_KEY: stack.key, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '4', '--prefix', prefix, '--churn', '0', '--deploy-failure-rate', failureRate], 'fleet.main.ts');
+      stack.running.push(p);
+      return waitForOutput(p, /fleet ready: 4 devices/, 90_000);
+    };
+    await Promise.all([fleet('dfleet', '0'), fleet('dbroken', '1')]);
+    const online = (prefix: string) => until(() => q(`{ devices(first: 10, filter: {nameContains: "${prefix}-"}) { edges { node { deviceConnectionStatus } } } }`), (d) => d.devices.edges.length === 4 && d.devices.edges.every((e: any) => e.node.deviceConnectionStatus === 'ONLINE'));
+    await Promise.all([online('dfleet'), online('dbroken')]);
+
+    const account = (await q('{ nodes(filter: {category: MEDIA_SOURCE}) { edges { node { ownerAccount } } } }')).nodes.edges[0].node.ownerAccount;
+    const graph = JSON.parse(readFileSync(path.join(FIXTURES, 'graph.json'), 'utf8').replaceAll('123456789012', account));
+    graph.nodeGraph.packages = graph.nodeGraph.packages.filter((p: { name: string }) => !p.name.includes('SQUEEZENET'));
+    graph.nodeGraph.nodes = graph.nodeGraph.nodes.filter((n: { name: string }) => n.name !== 'model_node');
+    const overrides = readFileSync(path.join(FIXTURES, 'overrides.json'), 'utf8').replaceAll('123456789012', account);
+    const rollout = (name: string, prefix: string, extra: object) =>
+      q('mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id jobType } } }', {
+        input: {
+          name,
+          jobType: 'DEPLOY_APPLICATION',
+          target: { filter: { nameContains: `${prefix}-` } },
+          deviceJobConfig: { deployApplicationConfig: { manifestPayload: { payloadData: JSON.stringify(graph) }, manifestOverridesPayload: { payloadData: overrides }, applicationInstanceName: 'sample' } },
+          ...extra,
+        },
+      });
+    const progress = 'query($id: ID!) { rollout(id: $id) { status statusReason currentWave progress { targeted succeeded failed queued inProgress canceled } } }';
+
+    const good = (await rollout('deploy-sample', 'dfleet', { waves: { initialSize: 2, growthFactor: 2 } })).createRollout.rollout;
+    expect(good.jobType).toBe('DEPLOY_APPLICATION');
+    const done = await until(() => q(progress, { id: good.id }), (d) => ['COMPLETED', 'ABORTED'].includes(d.rollout.status), 120_000);
+    expect(done.rollout).toMatchObject({ status: 'COMPLETED', currentWave: 1, progress: { targeted: 4, succeeded: 4, failed: 0 } });
+    const running = (await q('{ applicationInstances(first: 50, filter: {statusFilter: DEPLOYMENT_SUCCEEDED}) { edges { node { name defaultRuntimeContextDevice } } } }')).applicationInstances.edges;
+    expect(running.filter((e: any) => e.node.name === 'sample')).toHaveLength(4);
+
+    const bad = (await rollout('deploy-broken', 'dbroken', { waves: { initialSize: 2, growthFactor: 1 }, abortConfig: { failurePercent: 50, minExecutedForAbort: 2 } })).createRollout.rollout;
+    const aborted = await until(() => q(progress, { id: bad.id }), (d) => ['COMPLETED', 'ABORTED'].includes(d.rollout.status), 120_000);
+    expect(aborted.rollout).toMatchObject({ status: 'ABORTED', statusReason: expect.stringMatching(/failed or timed out \(threshold 50%\)/) });
+    expect(aborted.rollout.progress).toMatchObject({ succeeded: 0, failed: 2, queued: 0 }); // the second wave never started
+    // A manifest that does not check is refused when the rollout is created.
+    expect(codeOf(await gql(stack.url, stack.key, 'mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id } } }', {
+      input: { name: 'deploy-invalid', jobType: 'DEPLOY_APPLICATION', target: { filter: { nameContains: 'dfleet-' } }, waves: { initialSize: 1 }, deviceJobConfig: { deployApplicationConfig: { manifestPayload: { payloadData: '{}' } } } },
+    }))).toBe('VALIDATION_FAILED');
   });
 });

@@ -112,26 +112,22 @@ export class ApplicationInstanceService {
     await this.prisma.$transaction(async (tx) => {
       // One deployment at a time per device, so the per-device quotas hold under concurrency.
       await tx.$executeRaw`SELECT 1 FROM "Device" WHERE "deviceId" = ${device.deviceId} FOR UPDATE`;
-      await this.assertQuotas(tx, device.deviceId, replaced, quotas);
-      await tx.applicationInstance.create({
-        data: {
-          applicationInstanceId: id,
-          organizationId: org,
-          name: input.name ?? null,
-          description: input.description ?? null,
-          defaultRuntimeContextDevice: device.deviceId,
-          manifestPayload: JSON.parse(input.manifestPayload.payloadData) as object,
-          manifestOverridesPayload: input.manifestOverridesPayload ? (JSON.parse(input.manifestOverridesPayload.payloadData) as object) : Prisma.DbNull,
-          runtimeRoleArn: input.runtimeRoleArn ?? null,
-          applicationInstanceIdToReplace: replaced,
-          statusDescription: STATUS_DESCRIPTIONS.scheduled,
-          resolvedGraph: validation.graph as object,
-          tags,
-        },
+      const refusal = await quotaRefusal(tx, device.deviceId, replaced, quotas);
+      if (refusal) throw refusal;
+      await insertInstance(tx, {
+        applicationInstanceId: id,
+        organizationId: org,
+        name: input.name ?? null,
+        description: input.description ?? null,
+        defaultRuntimeContextDevice: device.deviceId,
+        manifestPayload: input.manifestPayload.payloadData,
+        manifestOverridesPayload: input.manifestOverridesPayload?.payloadData ?? null,
+        runtimeRoleArn: input.runtimeRoleArn ?? null,
+        applicationInstanceIdToReplace: replaced,
+        graph: validation.graph!,
+        tags,
+        actor: actorOf(principal),
       });
-      await tx.nodeInstance.createMany({ data: nodeInstancesOf(id, validation.graph!) });
-      await tx.applicationInstanceEvent.create({ data: { applicationInstanceId: id, from: null, to: 'DEPLOYMENT_PENDING', actor: actorOf(principal), reason: STATUS_DESCRIPTIONS.scheduled } });
-      await this.syncLater(tx, device.deviceId);
       await this.audit.record(tx, principal, {
         action: 'applicationInstance.create',
         targetType: 'ApplicationInstance',
@@ -140,26 +136,6 @@ export class ApplicationInstanceService {
       });
     });
     return this.get(principal, id);
-  }
-
-  /** Quotas per device: instances on it (the replaced one aside) and deployments in the last 24 hours. */
-  private async assertQuotas(tx: Tx, deviceId: string, replaced: string | null, quotas: { applicationsPerDevice: number; deploymentsPerDevicePerDay: number }) {
-    const running = await tx.applicationInstance.count({
-      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] }, ...(replaced ? { applicationInstanceId: { not: replaced } } : {}) },
-    });
-    if (running >= quotas.applicationsPerDevice) {
-      throw new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} runs ${running} application instances; the quota applicationsPerDevice allows ${quotas.applicationsPerDevice}. Remove one or replace it.`, {
-        quota: 'applicationsPerDevice',
-        limit: quotas.applicationsPerDevice,
-      });
-    }
-    const today = await tx.applicationInstance.count({ where: { defaultRuntimeContextDevice: deviceId, createdAt: { gte: new Date(Date.now() - 86_400_000) } } });
-    if (today >= quotas.deploymentsPerDevicePerDay) {
-      throw new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} had ${today} deployments in the last 24 hours; the quota deploymentsPerDevicePerDay allows ${quotas.deploymentsPerDevicePerDay}.`, {
-        quota: 'deploymentsPerDevicePerDay',
-        limit: quotas.deploymentsPerDevicePerDay,
-      });
-    }
   }
 
   async get(principal: Principal, applicationInstanceId: string): Promise<ApplicationInstanceRow> {
@@ -239,6 +215,77 @@ export class ApplicationInstanceService {
   }
 
   private syncLater(tx: Tx, deviceId: string): Promise<void> {
-    return outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
+    return syncLater(tx, deviceId);
   }
+}
+
+/** Asks the worker to write the device's desired applications state again. */
+export function syncLater(tx: Tx, deviceId: string): Promise<void> {
+  return outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
+}
+
+/** Why a device cannot take one more instance (the replaced one aside), by quota: instances on it, deployments in the last 24 hours. */
+export async function quotaRefusal(tx: Tx, deviceId: string, replaced: string | null, quotas: { applicationsPerDevice: number; deploymentsPerDevicePerDay: number }): Promise<DomainError | undefined> {
+  const running = await tx.applicationInstance.count({
+    where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] }, ...(replaced ? { applicationInstanceId: { not: replaced } } : {}) },
+  });
+  if (running >= quotas.applicationsPerDevice) {
+    return new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} runs ${running} application instances; the quota applicationsPerDevice allows ${quotas.applicationsPerDevice}. Remove one or replace it.`, {
+      quota: 'applicationsPerDevice',
+      limit: quotas.applicationsPerDevice,
+    });
+  }
+  const today = await tx.applicationInstance.count({ where: { defaultRuntimeContextDevice: deviceId, createdAt: { gte: new Date(Date.now() - 86_400_000) } } });
+  if (today >= quotas.deploymentsPerDevicePerDay) {
+    return new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} had ${today} deployments in the last 24 hours; the quota deploymentsPerDevicePerDay allows ${quotas.deploymentsPerDevicePerDay}.`, {
+      quota: 'deploymentsPerDevicePerDay',
+      limit: quotas.deploymentsPerDevicePerDay,
+    });
+  }
+  return undefined;
+}
+
+export interface NewInstance {
+  applicationInstanceId: string;
+  organizationId: string;
+  name: string | null;
+  description: string | null;
+  defaultRuntimeContextDevice: string;
+  manifestPayload: string;
+  manifestOverridesPayload: string | null;
+  runtimeRoleArn: string | null;
+  applicationInstanceIdToReplace: string | null;
+  graph: ResolvedGraph;
+  tags: Record<string, string>;
+  actor: string;
+  rolloutId?: string;
+  /** A deployment refused before it started (a rollout's device over a quota): recorded as DEPLOYMENT_FAILED with the reason. */
+  refusal?: string;
+}
+
+/** An instance with its node instances and first event; the worker is asked to deploy it unless it was refused. */
+export async function insertInstance(tx: Tx, i: NewInstance): Promise<void> {
+  const status = i.refusal ? 'DEPLOYMENT_FAILED' : 'DEPLOYMENT_PENDING';
+  const description = i.refusal ?? STATUS_DESCRIPTIONS.scheduled;
+  await tx.applicationInstance.create({
+    data: {
+      applicationInstanceId: i.applicationInstanceId,
+      organizationId: i.organizationId,
+      name: i.name,
+      description: i.description,
+      defaultRuntimeContextDevice: i.defaultRuntimeContextDevice,
+      manifestPayload: JSON.parse(i.manifestPayload) as object,
+      manifestOverridesPayload: i.manifestOverridesPayload ? (JSON.parse(i.manifestOverridesPayload) as object) : Prisma.DbNull,
+      runtimeRoleArn: i.runtimeRoleArn,
+      applicationInstanceIdToReplace: i.applicationInstanceIdToReplace,
+      status,
+      statusDescription: description,
+      resolvedGraph: i.graph as object,
+      tags: i.tags,
+      rolloutId: i.rolloutId ?? null,
+    },
+  });
+  await tx.nodeInstance.createMany({ data: nodeInstancesOf(i.applicationInstanceId, i.graph) });
+  await tx.applicationInstanceEvent.create({ data: { applicationInstanceId: i.applicationInstanceId, from: null, to: status, actor: i.actor, reason: description } });
+  if (!i.refusal) await syncLater(tx, i.defaultRuntimeContextDevice);
 }

@@ -52,3 +52,13 @@ export function moveInstances(db: PrismaService | Tx, config: Config, m: Instanc
     returning: Prisma.sql`t."applicationInstanceId", t."defaultRuntimeContextDevice"`,
   });
 }
+
+/** Instances the device never ran, withdrawn at once: REMOVAL_SUCCEEDED with the reason, through the machine's steps. */
+export async function withdrawInstances(tx: Tx, config: Config, where: Prisma.Sql, actor: string, description: string): Promise<{ applicationInstanceId: string; defaultRuntimeContextDevice: string }[]> {
+  const removed = await moveInstances(tx, config, { event: 'REMOVE', where, actor });
+  if (removed.length === 0) return [];
+  const ids = Prisma.sql`t."applicationInstanceId" IN (${Prisma.join(removed.map((r) => r.applicationInstanceId))})`;
+  await moveInstances(tx, config, { event: 'REQUEST_REMOVAL', where: ids, actor });
+  await moveInstances(tx, config, { event: 'REMOVED', where: ids, actor, description });
+  return removed;
+}

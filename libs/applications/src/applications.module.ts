@@ -9,6 +9,8 @@ import { ApplicationInstanceService } from './application-instance.service';
 import { DeploymentService } from './deployment.service';
 import { DeviceApplicationsApi } from './device-applications-api.service';
 import { LogService } from './log.service';
+import { ApplicationRolloutDeployments } from './rollout-deployments.service';
+import { RolloutDeployments } from '@edgefleet/jobs';
 
 const services = [ApplicationInstanceService, DeploymentService, DeviceApplicationsApi, LogService, ApplicationEventsPublisher];
 
@@ -16,6 +18,13 @@ const services = [ApplicationInstanceService, DeploymentService, DeviceApplicati
 @Module({})
 export class ApplicationsModule {
   static forRoot(config: Config): DynamicModule {
-    return { module: ApplicationsModule, imports: [IotModule.forRoot(config), OrganizationsModule, PackagesModule, SecretsModule], providers: services, exports: services };
+    return {
+      module: ApplicationsModule,
+      // Global: rollouts (libs/jobs) find their deployments port wherever this module runs.
+      global: true,
+      imports: [IotModule.forRoot(config), OrganizationsModule, PackagesModule, SecretsModule],
+      providers: [...services, { provide: RolloutDeployments, useClass: ApplicationRolloutDeployments }],
+      exports: [...services, RolloutDeployments],
+    };
   }
 }

@@ -8,7 +8,7 @@ import { ShadowStore } from '@edgefleet/iot';
 import { PackageCatalogue, PackageService, assetDownloadPath } from '@edgefleet/packages';
 import { outbox } from '@edgefleet/queue';
 import { type ApplicationInstanceRow, hostPortsOf, nodeInstancesOf } from './application-instance.service';
-import { moveInstances } from './application-instance.transitions';
+import { moveInstances, withdrawInstances } from './application-instance.transitions';
 import { ApplicationEventsPublisher } from './application-events.publisher';
 
 const ACTOR = 'system:worker';
@@ -192,11 +192,8 @@ export class DeploymentService {
   }
 
   /** The instance a successful replacement replaced: removed (the device stopped it), saying by which. */
-  private async retire(tx: Tx, applicationInstanceId: string, by: string): Promise<void> {
-    const where = Prisma.sql`t."applicationInstanceId" = ${applicationInstanceId}`;
-    await moveInstances(tx, this.config, { event: 'REMOVE', where, actor: ACTOR });
-    await moveInstances(tx, this.config, { event: 'REQUEST_REMOVAL', where, actor: ACTOR });
-    await moveInstances(tx, this.config, { event: 'REMOVED', where, actor: ACTOR, description: `Replaced by ${by}.` });
+  private retire(tx: Tx, applicationInstanceId: string, by: string) {
+    return withdrawInstances(tx, this.config, Prisma.sql`t."applicationInstanceId" = ${applicationInstanceId}`, ACTOR, `Replaced by ${by}.`);
   }
 
   /** Deployment steps past their deadline: failed, and dropped from their device's desired state. */

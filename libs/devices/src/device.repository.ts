@@ -142,7 +142,11 @@ export interface TargetDevice {
 function targetWhere(organizationId: string, target: DeviceTarget, notInRollout: string | null | undefined): Prisma.Sql {
   const extra = [Prisma.sql`d."provisioningStatus" = 'SUCCEEDED'`];
   if (target.deviceIds) extra.push(Prisma.sql`d."deviceId" = ANY(${target.deviceIds})`);
-  if (notInRollout) extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."rolloutId" = ${notInRollout}::uuid AND j."deviceId" = d."deviceId")`);
+  if (notInRollout) {
+    extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."rolloutId" = ${notInRollout}::uuid AND j."deviceId" = d."deviceId")`);
+    // A deployment rollout's jobs are application instances.
+    extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "ApplicationInstance" a WHERE a."rolloutId" = ${notInRollout}::uuid AND a."defaultRuntimeContextDevice" = d."deviceId")`);
+  }
   const filter = (target.tags ? { tags: target.tags } : (target.filter ?? null)) as DeviceFilter | null;
   return Prisma.join([...whereClauses(organizationId, filter), ...extra], ' AND ');
 }

@@ -9,3 +9,5 @@ export type { RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';
 // Moved to @edgefleet/artifacts; still offered here for callers that sign image URLs through the jobs API (e2e/ota).
+export { RolloutDeployments } from './rollout-deployments.port';
+export type { DeploymentConfig } from './rollout-deployments.port';

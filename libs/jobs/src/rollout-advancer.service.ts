@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DeviceRepository } from '@edgefleet/devices';
 import { MAX_DEVICES_PER_JOB_REQUEST, nextRolloutStep } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
 import { JobManagementService } from './job-management.service';
 import { JobEventsPublisher } from './job-events.publisher';
 import { isWindowOpen } from './maintenance-window';
+import { RolloutDeployments } from './rollout-deployments.port';
 import { RolloutRepository } from './rollout.repository';
 
 const ACTOR = 'system:worker';
@@ -18,6 +19,7 @@ export class RolloutAdvancer {
     private readonly jobs: JobManagementService,
     private readonly events: JobEventsPublisher,
     private readonly clock: Clock,
+    @Optional() private readonly deployments?: RolloutDeployments,
   ) {}
 
   /** Start, abort, complete, or create the next jobs. Returns whether the rollout is still running. */
@@ -33,14 +35,20 @@ export class RolloutAdvancer {
       if (step.kind === 'create') {
         const next = await this.devices.targets(tx, row.organizationId, row.target, { notInRollout: rolloutId, limit: step.limit });
         if (next.length > 0) {
-          const { imageVersion, allowMajorVersionUpdate } = row.deviceJobConfig;
-          await this.jobs.createJobs(tx, row.organizationId, next.map((d) => d.deviceId), { jobType: row.jobType, imageVersion, allowMajorVersionUpdate }, {
-            rolloutId,
-            maxAttempts: row.retries + 1,
-            timeouts: row.timeouts,
-            actor: ACTOR,
-            strict: false,
-          });
+          const { imageVersion, allowMajorVersionUpdate, deployment } = row.deviceJobConfig;
+          const deviceIds = next.map((d) => d.deviceId);
+          if (row.jobType === 'DEPLOY_APPLICATION') {
+            if (!this.deployments) throw new Error('A deployment rollout needs the applications feature in the worker.');
+            await this.deployments.create(tx, row.organizationId, rolloutId, deviceIds, deployment!, ACTOR);
+          } else {
+            await this.jobs.createJobs(tx, row.organizationId, deviceIds, { jobType: row.jobType, imageVersion, allowMajorVersionUpdate }, {
+              rolloutId,
+              maxAttempts: row.retries + 1,
+              timeouts: row.timeouts,
+              actor: ACTOR,
+              strict: false,
+            });
+          }
           if (step.wave !== row.currentWave) await this.rollouts.setWave(tx, rolloutId, step.wave);
           return true;
         }
@@ -49,6 +57,7 @@ export class RolloutAdvancer {
       if (step.kind === 'abort') {
         await this.rollouts.move(tx, rolloutId, 'ABORT', ACTOR, step.reason, 'IN_PROGRESS');
         await this.rollouts.cancelQueued(tx, rolloutId, ACTOR, `The rollout was aborted: ${step.reason}`);
+        await this.deployments?.cancelPending(tx, rolloutId, ACTOR, `The rollout was aborted: ${step.reason}`);
         return false;
       }
       if (step.kind === 'complete') {

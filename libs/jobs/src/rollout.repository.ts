@@ -15,13 +15,14 @@ import {
 } from '@edgefleet/domain';
 import { outbox } from '@edgefleet/queue';
 import { ACTIVE_JOB_SQL, moveJobs } from './device-job.transitions';
+import type { DeploymentConfig } from './rollout-deployments.port';
 
 export interface RolloutRow {
   id: string;
   organizationId: string;
   name: string;
-  jobType: 'OTA' | 'REBOOT';
-  deviceJobConfig: { imageVersion?: string | null; allowMajorVersionUpdate?: boolean | null };
+  jobType: 'OTA' | 'REBOOT' | 'DEPLOY_APPLICATION';
+  deviceJobConfig: { imageVersion?: string | null; allowMajorVersionUpdate?: boolean | null; deployment?: DeploymentConfig | null };
   target: DeviceTarget;
   waves: Waves;
   abortConfig: AbortConfig | null;
@@ -66,6 +67,7 @@ export class RolloutRepository {
     const rollout = await tx.rollout.create({
       data: {
         ...r,
+        deviceJobConfig: r.deviceJobConfig as object,
         target: r.target as object,
         waves: r.waves as object,
         abortConfig: (r.abortConfig ?? undefined) as object | undefined,
@@ -140,7 +142,17 @@ export class RolloutRepository {
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL})::int AS active,
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL} AND NOT ${offline})::int AS unsettled,
         count(*) FILTER (WHERE j."createdAt" > ${now ? Prisma.sql`${now}::timestamptz` : Prisma.sql`now()`} - interval '1 minute')::int AS "createdLastMinute"
-      FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" WHERE j."rolloutId" = ${rolloutId}::uuid`;
+      FROM (
+        SELECT j.status, j."createdAt", j."deviceId" FROM "DeviceJob" j WHERE j."rolloutId" = ${rolloutId}::uuid
+        UNION ALL
+        -- A deployment rollout's application instances, counted as its jobs.
+        SELECT (CASE WHEN a.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED') THEN 'PENDING'
+          WHEN a.status = 'DEPLOYMENT_IN_PROGRESS' THEN 'IN_PROGRESS'
+          WHEN a.status = 'DEPLOYMENT_SUCCEEDED' THEN 'COMPLETED'
+          WHEN a.status IN ('DEPLOYMENT_FAILED', 'DEPLOYMENT_ERROR') THEN 'FAILED'
+          ELSE 'CANCELED' END)::"DeviceJobStatus", a."createdAt", a."defaultRuntimeContextDevice"
+        FROM "ApplicationInstance" a WHERE a."rolloutId" = ${rolloutId}::uuid
+      ) j JOIN "Device" d ON d."deviceId" = j."deviceId"`;
     return t;
   }
 }

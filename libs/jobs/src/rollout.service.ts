@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import { DeviceRepository } from '@edgefleet/devices';
@@ -18,6 +18,7 @@ import {
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { JobEventsPublisher } from './job-events.publisher';
 import { assertCron } from './maintenance-window';
+import { RolloutDeployments } from './rollout-deployments.port';
 import { RolloutRepository, type RolloutRow } from './rollout.repository';
 
 const targetSchema = z
@@ -30,8 +31,16 @@ const targetSchema = z
 
 const rolloutSchema = z.object({
   name: z.string(),
-  jobType: z.enum(['OTA', 'REBOOT']),
+  jobType: z.enum(['OTA', 'REBOOT', 'DEPLOY_APPLICATION']),
   imageVersion: z.string().nullish(),
+  deployment: z
+    .object({
+      manifestPayload: z.string(),
+      manifestOverridesPayload: z.string().nullable(),
+      applicationInstanceName: z.string().nullable(),
+      replaceApplicationInstanceName: z.string().nullable(),
+    })
+    .nullish(),
   allowMajorVersionUpdate: z.boolean().nullish(),
   target: targetSchema,
   waves: wavesSchema,
@@ -79,6 +88,8 @@ export class RolloutService {
     private readonly devices: DeviceRepository,
     private readonly audit: AuditService,
     private readonly events: JobEventsPublisher,
+    // Provided where the applications feature runs (api, worker).
+    @Optional() private readonly deployments?: RolloutDeployments,
   ) {}
 
   async create(principal: Principal, input: RolloutInput): Promise<RolloutView> {
@@ -92,7 +103,7 @@ export class RolloutService {
             organizationId: principal.organizationId,
             name: r.name,
             jobType: r.jobType,
-            deviceJobConfig: { imageVersion: r.imageVersion ?? null, allowMajorVersionUpdate: r.allowMajorVersionUpdate ?? false },
+            deviceJobConfig: { imageVersion: r.imageVersion ?? null, allowMajorVersionUpdate: r.allowMajorVersionUpdate ?? false, deployment: r.deployment ?? null },
             target: r.target,
             waves: r.waves,
             abortConfig: r.abortConfig ?? null,
@@ -151,7 +162,10 @@ export class RolloutService {
         rolloutMachine.transition(await this.rollouts.status(tx, id), event); // a refusal says why
         throw new DomainError('CHANGED_MEANWHILE', `Rollout ${id} changed meanwhile; try again.`);
       }
-      if (event === 'CANCEL') await this.rollouts.cancelQueued(tx, id, actorOf(principal), 'The rollout was canceled');
+      if (event === 'CANCEL') {
+        await this.rollouts.cancelQueued(tx, id, actorOf(principal), 'The rollout was canceled');
+        await this.deployments?.cancelPending(tx, id, actorOf(principal), 'The rollout was canceled');
+      }
       await this.audit.record(tx, principal, { action: `rollout.${event.toLowerCase()}`, targetType: 'Rollout', targetId: id });
     });
     await this.events.updated({ rolloutIds: [id] });
@@ -185,7 +199,11 @@ export class RolloutService {
     const r = parsed.data;
     assertResourceName('name', r.name);
     if (r.jobType === 'OTA' && !r.imageVersion) throw validationFailed('deviceJobConfig.otaJobConfig.imageVersion', 'is required for an OTA rollout.');
-    if (r.jobType === 'REBOOT' && r.imageVersion) throw validationFailed('deviceJobConfig', 'a REBOOT rollout takes no otaJobConfig.');
+    if (r.jobType !== 'OTA' && r.imageVersion) throw validationFailed('deviceJobConfig', `a ${r.jobType} rollout takes no otaJobConfig.`);
+    if ((r.jobType === 'DEPLOY_APPLICATION') !== !!r.deployment) {
+      throw validationFailed('deviceJobConfig.deployApplicationConfig', r.deployment ? `only DEPLOY_APPLICATION rollouts take one.` : 'is required for a DEPLOY_APPLICATION rollout.');
+    }
+    if (r.jobType === 'DEPLOY_APPLICATION' && r.retries > 0) throw validationFailed('retries', 'a deployment is not retried; deploy again instead.');
     if (r.maintenanceWindow?.cron) {
       try {
         assertCron(r.maintenanceWindow.cron, r.maintenanceWindow.timezone);
@@ -197,6 +215,10 @@ export class RolloutService {
   }
 
   private async assertImage(db: Tx | PrismaService, organizationId: string, r: Rollout): Promise<void> {
+    if (r.jobType === 'DEPLOY_APPLICATION') {
+      if (!this.deployments) throw new DomainError('INVALID_ARGUMENT', 'Deployment rollouts are not available in this process.');
+      return this.deployments.check(organizationId, r.deployment!);
+    }
     if (r.jobType !== 'OTA') return;
     const image = await db.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: r.imageVersion! } } });
     if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${r.imageVersion} was not found; register and upload it first.`);

@@ -39,6 +39,7 @@ export const NetworkConnectionStatusEnum = enumOf(
   'State of a network interface.',
 );
 export const DeviceJobTypeEnum = enumOf('JobType', DEVICE_JOB_TYPES, 'What a device job does.');
+export const RolloutJobTypeEnum = enumOf('RolloutJobType', [...DEVICE_JOB_TYPES, 'DEPLOY_APPLICATION'] as const, 'What a rollout does on each device: a device job, or an application deployment.');
 export const DeviceJobStatusEnum = enumOf('UpdateProgress', DEVICE_JOB_STATUSES, "A device job's status (Panorama's UpdateProgress, plus CANCELED, TIMED_OUT and REJECTED).");
 export const JobExecutionStatusEnum = enumOf('JobExecutionStatus', JOB_EXECUTION_STATUSES, 'The AWS IoT job execution status the device sees.');
 export const RolloutStatusEnum = enumOf('RolloutStatus', ROLLOUT_STATUSES, 'Where a rollout is.');

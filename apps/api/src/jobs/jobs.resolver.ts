@@ -1,5 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { JobManagementService, RolloutService, type RolloutView, SoftwareImageService } from '@edgefleet/jobs';
+import { validationFailed } from '@edgefleet/domain';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { JobUpdatesBridge, changedTopic } from './job-updates.bridge';
@@ -47,6 +48,9 @@ export class JobsResolver {
   @Mutation(() => CreateJobForDevicesOutput, { description: 'Panorama CreateJobForDevices: an OTA or REBOOT job per device.' })
   async createJobForDevices(@Caller() caller: Principal, @Args('input') input: CreateJobForDevicesInput): Promise<CreateJobForDevicesOutput> {
     const ota = input.deviceJobConfig?.otaJobConfig;
+    if (input.deviceJobConfig?.deployApplicationConfig) {
+      throw validationFailed('deviceJobConfig.deployApplicationConfig', 'deploy with createApplicationInstance, or with a DEPLOY_APPLICATION rollout.');
+    }
     const jobs = await this.jobs.createJobForDevices(caller, input.deviceIds, {
       jobType: input.jobType,
       imageVersion: ota?.imageVersion ?? null,
@@ -78,10 +82,19 @@ export class JobsResolver {
   @Mutation(() => CreateRolloutOutput, { description: 'Creates a rollout (or, with dryRun, only reports which devices it would touch).' })
   async createRollout(@Caller() caller: Principal, @Args('input') input: CreateRolloutInput): Promise<CreateRolloutOutput> {
     const ota = input.deviceJobConfig?.otaJobConfig;
+    const deploy = input.deviceJobConfig?.deployApplicationConfig;
     const spec = {
       name: input.name,
       jobType: input.jobType,
       imageVersion: ota?.imageVersion ?? null,
+      deployment: deploy
+        ? {
+            manifestPayload: deploy.manifestPayload.payloadData,
+            manifestOverridesPayload: deploy.manifestOverridesPayload?.payloadData ?? null,
+            applicationInstanceName: deploy.applicationInstanceName ?? null,
+            replaceApplicationInstanceName: deploy.replaceApplicationInstanceName ?? null,
+          }
+        : null,
       allowMajorVersionUpdate: ota?.allowMajorVersionUpdate ?? false,
       target: input.target as never,
       waves: input.waves,

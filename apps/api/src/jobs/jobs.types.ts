@@ -2,8 +2,9 @@ import { Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType } from
 import { TagInput } from '../graphql/common.types';
 import { Connection } from '../graphql/connection.types';
 import { GraphQLJSON } from '../graphql/json.scalar';
-import { DeviceJobStatusEnum, DeviceJobTypeEnum, JobExecutionStatusEnum, RolloutStatusEnum } from '../graphql/enums';
+import { DeviceJobStatusEnum, DeviceJobTypeEnum, RolloutJobTypeEnum, JobExecutionStatusEnum, RolloutStatusEnum } from '../graphql/enums';
 import { DeviceFilterInput } from '../devices/device.types';
+import { ManifestPayloadInput } from '../applications/applications.types';
 
 @ObjectType({ description: 'A software image devices can be updated to.' })
 export class SoftwareImage {
@@ -36,9 +37,18 @@ export class OtaJobConfigInput {
   @Field(() => Boolean, { nullable: true, defaultValue: false }) allowMajorVersionUpdate?: boolean | null;
 }
 
+@InputType({ description: 'What a deployment rollout deploys on each device.' })
+export class DeployApplicationConfigInput {
+  @Field(() => ManifestPayloadInput) manifestPayload!: ManifestPayloadInput;
+  @Field(() => ManifestPayloadInput, { nullable: true }) manifestOverridesPayload?: ManifestPayloadInput | null;
+  @Field(() => String, { nullable: true, description: 'The name of the new instances.' }) applicationInstanceName?: string | null;
+  @Field(() => String, { nullable: true, description: "On each device, the instance of this name is replaced (it keeps running if the new one fails)." }) replaceApplicationInstanceName?: string | null;
+}
+
 @InputType()
 export class DeviceJobConfigInput {
   @Field(() => OtaJobConfigInput, { nullable: true }) otaJobConfig?: OtaJobConfigInput | null;
+  @Field(() => DeployApplicationConfigInput, { nullable: true, description: 'For DEPLOY_APPLICATION rollouts.' }) deployApplicationConfig?: DeployApplicationConfigInput | null;
 }
 
 @InputType()
@@ -133,7 +143,7 @@ export class MaintenanceWindowInput {
 @InputType()
 export class CreateRolloutInput {
   @Field() name!: string;
-  @Field(() => DeviceJobTypeEnum) jobType!: 'OTA' | 'REBOOT';
+  @Field(() => RolloutJobTypeEnum) jobType!: 'OTA' | 'REBOOT' | 'DEPLOY_APPLICATION';
   @Field(() => DeviceJobConfigInput, { nullable: true }) deviceJobConfig?: DeviceJobConfigInput | null;
   @Field(() => RolloutTargetInput) target!: RolloutTargetInput;
   @Field(() => RolloutWavesInput) waves!: RolloutWavesInput;
@@ -161,7 +171,7 @@ export class RolloutProgress {
 export class Rollout {
   @Field(() => ID) id!: string;
   @Field() name!: string;
-  @Field(() => DeviceJobTypeEnum) jobType!: string;
+  @Field(() => RolloutJobTypeEnum) jobType!: string;
   @Field(() => String, { nullable: true }) imageVersion!: string | null;
   @Field(() => RolloutStatusEnum) status!: string;
   @Field(() => String, { nullable: true }) statusReason!: string | null;

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '@edgefleet/config';
+import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { DomainError, ON_DEVICE_STATUSES, assertResourceName, newApplicationInstanceId } from '@edgefleet/domain';
+import { type DeploymentConfig, RolloutDeployments } from '@edgefleet/jobs';
+import { OrganizationService } from '@edgefleet/organizations';
+import { PackageCatalogue, type ManifestValidation } from '@edgefleet/packages';
+import { hostPortsOf, insertInstance, quotaRefusal, syncLater } from './application-instance.service';
+import { withdrawInstances } from './application-instance.transitions';
+
+const manifestError = (v: ManifestValidation) =>
+  new DomainError('INVALID_PACKAGE_MANIFEST', `The manifest has ${v.problems.length} problem(s): ${v.problems.slice(0, 3).map((p) => `${p.document} ${p.path}: ${p.message}`).join('; ')}`, { problems: v.problems });
+
+/**
+ * Deployment rollouts (jobType DEPLOY_APPLICATION): each device of a wave gets an application
+ * instance of the rollout's manifest, replacing its instance of the given name; a device over a
+ * quota, or whose host ports are taken, gets one that failed saying why (the rollout counts it).
+ */
+@Injectable()
+export class ApplicationRolloutDeployments extends RolloutDeployments {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly catalogue: PackageCatalogue,
+    private readonly organizations: OrganizationService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    super();
+  }
+
+  async check(organizationId: string, c: DeploymentConfig): Promise<void> {
+    if (c.applicationInstanceName) assertResourceName('deployApplicationConfig.applicationInstanceName', c.applicationInstanceName);
+    const v = await this.catalogue.validate(organizationId, c.manifestPayload, c.manifestOverridesPayload);
+    if (!v.valid) throw manifestError(v);
+  }
+
+  async create(tx: Tx, organizationId: string, rolloutId: string, deviceIds: string[], c: DeploymentConfig, actor: string): Promise<void> {
+    const v = await this.catalogue.validate(organizationId, c.manifestPayload, c.manifestOverridesPayload);
+    const quotas = await this.organizations.quotas(organizationId);
+    const ports = v.graph?.networkRoutingRules.map((r) => r.hostPort) ?? [];
+    for (const deviceId of deviceIds) {
+      await tx.$executeRaw`SELECT 1 FROM "Device" WHERE "deviceId" = ${deviceId} FOR UPDATE`;
+      const others = await tx.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } }, select: { applicationInstanceId: true, name: true, resolvedGraph: true } });
+      const replaced = c.replaceApplicationInstanceName ? (others.find((o) => o.name === c.replaceApplicationInstanceName)?.applicationInstanceId ?? null) : null;
+      const taken = hostPortsOf(others.filter((o) => o.applicationInstanceId !== replaced));
+      const busy = ports.find((p) => taken.has(p));
+      const refusal = !v.valid
+        ? manifestError(v).message
+        : busy !== undefined
+          ? `Host port ${busy} is in use by another application on the device.`
+          : (await quotaRefusal(tx, deviceId, replaced, quotas))?.message;
+      await insertInstance(tx, {
+        applicationInstanceId: newApplicationInstanceId(),
+        organizationId,
+        name: c.applicationInstanceName,
+        description: null,
+        defaultRuntimeContextDevice: deviceId,
+        manifestPayload: c.manifestPayload,
+        manifestOverridesPayload: c.manifestOverridesPayload,
+        runtimeRoleArn: null,
+        applicationInstanceIdToReplace: replaced,
+        graph: v.graph ?? { packages: [], nodes: [], edges: [], networkRoutingRules: [], cameraStreams: 0 },
+        tags: {},
+        actor,
+        rolloutId,
+        refusal,
+      });
+    }
+  }
+
+  async cancelPending(tx: Tx, rolloutId: string, actor: string, reason: string): Promise<void> {
+    const withdrawn = await withdrawInstances(tx, this.config, Prisma.sql`t."rolloutId" = ${rolloutId}::uuid AND t.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED')`, actor, reason);
+    for (const deviceId of new Set(withdrawn.map((w) => w.defaultRuntimeContextDevice))) await syncLater(tx, deviceId);
+  }
+}
