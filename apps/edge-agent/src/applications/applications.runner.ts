@@ -41,6 +41,7 @@ export class ApplicationsRunner {
     this.base = shadowTopic(thingName, APPLICATIONS_SHADOW, 'get').replace(/\/get$/, '');
     client.on('connect', () => this.subscribe());
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    if (client.connected) this.subscribe();
   }
 
   private subscribe(): void {
@@ -106,7 +107,8 @@ export class ApplicationsRunner {
       const dir = path.join(this.opts.dataDir, 'assets');
       for (const [sha256, f] of Object.entries(spec.files)) files.set(sha256, await downloadVerified({ url: f.url, sha256, size: f.sizeBytes }, dir));
       const cameras = new Map<string, { streamUrl: string; username: string; password: string }>();
-      for (const node of spec.nodes.filter((n) => n.category === 'media_source')) {
+      // Cameras chosen at deploy time (a placeholder left as it is has no stream, and no credentials).
+      for (const node of spec.nodes.filter((n) => n.category === 'media_source' && n.streamUrl)) {
         const packageName = node.interface.slice(0, node.interface.lastIndexOf('.')).split('::')[1];
         const credentials = await this.credentials(packageName);
         cameras.set(node.name, { streamUrl: node.streamUrl ?? '', ...credentials });
