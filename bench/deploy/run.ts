@@ -155,7 +155,7 @@ async function main() {
         deploymentsPerSecond,
         secondsTo100PercentRunning: running === DEVICES ? Math.round(seconds * 10) / 10 : `not within ${values['max-minutes']} min`,
         rawShadowSizedPublishPerSecond: rawPerSecond,
-        ratio: Math.round((deploymentsPerSecond / rawPerSecond) * 100) / 100,
+        ratio: Math.round((deploymentsPerSecond / rawPerSecond) * 10_000) / 10_000,
         peakRssMb: rss,
       },
       null,
