@@ -108,3 +108,20 @@ export function connectAll(creds: Creds[], ca: string, port: number, concurrency
   };
   return Promise.all(Array.from({ length: concurrency }, one)).then(() => clients);
 }
+
+/** Resident memory of a process, in MB. */
+export const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
+
+/** Samples the processes' RSS every second; `stop` ends it and gives the peak of each. */
+export function samplePeakRss(processes: Record<string, ChildProcess>): { stop: () => Record<string, number> } {
+  const peak = Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, rssMb(p.pid!)]));
+  const timer = setInterval(() => {
+    for (const [name, p] of Object.entries(processes)) peak[name] = Math.max(peak[name], rssMb(p.pid!));
+  }, 1000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}

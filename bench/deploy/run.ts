@@ -9,7 +9,6 @@
  * RSS, and, in the same run, the raw publish rate of the routing layer to the same devices with
  * a payload the size of one instance's desired state. Not part of `npm test`.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +18,7 @@ import { MqttPublisher } from '@edgefleet/iot';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { SimulatedRuntime } from '../../apps/edge-agent/src/applications/application.runtime';
 import { ApplicationsRunner } from '../../apps/edge-agent/src/applications/applications.runner';
-import { ROOT, connectAll, makeDevices, migrate, startProcess, stopProcess } from '../support';
+import { ROOT, connectAll, makeDevices, migrate, samplePeakRss, startProcess, stopProcess } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: process.env.BENCH_DEVICES ?? '2000' }, 'max-minutes': { type: 'string', default: '10' } } });
 const DEVICES = Number(values.devices);
@@ -27,7 +26,6 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@12
 const DATA_DIR = path.join(ROOT, '.data/bench');
 const PORT = 8996;
 const API_PORT = 3996;
-const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -108,11 +106,7 @@ async function main() {
   const runtime = new SimulatedRuntime({ delayMs: 50 });
   clients.forEach((client, i) => new ApplicationsRunner(client, creds[i].id, runtime, { dataDir: path.join(DATA_DIR, 'deploy-devices', creds[i].id) }));
   await new Promise((r) => setTimeout(r, 2000)); // runners subscribed
-  const rss = { worker: rssMb(worker.pid!), gateway: rssMb(gateway.pid!) };
-  const sampler = setInterval(() => {
-    rss.worker = Math.max(rss.worker, rssMb(worker.pid!));
-    rss.gateway = Math.max(rss.gateway, rssMb(gateway.pid!));
-  }, 1000);
+  const sampler = samplePeakRss({ worker, gateway });
   const t0 = performance.now();
   // What createRollout records (GraphQL is measured by the other benchmarks): the rollout, and the outbox row that starts it.
   const deployment = { manifestPayload: MANIFEST, manifestOverridesPayload: null, applicationInstanceName: 'bench', replaceApplicationInstanceName: null };
@@ -134,7 +128,7 @@ async function main() {
     process.stderr.write(`${Math.round((performance.now() - t0) / 1000)} s: running ${running}/${DEVICES}  rollout ${status}\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
+  const rss = sampler.stop();
   const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "ApplicationInstance" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
   const deploymentsPerSecond = Math.round(running / seconds);
 

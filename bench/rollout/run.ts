@@ -9,7 +9,6 @@
  * worker's notifications travel). Devices come back from their reboot spread over
  * `--reboot-seconds` (default 20). Not part of `npm test`.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +16,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { Client } from 'pg';
 import { MqttPublisher } from '@edgefleet/iot';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { ROOT, connectAll, makeDevices, migrate, startProcess, stopProcess } from '../support';
+import { ROOT, connectAll, makeDevices, migrate, samplePeakRss, startProcess, stopProcess } from '../support';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +33,6 @@ const DATA_DIR = path.join(ROOT, '.data/bench');
 const PORT = 8995;
 const VERSION = '9.0.0';
 
-const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
 const jobs = (id: string, rest: string) => `$aws/things/${id}/jobs/${rest}`;
 
 async function main() {
@@ -107,11 +105,7 @@ async function main() {
   });
 
   await db.query(`INSERT INTO "SoftwareImage" (id, "organizationId", version, sha256, size, "storageKey", "uploadedAt") VALUES (gen_random_uuid(), $1, $2, $3, 1, 'bench', now())`, [org, VERSION, 'b'.repeat(64)]);
-  const rss = { worker: rssMb(worker.pid!), gateway: rssMb(gateway.pid!) };
-  const sampler = setInterval(() => {
-    rss.worker = Math.max(rss.worker, rssMb(worker.pid!));
-    rss.gateway = Math.max(rss.gateway, rssMb(gateway.pid!));
-  }, 1000);
+  const sampler = samplePeakRss({ worker, gateway });
   const t0 = performance.now();
   // What createRollout records (GraphQL is measured by the other benchmarks): the rollout, and the outbox row that starts it.
   const rollout = (
@@ -132,7 +126,7 @@ async function main() {
     process.stderr.write(`\r${Math.round((performance.now() - t0) / 1000)} s: notified ${notified}/${DEVICES}  completed ${done}  rollout ${status}   `);
   }
   const completedSeconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
+  const rss = sampler.stop();
   const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "DeviceJob" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
   const notifiedPerSecond = Math.round(notified / ((lastNotifiedAt - t0) / 1000));
 

@@ -8,12 +8,11 @@
  * connections (default 10,000). Prints JSON. Not part of `npm test`.
  */
 import { randomUUID } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import mqemitterRedis from 'mqemitter-redis';
 import { Client } from 'pg';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { ROOT, connectAll, makeDevices, migrate, startProcess, stopProcess } from '../support';
+import { ROOT, connectAll, makeDevices, migrate, rssMb, startProcess, stopProcess } from '../support';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -23,7 +22,6 @@ const DATA_DIR = path.join(ROOT, '.data/bench');
 const PORT = 8994;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024);
 
 async function main() {
   migrate(DATABASE_URL);

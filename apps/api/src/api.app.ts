@@ -19,28 +19,30 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   app.useGlobalPipes(new StorableTextPipe());
   const fastify = app.getHttpAdapter().getInstance();
   const images = app.get(SoftwareImageService);
-  registerSignedFileRoutes(fastify, {
-    uploadRoute: '/images/upload/:id',
-    downloadRoute: '/images/download/:id',
-    uploadPath,
-    downloadPath,
-    signer: images.signer,
-    receive: async (id, body, length) => {
-      const image = await images.receiveUpload(id, body, length);
-      return { version: image.version, sha256: image.sha256, size: image.size };
-    },
-    blob: (sha256) => images.blob(sha256),
-  });
   const packages = app.get(PackageService);
-  registerSignedFileRoutes(fastify, {
-    uploadRoute: '/packages/assets/upload/:id',
-    downloadRoute: '/packages/assets/download/:id',
-    uploadPath: assetUploadPath,
-    downloadPath: assetDownloadPath,
-    signer: packages.signer,
-    receive: (id, body) => packages.receiveAssetUpload(id, body),
-    blob: (sha256) => packages.blob(sha256),
-  });
+  registerSignedFileRoutes(fastify, [
+    {
+      uploadRoute: '/images/upload/:id',
+      downloadRoute: '/images/download/:id',
+      uploadPath,
+      downloadPath,
+      signer: images.signer,
+      receive: async (id, body, length) => {
+        const image = await images.receiveUpload(id, body, length);
+        return { version: image.version, sha256: image.sha256, size: image.size };
+      },
+      blob: (sha256) => images.blob(sha256),
+    },
+    {
+      uploadRoute: '/packages/assets/upload/:id',
+      downloadRoute: '/packages/assets/download/:id',
+      uploadPath: assetUploadPath,
+      downloadPath: assetDownloadPath,
+      signer: packages.signer,
+      receive: (id, body) => packages.receiveAssetUpload(id, body),
+      blob: (sha256) => packages.blob(sha256),
+    },
+  ]);
   app.enableShutdownHooks();
   return app;
 }

@@ -188,7 +188,7 @@ export class ApplicationInstanceService {
         description: STATUS_DESCRIPTIONS.removalScheduled,
       });
       if (moved.length === 0) throw new DomainError('CHANGED_MEANWHILE', `Application instance ${applicationInstanceId} changed meanwhile; try again.`);
-      await this.syncLater(tx, row.defaultRuntimeContextDevice);
+      await syncLater(tx, row.defaultRuntimeContextDevice);
       await this.audit.record(tx, principal, { action: 'applicationInstance.remove', targetType: 'ApplicationInstance', targetId: applicationInstanceId });
     });
     return this.get(principal, applicationInstanceId);
@@ -208,15 +208,12 @@ export class ApplicationInstanceService {
     }
     await this.prisma.$transaction(async (tx) => {
       for (const s of signals) await tx.nodeInstance.update({ where: { applicationInstanceId_nodeInstanceId: { applicationInstanceId, nodeInstanceId: s.nodeInstanceId } }, data: { signal: s.signal } });
-      await this.syncLater(tx, row.defaultRuntimeContextDevice);
+      await syncLater(tx, row.defaultRuntimeContextDevice);
       await this.audit.record(tx, principal, { action: 'applicationInstance.signal', targetType: 'ApplicationInstance', targetId: applicationInstanceId, details: { signals } });
     });
     return row;
   }
 
-  private syncLater(tx: Tx, deviceId: string): Promise<void> {
-    return syncLater(tx, deviceId);
-  }
 }
 
 /** Asks the worker to write the device's desired applications state again. */

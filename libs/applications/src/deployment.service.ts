@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { APPLICATIONS_SHADOW, type InstanceSpec, type ReportedInstance } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { DomainError, ON_DEVICE_STATUSES, REPORTED_EVENTS, type ResolvedGraph, STATUS_DESCRIPTIONS, type ApplicationInstanceEvent } from '@edgefleet/domain';
+import { DomainError, IN_DESIRED_STATE_STATUSES, REPORTED_EVENTS, type ResolvedGraph, STATUS_DESCRIPTIONS, type ApplicationInstanceEvent } from '@edgefleet/domain';
 import { ShadowStore } from '@edgefleet/iot';
-import { PackageCatalogue, PackageService, assetDownloadPath } from '@edgefleet/packages';
-import { outbox } from '@edgefleet/queue';
-import { type ApplicationInstanceRow, hostPortsOf, nodeInstancesOf } from './application-instance.service';
+import { OrganizationService } from '@edgefleet/organizations';
+import { PackageCatalogue, PackageService } from '@edgefleet/packages';
+import { type ApplicationInstanceRow, hostPortsOf, nodeInstancesOf, syncLater } from './application-instance.service';
 import { moveInstances, withdrawInstances } from './application-instance.transitions';
 import { ApplicationEventsPublisher } from './application-events.publisher';
 
@@ -31,6 +30,7 @@ export class DeploymentService {
     private readonly catalogue: PackageCatalogue,
     private readonly packages: PackageService,
     private readonly events: ApplicationEventsPublisher,
+    private readonly organizations: OrganizationService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -42,7 +42,7 @@ export class DeploymentService {
       moveInstances(tx, this.config, { event: 'REQUEST_REMOVAL', where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId}`, actor: ACTOR }),
     );
     const instances = await this.prisma.applicationInstance.findMany({
-      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES.filter((s) => s !== 'DEPLOYMENT_PENDING')] } },
+      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
       include: { nodeInstances: true },
     });
     const desired: Record<string, InstanceSpec | null> = {};
@@ -63,7 +63,7 @@ export class DeploymentService {
           actor: ACTOR,
           description: `The device's applications shadow cannot hold this deployment: ${err.message}`,
         });
-        if (failed.length) await outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
+        if (failed.length) await syncLater(tx, deviceId);
       });
       return;
     }
@@ -73,7 +73,7 @@ export class DeploymentService {
   /** A pending deployment, checked against today's catalogue and quotas: requested, or failed with the reason. */
   private async request(instance: ApplicationInstanceRow): Promise<void> {
     const others = await this.prisma.applicationInstance.findMany({
-      where: { defaultRuntimeContextDevice: instance.defaultRuntimeContextDevice, status: { in: [...ON_DEVICE_STATUSES.filter((s) => s !== 'DEPLOYMENT_PENDING')] }, applicationInstanceId: { notIn: [instance.applicationInstanceId, ...(instance.applicationInstanceIdToReplace ? [instance.applicationInstanceIdToReplace] : [])] } },
+      where: { defaultRuntimeContextDevice: instance.defaultRuntimeContextDevice, status: { in: [...IN_DESIRED_STATE_STATUSES] }, applicationInstanceId: { notIn: [instance.applicationInstanceId, ...(instance.applicationInstanceIdToReplace ? [instance.applicationInstanceIdToReplace] : [])] } },
       select: { resolvedGraph: true },
     });
     const overrides = instance.manifestOverridesPayload === null ? null : JSON.stringify(instance.manifestOverridesPayload);
@@ -95,7 +95,7 @@ export class DeploymentService {
   /** The instance as the device needs it: packages, files with signed URLs and digests, nodes, edges, ports, signals. */
   private async specOf(i: ApplicationInstanceRow & { nodeInstances: { nodeInstanceId: string; signal: string | null }[] }): Promise<InstanceSpec> {
     const graph = i.resolvedGraph as unknown as ResolvedGraph;
-    const prefix = `${await this.packages.accountId(i.organizationId)}::`;
+    const prefix = `${await this.organizations.accountId(i.organizationId)}::`;
     const files: InstanceSpec['files'] = {};
     /** Per package: a camera's stream URL, or the files of each interface's asset. */
     const byPackage = new Map<string, { streamUrl?: string; interfaces: Map<string, { asset: string; descriptor: string }> }>();
@@ -113,7 +113,7 @@ export class DeploymentService {
       const sizes = new Map(version.package.assets.map((a) => [a.sha256, Number(a.sizeBytes)]));
       const file = (uri: string) => {
         const sha256 = uri.split('.')[0];
-        files[sha256] = { url: this.packages.signer.sign('GET', assetDownloadPath(sha256), this.config.DEPLOYMENT_URL_TTL_SECONDS).url, sizeBytes: sizes.get(sha256) ?? 0 };
+        files[sha256] = { url: this.packages.downloadUrl(sha256, this.config.DEPLOYMENT_URL_TTL_SECONDS), sizeBytes: sizes.get(sha256) ?? 0 };
         return sha256;
       };
       const interfaces = new Map<string, { asset: string; descriptor: string }>();
@@ -186,7 +186,7 @@ export class DeploymentService {
           });
         }
       }
-      if (resync) await outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
+      if (resync) await syncLater(tx, deviceId);
     });
     await this.events.updated(deviceId, instances.map((i) => i.applicationInstanceId));
   }
@@ -204,7 +204,7 @@ export class DeploymentService {
       const a = await moveInstances(tx, this.config, { event: 'FAIL', where: late, actor: ACTOR, description: reason });
       const b = await moveInstances(tx, this.config, { event: 'FAIL_REMOVAL', where: late, actor: ACTOR, description: reason });
       const devices = [...new Set([...a, ...b].map((m) => m.defaultRuntimeContextDevice))];
-      await outbox.enqueue(tx, 'applications', 'sync-device', devices.map((deviceId) => ({ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` })));
+      for (const deviceId of devices) await syncLater(tx, deviceId);
       return [...a, ...b];
     });
     if (moved.length) this.logger.warn({ instances: moved.map((m) => m.applicationInstanceId) }, 'deployment steps timed out');

@@ -61,10 +61,12 @@ const UNEXPECTED = new DomainError('UNEXPECTED', 'Internal service failure; try 
 const wire = <W>(table: Table<W>, error: DomainError) => table.reasons[error.reason] ?? table.categories[error.code];
 const now = () => Math.floor(Date.now() / 1000);
 
+const shadowRejected = (e: DomainError, token: object) => ({ code: wire(SHADOW_CODES, e), message: e.message, timestamp: now(), ...token });
+
 const REJECTED = {
-  shadow: (e: DomainError, token: object) => ({ code: wire(SHADOW_CODES, e), message: e.message, timestamp: now(), ...token }),
+  shadow: shadowRejected,
   // EdgeFleet's own device topics answer in the Device Shadow service's form.
-  edgefleet: (e: DomainError, token: object) => ({ code: wire(SHADOW_CODES, e), message: e.message, timestamp: now(), ...token }),
+  edgefleet: shadowRejected,
   jobs: (e: DomainError, token: object) => {
     const executionState = e.details.executionState as ExecutionState | undefined;
     return { code: wire(JOBS_CODES, e), message: e.message, timestamp: now(), ...token, ...(executionState ? { executionState } : {}) };

@@ -17,7 +17,7 @@ import {
   removeTags,
   validationFailed,
 } from '@edgefleet/domain';
-import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
+import { AuditService, OrganizationService, type Principal, actorOf } from '@edgefleet/organizations';
 import { outbox } from '@edgefleet/queue';
 import { moveProvisioning } from './device.transitions';
 import { type DeviceListArgs, DeviceRepository, type DeviceRow, cursorOf } from './device.repository';
@@ -49,6 +49,7 @@ export class DeviceService {
     private readonly prisma: PrismaService,
     private readonly devices: DeviceRepository,
     private readonly audit: AuditService,
+    private readonly organizations: OrganizationService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -56,7 +57,7 @@ export class DeviceService {
     const rows = await this.devices.page(principal.organizationId, args);
     const hasNextPage = rows.length > args.first;
     const page = rows.slice(0, args.first);
-    const accountId = await this.accountId(principal.organizationId);
+    const accountId = await this.organizations.accountId(principal.organizationId);
     const field = args.orderBy?.field;
     const edges = page.map((row) => ({ cursor: cursorOf(row, field), node: this.view(row, accountId) }));
     return {
@@ -69,7 +70,7 @@ export class DeviceService {
   async get(principal: Principal, deviceId: string): Promise<DeviceView> {
     const rows = await this.devices.page(principal.organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]);
     if (rows.length === 0) throw notFound('Device', deviceId);
-    return this.view(rows[0], await this.accountId(principal.organizationId));
+    return this.view(rows[0], await this.organizations.accountId(principal.organizationId));
   }
 
   /**
@@ -189,16 +190,6 @@ export class DeviceService {
     return device ? new DomainError('DEVICE_BEING_DELETED', `Device ${deviceId} is being deleted.`) : notFound('Device', deviceId);
   }
 
-  private readonly accountIds = new Map<string, string>();
-
-  private async accountId(organizationId: string): Promise<string> {
-    let id = this.accountIds.get(organizationId);
-    if (!id) {
-      id = (await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId } })).accountId;
-      this.accountIds.set(organizationId, id);
-    }
-    return id;
-  }
 
   private view(row: DeviceRow, accountId: string): DeviceView {
     return { ...row, arn: deviceArn(this.config.EDGEFLEET_REGION, accountId, row.deviceId) };

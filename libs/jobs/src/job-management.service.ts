@@ -7,12 +7,13 @@ import {
   type JobRequest,
   type JobTimeouts,
   assertDeviceIdCount,
+  assertPageSize,
   assertJobAllowed,
   cursorTimestamp,
   decodeCursor,
   deviceArn,
   deviceJobMachine,
-  encodeCursor,
+  pageOf,
   notFound,
   validationFailed,
 } from '@edgefleet/domain';
@@ -43,7 +44,6 @@ export interface DeviceJobConnection {
 }
 
 const JOB_ID = /^device-[a-z2-7]{26}-\d{1,9}$/;
-const MAX_PAGE = 100;
 
 @Injectable()
 export class JobManagementService {
@@ -130,7 +130,7 @@ export class JobManagementService {
 
   /** ListDevicesJobs: newest first, optionally for one device. */
   async list(principal: Principal, args: { deviceId?: string | null; first: number; after?: string | null }): Promise<DeviceJobConnection> {
-    if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE) throw validationFailed('first', `must be between 1 and ${MAX_PAGE}.`);
+    assertPageSize(args.first);
     const where = [Prisma.sql`TRUE`];
     if (args.deviceId) where.push(Prisma.sql`j."deviceId" = ${args.deviceId}`);
     if (args.after) {
@@ -138,8 +138,7 @@ export class JobManagementService {
       where.push(Prisma.sql`(j."createdAt", j."jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
     }
     const views = await this.views(principal.organizationId, Prisma.join(where, ' AND '), args.first + 1, false);
-    const edges = views.slice(0, args.first).map((node) => ({ cursor: encodeCursor([node.createdTime.toISOString(), node.jobId]), node }));
-    return { edges, pageInfo: { hasNextPage: views.length > args.first, endCursor: edges.at(-1)?.cursor ?? null } };
+    return pageOf(views, args.first, (v) => [v.createdTime.toISOString(), v.jobId]);
   }
 
   /** Cancels a queued job (a job a device has started runs to its end). */

@@ -71,6 +71,18 @@ export class OrganizationService {
     });
   }
 
+  private readonly accountIds = new Map<string, string>();
+
+  /** The organization's 12-digit account id (in ARNs and package names); it never changes, so it is cached. */
+  async accountId(organizationId: string): Promise<string> {
+    let id = this.accountIds.get(organizationId);
+    if (!id) {
+      id = (await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId }, select: { accountId: true } })).accountId;
+      this.accountIds.set(organizationId, id);
+    }
+    return id;
+  }
+
   async quotas(organizationId: string): Promise<Quotas> {
     const org = await this.prisma.organization.findUnique({ where: { id: organizationId }, select: { quotas: true } });
     if (!org) throw notFound('Organization', organizationId);

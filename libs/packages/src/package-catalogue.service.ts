@@ -64,7 +64,7 @@ export class PackageCatalogue {
   async nodes(principal: Principal, args: { category?: NodeCategory | null; packageName?: string | null; first: number; after?: string | null }) {
     assertPageSize(args.first);
     const after = args.after ? decodeCursor(args.after, 1, 'after')[0] : null;
-    const accountId = await this.packages.accountId(principal.organizationId);
+    const accountId = await this.organizations.accountId(principal.organizationId);
     const rows = await this.prisma.packageVersion.findMany({
       where: { status: 'REGISTER_COMPLETED', package: { organizationId: principal.organizationId, ...(args.packageName ? { packageName: args.packageName } : {}) } },
       include: { package: true },
@@ -122,7 +122,7 @@ export class PackageCatalogue {
   /** The referenced package versions that exist: the organization's (by `<accountId>::<name>`) and the built-in ones. */
   private async catalogue(organizationId: string, refs: { name: string; version: string }[]): Promise<Catalogue> {
     const map = new Map<string, CataloguePackage>(BUILT_IN_PACKAGES.map((p) => [catalogueKey(p.name, p.version), p]));
-    const prefix = `${await this.packages.accountId(organizationId)}::`;
+    const prefix = `${await this.organizations.accountId(organizationId)}::`;
     const names = [...new Set(refs.filter((r) => r.name.startsWith(prefix)).map((r) => r.name.slice(prefix.length)))];
     if (names.length === 0) return map;
     const versions = await this.prisma.packageVersion.findMany({

@@ -114,7 +114,7 @@ export class PackageService {
   async get(principal: Principal, packageId: string): Promise<PackageView> {
     const pkg = await this.prisma.package.findFirst({ where: { packageId, organizationId: principal.organizationId }, include: { versions: { orderBy: { createdAt: 'asc' } } } });
     if (!pkg) throw notFound('Package', packageId);
-    return this.view(pkg, await this.accountId(principal.organizationId));
+    return this.view(pkg, await this.organizations.accountId(principal.organizationId));
   }
 
   async list(principal: Principal, args: { first: number; after?: string | null }) {
@@ -122,7 +122,7 @@ export class PackageService {
     const where: Prisma.PackageWhereInput = { organizationId: principal.organizationId };
     if (args.after) where.packageName = { gt: decodeCursor(args.after, 1, 'after')[0] };
     const rows = await this.prisma.package.findMany({ where, orderBy: { packageName: 'asc' }, take: args.first + 1, include: { versions: { orderBy: { createdAt: 'asc' } } } });
-    const accountId = await this.accountId(principal.organizationId);
+    const accountId = await this.organizations.accountId(principal.organizationId);
     return pageOf(
       rows.map((r) => this.view(r, accountId)),
       args.first,
@@ -137,7 +137,7 @@ export class PackageService {
    */
   async delete(principal: Principal, packageId: string, forceDelete: boolean): Promise<{ packageId: string; message: string }> {
     const pkg = await this.get(principal, packageId);
-    const accountId = await this.accountId(principal.organizationId);
+    const accountId = await this.organizations.accountId(principal.organizationId);
     return this.prisma.$transaction(async (tx) => {
       const inUse = await this.applicationsUsing(tx, principal.organizationId, [pkg.packageName, `${accountId}::${pkg.packageName}`]);
       if (inUse.length > 0 && !forceDelete && !pkg.camera) {
@@ -219,8 +219,8 @@ export class PackageService {
   }
 
   /** A signed download URL of a package file (for devices, and for checking an upload). */
-  downloadUrl(sha256: string): string {
-    return this.signer.sign('GET', assetDownloadPath(sha256), this.config.IMAGE_DOWNLOAD_URL_TTL_SECONDS).url;
+  downloadUrl(sha256: string, ttlSeconds = this.config.IMAGE_DOWNLOAD_URL_TTL_SECONDS): string {
+    return this.signer.sign('GET', assetDownloadPath(sha256), ttlSeconds).url;
   }
 
   /**
@@ -274,7 +274,7 @@ export class PackageService {
   /** Removes a version from the catalogue; refused while application instances use it. Its files stay (other versions may share them). */
   async deregisterVersion(principal: Principal, input: { packageId: string; packageVersion: string; patchVersion: string }): Promise<PackageView> {
     const v = await this.version(principal, input.packageId, input.packageVersion, input.patchVersion);
-    const accountId = await this.accountId(principal.organizationId);
+    const accountId = await this.organizations.accountId(principal.organizationId);
     await this.prisma.$transaction(async (tx) => {
       const inUse = await this.applicationsUsing(tx, principal.organizationId, [v.packageName, `${accountId}::${v.packageName}`], input.packageVersion, input.patchVersion);
       if (inUse.length > 0) throw new DomainError('PACKAGE_IN_USE', `${v.packageName} ${input.packageVersion} is used by application instances ${inUse.join(', ')}.`, { applicationInstanceIds: inUse });
@@ -387,14 +387,4 @@ export class PackageService {
     };
   }
 
-  private readonly accountIds = new Map<string, string>();
-
-  async accountId(organizationId: string): Promise<string> {
-    let id = this.accountIds.get(organizationId);
-    if (!id) {
-      id = (await this.prisma.organization.findUniqueOrThrow({ where: { id: organizationId } })).accountId;
-      this.accountIds.set(organizationId, id);
-    }
-    return id;
-  }
 }

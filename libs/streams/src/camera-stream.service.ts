@@ -183,7 +183,7 @@ export class CameraStreamService {
         if (err instanceof DomainError) return fail(err.message);
         throw err;
       }
-      const accountId = await this.packages.accountId(job.organizationId);
+      const accountId = await this.organizations.accountId(job.organizationId);
       const manifest = cameraPackageManifest(job, accountId);
       const packageId = newPackageId();
       await tx.package.create({ data: { packageId, organizationId: job.organizationId, packageName: job.outputPackageName, tags: job.jobTags as object } });

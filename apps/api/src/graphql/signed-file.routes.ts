@@ -19,20 +19,18 @@ export interface SignedFiles {
   blob: (sha256: string) => Promise<{ size: number; open: (range?: ByteRange) => Readable } | undefined>;
 }
 
-const octetStreamParser = new WeakSet<FastifyInstance>();
-
 /**
  * File transfer over plain HTTP with signed URLs (no API key: the signature is the authorization):
  * PUT an upload once; GET a download with Range support, so an interrupted download resumes.
  * Software images and package assets both go this way.
  */
-export function registerSignedFileRoutes(fastify: FastifyInstance, files: SignedFiles): void {
-  if (!octetStreamParser.has(fastify)) {
-    // The body stays a stream: the upload is hashed and written to disk as it arrives.
-    fastify.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
-    octetStreamParser.add(fastify);
-  }
+export function registerSignedFileRoutes(fastify: FastifyInstance, kinds: SignedFiles[]): void {
+  // The body stays a stream: the upload is hashed and written to disk as it arrives.
+  fastify.addContentTypeParser('application/octet-stream', (_req, _payload, done) => done(null));
+  for (const files of kinds) registerKind(fastify, files);
+}
 
+function registerKind(fastify: FastifyInstance, files: SignedFiles): void {
   fastify.put(files.uploadRoute, { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
     const refusal = files.signer.refusal('PUT', files.uploadPath(req.params.id), req.query);
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
