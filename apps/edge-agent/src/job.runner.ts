@@ -17,6 +17,10 @@ type Reply = { outcome: 'accepted' | 'rejected'; body: any };
 const TIMEOUT_MS = 10_000;
 /** How long to wait before asking again after the service did not answer. */
 const RETRY_MS = 5_000;
+/** Refusals that say "not now" (the thing's request rate, a service under load), not "no": asked again later. */
+const TRANSIENT_CODES = new Set(['RequestThrottled', 'InternalError']);
+const transient = (r: Reply) => r.outcome === 'rejected' && TRANSIENT_CODES.has(r.body.code);
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 10_000) * (0.5 + Math.random())));
 
 /**
  * Runs the device's jobs over AWS IoT's Jobs device API: on connect and on every
@@ -61,16 +65,17 @@ export class JobRunner {
 
   /**
    * Takes the next execution, unless one is already running. When the service did not
-   * answer (a gateway restarting, a reconnecting fleet), it asks again a little later:
-   * start-next hands back the execution in progress, so nothing is lost or run twice.
+   * answer (a gateway restarting, a reconnecting fleet) or said "not now" (throttled), it
+   * asks again a little later: start-next hands back the execution in progress, so nothing
+   * is lost or run twice.
    */
   private poll(): void {
     if (this.busy) return;
     this.busy = true;
     void this.runNext()
-      .catch((err: Error & { noReply?: boolean }) => {
+      .catch((err: Error & { retry?: boolean }) => {
         this.onError(err);
-        if (err.noReply) setTimeout(() => this.client.connected && this.poll(), RETRY_MS * (0.5 + Math.random()));
+        if (err.retry) setTimeout(() => this.client.connected && this.poll(), RETRY_MS * (0.5 + Math.random()));
       })
       .finally(() => (this.busy = false));
   }
@@ -78,6 +83,7 @@ export class JobRunner {
   private async runNext(): Promise<void> {
     for (;;) {
       const started = await this.request('start-next', {});
+      if (transient(started)) throw Object.assign(new Error(`start-next: ${started.body.code}: ${started.body.message}`), { retry: true });
       const execution = started.body.execution as JobExecutionPayload | undefined;
       if (started.outcome !== 'accepted' || !execution?.jobDocument) return;
       const rebooting = await this.run(execution);
@@ -100,6 +106,14 @@ export class JobRunner {
           if (attempt < 3) continue; // the reply was lost: send the same update again
           throw err;
         }
+        if (transient(r)) {
+          // Throttled or a service under load: the same update, after a backoff; in the end, from start-next again.
+          if (attempt < 5) {
+            await backoff(attempt);
+            continue;
+          }
+          throw Object.assign(new Error(`${r.body.code}: ${r.body.message}`), { retry: true });
+        }
         const state = r.body.executionState as { status: string; statusDetails?: Record<string, string>; versionNumber: number } | undefined;
         // A repeat of an update that was applied (its reply lost) is refused with the state it produced: that is success.
         const applied = r.outcome === 'accepted' || (state?.status === status && state.statusDetails?.step === statusDetails?.step);
@@ -116,8 +130,8 @@ export class JobRunner {
       }
       await update('SUCCEEDED', { step: 'REBOOTING' });
     } catch (err) {
-      const e = err as Error & { code?: string; noReply?: boolean };
-      if (e.noReply) throw e; // not the job's fault: the execution resumes when the service answers again
+      const e = err as Error & { code?: string; retry?: boolean };
+      if (e.retry) throw e; // not the job's fault: the execution resumes when the service answers again
       this.onError(e, execution.jobId);
       // The service refused the report (the job was canceled or timed out meanwhile): nothing to undo here.
       if (!e.code) await update('FAILED', { reason: e.message.slice(0, 1000) || 'failed' }).catch(() => undefined);
@@ -132,7 +146,7 @@ export class JobRunner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(clientToken);
-        reject(Object.assign(new Error(`no reply to ${suffix}`), { noReply: true }));
+        reject(Object.assign(new Error(`no reply to ${suffix}`), { retry: true }));
       }, TIMEOUT_MS);
       this.waiting.set(clientToken, (r) => {
         clearTimeout(timer);

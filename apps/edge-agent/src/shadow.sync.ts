@@ -21,10 +21,14 @@ export class ShadowSync {
   }
 
   private start(): void {
-    this.client.subscribe([`${this.base}/update/delta`, `${this.base}/get/accepted`, `${this.base}/update/rejected`], { qos: 1 }, () => {
+    this.client.subscribe([`${this.base}/update/delta`, `${this.base}/get/accepted`, `${this.base}/update/rejected`, `${this.base}/get/rejected`], { qos: 1 }, () => {
       this.publishReport(this.report());
-      this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
+      this.get();
     });
+  }
+
+  private get(): void {
+    this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
   }
 
   publishReport(reported: Record<string, unknown>): void {
@@ -38,9 +42,11 @@ export class ShadowSync {
     } catch {
       return;
     }
-    if (topic === `${this.base}/update/rejected`) {
-      // The service could not take the report right now: report again, a little later.
-      if ((body.code ?? 0) >= 500) setTimeout(() => this.client.connected && this.publishReport(this.report()), 1000 + Math.random() * 2000);
+    const rejected = topic === `${this.base}/update/rejected` ? () => this.publishReport(this.report()) : topic === `${this.base}/get/rejected` ? () => this.get() : undefined;
+    if (rejected) {
+      // The service could not take the request right now (a 5xx under load, a 429 for the thing's request rate): ask again, a little later.
+      // A 404 on get (no shadow yet) needs nothing.
+      if ((body.code ?? 0) >= 429) setTimeout(() => this.client.connected && rejected(), 1000 + Math.random() * 2000);
       return;
     }
     const delta = topic.endsWith('/update/delta') ? body.state : topic.endsWith('/get/accepted') ? (body.state?.delta as Record<string, unknown>) : undefined;
