@@ -1,12 +1,18 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { LogService } from '@edgefleet/applications';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
 import { AppModule } from './app.module';
 import { StorableTextPipe } from './graphql/argument.pipes';
 import { registerSignedFileRoutes } from './graphql/signed-file.routes';
+import { RequestAuthService } from './graphql/request-auth.service';
+import { AccessKeyService } from './panorama/access-key.service';
+import { registerLogsRoutes } from './panorama/logs.routes';
+import { PanoramaOperations } from './panorama/panorama.operations';
+import { registerPanoramaRoutes } from './panorama/panorama.routes';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -43,6 +49,10 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
       blob: (sha256) => packages.blob(sha256),
     },
   ]);
+  // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
+  const signed = { accessKeys: app.get(AccessKeyService), auth: app.get(RequestAuthService), config };
+  registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);
+  registerLogsRoutes(fastify, app.get(LogService), signed);
   app.enableShutdownHooks();
   return app;
 }

@@ -10,6 +10,7 @@ import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
 import { OrganizationsModule } from '@edgefleet/organizations';
+import { SecretsModule } from '@edgefleet/secrets';
 import { JobsModule } from '@edgefleet/jobs';
 import { PackagesModule } from '@edgefleet/packages';
 import { StreamsModule } from '@edgefleet/streams';
@@ -34,8 +35,10 @@ import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
 import { ApplicationsResolver } from './applications/applications.resolver';
 import { ApplicationUpdatesBridge } from './applications/application-updates.bridge';
+import { AccessKeyService } from './panorama/access-key.service';
+import { PanoramaOperations } from './panorama/panorama.operations';
 
-@Module({ imports: [OrganizationsModule], providers: [RequestAuthService], exports: [RequestAuthService] })
+@Module({ imports: [OrganizationsModule, SecretsModule], providers: [RequestAuthService, AccessKeyService], exports: [RequestAuthService, AccessKeyService] })
 class RequestAuthModule {}
 
 @Module({})
@@ -56,6 +59,7 @@ export class AppModule {
         }),
         DbModule,
         OrganizationsModule,
+        RequestAuthModule,
         DevicesModule,
         ProvisioningModule.forRoot(config),
         DeviceShadowsModule.forRoot(config),
@@ -107,7 +111,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationUpdatesBridge, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

@@ -3,7 +3,10 @@ import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
 import { type AppProcess, type TestOrganization, eventually, newOrganization, startApp, testDatabase, waitForOutput } from '@edgefleet/e2e-support';
 import { JobManagementService, SoftwareImageService } from '@edgefleet/jobs';
+// The agent's own classes against a real gateway in this process (the gateway harness is the gateway's tests').
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { MqttGateway } from '../../gateway/src/mqtt-gateway';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { type RunningGateway, newBundle, provisionDevice, startGateway } from '../../gateway/src/test/gateway.harness';
 import { connectDevice } from './device.connection';
 import { virtualExecutor } from './fleet.simulator';

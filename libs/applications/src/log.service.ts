@@ -29,6 +29,38 @@ export class LogService {
     return this.page(applicationLogGroup(instance.defaultRuntimeContextDevice, instance.applicationInstanceId), args.nodeName ?? null, args.first, args.after ?? null);
   }
 
+  /**
+   * CloudWatch Logs' view of a log group of this organization: its streams, and events
+   * filtered by stream, time range and terms (FilterLogEvents' simplest patterns), by id.
+   */
+  async streams(principal: Principal, logGroup: string, prefix: string | null) {
+    await this.ownGroup(principal, logGroup);
+    return this.prisma.$queryRaw<{ logStream: string; first: Date; last: Date; lastIngestion: Date; bytes: bigint }[]>`
+      SELECT "logStream", min("timestamp") AS first, max("timestamp") AS last, max("ingestedAt") AS "lastIngestion", sum(length(message))::bigint AS bytes
+      FROM "LogEvent" WHERE "logGroup" = ${logGroup} ${prefix ? Prisma.sql`AND starts_with("logStream", ${prefix})` : Prisma.empty}
+      GROUP BY "logStream" ORDER BY "logStream" LIMIT 50`;
+  }
+
+  async events(principal: Principal, logGroup: string, q: { streams: string[] | null; streamPrefix: string | null; start: Date | null; end: Date | null; terms: string[]; afterId: bigint; limit: number }) {
+    await this.ownGroup(principal, logGroup);
+    const where = [Prisma.sql`"logGroup" = ${logGroup}`, Prisma.sql`id > ${q.afterId}`];
+    if (q.streams) where.push(Prisma.sql`"logStream" = ANY(${q.streams})`);
+    if (q.streamPrefix) where.push(Prisma.sql`starts_with("logStream", ${q.streamPrefix})`);
+    if (q.start) where.push(Prisma.sql`"timestamp" >= ${q.start}`);
+    if (q.end) where.push(Prisma.sql`"timestamp" < ${q.end}`);
+    for (const term of q.terms) where.push(Prisma.sql`strpos(message, ${term}) > 0`);
+    return this.prisma.$queryRaw<(LogEventView & { id: bigint })[]>`
+      SELECT id, "logGroup", "logStream", "timestamp", message, "ingestedAt" AS "ingestionTime" FROM "LogEvent"
+      WHERE ${Prisma.join(where, ' AND ')} ORDER BY id LIMIT ${q.limit + 1}`;
+  }
+
+  /** A log group names its device: it is this organization's, or it is not found (never "forbidden", which would tell it exists). */
+  private async ownGroup(principal: Principal, logGroup: string): Promise<void> {
+    const deviceId = /^\/aws\/panorama\/devices\/([a-z0-9-]+)(\/applications\/[A-Za-z0-9_-]+)?$/.exec(logGroup)?.[1];
+    const device = deviceId && (await this.prisma.device.findFirst({ where: { deviceId, organizationId: principal.organizationId }, select: { deviceId: true } }));
+    if (!device) throw notFound('Log group', logGroup);
+  }
+
   private async page(logGroup: string, logStream: string | null, first: number, after: string | null) {
     assertPageSize(first, 'first');
     if (logStream !== null && (logStream.length < 1 || logStream.length > 512)) throw validationFailed('logStream', 'must be 1 to 512 characters.');

@@ -40,8 +40,8 @@ export interface DeviceConnection {
   count: () => Promise<number>;
 }
 
-/** ARNs of devices: arn:edgefleet:panorama:<region>:<accountId>:device/<deviceId>. */
-const DEVICE_ARN = /^arn:edgefleet:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a-z2-7]{26})$/;
+/** ARNs of devices: arn:aws:panorama:<region>:<accountId>:device/<deviceId>. */
+const DEVICE_ARN = /^arn:aws:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a-z2-7]{26})$/;
 
 @Injectable()
 export class DeviceService {
@@ -164,6 +164,15 @@ export class DeviceService {
       await this.audit.record(tx, principal, { action: 'device.delete', targetType: 'Device', targetId: deviceId });
     });
     return this.get(principal, deviceId);
+  }
+
+  /** ListTagsForResource for a device ARN. */
+  async tags(principal: Principal, resourceArn: string): Promise<Tags> {
+    const deviceId = DEVICE_ARN.exec(resourceArn)?.[1];
+    if (!deviceId) throw validationFailed('resourceArn', `"${resourceArn.slice(0, 200)}" is not the ARN of a device.`);
+    const device = await this.prisma.device.findFirst({ where: { deviceId, organizationId: principal.organizationId }, select: { tags: true } });
+    if (!device) throw notFound('Resource', resourceArn);
+    return device.tags as Tags;
   }
 
   private async changeTags(

@@ -24,7 +24,10 @@ export const newId = (prefix: string) => `${prefix}-${randomId26()}`;
 export const newDeviceId = () => newId('device');
 
 export const deviceArn = (region: string, accountId: string, deviceId: string) =>
-  `arn:edgefleet:panorama:${region}:${accountId}:device/${deviceId}`;
+  `arn:aws:panorama:${region}:${accountId}:device/${deviceId}`;
 
 export const packageArn = (region: string, accountId: string, packageId: string) =>
-  `arn:edgefleet:panorama:${region}:${accountId}:package/${packageId}`;
+  `arn:aws:panorama:${region}:${accountId}:package/${packageId}`;
+
+export const applicationInstanceArn = (region: string, accountId: string, applicationInstanceId: string) =>
+  `arn:aws:panorama:${region}:${accountId}:applicationInstance/${applicationInstanceId}`;

@@ -12,6 +12,7 @@ import {
   assertPageSize,
   catalogueKey,
   decodeCursor,
+  notFound,
   nodeIdOf,
   pageOf,
   referencedPackages,
@@ -64,12 +65,26 @@ export class PackageCatalogue {
   async nodes(principal: Principal, args: { category?: NodeCategory | null; packageName?: string | null; first: number; after?: string | null }) {
     assertPageSize(args.first);
     const after = args.after ? decodeCursor(args.after, 1, 'after')[0] : null;
+    const selected = (await this.allNodes(principal, args.packageName ? { packageName: args.packageName } : {}))
+      .filter((n) => (!args.category || n.category === args.category) && (after === null || n.nodeId > after))
+      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
+    return pageOf(selected.slice(0, args.first + 1), args.first, (n) => [n.nodeId]);
+  }
+
+  /** DescribeNode: one node with its interface's inputs and outputs. */
+  async node(principal: Principal, nodeId: string): Promise<NodeView & { inputs: CatalogueInterface['inputs']; outputs: CatalogueInterface['outputs'] }> {
+    const node = (await this.allNodes(principal, {})).find((n) => n.nodeId === nodeId);
+    if (!node) throw notFound('Node', nodeId);
+    return node;
+  }
+
+  private async allNodes(principal: Principal, where: { packageName?: string }) {
     const accountId = await this.organizations.accountId(principal.organizationId);
     const rows = await this.prisma.packageVersion.findMany({
-      where: { status: 'REGISTER_COMPLETED', package: { organizationId: principal.organizationId, ...(args.packageName ? { packageName: args.packageName } : {}) } },
+      where: { status: 'REGISTER_COMPLETED', package: { organizationId: principal.organizationId, ...where } },
       include: { package: true },
     });
-    const all: NodeView[] = rows.flatMap((v) =>
+    return rows.flatMap((v) =>
       interfacesOf(v.descriptor).map((i) => ({
         nodeId: nodeIdOf(v.package.packageName, v.packageVersion, v.patchVersion, i.name),
         name: i.name,
@@ -82,12 +97,10 @@ export class PackageCatalogue {
         interface: `${accountId}::${v.package.packageName}.${i.name}`,
         description: (v.descriptor as { nodePackage?: { description?: string } }).nodePackage?.description ?? null,
         createdTime: v.registeredTime ?? v.createdAt,
+        inputs: i.inputs,
+        outputs: i.outputs,
       })),
     );
-    const selected = all
-      .filter((n) => (!args.category || n.category === args.category) && (after === null || n.nodeId > after))
-      .sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1));
-    return pageOf(selected.slice(0, args.first + 1), args.first, (n) => [n.nodeId]);
   }
 
   /**

@@ -34,7 +34,7 @@ export const PACKAGE_FILES = 'packages';
 /** Package manifests and descriptors are read whole into memory: they are small JSON files. */
 const MAX_DOCUMENT_BYTES = 1024 * 1024;
 const SHA256 = /^[a-f0-9]{64}$/;
-const PACKAGE_ARN = /^arn:edgefleet:panorama:[a-z0-9-]+:\d{12}:package\/(package-[a-z2-7]{26})$/;
+const PACKAGE_ARN = /^arn:aws:panorama:[a-z0-9-]+:\d{12}:package\/(package-[a-z2-7]{26})$/;
 
 export const assetUploadPath = (assetId: string) => `/packages/assets/upload/${assetId}`;
 export const assetDownloadPath = (sha256: string) => `/packages/assets/download/${sha256}`;
@@ -161,6 +161,10 @@ export class PackageService {
 
   async untagResource(principal: Principal, resourceArn: string, tagKeys: string[]): Promise<Tags> {
     return this.changeTags(principal, resourceArn, 'package.untag', tagKeys, (t) => removeTags(t, tagKeys));
+  }
+
+  arnOf(accountId: string, packageId: string): string {
+    return packageArn(this.config.EDGEFLEET_REGION, accountId, packageId);
   }
 
   isPackageArn(resourceArn: string): boolean {
@@ -351,6 +355,15 @@ export class PackageService {
     return rows.map((r) => r.id);
   }
 
+  /** ListTagsForResource for a package ARN. */
+  async tags(principal: Principal, resourceArn: string): Promise<Tags> {
+    const packageId = PACKAGE_ARN.exec(resourceArn)?.[1];
+    if (!packageId) throw validationFailed('resourceArn', `"${resourceArn.slice(0, 200)}" is not the ARN of a package.`);
+    const row = await this.prisma.package.findFirst({ where: { packageId, organizationId: principal.organizationId }, select: { tags: true } });
+    if (!row) throw notFound('Resource', resourceArn);
+    return row.tags as Tags;
+  }
+
   private async changeTags(principal: Principal, resourceArn: string, action: string, keys: string[], change: (tags: Tags) => Tags): Promise<Tags> {
     const packageId = PACKAGE_ARN.exec(resourceArn)?.[1];
     if (!packageId) throw validationFailed('resourceArn', `"${resourceArn.slice(0, 200)}" is not the ARN of a package.`);
@@ -369,7 +382,7 @@ export class PackageService {
     return {
       packageId: p.packageId,
       packageName: p.packageName,
-      arn: packageArn(this.config.AWS_REGION, accountId, p.packageId),
+      arn: this.arnOf(accountId, p.packageId),
       tags: p.tags as Tags,
       createdTime: p.createdAt,
       camera,

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PackageImportService } from './package-import.service';
 import { ArtifactsModule } from '@edgefleet/artifacts';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { PackageCatalogue } from './package-catalogue.service';
@@ -7,7 +8,7 @@ import { PackageService } from './package.service';
 /** Packages, their versions and files, and the catalogue application manifests are checked against. */
 @Module({
   imports: [OrganizationsModule, ArtifactsModule],
-  providers: [PackageService, PackageCatalogue],
-  exports: [PackageService, PackageCatalogue],
+  providers: [PackageService, PackageCatalogue, PackageImportService],
+  exports: [PackageService, PackageCatalogue, PackageImportService],
 })
 export class PackagesModule {}

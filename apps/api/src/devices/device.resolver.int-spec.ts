@@ -81,7 +81,7 @@ describe('device registry over GraphQL', () => {
     const r = await call(`query($id: ID!) { device(deviceId: $id) { ${DEVICE_FIELDS} } }`, { id: device.deviceId });
     expect(r.data!.device).toMatchObject({
       deviceId: expect.stringMatching(/^device-[a-z2-7]{26}$/),
-      arn: expect.stringMatching(new RegExp(`^arn:edgefleet:panorama:local:\\d{12}:device/${device.deviceId}$`)),
+      arn: expect.stringMatching(new RegExp(`^arn:aws:panorama:local:\\d{12}:device/${device.deviceId}$`)),
       name: 'describe-me',
       description: 'north gate',
       provisioningStatus: 'AWAITING_PROVISIONING',
@@ -114,7 +114,7 @@ describe('device registry over GraphQL', () => {
   it('refuses bad input with a specific code and changes nothing', async () => {
     const device = await seedDevice(api, org, { name: 'strict', description: 'unchanged' });
     const before = await prisma.device.findUniqueOrThrow({ where: { deviceId: device.deviceId } });
-    const arn = `arn:edgefleet:panorama:local:000000000000:device/${device.deviceId}`;
+    const arn = `arn:aws:panorama:local:000000000000:device/${device.deviceId}`;
     const cases: [string, Record<string, unknown>, string][] = [
       [`mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "${'d'.repeat(256)}") { name } }`, { id: device.deviceId }, 'VALIDATION_FAILED'],
       [`mutation { updateDeviceMetadata(deviceId: "device-nope", description: "x") { name } }`, {}, 'NOT_FOUND'],

@@ -36,7 +36,8 @@ export class RequestAuthService {
     return principal;
   }
 
-  private async limit(principal: Principal, mutations: number): Promise<void> {
+  /** The key's request and mutation rates (also for SigV4-signed APIs). */
+  async limit(principal: Principal, mutations: number): Promise<void> {
     const quotas = await this.quotasOf(principal.organizationId);
     const second = Math.floor(this.clock.now().getTime() / 1000);
     const base = `${this.config.REDIS_PREFIX}:ratelimit:${principal.apiKeyId}:${second}`;

@@ -47,6 +47,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       provisionDevice: ['mutation { provisionDevice(input: {name: "secret-cam"}) { deviceId } }', {}],
       updateDeviceShadowDesired: ['mutation($id: ID!) { updateDeviceShadowDesired(deviceId: $id, shadowName: "system", desired: {pwned: true}) }', { id: a.deviceId }],
       createApiKey: ['mutation { createApiKey(input: {name: "x", role: ADMIN}) { secret } }', {}],
+      createAccessKey: ['mutation { createAccessKey(input: {name: "x", role: ADMIN}) { accessKeyId } }', {}],
       revokeApiKey: ['mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keyId }],
       registerSoftwareImage: ['mutation { registerSoftwareImage(input: {version: "9.9.9"}) { version } }', {}],
       createUploadUrl: ['mutation { createUploadUrl(version: "9.9.8") { url } }', {}],
@@ -123,7 +124,7 @@ describe('access control', () => {
         nodeInstances: { create: { nodeInstanceId: 'code_node', nodeId: 'n', packageName: 'secret-pkg', packageVersion: '1.0', packagePatchVersion: 'f'.repeat(64), nodeName: 'interface' } },
       },
     });
-    const packageArn = `arn:edgefleet:panorama:${api.config.AWS_REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
+    const packageArn = `arn:aws:panorama:${api.config.EDGEFLEET_REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
     target = {
       deviceId: device.deviceId,
       arn: data!.device.arn,
@@ -180,6 +181,7 @@ describe('access control', () => {
       untagResource: 'NOT_FOUND',
       deleteDevice: 'NOT_FOUND',
       createApiKey: expect.anything(), // creates a key in B, its own organization
+      createAccessKey: expect.anything(), // the same, an access key
       provisionDevice: expect.anything(), // the same name is free in B: names are unique per organization
       revokeApiKey: 'NOT_FOUND',
       softwareImages: { softwareImages: [] },

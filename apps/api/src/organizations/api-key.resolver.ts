@@ -3,7 +3,8 @@ import { validationFailed } from '@edgefleet/domain';
 import { ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
 import { uuidArgument } from '../graphql/argument.pipes';
 import { Caller } from '../graphql/caller.decorator';
-import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, CreateApiKeyInput, CreatedApiKey } from './api-key.types';
+import { AccessKeyService } from '../panorama/access-key.service';
+import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, CreateApiKeyInput, CreatedAccessKey, CreatedApiKey } from './api-key.types';
 
 const BIGINT_MAX = 2n ** 63n - 1n;
 
@@ -12,6 +13,7 @@ export class ApiKeyResolver {
   constructor(
     private readonly apiKeyService: ApiKeyService,
     private readonly audit: AuditService,
+    private readonly accessKeys: AccessKeyService,
   ) {}
 
   @Query(() => [ApiKey], { description: "Your organization's API keys (ADMIN)." })
@@ -22,6 +24,13 @@ export class ApiKeyResolver {
   @Mutation(() => CreatedApiKey, { description: 'Creates an API key (ADMIN). The key is in the answer, once.' })
   createApiKey(@Caller() caller: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreatedApiKey> {
     return this.apiKeyService.create(caller, input);
+  }
+
+  @Mutation(() => CreatedAccessKey, {
+    description: 'Creates an access key for the Panorama API and CloudWatch Logs (ADMIN), as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; the secret is in the answer, once. Revoke it with revokeApiKey.',
+  })
+  createAccessKey(@Caller() caller: Principal, @Args('input') input: CreateApiKeyInput): Promise<CreatedAccessKey> {
+    return this.accessKeys.create(caller, input);
   }
 
   @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN); it stops working at once.' })

@@ -19,6 +19,13 @@ export class CreatedApiKey {
   @Field({ description: 'The key. Store it now: EdgeFleet keeps only its hash and cannot show it again.' }) secret!: string;
 }
 
+@ObjectType({ description: 'An access key for SigV4-signed APIs (the Panorama API, CloudWatch Logs): an API key with an access key id and secret.' })
+export class CreatedAccessKey {
+  @Field(() => ApiKey) apiKey!: ApiKey;
+  @Field({ description: 'The public id (AWS_ACCESS_KEY_ID).' }) accessKeyId!: string;
+  @Field({ description: 'The secret (AWS_SECRET_ACCESS_KEY). Store it now: it is shown once and kept in the secret store.' }) secretAccessKey!: string;
+}
+
 @InputType()
 export class CreateApiKeyInput {
   @Field() name!: string;

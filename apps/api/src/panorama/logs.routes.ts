@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { LogService } from '@edgefleet/applications';
+import { DomainError } from '@edgefleet/domain';
+import { ApiException, type Deps, authenticateSigned, rawBodies, toApiException } from './panorama.routes';
+
+/** CloudWatch Logs' JSON protocol: the operation is named by X-Amz-Target. */
+const TARGET = /^Logs_20140328\.(\w+)$/;
+const MAX_EVENTS = 10_000;
+
+const group = { logGroupName: z.string().min(1).max(512).optional(), logGroupIdentifier: z.string().min(1).max(2048).optional() };
+const INPUTS = {
+  GetLogEvents: z.object({ ...group, logStreamName: z.string().min(1).max(512), startTime: z.number().int().nonnegative().optional(), endTime: z.number().int().nonnegative().optional(), nextToken: z.string().optional(), limit: z.number().int().min(1).max(MAX_EVENTS).optional(), startFromHead: z.boolean().optional(), unmask: z.boolean().optional() }),
+  DescribeLogStreams: z.object({ ...group, logStreamNamePrefix: z.string().min(1).max(512).optional(), orderBy: z.enum(['LogStreamName', 'LastEventTime']).optional(), descending: z.boolean().optional(), nextToken: z.string().optional(), limit: z.number().int().min(1).max(50).optional() }),
+  FilterLogEvents: z.object({ ...group, logStreamNames: z.array(z.string().min(1).max(512)).min(1).max(100).optional(), logStreamNamePrefix: z.string().min(1).max(512).optional(), startTime: z.number().int().nonnegative().optional(), endTime: z.number().int().nonnegative().optional(), filterPattern: z.string().max(1024).optional(), nextToken: z.string().optional(), limit: z.number().int().min(1).max(MAX_EVENTS).optional(), interleaved: z.boolean().optional(), unmask: z.boolean().optional() }),
+};
+
+/** CloudWatch Logs answers with `__type` and lowercase `message`; these are its names for our categories. */
+const LOGS_TYPES: Record<string, string> = {
+  ValidationException: 'InvalidParameterException',
+  ResourceNotFoundException: 'ResourceNotFoundException',
+  AccessDeniedException: 'AccessDeniedException',
+  ThrottlingException: 'ThrottlingException',
+  ConflictException: 'OperationAbortedException',
+  ServiceQuotaExceededException: 'LimitExceededException',
+  InternalServerException: 'ServiceUnavailableException',
+};
+
+const ms = (d: Date) => d.getTime();
+const date = (n: number | undefined) => (n === undefined ? null : new Date(n));
+/** A token is the id after which reading goes on: `f/<id>` as CloudWatch's forward tokens look. */
+const afterId = (token: string | undefined) => {
+  if (token === undefined) return 0n;
+  const m = /^[fb]\/(\d{1,18})$/.exec(token);
+  if (!m) throw new DomainError('INVALID_CURSOR', 'The specified nextToken is invalid.', { field: 'nextToken' });
+  return BigInt(m[1]);
+};
+/** FilterLogEvents' simplest patterns: terms, each to appear in the message ("quoted phrases" as one term). */
+const terms = (pattern: string | undefined) => (pattern ? [...pattern.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]).filter(Boolean) : []);
+
+/** CloudWatch Logs' GetLogEvents, DescribeLogStreams and FilterLogEvents (SigV4 service `logs`) under /logs, over EdgeFleet's log store. */
+export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, deps: Deps): void {
+  void fastify.register(
+    async (scope) => {
+      rawBodies(scope);
+      const handler = async (req: { headers: Record<string, string | string[] | undefined>; body: unknown }, reply: FastifyReply, request: Parameters<typeof authenticateSigned>[0]) => {
+        try {
+          const principal = await authenticateSigned(request, 'logs', deps, false);
+          const op = TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1] as keyof typeof INPUTS | undefined;
+          if (!op || !(op in INPUTS)) throw new ApiException('UnknownOperationException', 400, `EdgeFleet serves GetLogEvents, DescribeLogStreams and FilterLogEvents, not ${String(req.headers['x-amz-target'])}.`);
+          let body: unknown;
+          try {
+            body = JSON.parse((req.body as Buffer | undefined)?.toString('utf8') || '{}');
+          } catch {
+            throw new ApiException('SerializationException', 400, 'The request body is not valid JSON.');
+          }
+          const parsed = INPUTS[op].safeParse(body);
+          if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            throw new ApiException('InvalidParameterException', 400, `1 validation error detected: Value at '${issue.path.join('.')}' failed to satisfy constraint: ${issue.message}`);
+          }
+          const input = parsed.data as Record<string, any>;
+          const logGroup = input.logGroupName ?? input.logGroupIdentifier;
+          if (!logGroup) throw new ApiException('InvalidParameterException', 400, 'Either logGroupName or logGroupIdentifier is required.');
+          return reply.header('content-type', 'application/x-amz-json-1.1').send(await run(op, logGroup, input, principal));
+        } catch (err) {
+          const e = toApiException(err);
+          const type = LOGS_TYPES[e.type] ?? e.type;
+          return reply.code(e.status === 402 || e.status === 409 ? 400 : e.status).header('x-amzn-ErrorType', type).header('content-type', 'application/x-amz-json-1.1').send({ __type: type, message: e.message });
+        }
+      };
+      const run = async (op: keyof typeof INPUTS, logGroup: string, input: Record<string, any>, principal: Awaited<ReturnType<typeof authenticateSigned>>) => {
+        if (op === 'DescribeLogStreams') {
+          const streams = await logs.streams(principal, logGroup, input.logStreamNamePrefix ?? null);
+          const sorted = input.orderBy === 'LastEventTime' ? streams.sort((a, b) => ms(a.last) - ms(b.last)) : streams;
+          if (input.descending) sorted.reverse();
+          return {
+            logStreams: sorted.slice(0, input.limit ?? 50).map((s) => ({
+              logStreamName: s.logStream,
+              creationTime: ms(s.first),
+              firstEventTimestamp: ms(s.first),
+              lastEventTimestamp: ms(s.last),
+              lastIngestionTime: ms(s.lastIngestion),
+              storedBytes: Number(s.bytes),
+            })),
+          };
+        }
+        const limit = input.limit ?? (op === 'GetLogEvents' ? MAX_EVENTS : 10_000);
+        const rows = await logs.events(principal, logGroup, {
+          streams: op === 'GetLogEvents' ? [input.logStreamName] : (input.logStreamNames ?? null),
+          streamPrefix: op === 'FilterLogEvents' ? (input.logStreamNamePrefix ?? null) : null,
+          start: date(input.startTime),
+          end: date(input.endTime),
+          terms: op === 'FilterLogEvents' ? terms(input.filterPattern) : [],
+          afterId: afterId(input.nextToken),
+          limit,
+        });
+        const page = rows.slice(0, limit);
+        const last = page.at(-1)?.id ?? afterId(input.nextToken);
+        if (op === 'GetLogEvents') {
+          // Always a forward token (CloudWatch's: the same token again once nothing new came).
+          return { events: page.map((r) => ({ timestamp: ms(r.timestamp), message: r.message, ingestionTime: ms(r.ingestionTime) })), nextForwardToken: `f/${last}`, nextBackwardToken: `b/${afterId(input.nextToken)}` };
+        }
+        return {
+          events: page.map((r) => ({ logStreamName: r.logStream, timestamp: ms(r.timestamp), message: r.message, ingestionTime: ms(r.ingestionTime), eventId: String(r.id) })),
+          searchedLogStreams: [...new Set(page.map((r) => r.logStream))].map((logStreamName) => ({ logStreamName, searchedCompletely: rows.length <= limit })),
+          ...(rows.length > limit ? { nextToken: `f/${last}` } : {}),
+        };
+      };
+      scope.post('/', (req, reply) => handler(req, reply, req));
+    },
+    { prefix: '/logs' },
+  );
+}
