@@ -50,6 +50,7 @@ describe('audit trail', () => {
       ['updateDeviceShadowDesired', 'mutation($id: ID!) { updateDeviceShadowDesired(deviceId: $id, shadowName: "system", desired: {fps: 15}) }', () => ({ id: device.deviceId })],
       ['createApiKey', 'mutation { createApiKey(input: {name: "audited", role: VIEWER}) { apiKey { id } } }', () => ({})],
       ['revokeApiKey', 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', () => ({ id: seen.createApiKey.apiKey.id })],
+      ['createAccessKey', 'mutation { createAccessKey(input: {name: "audited", role: VIEWER}) { accessKeyId } }', () => ({})],
       ['registerSoftwareImage', 'mutation { registerSoftwareImage(input: {version: "5.0.1"}) { id } }', () => ({})],
       ['createUploadUrl', 'mutation { createUploadUrl(version: "5.0.1") { url } }', () => ({})],
       ['createJobForDevices', 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: REBOOT}) { jobs { jobId } } }', () => ({ id: device.deviceId })],
