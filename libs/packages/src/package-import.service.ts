@@ -72,7 +72,7 @@ export class PackageImportService {
   async describe(principal: Principal, jobId: string) {
     const job = await this.prisma.packageImportJob.findFirst({ where: { jobId, organizationId: principal.organizationId } });
     if (!job) throw notFound('Package import job', jobId);
-    return { ...job, CreatedTime: job.createdAt, LastUpdatedTime: job.updatedAt, Output: job.output ?? { PackageId: '', PackageVersion: '', PatchVersion: '', OutputS3Location: { BucketName: '', ObjectKey: '' } } };
+    return job;
   }
 
   async list(principal: Principal, args: { first: number; after?: string | null }) {
@@ -83,6 +83,6 @@ export class PackageImportService {
       orderBy: { jobId: 'desc' },
       take: args.first + 1,
     });
-    return pageOf(rows.map((r) => ({ ...r, CreatedTime: r.createdAt, LastUpdatedTime: r.updatedAt })), args.first, (r) => [r.jobId]);
+    return pageOf(rows, args.first, (r) => [r.jobId]);
   }
 }

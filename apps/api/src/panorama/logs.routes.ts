@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LogService } from '@edgefleet/applications';
 import { DomainError } from '@edgefleet/domain';
@@ -43,9 +43,9 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
   void fastify.register(
     async (scope) => {
       rawBodies(scope);
-      const handler = async (req: { headers: Record<string, string | string[] | undefined>; body: unknown }, reply: FastifyReply, request: Parameters<typeof authenticateSigned>[0]) => {
+      const handler = async (req: FastifyRequest, reply: FastifyReply) => {
         try {
-          const principal = await authenticateSigned(request, 'logs', deps, false);
+          const principal = await authenticateSigned(req, 'logs', deps, false);
           const op = TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1] as keyof typeof INPUTS | undefined;
           if (!op || !(op in INPUTS)) throw new ApiException('UnknownOperationException', 400, `EdgeFleet serves GetLogEvents, DescribeLogStreams and FilterLogEvents, not ${String(req.headers['x-amz-target'])}.`);
           let body: unknown;
@@ -85,7 +85,7 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
             })),
           };
         }
-        const limit = input.limit ?? (op === 'GetLogEvents' ? MAX_EVENTS : 10_000);
+        const limit = input.limit ?? MAX_EVENTS;
         const rows = await logs.events(principal, logGroup, {
           streams: op === 'GetLogEvents' ? [input.logStreamName] : (input.logStreamNames ?? null),
           streamPrefix: op === 'FilterLogEvents' ? (input.logStreamNamePrefix ?? null) : null,
@@ -107,7 +107,7 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
           ...(rows.length > limit ? { nextToken: `f/${last}` } : {}),
         };
       };
-      scope.post('/', (req, reply) => handler(req, reply, req));
+      scope.post('/', handler);
     },
     { prefix: '/logs' },
   );

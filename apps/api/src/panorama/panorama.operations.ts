@@ -47,25 +47,28 @@ export class PanoramaOperations {
     organizations: OrganizationService,
     @Inject(CONFIG) config: Config,
   ) {
-    const instanceView = async (p: Principal, r: ApplicationInstanceRow) => ({
-      ...r,
-      Arn: applicationInstanceArn(config.EDGEFLEET_REGION, await organizations.accountId(p.organizationId), r.applicationInstanceId),
-      DefaultRuntimeContextDeviceName: (await devices.get(p, r.defaultRuntimeContextDevice).catch(() => undefined))?.name,
-      CreatedTime: r.createdAt,
-      LastUpdatedTime: r.updatedAt,
-    });
+    /** Instances as Panorama shows them; a page of instances on one device reads that device once. */
+    const instanceViews = async (p: Principal, rows: ApplicationInstanceRow[]) => {
+      const accountId = await organizations.accountId(p.organizationId);
+      const names = new Map<string, Promise<string | undefined>>();
+      const nameOf = (deviceId: string) => names.get(deviceId) ?? names.set(deviceId, devices.get(p, deviceId).then((d) => d.name, () => undefined)).get(deviceId)!;
+      return Promise.all(rows.map(async (r) => ({
+        ...r,
+        Arn: applicationInstanceArn(config.EDGEFLEET_REGION, accountId, r.applicationInstanceId),
+        DefaultRuntimeContextDeviceName: await nameOf(r.defaultRuntimeContextDevice),
+      })));
+    };
     const tagOwner = (arn: string) => (packages.isPackageArn(arn) ? packages : devices);
 
     this.handlers = {
       // Devices
       ProvisionDevice: (p, i) => provisioning.provisionDevice(p, { name: i.Name, description: i.Description, tags: tags(i.Tags), networkingConfiguration: i.NetworkingConfiguration }),
       ListDevices: async (p, i) => {
-        const sortBy = i.SortBy === 'DEVICE_AGGREGATED_STATUS' ? undefined : i.SortBy;
         if (i.SortBy === 'DEVICE_AGGREGATED_STATUS') throw validationFailed('SortBy', 'DEVICE_AGGREGATED_STATUS is not supported; sort by DEVICE_ID, CREATED_TIME or NAME.');
         const result = await devices.list(p, {
           ...page(i),
           filter: { deviceAggregatedStatus: i.DeviceAggregatedStatusFilter, nameContains: i.NameFilter },
-          orderBy: sortBy ? { field: sortBy, order: i.SortOrder ?? 'ASCENDING' } : null,
+          orderBy: i.SortBy ? { field: i.SortBy, order: i.SortOrder ?? 'ASCENDING' } : null,
         });
         return { Devices: nodes(result), NextToken: nextToken(result) };
       },
@@ -149,7 +152,11 @@ export class PanoramaOperations {
         return { ...v, IsLatestPatch: v.isLatestPatch, OwnerAccount: accountId, PackageArn: packages.arnOf(accountId, v.packageId), StatusDescription: v.statusDescription ?? undefined };
       },
       CreatePackageImportJob: async (p, i) => ({ JobId: (await imports.create(p, i as PackageImportInput)).jobId }),
-      DescribePackageImportJob: (p, i) => imports.describe(p, i.JobId),
+      DescribePackageImportJob: async (p, i) => {
+        const job = await imports.describe(p, i.JobId);
+        // Output is required by the model; a job that registered nothing has an empty one.
+        return { ...job, Output: job.output ?? { PackageId: '', PackageVersion: '', PatchVersion: '', OutputS3Location: { BucketName: '', ObjectKey: '' } } };
+      },
       ListPackageImportJobs: async (p, i) => {
         const result = await imports.list(p, page(i));
         return { PackageImportJobs: nodes(result), NextToken: nextToken(result) };
@@ -168,14 +175,14 @@ export class PanoramaOperations {
         });
         return { ApplicationInstanceId: created.applicationInstanceId };
       },
-      DescribeApplicationInstance: async (p, i) => instanceView(p, await instances.get(p, i.ApplicationInstanceId)),
+      DescribeApplicationInstance: async (p, i) => (await instanceViews(p, [await instances.get(p, i.ApplicationInstanceId)]))[0],
       DescribeApplicationInstanceDetails: async (p, i) => {
         const r = await instances.get(p, i.ApplicationInstanceId);
-        return { ...r, CreatedTime: r.createdAt, ManifestPayload: payload(r.manifestPayload), ManifestOverridesPayload: payload(r.manifestOverridesPayload) };
+        return { ...r, ManifestPayload: payload(r.manifestPayload), ManifestOverridesPayload: payload(r.manifestOverridesPayload) };
       },
       ListApplicationInstances: async (p, i) => {
         const result = await instances.list(p, { deviceId: i.DeviceId, statusFilter: i.StatusFilter, ...page(i) });
-        return { ApplicationInstances: await Promise.all(nodes(result).map((r) => instanceView(p, r))), NextToken: nextToken(result) };
+        return { ApplicationInstances: await instanceViews(p, nodes(result)), NextToken: nextToken(result) };
       },
       RemoveApplicationInstance: async (p, i) => (await instances.remove(p, i.ApplicationInstanceId), {}),
       ListApplicationInstanceDependencies: async (p, i) => {
