@@ -212,7 +212,7 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
   });
 
   it('routes between two gateways that share Redis', async () => {
-    const gw2 = await startGateway();
+    const gw2 = await startGateway({ REDIS_PREFIX: gw.config.REDIS_PREFIX }); // one fleet: the same Redis and prefix
     try {
       const [a, b] = [await bundle(), await bundle()];
       const [credsA, credsB] = [await provision(a), await provision(b)];

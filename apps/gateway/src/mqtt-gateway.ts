@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket } from 'aedes';
 import persistenceRedis from 'aedes-persistence-redis';
-import mqemitterRedis from 'mqemitter-redis';
 import { randomUUID } from 'node:crypto';
 import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
 import { DevicePresenceService } from '@edgefleet/devices';
-import type { DisconnectOrder } from '@edgefleet/iot';
+import { type DisconnectOrder, ThingRoutedEmitter } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
@@ -61,9 +60,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const url = new URL(this.config.GATEWAY_REDIS_URL);
     const redis = { host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, db: Number(url.pathname.slice(1) || 0) };
     this.persistence = persistenceRedis(redis);
-    // No ready check: ioredis 5 sends INFO on a subscriber connection that resubscribes, and fails.
-    const mq = mqemitterRedis({ ...redis, enableReadyCheck: false } as never);
-    (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', (err: Error) => this.logger.error({ err: err.message }, 'gateway Redis routing error'));
+    const mq = new ThingRoutedEmitter(this.config.GATEWAY_REDIS_URL, this.config.REDIS_PREFIX);
+    mq.onError = (err) => this.logger.error({ err: err.message }, 'gateway Redis routing error');
     this.broker = await Aedes.createBroker({
       id: `gateway-${randomUUID().slice(0, 8)}`,
       mq,

@@ -12,3 +12,4 @@ export type { OnShadowAccepted, ShadowUpdateResult } from './shadow-device-api.s
 export { JobDispatch } from './job-dispatch.port';
 export type { CanceledJob } from './job-dispatch.port';
 export { PresenceFeed } from './presence-feed.port';
+export { ThingRoutedEmitter, channelOfFilter, channelOfTopic } from './thing-routed.emitter';

@@ -63,7 +63,7 @@ export class IotModule {
           inject: [CONFIG, PrismaService, CertificateAuthority, RedisConnections, Clock],
           useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, prisma, ca, redis.shared, clock),
         },
-        { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL) },
+        { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL, config.REDIS_PREFIX) },
         ShadowDeviceApi,
         { provide: ShadowStore, inject: [ShadowDeviceApi, MqttPublisher], useFactory: (s: ShadowDeviceApi, m: MqttPublisher) => new LocalShadowStore(s, m) },
         { provide: JobDispatch, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new LocalJobDispatch(m) },

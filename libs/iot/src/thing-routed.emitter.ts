@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import mqemitter from 'mqemitter';
+
+type Message = mqemitter.Message;
+type Listener = (message: Message, done: () => void) => void;
+
+const THING = /^(\$aws|edgefleet)\/things\/([^/]+)(?:\/|$)/;
+const WILDCARD = /^[+#]$/;
+
+/**
+ * The Redis channel a topic travels on: its thing's own channel for `$aws/things/<thing>/…` and
+ * `edgefleet/things/<thing>/…`, else the channel of its first level (`$SYS`, `$aws`, …).
+ */
+export function channelOfTopic(prefix: string, topic: string): string {
+  const thing = THING.exec(topic);
+  return thing ? `${prefix}:mq:t:${thing[2]}` : `${prefix}:mq:l:${topic.split('/')[0]}`;
+}
+
+/**
+ * The channel a subscription listens on: its thing's channel when the filter names one thing;
+ * the first level's channel when the filter can match no thing topic; otherwise every channel
+ * (a Redis pattern, `<prefix>:mq:*`): a filter with a wildcard where the thing goes.
+ */
+export function channelOfFilter(prefix: string, filter: string): { channel: string; pattern: boolean } {
+  const thing = THING.exec(filter);
+  if (thing && !WILDCARD.test(thing[2])) return { channel: `${prefix}:mq:t:${thing[2]}`, pattern: false };
+  const [first, second, ...rest] = filter.split('/');
+  const mayNameThing =
+    WILDCARD.test(first) ||
+    ((first === '$aws' || first === 'edgefleet') && second !== undefined && (WILDCARD.test(second) || (second === 'things' && rest.length > 0)));
+  return mayNameThing ? { channel: `${prefix}:mq:*`, pattern: true } : { channel: `${prefix}:mq:l:${first}`, pattern: false };
+}
+
+/** `<header length: 4 bytes><header JSON><payload bytes>`: packets keep binary payloads without base64. */
+function encode(id: string, message: Message): Buffer {
+  const { payload, ...header } = message;
+  const head = Buffer.from(JSON.stringify({ ...header, id }));
+  const body = payload === undefined ? Buffer.alloc(0) : Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(head.length);
+  return Buffer.concat([length, head, body]);
+}
+
+function decode(raw: Buffer): { id: string; message: Message } {
+  const headLength = raw.readUInt32BE(0);
+  const { id, ...header } = JSON.parse(raw.subarray(4, 4 + headLength).toString()) as Message & { id: string };
+  return { id, message: { ...header, payload: raw.subarray(4 + headLength) } };
+}
+
+/**
+ * The gateways' shared MQTT routing over Redis, routed by thing: an aedes `mq` (the mqemitter
+ * interface) that publishes each message on its thing's channel and subscribes, with a plain
+ * SUBSCRIBE, to the channels of the things its clients listen to; wildcard matching happens
+ * here, in memory (mqemitter's Qlobber). mqemitter-redis, which this replaces, made every MQTT
+ * filter with a wildcard a Redis PSUBSCRIBE, and Redis matches every PUBLISH against every
+ * pattern: with ten thousand devices subscribed to `…/jobs/+/update/accepted`, each message
+ * scanned ten thousand patterns. No library routes by a level of the topic, hence this class.
+ *
+ * A message reaches a subscriber once even when two of its channels carry it (its thing's and
+ * the all-things pattern): each message has an id, and ids seen in the last seconds are skipped.
+ */
+export class ThingRoutedEmitter {
+  private readonly local = mqemitter({ matchEmptyLevels: true });
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly channels = new Map<string, number>();
+  private seen = new Set<string>();
+  private seenBefore = new Set<string>();
+  private readonly rotate: NodeJS.Timeout;
+  private closed = false;
+  /** Connection errors (Redis restarting): the caller logs them; ioredis reconnects and resubscribes. */
+  onError: (err: Error) => void = () => undefined;
+
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
+    // No ready check: ioredis sends INFO on a subscriber connection that resubscribes, and fails.
+    this.pub = new Redis(redisUrl, { enableReadyCheck: false, enableAutoPipelining: true });
+    this.sub = new Redis(redisUrl, { enableReadyCheck: false });
+    for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => this.onError(err));
+    this.sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.receive(raw));
+    this.sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, raw: Buffer) => this.receive(raw));
+    this.rotate = setInterval(() => {
+      this.seenBefore = this.seen;
+      this.seen = new Set();
+    }, 5000).unref();
+  }
+
+  get current(): number {
+    return this.local.current;
+  }
+
+  private receive(raw: Buffer): void {
+    const { id, message } = decode(raw);
+    if (this.seen.has(id) || this.seenBefore.has(id)) return;
+    if (this.channels.has(`${this.prefix}:mq:*`)) this.seen.add(id); // only a pattern can deliver twice
+    this.local.emit(message);
+  }
+
+  on(topic: string, listener: Listener, done?: () => void): this {
+    this.local.on(topic, listener);
+    const { channel, pattern } = channelOfFilter(this.prefix, topic);
+    const count = this.channels.get(channel) ?? 0;
+    this.channels.set(channel, count + 1);
+    if (count > 0) {
+      if (done) setImmediate(done);
+      return this;
+    }
+    void (pattern ? this.sub.psubscribe(channel) : this.sub.subscribe(channel)).then(
+      () => done?.(),
+      (err: Error) => (this.onError(err), done?.()),
+    );
+    return this;
+  }
+
+  removeListener(topic: string, listener: Listener, done?: () => void): void {
+    this.local.removeListener(topic, listener);
+    const { channel, pattern } = channelOfFilter(this.prefix, topic);
+    const count = (this.channels.get(channel) ?? 1) - 1;
+    if (count > 0) {
+      this.channels.set(channel, count);
+      if (done) setImmediate(done);
+      return;
+    }
+    this.channels.delete(channel);
+    void (pattern ? this.sub.punsubscribe(channel) : this.sub.unsubscribe(channel)).then(
+      () => done?.(),
+      (err: Error) => (this.onError(err), done?.()),
+    );
+  }
+
+  emit(message: Message, done?: (err?: Error) => void): void {
+    if (this.closed) return done?.(new Error('the routing emitter is closed'));
+    this.pub.publish(channelOfTopic(this.prefix, message.topic), encode(randomBytes(8).toString('base64'), message)).then(
+      () => done?.(),
+      (err: Error) => done?.(err),
+    );
+  }
+
+  close(done?: () => void): void {
+    if (this.closed) return done?.();
+    this.closed = true;
+    clearInterval(this.rotate);
+    void Promise.allSettled([this.sub.quit(), this.pub.quit()]).then(() => this.local.close(() => done?.()));
+  }
+}
