@@ -1,14 +1,152 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { randomBytes, randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Client } from 'pg';
+import { Client } from 'pg';
 import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** Creates (if needed) and migrates a database of the benchmark's own. */
+/** What every benchmark prints: one JSON object with these fields first, then its own detail. */
+export interface BenchResult {
+  benchmark: string;
+  /** The figures the target is about (rates, latencies, memory). */
+  measured: Record<string, unknown>;
+  /** The raw speed of the service underneath, measured in the same run. */
+  baseline: { what: string; value: number; unit: string };
+  /** EdgeFleet ÷ baseline (for memory: EdgeFleet's bytes ÷ the baseline's). */
+  ratio: number;
+  target: Record<string, unknown>;
+  met: boolean;
+  /** Updates, jobs or devices that went missing: must be 0. */
+  lost: number;
+  [detail: string]: unknown;
+}
+
+/** Everything one benchmark run owns; `bench()` removes all of it afterwards, whatever happens. */
+export interface BenchContext {
+  quick: boolean;
+  /** A fresh database of this run's own, migrated. */
+  databaseUrl: string;
+  /** A fresh DATA_DIR (CA, artifacts) of this run's own. */
+  dataDir: string;
+  /** Env for every EdgeFleet process of the run: its database, data dir, Redis prefix and routing db, free ports. */
+  env: Record<string, string>;
+  db: Client;
+  /** Starts an EdgeFleet entry point (or any script) as a child process; stopped when the run ends. */
+  start(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess>;
+  /** Stops a process `start` started, before the run ends. */
+  stop(child: ChildProcess): Promise<void>;
+  /** Registers cleanup to run when the benchmark ends (processes, clients). */
+  defer(fn: () => unknown): void;
+}
+
+/** Redis database for the gateways' sessions in benchmarks (flushed at start and end; a running instance uses 2). */
+const BENCH_GATEWAY_REDIS_DB = Number(process.env.BENCH_GATEWAY_REDIS_DB ?? 11);
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs one benchmark in isolation: its own database (`edgefleet_bench_<name>_<random>`), data
+ * dir, Redis prefix and ports; prints the result as JSON on stdout; then stops every process it
+ * started and drops the database, also when the benchmark fails.
+ */
+export function bench(name: string, body: (ctx: BenchContext) => Promise<BenchResult>): void {
+  const quick = parseArgs({ options: { quick: { type: 'boolean', default: false } }, strict: false }).values.quick === true || process.env.BENCH_QUICK === '1';
+  const suffix = randomBytes(4).toString('hex');
+  const database = `edgefleet_bench_${name.replace(/-/g, '_')}_${suffix}`;
+  const base = new URL(ADMIN_URL);
+  base.pathname = `/${database}`;
+  const databaseUrl = base.toString();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `edgefleet-bench-${name}-`));
+  const gatewayRedisUrl = `redis://127.0.0.1:6379/${BENCH_GATEWAY_REDIS_DB}`;
+  const deferred: (() => unknown)[] = [];
+  const admin = new Client({ connectionString: ADMIN_URL });
+  const flushGatewayRedis = async () => {
+    const redis = new Redis(gatewayRedisUrl, { lazyConnect: true });
+    await redis.connect();
+    await redis.flushdb();
+    redis.disconnect();
+  };
+  const run = async () => {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    migrate(databaseUrl);
+    await flushGatewayRedis();
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    deferred.push(() => db.end());
+    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+    const env = {
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      REDIS_PREFIX: `bench-${suffix}`,
+      GATEWAY_REDIS_URL: gatewayRedisUrl,
+      API_PORT: String(apiPort),
+      GATEWAY_PORT: String(gatewayPort),
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      NODE_ENV: 'production',
+      GRAPHIQL: 'false',
+      PRESENCE_HEARTBEAT_SECONDS: '300',
+    };
+    const ctx: BenchContext = {
+      quick,
+      databaseUrl,
+      dataDir,
+      env,
+      db,
+      start: async (script, extra, ready) => {
+        const child = await startProcess(script, { ...env, ...extra }, ready);
+        deferred.push(() => stopProcess(child));
+        return child;
+      },
+      stop: stopProcess,
+      defer: (fn) => deferred.push(fn),
+    };
+    return body(ctx);
+  };
+  const cleanup = async () => {
+    for (const fn of deferred.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await admin.end().catch(() => undefined);
+    await flushGatewayRedis().catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  run().then(
+    async (result) => {
+      await cleanup();
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      process.exit(0);
+    },
+    async (err) => {
+      process.stderr.write(`${err?.stack ?? err}\n`);
+      await cleanup();
+      process.exit(1);
+    },
+  );
+}
+
+/** Migrates a database of the benchmark's own. */
 export function migrate(databaseUrl: string): void {
   execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], {
     cwd: ROOT,
@@ -19,7 +157,10 @@ export function migrate(databaseUrl: string): void {
 
 /** Runs a TypeScript entry point as its own process (so load and server do not share a core). */
 export function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', script], {
+  // BENCH_CPU_PROF_DIR (set by `npm run bench -- --profile`): each process writes a V8 CPU profile when it exits.
+  const prof = process.env.BENCH_CPU_PROF_DIR;
+  const profile = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${path.basename(path.dirname(path.dirname(script)))}.${Date.now()}.cpuprofile`, '-r', './bench/cpu-prof-exit.js'] : [];
+  const child = spawn(process.execPath, [...profile, '-r', './infra/scripts/register.js', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +179,7 @@ export function startProcess(script: string, env: Record<string, string>, ready:
 }
 
 export async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await exited;
@@ -71,22 +212,39 @@ export interface Creds {
   key: string;
 }
 
-/** Devices and their certificates straight into the registry: provisioning is measured by bench/provisioning. */
+/** An organization of the run's own, as the api's bootstrap would create it. */
+export async function newOrganization(db: Client, name: string, quotas?: object): Promise<string> {
+  const { rows } = await db.query(`INSERT INTO "Organization" (id, name, "accountId", quotas) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id`, [
+    `${name}-${randomUUID().slice(0, 8)}`,
+    String(Date.now()).slice(-12),
+    quotas ?? {},
+  ]);
+  return rows[0].id;
+}
+
+/** Devices and their certificates straight into the registry (provisioning is measured by bench/provisioning), a thousand rows a statement. */
 export async function makeDevices(db: Client, ca: CertificateAuthority, organizationId: string, count: number, namePrefix: string): Promise<Creds[]> {
   const out: Creds[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `device-${randomBytes(16).toString('hex').replace(/[^a-z2-7]/g, 'a').slice(0, 26).padEnd(26, 'a')}`;
-    const keys = await generateKeyPair();
-    const cert = await ca.issue({ commonName: id, publicKey: keys.publicKey, validForMs: 86_400_000, usage: 'client' });
-    out.push({ id, cert: cert.certificatePem, key: keys.privateKeyPem });
+  for (let start = 0; start < count; start += 1000) {
+    const batch: { creds: Creds; name: string; cert: Awaited<ReturnType<CertificateAuthority['issue']>> }[] = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      const id = `device-${randomBytes(16).toString('hex').replace(/[^a-z2-7]/g, 'a').slice(0, 26).padEnd(26, 'a')}`;
+      const keys = await generateKeyPair();
+      const cert = await ca.issue({ commonName: id, publicKey: keys.publicKey, validForMs: 86_400_000, usage: 'client' });
+      batch.push({ creds: { id, cert: cert.certificatePem, key: keys.privateKeyPem }, name: `${namePrefix}-${randomUUID().slice(0, 8)}-${i}`, cert });
+    }
+    const col = <T>(f: (b: (typeof batch)[number]) => T) => batch.map(f);
     await db.query(
-      `INSERT INTO "Device" ("deviceId","organizationId",name,"provisioningStatus","deviceConnectionStatus","updatedAt") VALUES ($1,$2,$3,'SUCCEEDED','NOT_AVAILABLE',now())`,
-      [id, organizationId, `${namePrefix}-${randomUUID().slice(0, 8)}-${i}`],
+      `INSERT INTO "Device" ("deviceId","organizationId",name,"provisioningStatus","deviceConnectionStatus","updatedAt")
+       SELECT id, $1, name, 'SUCCEEDED', 'NOT_AVAILABLE', now() FROM unnest($2::text[], $3::text[]) AS u(id, name)`,
+      [organizationId, col((b) => b.creds.id), col((b) => b.name)],
     );
     await db.query(
-      `INSERT INTO "Certificate" ("certificateId","organizationId","deviceId",kind,"serialNumber",subject,"certificatePem",status,"notBefore","notAfter") VALUES ($1,$2,$3,'DEVICE',$4,$5,$6,'ACTIVE',$7,$8)`,
-      [cert.certificateId, organizationId, id, cert.serialNumber, cert.subject, cert.certificatePem, cert.notBefore, cert.notAfter],
+      `INSERT INTO "Certificate" ("certificateId","organizationId","deviceId",kind,"serialNumber",subject,"certificatePem",status,"notBefore","notAfter")
+       SELECT c, $1, d, 'DEVICE', s, sub, pem, 'ACTIVE', nb, na FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[]) AS u(c, d, s, sub, pem, nb, na)`,
+      [organizationId, col((b) => b.cert.certificateId), col((b) => b.creds.id), col((b) => b.cert.serialNumber), col((b) => b.cert.subject), col((b) => b.cert.certificatePem), col((b) => b.cert.notBefore), col((b) => b.cert.notAfter)],
     );
+    out.push(...batch.map((b) => b.creds));
   }
   return out;
 }

@@ -13,24 +13,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { MqttPublisher } from '@edgefleet/iot';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { SimulatedRuntime } from '../../apps/edge-agent/src/applications/application.runtime';
 import { ApplicationsRunner } from '../../apps/edge-agent/src/applications/applications.runner';
-import { ROOT, connectAll, makeDevices, migrate, samplePeakRss, startProcess, stopProcess } from '../support';
+import { bench, connectAll, makeDevices, round, samplePeakRss, sleep } from '../support';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: process.env.BENCH_DEVICES ?? '2000' }, 'max-minutes': { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '2000' }, 'max-minutes': { type: 'string', default: '10' } }, strict: false });
 const DEVICES = Number(values.devices);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_bench';
-const DATA_DIR = path.join(ROOT, '.data/bench');
-const PORT = 8996;
-const API_PORT = 3996;
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
 /** A code package as registerPackageVersion leaves it, its files in the artifact store the api serves. */
-async function codePackage(db: Client, organizationId: string): Promise<string> {
+async function codePackage(db: Client, dataDir: string, organizationId: string): Promise<string> {
   const code = Buffer.from('bench code asset');
   const descriptor = Buffer.from(JSON.stringify({ runtimeDescriptor: { envelopeVersion: '2021-01-01', entry: { path: 'python3', name: '/panorama/application.py' } } }));
   const manifest = {
@@ -42,7 +38,7 @@ async function codePackage(db: Client, organizationId: string): Promise<string> 
       interfaces: [{ name: 'interface', category: 'business_logic', asset: 'code_asset', outputs: [{ name: 'video_out', type: 'media' }] }],
     },
   };
-  const dir = path.join(DATA_DIR, 'packages');
+  const dir = path.join(dataDir, 'packages');
   mkdirSync(dir, { recursive: true });
   const packageId = `package-${randomUUID().replace(/[^a-z]/g, '').padEnd(26, 'a').slice(0, 26)}`;
   await db.query(`INSERT INTO "Package" ("packageId", "organizationId", "packageName") VALUES ($1, $2, 'BENCH_CODE')`, [packageId, organizationId]);
@@ -70,28 +66,27 @@ const manifestOf = (accountId: string) =>
     },
   });
 
-async function main() {
-  migrate(DATABASE_URL);
-  const env = { DATABASE_URL, DATA_DIR, LOG_LEVEL: 'warn', GATEWAY_PORT: String(PORT), API_PORT: String(API_PORT), PRESENCE_HEARTBEAT_SECONDS: '300', REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`, JOB_SWEEP_MS: '250' };
-  const gateway = await startProcess('apps/gateway/src/main.ts', env, /gateway listening/);
-  const worker = await startProcess('apps/worker/src/main.ts', env, /worker running/);
+bench('deploy', async (ctx) => {
+  const gateway = await ctx.start('apps/gateway/src/main.ts', {}, /gateway listening/);
+  const worker = await ctx.start('apps/worker/src/main.ts', { JOB_SWEEP_MS: '250' }, /worker running/);
   // Devices download the code asset from the api's signed URLs.
-  const api = await startProcess('apps/api/src/main.ts', env, /GraphiQL/);
-  const ca = await CertificateAuthority.loadOrCreate(path.join(DATA_DIR, 'pki'));
-  const db = new Client({ connectionString: DATABASE_URL });
-  await db.connect();
+  await ctx.start('apps/api/src/main.ts', {}, /listening/);
+  const ca = await CertificateAuthority.loadOrCreate(path.join(ctx.dataDir, 'pki'));
+  const db = ctx.db;
   const accountId = String(Date.now()).slice(-12);
   const org = (await db.query(`INSERT INTO "Organization" (id, name, "accountId", quotas) VALUES (gen_random_uuid(), $1, $2, $3) RETURNING id`, [`deploy-${randomUUID().slice(0, 8)}`, accountId, { deploymentsPerDevicePerDay: 1000 }])).rows[0].id;
-  await codePackage(db, org);
+  await codePackage(db, ctx.dataDir, org);
   const MANIFEST = manifestOf(accountId);
   const prefix = `db${randomUUID().slice(0, 6)}`;
   process.stderr.write(`creating ${DEVICES} devices and certificates…\n`);
   const creds = await makeDevices(db, ca, org, DEVICES, prefix);
-  const clients = await connectAll(creds, ca.certificatePem, PORT);
+  const clients = await connectAll(creds, ca.certificatePem, Number(ctx.env.GATEWAY_PORT));
+  ctx.defer(() => Promise.all(clients.map((c) => c.endAsync(true))));
   await Promise.all(clients.map((c, i) => c.subscribeAsync(`edgefleet/things/${creds[i].id}/bench`, { qos: 0 })));
 
   // 1. Raw: one message the size of an instance's desired state per device, through the routing layer, as fast as it goes.
-  const publisher = new MqttPublisher('redis://127.0.0.1:6379/2');
+  const publisher = new MqttPublisher(ctx.env.GATEWAY_REDIS_URL, ctx.env.REDIS_PREFIX);
+  ctx.defer(() => publisher.onModuleDestroy());
   const body = { instances: { [`applicationInstance-${'a'.repeat(26)}`]: { name: 'sample', replaces: null, packages: [], files: {}, nodes: JSON.parse(MANIFEST).nodeGraph.nodes, edges: [], ports: [], signals: {} } } };
   let rawReceived = 0;
   let rawDone!: () => void;
@@ -104,8 +99,8 @@ async function main() {
 
   // 2. The rollout: every device runs the agent's applications runner on the simulated runtime.
   const runtime = new SimulatedRuntime({ delayMs: 50 });
-  clients.forEach((client, i) => new ApplicationsRunner(client, creds[i].id, runtime, { dataDir: path.join(DATA_DIR, 'deploy-devices', creds[i].id) }));
-  await new Promise((r) => setTimeout(r, 2000)); // runners subscribed
+  clients.forEach((client, i) => new ApplicationsRunner(client, creds[i].id, runtime, { dataDir: path.join(ctx.dataDir, 'deploy-devices', creds[i].id) }));
+  await sleep(2000); // runners subscribed
   const sampler = samplePeakRss({ worker, gateway });
   const t0 = performance.now();
   // What createRollout records (GraphQL is measured by the other benchmarks): the rollout, and the outbox row that starts it.
@@ -122,7 +117,7 @@ async function main() {
   let running = 0;
   let status = 'PENDING';
   while (running < DEVICES && performance.now() - t0 < Number(values['max-minutes']) * 60_000) {
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     running = (await db.query(`SELECT count(*)::int AS n FROM "ApplicationInstance" WHERE "rolloutId" = $1 AND status = 'DEPLOYMENT_SUCCEEDED' AND "healthStatus" = 'RUNNING'`, [rollout])).rows[0].n;
     status = (await db.query(`SELECT status FROM "Rollout" WHERE id = $1`, [rollout])).rows[0].status;
     process.stderr.write(`${Math.round((performance.now() - t0) / 1000)} s: running ${running}/${DEVICES}  rollout ${status}\n`);
@@ -132,34 +127,18 @@ async function main() {
   const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "ApplicationInstance" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
   const deploymentsPerSecond = Math.round(running / seconds);
 
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await publisher.onModuleDestroy();
-  await db.end();
-  await stopProcess(api);
-  await stopProcess(worker);
-  await stopProcess(gateway);
-  process.stdout.write(
-    `\n${JSON.stringify(
-      {
-        benchmark: 'deploy',
-        devices: DEVICES,
-        rolloutStatus: status,
-        instances: Object.fromEntries(counts.map((c) => [c.status, c.n])),
-        running,
-        deploymentsPerSecond,
-        secondsTo100PercentRunning: running === DEVICES ? Math.round(seconds * 10) / 10 : `not within ${values['max-minutes']} min`,
-        rawShadowSizedPublishPerSecond: rawPerSecond,
-        ratio: Math.round((deploymentsPerSecond / rawPerSecond) * 10_000) / 10_000,
-        peakRssMb: rss,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.exit(0);
-}
-
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
+  const ratio = round(deploymentsPerSecond / rawPerSecond, 4);
+  return {
+    benchmark: 'deploy',
+    devices: DEVICES,
+    measured: { deploymentsPerSecond, secondsTo100PercentRunning: running === DEVICES ? round(seconds, 1) : null, running },
+    baseline: { what: "raw publish rate of the gateways' routing layer, a desired-state-sized message per device", value: rawPerSecond, unit: 'msg/s' },
+    ratio,
+    target: { runningPercent: 100, note: 'no rate target named' },
+    met: running === DEVICES,
+    lost: DEVICES - running,
+    rolloutStatus: status,
+    instances: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+    peakRssMb: rss,
+  };
 });

@@ -10,56 +10,44 @@
  * `--reboot-seconds` (default 20). Not part of `npm test`.
  */
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
-import { Client } from 'pg';
 import { MqttPublisher } from '@edgefleet/iot';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { ROOT, connectAll, makeDevices, migrate, samplePeakRss, startProcess, stopProcess } from '../support';
+import { bench, connectAll, makeDevices, newOrganization, round, samplePeakRss, sleep } from '../support';
 
 const { values } = parseArgs({
   options: {
-    devices: { type: 'string', default: process.env.BENCH_DEVICES ?? '10000' },
+    devices: { type: 'string', default: '10000' },
     'max-minutes': { type: 'string', default: '10' },
     'reboot-seconds': { type: 'string', default: '20' },
   },
+  strict: false,
 });
 const DEVICES = Number(values.devices);
 /** Devices come back from their reboot spread over this many seconds, as a real fleet does. */
 const REBOOT_SECONDS = Number(values['reboot-seconds']);
-const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_bench';
-const DATA_DIR = path.join(ROOT, '.data/bench');
-const PORT = 8995;
 const VERSION = '9.0.0';
 
 const jobs = (id: string, rest: string) => `$aws/things/${id}/jobs/${rest}`;
 
-async function main() {
-  migrate(DATABASE_URL);
-  const env = {
-    DATABASE_URL,
-    DATA_DIR,
-    LOG_LEVEL: 'warn',
-    GATEWAY_PORT: String(PORT),
-    PRESENCE_HEARTBEAT_SECONDS: '300',
-    REDIS_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
-    JOB_SWEEP_MS: '250',
-  };
-  const gateway = await startProcess('apps/gateway/src/main.ts', env, /gateway listening/);
-  const worker = await startProcess('apps/worker/src/main.ts', env, /worker running/);
-  const ca = await CertificateAuthority.loadOrCreate(path.join(DATA_DIR, 'pki'));
-  const db = new Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  const org = (await db.query(`INSERT INTO "Organization" (id, name, "accountId") VALUES (gen_random_uuid(), $1, $2) RETURNING id`, [`rollout-${randomUUID().slice(0, 8)}`, String(Date.now()).slice(-12)])).rows[0].id;
+bench('rollout', async (ctx) => {
+  const PORT = Number(ctx.env.GATEWAY_PORT);
+  const gateway = await ctx.start('apps/gateway/src/main.ts', {}, /gateway listening/);
+  const worker = await ctx.start('apps/worker/src/main.ts', { JOB_SWEEP_MS: '250' }, /worker running/);
+  const ca = await CertificateAuthority.loadOrCreate(`${ctx.dataDir}/pki`);
+  const db = ctx.db;
+  const org = await newOrganization(db, 'rollout');
   const prefix = `rb${randomUUID().slice(0, 6)}`;
   process.stderr.write(`creating ${DEVICES} devices and certificates…\n`);
   const creds = await makeDevices(db, ca, org, DEVICES, prefix);
   const clients = await connectAll(creds, ca.certificatePem, PORT);
+  ctx.defer(() => Promise.all(clients.map((c) => c.endAsync(true))));
   await Promise.all(clients.map((c, i) => c.subscribeAsync([jobs(creds[i].id, 'notify-next'), jobs(creds[i].id, 'start-next/accepted'), jobs(creds[i].id, '+/update/accepted'), `edgefleet/things/${creds[i].id}/bench`], { qos: 0 })));
 
   // 1. Raw: one message per device topic through the routing layer, as fast as it goes.
-  const publisher = new MqttPublisher('redis://127.0.0.1:6379/2');
+  const publisher = new MqttPublisher(ctx.env.GATEWAY_REDIS_URL, ctx.env.REDIS_PREFIX);
+  ctx.defer(() => publisher.onModuleDestroy());
   let rawReceived = 0;
   let rawDone!: () => void;
   const allRaw = new Promise<void>((r) => (rawDone = r));
@@ -120,7 +108,7 @@ async function main() {
 
   let status = 'PENDING';
   while (!['COMPLETED', 'ABORTED', 'CANCELED'].includes(status) && performance.now() - t0 < Number(values['max-minutes']) * 60_000) {
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     status = (await db.query(`SELECT status FROM "Rollout" WHERE id = $1`, [rollout])).rows[0].status;
     const done = (await db.query(`SELECT count(*)::int AS n FROM "DeviceJob" WHERE "rolloutId" = $1 AND status = 'COMPLETED'`, [rollout])).rows[0].n;
     process.stderr.write(`\r${Math.round((performance.now() - t0) / 1000)} s: notified ${notified}/${DEVICES}  completed ${done}  rollout ${status}   `);
@@ -130,35 +118,21 @@ async function main() {
   const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "DeviceJob" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
   const notifiedPerSecond = Math.round(notified / ((lastNotifiedAt - t0) / 1000));
 
-  await Promise.all(clients.map((c) => c.endAsync(true)));
-  await publisher.onModuleDestroy();
-  await db.end();
-  await stopProcess(worker);
-  await stopProcess(gateway);
-  process.stdout.write(
-    `\n${JSON.stringify(
-      {
-        benchmark: 'rollout',
-        devices: DEVICES,
-        rolloutStatus: status,
-        jobs: Object.fromEntries(counts.map((c) => [c.status, c.n])),
-        devicesNotified: notified,
-        devicesNotifiedPerSecond: notifiedPerSecond,
-        secondsTo100PercentCompleted: status === 'COMPLETED' ? Math.round(completedSeconds * 10) / 10 : `not within ${values['max-minutes']} min`,
-        rebootsSpreadOverSeconds: REBOOT_SECONDS,
-        rawRoutingPublishPerSecond: rawPerSecond,
-        ratio: Math.round((notifiedPerSecond / rawPerSecond) * 100) / 100,
-        peakRssMb: rss,
-        targets: { devicesNotifiedPerSecond: 5000, ratio: 0.2 },
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.exit(0);
-}
-
-main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`);
-  process.exit(1);
+  const completed = counts.find((c) => c.status === 'COMPLETED')?.n ?? 0;
+  const ratio = round(notifiedPerSecond / rawPerSecond);
+  return {
+    benchmark: 'rollout',
+    devices: DEVICES,
+    measured: { devicesNotifiedPerSecond: notifiedPerSecond, secondsTo100PercentCompleted: status === 'COMPLETED' ? round(completedSeconds, 1) : null, completed },
+    baseline: { what: "raw publish rate of the gateways' routing layer, one message per device topic", value: rawPerSecond, unit: 'msg/s' },
+    ratio,
+    target: { ratio: 0.5, completedPercent: 100 },
+    met: ratio >= 0.5 && completed === DEVICES,
+    lost: DEVICES - completed,
+    rolloutStatus: status,
+    jobs: Object.fromEntries(counts.map((c) => [c.status, c.n])),
+    devicesNotified: notified,
+    rebootsSpreadOverSeconds: REBOOT_SECONDS,
+    peakRssMb: rss,
+  };
 });
