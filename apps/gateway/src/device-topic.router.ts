@@ -27,11 +27,11 @@ import {
   updateJobExecutionRequest,
 } from '@edgefleet/contracts';
 import type { DeviceApplicationsApi } from '@edgefleet/applications';
-import { type DeviceEventsPublisher, projectSystemReport } from '@edgefleet/devices';
+import { type DeviceEventsPublisher, type SystemProjection, prepareSystemReport, writeSystemReports } from '@edgefleet/devices';
 import { DomainError, assertShadowName, validationFailed } from '@edgefleet/domain';
 import type { JobsDeviceApi } from '@edgefleet/jobs';
 import type { FleetProvisioningService } from '@edgefleet/provisioning';
-import type { OnShadowAccepted, ShadowDeviceApi } from '@edgefleet/iot';
+import type { ShadowDeviceApi, ShadowFollower } from '@edgefleet/iot';
 import { outbox } from '@edgefleet/queue';
 import type { DeviceRequestLimiter } from './device-request.limiter';
 import type { Identity } from './topic.policy';
@@ -172,6 +172,23 @@ const accepted = (request: DeviceRequest<unknown>, body: object): Reply => ({ to
 const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
   accepted(request, { ...body, timestamp: Math.floor(Date.now() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
 
+/** A `system` report into its device row (one statement for a group commit's reports). */
+const systemFollower: ShadowFollower<SystemProjection> = {
+  key: 'system',
+  prepare: (_thing, doc) => prepareSystemReport(doc),
+  write: (tx, items) => writeSystemReports(tx, items.map((i) => ({ thingName: i.thingName, version: i.document.version, projection: i.prepared }))),
+};
+
+/** An `applications` report: the worker follows it into instance rows. */
+const applicationsFollower: ShadowFollower<null> = {
+  key: 'applications',
+  prepare: () => null,
+  write: async (tx, items) => {
+    await outbox.enqueue(tx, 'applications', 'project-report', items.map((i) => ({ payload: { deviceId: i.thingName }, key: `apps-report-${i.thingName}-${i.document.version}` })));
+    return items.map(() => false);
+  },
+};
+
 /** The AWS IoT device APIs the gateway serves: fleet provisioning (claims), Device Shadow and Jobs (devices). */
 export function deviceTopicRoutes(s: {
   provisioning: FleetProvisioningService;
@@ -206,17 +223,7 @@ export function deviceTopicRoutes(s: {
           // Accepted `system` reports project into the registry in the same transaction; `applications`
           // reports go to the worker (in the same transaction too), which follows them into instance rows.
           const reports = r.body.state?.reported !== undefined;
-          const thing = r.identity.thingName;
-          const follow: OnShadowAccepted | undefined = !reports
-            ? undefined
-            : r.params.shadowName === SYSTEM_SHADOW
-              ? (tx, doc) => projectSystemReport(tx, thing, doc)
-              : r.params.shadowName === APPLICATIONS_SHADOW
-                ? async (tx, doc) => {
-                    await outbox.enqueue(tx, 'applications', 'project-report', [{ payload: { deviceId: thing }, key: `apps-report-${thing}-${doc.version}` }]);
-                    return false;
-                  }
-                : undefined;
+          const follow = !reports ? undefined : r.params.shadowName === SYSTEM_SHADOW ? systemFollower : r.params.shadowName === APPLICATIONS_SHADOW ? applicationsFollower : undefined;
           const result = await s.shadows.update(...shadow(r), r.body, r.clientToken, follow);
           if (result.projected) await s.events.updated([r.identity.thingName]);
           const delta = result.delta ? [{ topic: `${r.topic}/delta`, body: result.delta }] : [];

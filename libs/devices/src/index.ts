@@ -6,4 +6,4 @@ export type { DeviceFilter, DeviceListArgs, DeviceSortBy, DeviceTarget, SortOrde
 export { DeviceEventsPublisher, deviceUpdatedChannel } from './device-events.publisher';
 export { DevicePresenceService } from './device-presence.service';
 export { moveConnection, moveProvisioning } from './device.transitions';
-export { projectSystemReport } from './system-report.projection';
+export { type SystemProjection, prepareSystemReport, projectSystemReport, writeSystemReports } from './system-report.projection';

@@ -8,7 +8,7 @@ export { AwsShadowClient } from './aws-shadow.client';
 export { AwsJobsClient } from './aws-jobs.client';
 export { ShadowStore } from './shadow-store.port';
 export { ShadowDeviceApi } from './shadow-device-api.service';
-export type { OnShadowAccepted, ShadowUpdateResult } from './shadow-device-api.service';
+export type { ShadowFollower, ShadowUpdateResult } from './shadow-device-api.service';
 export { JobDispatch } from './job-dispatch.port';
 export type { CanceledJob } from './job-dispatch.port';
 export { PresenceFeed } from './presence-feed.port';

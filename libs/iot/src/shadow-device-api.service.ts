@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { type ShadowDocument, type ShadowState, applyShadowUpdate, deltaOf, metadataOf, shadowTopic, shadowView } from '@edgefleet/contracts';
+import { type ShadowDocument, type ShadowState, type ShadowUpdate, applyShadowUpdate, deltaOf, metadataOf, shadowTopic, shadowView } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import { MqttPublisher } from './mqtt.publisher';
 import { ShadowStore } from './shadow-store.port';
@@ -12,29 +12,71 @@ export interface ShadowUpdateResult {
   documents: object;
   /** Set when desired and reported differ after the update. */
   delta?: object;
-  /** What `onAccepted` answered (the device row changed, for the `system` shadow). */
+  /** What the follower answered (the device row changed, for the `system` shadow). */
   projected: boolean;
 }
 
-/** Runs in the update's transaction once it is accepted: how the registry follows a shadow without a second transaction. */
-export type OnShadowAccepted = (tx: Tx, document: ShadowDocument) => Promise<boolean>;
+/**
+ * What follows an accepted update into other tables, in the update's transaction: how the
+ * registry follows a shadow without a second transaction. Batched: the updates of one group
+ * commit that share a follower (same `key`) are written by one `write` call.
+ */
+export interface ShadowFollower<P = unknown> {
+  key: string;
+  /** Checks the accepted document, before anything is written; a DomainError rejects this update only. */
+  prepare(thingName: string, document: ShadowDocument): P;
+  /** Writes the prepared items in the batch's transaction; per item, whether the row it follows changed. */
+  write(tx: Tx, items: { thingName: string; document: ShadowDocument; prepared: P }[]): Promise<boolean[]>;
+}
+
+interface PendingUpdate {
+  thingName: string;
+  name: string;
+  shadowName: string | null;
+  request: Record<string, unknown>;
+  clientToken?: string;
+  follower?: ShadowFollower;
+  /** Set after its batch failed as a whole: it is tried again in a transaction of its own, so only the culprit fails. */
+  alone?: boolean;
+  /** Times it was applied again after losing the race to create its shadow. */
+  retries: number;
+  resolve: (r: ShadowUpdateResult) => void;
+  reject: (err: unknown) => void;
+}
+
+type ShadowRow = { deviceId: string; name: string; desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null };
 
 const CLASSIC = '';
+/** Updates one group commit takes at most, and group commits running at once (each on its own connection). */
+const MAX_BATCH = 500;
+const MAX_CONCURRENT_BATCHES = 4;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const noShadow = (thingName: string, shadowName: string | null) => new DomainError('SHADOW_NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
+const keyOf = (u: { thingName: string; name: string }) => `${u.thingName}\u0000${u.name}`;
 
 function toDocument(row: { desired: unknown; reported: unknown; metadata: unknown; version: number }): ShadowDocument {
   return { desired: row.desired as ShadowState | null, reported: row.reported as ShadowState | null, metadata: row.metadata as ShadowDocument['metadata'], version: row.version };
 }
 
-const jsonOrNull = (v: unknown) => (v === null || v === undefined ? Prisma.DbNull : (v as object));
-
 /**
  * AWS IoT Device Shadow service for the local backend (what the gateway serves), persisted in
- * Postgres. The caller may follow an accepted update in the same transaction (`onAccepted`).
+ * Postgres.
+ *
+ * Updates are group-committed: while earlier updates are being written, new ones queue, and
+ * the next transaction takes all of them (up to MAX_BATCH) — one locking read of every shadow,
+ * the documents merged in memory, one statement per follower, one statement for the shadows.
+ * A single update alone still commits at once. Per shadow, order and versions stay exact: a
+ * shadow is in at most one transaction at a time, updates of it are applied in arrival order,
+ * and a version conflict, a bad document or a follower's refusal rejects that update only.
  */
 @Injectable()
 export class ShadowDeviceApi {
+  private readonly queue: PendingUpdate[] = [];
+  /** Shadows in a transaction now: their next updates wait for the following one. */
+  private readonly writing = new Set<string>();
+  private running = 0;
+  private scheduled = false;
+
   constructor(
     private readonly prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
@@ -46,42 +88,140 @@ export class ShadowDeviceApi {
     return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
-  async update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string, onAccepted?: OnShadowAccepted): Promise<ShadowUpdateResult> {
-    try {
-      return await this.updateOnce(thingName, shadowName, request, clientToken, onAccepted);
-    } catch (err) {
-      // Two first updates of a new shadow raced on its creation: the loser applies on top of the winner.
-      if ((err as { code?: string }).code !== 'P2002') throw err;
-      return this.updateOnce(thingName, shadowName, request, clientToken, onAccepted);
+  update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string, follower?: ShadowFollower): Promise<ShadowUpdateResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ thingName, name: shadowName ?? CLASSIC, shadowName, request, clientToken, follower, retries: 0, resolve, reject });
+      // Updates read from the sockets in the same turn of the event loop go into one transaction.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.drain();
+        });
+      }
+    });
+  }
+
+  private drain(): void {
+    while (this.running < MAX_CONCURRENT_BATCHES && this.queue.length > 0) {
+      const batch: PendingUpdate[] = [];
+      const taken = new Set<string>();
+      for (let i = 0; i < this.queue.length && batch.length < MAX_BATCH; ) {
+        const key = keyOf(this.queue[i]);
+        // One update per shadow a batch, none of a shadow another batch is writing: order per shadow holds.
+        if (this.writing.has(key) || taken.has(key) || (this.queue[i].alone && batch.length > 0)) {
+          i++;
+          continue;
+        }
+        taken.add(key);
+        batch.push(...this.queue.splice(i, 1));
+        if (batch[0].alone) break;
+      }
+      if (batch.length === 0) return;
+      for (const key of taken) this.writing.add(key);
+      this.running++;
+      void this.commit(batch).finally(() => {
+        for (const key of taken) this.writing.delete(key);
+        this.running--;
+        this.drain();
+      });
     }
   }
 
-  private async updateOnce(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken: string | undefined, onAccepted: OnShadowAccepted | undefined): Promise<ShadowUpdateResult> {
-    const name = shadowName ?? CLASSIC;
-    return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null }[]>`
-        SELECT desired, reported, metadata, version, "deletedAt" FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
+  private async commit(batch: PendingUpdate[]): Promise<void> {
+    let settled: { u: PendingUpdate; result?: ShadowUpdateResult; error?: unknown; retry?: boolean }[];
+    try {
+      settled = await this.prisma.$transaction((tx) => this.apply(tx, batch));
+    } catch (err) {
+      // Nothing of the batch was written. Two first updates of a new shadow raced on its creation: apply again, on top of
+      // the winner. Anything else (the database, a follower's write): each update again alone, so only the culprit fails.
+      const raced = (err as { code?: string }).code === 'P2002';
+      for (const u of batch) {
+        if (raced && u.retries < 3) this.queue.unshift({ ...u, retries: u.retries + 1 });
+        else if (!raced && batch.length > 1) this.queue.unshift({ ...u, alone: true });
+        else u.reject(err);
+      }
+      return;
+    }
+    for (const s of settled) {
+      if (s.retry && s.u.retries < 3) this.queue.unshift({ ...s.u, retries: s.u.retries + 1 });
+      else if (s.retry) s.u.reject(new DomainError('UNEXPECTED', 'The shadow kept being created concurrently; retry.'));
+      else if (s.error !== undefined) s.u.reject(s.error);
+      else s.u.resolve(s.result!);
+    }
+  }
+
+  private async apply(tx: Tx, batch: PendingUpdate[]) {
+    const rows = await tx.$queryRaw<ShadowRow[]>`
+      SELECT s."deviceId", s.name, s.desired, s.reported, s.metadata, s.version, s."deletedAt"
+      FROM "Shadow" s JOIN unnest(${batch.map((u) => u.thingName)}::text[], ${batch.map((u) => u.name)}::text[]) AS k(d, n) ON s."deviceId" = k.d AND s.name = k.n
+      ORDER BY s."deviceId", s.name FOR UPDATE OF s`;
+    const byKey = new Map(rows.map((r) => [keyOf({ thingName: r.deviceId, name: r.name }), r]));
+    const timestamp = nowSeconds();
+    const out: { u: PendingUpdate; result?: ShadowUpdateResult; error?: unknown; retry?: boolean }[] = [];
+    const accepted: { u: PendingUpdate; row?: ShadowRow; previous: ShadowDocument | null; next: ShadowDocument; state: ShadowUpdate; metadata: object; prepared: unknown }[] = [];
+    for (const u of batch) {
+      const row = byKey.get(keyOf(u));
       // A deleted shadow starts empty again, but its version goes on (as in AWS IoT).
       const previous = row && !row.deletedAt ? toDocument(row) : null;
       const base = row?.deletedAt ? { desired: null, reported: null, metadata: {}, version: row.version } : previous;
-      const timestamp = nowSeconds();
-      const { next, state, metadata } = applyShadowUpdate(base, request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
-      const projected = onAccepted ? await onAccepted(tx, next) : false;
-      const data = { desired: jsonOrNull(next.desired), reported: jsonOrNull(next.reported), metadata: next.metadata as object, version: next.version, deletedAt: null };
-      if (row) await tx.shadow.update({ where: { deviceId_name: { deviceId: thingName, name } }, data });
-      else await tx.shadow.create({ data: { deviceId: thingName, name, ...data } });
-
-      const token = clientToken ? { clientToken } : {};
+      try {
+        const { next, state, metadata } = applyShadowUpdate(base, u.request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
+        accepted.push({ u, row, previous, next, state, metadata, prepared: u.follower?.prepare(u.thingName, next) });
+      } catch (err) {
+        out.push({ u, error: err });
+      }
+    }
+    const projected = new Map<PendingUpdate, boolean>();
+    const groups = new Map<string, typeof accepted>();
+    for (const a of accepted) if (a.u.follower) groups.set(a.u.follower.key, [...(groups.get(a.u.follower.key) ?? []), a]);
+    for (const items of groups.values()) {
+      const changed = await items[0].u.follower!.write(tx, items.map((a) => ({ thingName: a.u.thingName, document: a.next, prepared: a.prepared })));
+      items.forEach((a, i) => projected.set(a.u, changed[i]));
+    }
+    const values = accepted.map((a) => ({ deviceId: a.u.thingName, name: a.u.name, desired: a.next.desired, reported: a.next.reported, metadata: a.next.metadata, version: a.next.version, existed: !!a.row }));
+    // Existing shadows are locked above; a new one is inserted unless another writer created it meanwhile (then it is applied again, on top).
+    const written = new Set(
+      (
+        await tx.$queryRaw<{ deviceId: string; name: string }[]>`
+          WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+                       AS v("deviceId" text, name text, desired jsonb, reported jsonb, metadata jsonb, version int, existed boolean)),
+          updated AS (
+            UPDATE "Shadow" s SET desired = v.desired, reported = v.reported, metadata = v.metadata, version = v.version, "deletedAt" = NULL, "updatedAt" = now()
+            FROM v WHERE v.existed AND s."deviceId" = v."deviceId" AND s.name = v.name RETURNING s."deviceId", s.name),
+          inserted AS (
+            INSERT INTO "Shadow" ("deviceId", name, desired, reported, metadata, version, "updatedAt")
+            SELECT "deviceId", name, desired, reported, metadata, version, now() FROM v WHERE NOT v.existed
+            ON CONFLICT DO NOTHING RETURNING "deviceId", name)
+          SELECT * FROM updated UNION ALL SELECT * FROM inserted`
+      ).map((r) => keyOf({ thingName: r.deviceId, name: r.name })),
+    );
+    const lostRace = accepted.filter((a) => !written.has(keyOf(a.u)));
+    if (lostRace.length > 0 && lostRace.some((a) => a.u.follower)) {
+      // A follower already wrote for an update that must be applied again: start over (rare: two first updates racing).
+      throw Object.assign(new Error('shadow created concurrently'), { code: 'P2002' });
+    }
+    for (const a of accepted) {
+      if (!written.has(keyOf(a.u))) {
+        out.push({ u: a.u, retry: true });
+        continue;
+      }
+      const { u, previous, next, state, metadata } = a;
+      const token = u.clientToken ? { clientToken: u.clientToken } : {};
       const delta = state.desired !== undefined ? deltaOf(next.desired, next.reported) : undefined;
       const strip = (d: ShadowDocument | null) =>
         d && { state: { ...(d.desired ? { desired: d.desired } : {}), ...(d.reported ? { reported: d.reported } : {}) }, metadata: d.metadata, version: d.version };
-      return {
-        accepted: { state, metadata, version: next.version, timestamp, ...token },
-        documents: { previous: strip(previous), current: strip(next), timestamp, ...token },
-        ...(delta ? { delta: { state: delta, metadata: metadataOf(delta, next.metadata.desired), version: next.version, timestamp, ...token } } : {}),
-        projected,
-      };
-    });
+      out.push({
+        u,
+        result: {
+          accepted: { state, metadata, version: next.version, timestamp, ...token },
+          documents: { previous: strip(previous), current: strip(next), timestamp, ...token },
+          ...(delta ? { delta: { state: delta, metadata: metadataOf(delta, next.metadata.desired), version: next.version, timestamp, ...token } } : {}),
+          projected: projected.get(u) ?? false,
+        },
+      });
+    }
+    return out;
   }
 
   /** Deletes the document, keeping its version (the next update continues from it). */
