@@ -66,11 +66,16 @@ bench('devices-page', async (ctx) => {
   await ctx.stop(api);
 
   const baselinePort = ctx.env.GATEWAY_PORT; // free: no gateway in this run
-  const baseline = await ctx.start('bench/devices-page/baseline.server.ts', { ORGANIZATION_ID: organizationId, PORT: baselinePort }, /baseline ready/);
-  const baseOpts = { url: `http://127.0.0.1:${baselinePort}/devices`, connections: CONNECTIONS };
-  await load({ ...baseOpts, duration: 2 });
-  const baseResult = await load({ ...baseOpts, duration: DURATION });
-  await ctx.stop(baseline);
+  const bare = async (sql: 'plain' | 'edgefleet') => {
+    const server = await ctx.start('bench/devices-page/baseline.server.ts', { ORGANIZATION_ID: organizationId, PORT: baselinePort, SQL: sql }, /baseline ready/);
+    const opts = { url: `http://127.0.0.1:${baselinePort}/devices`, connections: CONNECTIONS };
+    await load({ ...opts, duration: 2 });
+    const result = await load({ ...opts, duration: DURATION });
+    await ctx.stop(server);
+    return result;
+  };
+  const baseResult = await bare('plain');
+  const ownSqlResult = await bare('edgefleet');
 
   const ratio = round(apiResult.requestsPerSecond / baseResult.requestsPerSecond);
   return {
@@ -87,5 +92,6 @@ bench('devices-page', async (ctx) => {
     query: 'devices(first: 50, filter: {provisioningStatus: SUCCEEDED, tags: [{key: "site", value: "site-3"}]})',
     api: apiResult,
     baselineFastifyPg: baseResult,
+    edgefleetSqlOnFastifyPg: ownSqlResult,
   };
 });

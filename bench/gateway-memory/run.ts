@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
@@ -40,6 +41,28 @@ async function hold(pid: number, creds: Creds[], ca: string, port: number) {
   const stillConnected = clients.filter((c) => c.connected).length;
   await Promise.all(clients.map((c) => c.endAsync(true)));
   return { rssMbBefore: rssBefore, rssMb: rss, kbPerConnection: round(((rss - rssBefore) * 1024) / creds.length, 1), idleCpuPercent, connected: stillConnected, dropped: Math.max(0, creds.length - stillConnected) };
+}
+
+/** The floor of any Node broker: the same connections held by a bare Node TLS server (no MQTT), raw TLS clients. */
+async function holdBareTls(pid: number, creds: Creds[], ca: string, port: number) {
+  const rssBefore = rssMb(pid);
+  const sockets: TLSSocket[] = [];
+  for (let i = 0; i < creds.length; i += 50) {
+    await Promise.all(
+      creds.slice(i, i + 50).map(
+        (c) =>
+          new Promise<void>((resolve, reject) => {
+            const socket = tlsConnect({ host: '127.0.0.1', port, ca, cert: c.cert, key: c.key, servername: 'localhost' }, () => resolve());
+            socket.on('error', reject);
+            sockets.push(socket);
+          }),
+      ),
+    );
+  }
+  await sleep(3000);
+  const rss = rssMb(pid);
+  for (const s of sockets) s.destroy();
+  return { rssMbBefore: rssBefore, rssMb: rss, kbPerConnection: round(((rss - rssBefore) * 1024) / creds.length, 1) };
 }
 
 function waitForPort(port: number): Promise<void> {
@@ -91,6 +114,13 @@ bench('gateway-memory', async (ctx) => {
     }),
   )?.[1];
 
+  // A bare Node TLS server (bench/provisioning's raw server) with the same certificates: what Node's TLS alone costs.
+  const barePort = await freePort();
+  writeFileSync(path.join(ctx.dataDir, 'pki', 'server.pem'), serverCert.certificatePem);
+  writeFileSync(path.join(ctx.dataDir, 'pki', 'server.key'), keys.privateKeyPem);
+  const bare = await ctx.start('bench/provisioning/raw.server.ts', { PKI_DIR: path.join(ctx.dataDir, 'pki'), PORT: String(barePort) }, /raw server ready/);
+  const bareTls = await holdBareTls(bare.pid!, creds, ca.certificatePem, barePort);
+
   const ratio = round(edgefleet.kbPerConnection / baseline.kbPerConnection);
   return {
     benchmark: 'gateway-memory',
@@ -103,6 +133,7 @@ bench('gateway-memory', async (ctx) => {
     lost: edgefleet.dropped + baseline.dropped,
     edgefleet,
     mosquitto: baseline,
+    bareNodeTls: bareTls,
     note: 'The hard limit on open files here is 20,000 a process, so 50,000 connections to one broker cannot be opened on this machine.',
   };
 });

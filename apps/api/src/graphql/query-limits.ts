@@ -28,22 +28,40 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => (typeo
 const estimators = [fieldExtensionsEstimator(), pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 /** Refuses, before any resolver runs, an operation costing more than GRAPHQL_MAX_COST. */
+/**
+ * Costs already computed, per parsed document (Mercurius caches documents by query text, so a
+ * client that repeats a query gets the same object) and per operation and variables: pricing a
+ * page of 50 devices walked the whole document on every request.
+ */
+const priced = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+
 export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, limit: number): void {
-  let cost: number;
-  try {
-    cost = getComplexity({ schema, query: document, variables, operationName, estimators });
-  } catch (err) {
-    if (!(err instanceof GraphQLError)) throw err;
-    // Fragments spread over and over can expand past what is worth pricing.
-    if (/maximum allowed number of nodes/.test(err.message)) throw new DomainError('QUERY_TOO_COMPLEX', `This query expands to too many fields to run; the cost limit is ${limit}.`, { limit });
-    return; // missing or wrong variables: execution refuses them before any resolver runs
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  let costs = priced.get(document);
+  if (!costs) priced.set(document, (costs = new Map()));
+  if (!costs.has(key)) {
+    if (costs.size >= 100) costs.clear();
+    costs.set(key, priceOf(schema, document, variables, operationName, limit));
   }
-  if (cost > limit) {
+  const cost = costs.get(key);
+  if (cost !== undefined && cost > limit) {
     throw new DomainError(
       'QUERY_TOO_COMPLEX',
       `This query costs ${cost}, more than the limit of ${limit}: ask for smaller pages (first), fewer fields or fewer aliases, or split it into several requests.`,
       { cost, limit },
     );
+  }
+}
+
+/** The query's cost; undefined when variables are missing or wrong (execution refuses them before any resolver runs). */
+function priceOf(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, limit: number): number | undefined {
+  try {
+    return getComplexity({ schema, query: document, variables, operationName, estimators });
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    // Fragments spread over and over can expand past what is worth pricing.
+    if (/maximum allowed number of nodes/.test(err.message)) throw new DomainError('QUERY_TOO_COMPLEX', `This query expands to too many fields to run; the cost limit is ${limit}.`, { limit });
+    return undefined;
   }
 }
 
