@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -265,6 +265,52 @@ export function connectAll(creds: Creds[], ca: string, port: number, concurrency
     }
   };
   return Promise.all(Array.from({ length: concurrency }, one)).then(() => clients);
+}
+
+/** CPU time of a process in seconds (user + system), from /proc; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every process of the machine running `command` (postgres backends, redis-server). */
+function pidsOf(command: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === command;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * Where the machine's CPU went during a measurement: each named process, this process (the load
+ * generator) and the services underneath, in percent of one core. `stop()` gives the figures.
+ */
+export function cpuMeter(processes: Record<string, ChildProcess>): { stop: () => Record<string, number> } {
+  const sample = () => {
+    const out: Record<string, number> = { load: cpuSeconds(process.pid) };
+    for (const [name, p] of Object.entries(processes)) out[name] = cpuSeconds(p.pid!);
+    for (const [name, command] of [['postgres', 'postgres'], ['redis', 'redis-server']]) out[name] = pidsOf(command).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    return out;
+  };
+  const start = sample();
+  const t0 = performance.now();
+  return {
+    stop: () => {
+      const end = sample();
+      const seconds = (performance.now() - t0) / 1000;
+      return Object.fromEntries(Object.keys(end).map((k) => [k, Math.round(((end[k] - start[k]) / seconds) * 100)]));
+    },
+  };
 }
 
 /** Resident memory of a process, in MB. */

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Client } from 'pg';
-import { bench, load, round } from '../support';
+import { bench, cpuMeter, load, round } from '../support';
 import { plainPage } from './plain-query';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '100000' } }, strict: false });
@@ -62,7 +62,9 @@ bench('devices-page', async (ctx) => {
   const answered = page.data.devices.edges.map((e) => e.node.deviceId);
   if (JSON.stringify(answered) !== JSON.stringify(expected)) throw new Error(`the api's page differs from the baseline query's rows: ${answered.slice(0, 3)} vs ${expected.slice(0, 3)}`);
   await load({ ...apiOpts, duration: 2 }); // warm-up
+  const cpu = cpuMeter({ api });
   const apiResult = await load({ ...apiOpts, duration: DURATION });
+  const cpuPercentOfOneCore = cpu.stop();
   await ctx.stop(api);
 
   const baselinePort = ctx.env.GATEWAY_PORT; // free: no gateway in this run
@@ -90,7 +92,7 @@ bench('devices-page', async (ctx) => {
     connections: CONNECTIONS,
     durationSeconds: DURATION,
     query: 'devices(first: 50, filter: {provisioningStatus: SUCCEEDED, tags: [{key: "site", value: "site-3"}]})',
-    api: apiResult,
+    api: { ...apiResult, cpuPercentOfOneCore },
     baselineFastifyPg: baseResult,
     edgefleetSqlOnFastifyPg: ownSqlResult,
   };

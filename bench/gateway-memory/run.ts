@@ -7,25 +7,19 @@
  * connections sit idle for 10 s. Lost: connections that failed or dropped while idle.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
-import { type Creds, bench, connectAll, freePort, makeDevices, newOrganization, round, rssMb, sleep } from '../support';
+import { type Creds, bench, connectAll, cpuSeconds, freePort, makeDevices, newOrganization, round, rssMb, sleep } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '10000' } }, strict: false });
 const DEVICES = Number(values.devices);
 const MOSQUITTO = process.env.MOSQUITTO ?? '/usr/sbin/mosquitto';
 const IDLE_SECONDS = 10;
-
-/** CPU time of a process in seconds (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Connects every device, lets them idle, and measures the broker's memory and CPU. */
 async function hold(pid: number, creds: Creds[], ca: string, port: number) {

@@ -14,7 +14,7 @@ import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { parseBundle } from '../../apps/edge-agent/src/bundle.reader';
 import { connectDevice } from '../../apps/edge-agent/src/device.connection';
 import { provisionWithBundle } from '../../apps/edge-agent/src/provisioner';
-import { bench, freePort, percentile, round } from '../support';
+import { bench, cpuMeter, freePort, percentile, round } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '2000' } }, strict: false });
 const DEVICES = Number(values.devices);
@@ -71,11 +71,15 @@ bench('provisioning', async (ctx) => {
     RATE_LIMIT_REQUESTS_PER_SECOND: '1000000',
     RATE_LIMIT_MUTATIONS_PER_SECOND: '1000000',
   };
-  await ctx.start('apps/gateway/src/main.ts', env, /gateway listening/);
-  await ctx.start('apps/api/src/main.ts', env, /listening/);
+  const gateway = await ctx.start('apps/gateway/src/main.ts', env, /gateway listening/);
+  const api = await ctx.start('apps/api/src/main.ts', env, /listening/);
   const apiUrl = `http://127.0.0.1:${ctx.env.API_PORT}/graphql`;
 
   const phases = { bundle: [] as number[], claimFlow: [] as number[], reconnect: [] as number[] };
+  const activity = async () =>
+    (await ctx.db.query(`SELECT xact_commit + xact_rollback AS transactions, tup_inserted AS inserted, tup_updated AS updated, tup_fetched AS fetched FROM pg_stat_database WHERE datname = current_database()`)).rows[0] as Record<string, string>;
+  const before = await activity();
+  const cpu = cpuMeter({ api, gateway });
   const edgefleet = await pool(DEVICES, async (i) => {
     const t0 = performance.now();
     const res = await fetch(apiUrl, {
@@ -98,6 +102,10 @@ bench('provisioning', async (ctx) => {
     phases.reconnect.push(performance.now() - t2);
     await client.endAsync(true);
   });
+  const cpuPercentOfOneCore = cpu.stop();
+  await new Promise((r) => setTimeout(r, 1500)); // Postgres publishes its counters about every second
+  const after = await activity();
+  const databasePerDevice = Object.fromEntries(Object.keys(after).map((k) => [k, round((Number(after[k]) - Number(before[k])) / DEVICES, 1)]));
   const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM "Device" WHERE name LIKE $1 AND "provisioningStatus" = 'SUCCEEDED'`, [`bench-${RUN}-%`]);
 
   // The raw flow, same machine, same concurrency, its server in its own process as the gateway is.
@@ -108,7 +116,8 @@ bench('provisioning', async (ctx) => {
   writeFileSync(`${ctx.dataDir}/pki/server.key`, server.privateKeyPem);
   writeFileSync(`${ctx.dataDir}/pki/server.pem`, serverCert.certificatePem);
   const rawPort = await freePort();
-  await ctx.start('bench/provisioning/raw.server.ts', { PKI_DIR: `${ctx.dataDir}/pki`, PORT: String(rawPort) }, /raw server ready/);
+  const rawServer = await ctx.start('bench/provisioning/raw.server.ts', { PKI_DIR: `${ctx.dataDir}/pki`, PORT: String(rawPort) }, /raw server ready/);
+  const rawCpu = cpuMeter({ rawServer });
   const raw = await rawFlow(rawPort, { ca: ca.certificatePem, claim: { cert: claimCert.certificatePem, key: claim.privateKeyPem } });
 
   const ratio = round(edgefleet.perSecond / raw.perSecond);
@@ -124,6 +133,8 @@ bench('provisioning', async (ctx) => {
     lost: edgefleet.failures + (DEVICES - edgefleet.failures - rows[0].n),
     concurrency: CONCURRENCY,
     phaseMeanMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, mean(v)])),
-    raw: { p50Ms: Math.round(percentile(raw.latencies, 50)), p99Ms: Math.round(percentile(raw.latencies, 99)), failures: raw.failures },
+    cpuPercentOfOneCore,
+    databasePerDevice,
+    raw: { cpuPercentOfOneCore: rawCpu.stop(), p50Ms: Math.round(percentile(raw.latencies, 50)), p99Ms: Math.round(percentile(raw.latencies, 99)), failures: raw.failures },
   };
 });

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
 import { MqttPublisher } from '@edgefleet/iot';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { bench, connectAll, makeDevices, newOrganization, round, samplePeakRss, sleep } from '../support';
+import { bench, connectAll, cpuMeter, makeDevices, newOrganization, round, samplePeakRss, sleep } from '../support';
 
 const { values } = parseArgs({
   options: {
@@ -94,6 +94,7 @@ bench('rollout', async (ctx) => {
 
   await db.query(`INSERT INTO "SoftwareImage" (id, "organizationId", version, sha256, size, "storageKey", "uploadedAt") VALUES (gen_random_uuid(), $1, $2, $3, 1, 'bench', now())`, [org, VERSION, 'b'.repeat(64)]);
   const sampler = samplePeakRss({ worker, gateway });
+  const cpu = cpuMeter({ worker, gateway });
   const t0 = performance.now();
   // What createRollout records (GraphQL is measured by the other benchmarks): the rollout, and the outbox row that starts it.
   const rollout = (
@@ -115,6 +116,7 @@ bench('rollout', async (ctx) => {
   }
   const completedSeconds = (performance.now() - t0) / 1000;
   const rss = sampler.stop();
+  const cpuPercentOfOneCore = cpu.stop();
   const counts = (await db.query(`SELECT status, count(*)::int AS n FROM "DeviceJob" WHERE "rolloutId" = $1 GROUP BY status`, [rollout])).rows;
   const notifiedPerSecond = Math.round(notified / ((lastNotifiedAt - t0) / 1000));
 
@@ -134,5 +136,6 @@ bench('rollout', async (ctx) => {
     devicesNotified: notified,
     rebootsSpreadOverSeconds: REBOOT_SECONDS,
     peakRssMb: rss,
+    cpuPercentOfOneCore,
   };
 });

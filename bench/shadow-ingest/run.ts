@@ -10,14 +10,14 @@
 import { parseArgs } from 'node:util';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { MqttPublisher } from '@edgefleet/iot';
-import { bench, connectAll, makeDevices, newOrganization, percentile, round, sleep } from '../support';
+import { bench, connectAll, cpuMeter, makeDevices, newOrganization, percentile, round, sleep } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' } }, strict: false });
 const DEVICES = Number(values.devices);
 
 bench('shadow-ingest', async (ctx) => {
   const SECONDS = ctx.quick ? 10 : 30;
-  await ctx.start('apps/gateway/src/main.ts', {}, /gateway listening/);
+  const gateway = await ctx.start('apps/gateway/src/main.ts', {}, /gateway listening/);
   const ca = await CertificateAuthority.loadOrCreate(`${ctx.dataDir}/pki`);
   const org = await newOrganization(ctx.db, 'ingest');
   const creds = await makeDevices(ctx.db, ca, org, DEVICES, 'ingest');
@@ -52,8 +52,10 @@ bench('shadow-ingest', async (ctx) => {
       publish();
     }),
   );
+  const cpu = cpuMeter({ gateway });
   const t0 = performance.now();
   await sleep(SECONDS * 1000);
+  const cpuPercentOfOneCore = cpu.stop();
   stop = true;
   const ingestSeconds = (performance.now() - t0) / 1000;
   const updatesPerSecond = Math.round(latencies.length / ingestSeconds);
@@ -92,6 +94,7 @@ bench('shadow-ingest', async (ctx) => {
     target: { ratio: 0.5, p99Ms: 250 },
     met: ratio >= 0.5 && p99 <= 250,
     lost: sent.size + Math.max(0, accepted - persisted),
+    cpuPercentOfOneCore,
     seconds: Math.round(ingestSeconds),
     accepted,
     rejected,
