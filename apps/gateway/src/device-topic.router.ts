@@ -47,8 +47,9 @@ type TopicParams = Partial<Record<keyof typeof PARAMS, string>>;
 
 /**
  * Who may call each service, and where its answers go: the request/response APIs answer the
- * asking client only, as AWS IoT does; shadow replies go through the shared routing, because
- * documents and deltas must reach every subscriber, on any gateway.
+ * asking client only, as AWS IoT does; shadow replies reach every subscriber of the topic, which
+ * for a device's own topics is the device alone (the gateway delivers them to it directly, see
+ * MqttGateway.replyIfSubscribed).
  */
 const SERVICES: Record<DeviceService, { caller: Identity['kind']; direct: boolean }> = {
   provisioning: { caller: 'claim', direct: true },

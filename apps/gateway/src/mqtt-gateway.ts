@@ -6,12 +6,12 @@ import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
 import { DevicePresenceService } from '@edgefleet/devices';
-import { type DisconnectOrder, ThingRoutedEmitter } from '@edgefleet/iot';
+import { type DisconnectOrder, ThingRoutedEmitter, topicMatches } from '@edgefleet/iot';
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
 import { guardPacketSize } from './packet-size.guard';
-import { type Identity, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
+import { type Identity, isOwnTopic, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
 
 const SERVER_CERT_DAYS = 30;
 const ACTOR = 'system:gateway';
@@ -185,8 +185,22 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const session = this.sessions.get(client);
     if (!session) return;
     void this.router.dispatch(session.identity, session.id, packet.topic, packet.payload as Buffer).then((answer) =>
-      answer?.replies.forEach((r) => (answer.direct ? this.reply(client, r.topic, r.body) : this.publish(r.topic, r.body))),
+      answer?.replies.forEach((r) => {
+        if (answer.direct) this.reply(client, r.topic, r.body);
+        else if (isOwnTopic(session.identity, r.topic)) this.replyIfSubscribed(client, r.topic, r.body);
+        else this.publish(r.topic, r.body);
+      }),
     );
+  }
+
+  /**
+   * A reply on the asking device's own topics (shadow accepted, documents, delta). The policy lets
+   * no one but the device itself subscribe to them, and its one session is this client, so the
+   * reply goes to it, if it subscribed, without the round trip through the shared routing.
+   */
+  private replyIfSubscribed(client: Client, topic: string, body: object): void {
+    const subscriptions = Object.keys((client as unknown as { subscriptions: Record<string, unknown> }).subscriptions);
+    if (subscriptions.some((filter) => topicMatches(filter, topic))) this.reply(client, topic, body);
   }
 
   /** A server message to whoever subscribed (on any gateway). */

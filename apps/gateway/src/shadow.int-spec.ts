@@ -40,6 +40,17 @@ describe('gateway: Device Shadow service over real mTLS', () => {
     uptimeSeconds: 42,
   };
 
+  it('answers the updating device on the topics it subscribed to (a wildcard too), and only those', async () => {
+    const { id, client } = await newDevice();
+    await client.subscribeAsync([`$aws/things/${id}/shadow/name/+/update/accepted`, `${sys(id)}/update/delta`]);
+    const received: string[] = [];
+    client.on('message', (t) => received.push(t));
+    await client.publishAsync(`${sys(id)}/update`, JSON.stringify({ state: { reported: { uptimeSeconds: 1 }, desired: { uptimeSeconds: 2 } } }), { qos: 1 });
+    await new Promise((r) => setTimeout(r, 1000));
+    // accepted (through the wildcard) and delta; not documents, which it did not subscribe to.
+    expect(received.sort()).toEqual([`${sys(id)}/update/accepted`, `${sys(id)}/update/delta`]);
+  });
+
   it('accepts a system report, publishes documents, projects it into the device row, and serves get', async () => {
     const { id, client } = await newDevice();
     await client.subscribeAsync(`${sys(id)}/update/documents`);

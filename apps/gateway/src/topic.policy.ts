@@ -30,6 +30,9 @@ export function mayPublish(identity: Identity, topic: string): boolean {
   return deviceScopes(identity.thingName).some((scope) => topic.startsWith(scope));
 }
 
+/** Topics of the device's own thing: by `maySubscribe`, no other client can subscribe to them. */
+export const isOwnTopic = (identity: Identity, topic: string) => identity.kind === 'device' && deviceScopes(identity.thingName).some((scope) => topic.startsWith(scope));
+
 export function maySubscribe(identity: Identity, filter: string): boolean {
   if (identity.kind === 'claim') return isProvisioningResponse(filter);
   // A filter is allowed only if every topic it can match is in scope: it must begin with the literal scope prefix.

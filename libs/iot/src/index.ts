@@ -12,4 +12,4 @@ export type { ShadowFollower, ShadowUpdateResult } from './shadow-device-api.ser
 export { JobDispatch } from './job-dispatch.port';
 export type { CanceledJob } from './job-dispatch.port';
 export { PresenceFeed } from './presence-feed.port';
-export { ThingRoutedEmitter, channelOfFilter, channelOfTopic } from './thing-routed.emitter';
+export { ThingRoutedEmitter, channelOfFilter, channelOfTopic, topicMatches } from './thing-routed.emitter';

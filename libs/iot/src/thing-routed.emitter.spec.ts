@@ -1,17 +1,5 @@
 import fc from 'fast-check';
-import { channelOfFilter, channelOfTopic } from './thing-routed.emitter';
-
-/** MQTT 3.1.1 topic matching (§4.7): `+` one level, `#` the rest, including the parent level. */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
+import { channelOfFilter, channelOfTopic, topicMatches as matches } from './thing-routed.emitter';
 
 describe('thing-routed channels', () => {
   it('routes thing topics on their thing channel and the rest on their first level', () => {

@@ -32,6 +32,17 @@ export function channelOfFilter(prefix: string, filter: string): { channel: stri
   return mayNameThing ? { channel: `${prefix}:mq:*`, pattern: true } : { channel: `${prefix}:mq:l:${first}`, pattern: false };
 }
 
+/** MQTT 3.1.1 topic matching (§4.7): `+` is one level, `#` the rest, including the parent level. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
+
 /** `<header length: 4 bytes><header JSON><payload bytes>`: packets keep binary payloads without base64. */
 function encode(id: string, message: Message): Buffer {
   const { payload, ...header } = message;
