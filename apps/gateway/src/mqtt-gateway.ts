@@ -224,9 +224,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const socket = client.conn as unknown as TLSSocket;
     const keepAlive = (client as unknown as { keepalive: number }).keepalive ?? 0;
     this.live.add(session.id);
-    session.recorded = this.presence
-      .connected(session.identity.thingName, session.id, keepAlive, session.connectedAt, ACTOR)
-      .catch((err) => this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the connection'));
+    session.recorded = this.persistently('record the connection', session, () => this.presence.connected(session.identity.thingName, session.id, keepAlive, session.connectedAt, ACTOR));
     await session.recorded;
     this.publishPresence('connected', client.id, session, { ipAddress: socket.remoteAddress });
   }
@@ -242,12 +240,26 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     await session.recorded;
     const clean = (client as unknown as { _disconnected?: boolean })._disconnected === true;
     const reason: DisconnectReason = session.reason ?? (clean ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
-    try {
-      await this.presence.disconnected(session.identity.thingName, session.id, reason, ACTOR);
-    } catch (err) {
-      this.logger.error({ err, deviceId: session.identity.thingName }, 'could not record the disconnection');
-    }
+    await this.persistently('record the disconnection', session, () => this.presence.disconnected(session.identity.thingName, session.id, reason, ACTOR));
     this.publishPresence('disconnected', client.id, session, { clientInitiatedDisconnect: reason === 'CLIENT_INITIATED_DISCONNECT', disconnectReason: reason });
+  }
+
+  /**
+   * A presence change, asked again with backoff when the database refuses it for now (a pool
+   * exhausted by a fleet reconnecting at once): a lost connection record leaves the device
+   * OFFLINE, and its rebooting job can never complete. Gives up after about a minute.
+   */
+  private async persistently(what: string, session: Session, record: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await record();
+        return;
+      } catch (err) {
+        if (attempt >= 6) return void this.logger.error({ err, deviceId: session.identity.thingName }, `could not ${what}`);
+        this.logger.warn({ err: (err as Error).message, deviceId: session.identity.thingName, attempt }, `could not ${what} yet; asking again`);
+        await new Promise((r) => setTimeout(r, Math.min(16_000, 500 * 2 ** attempt) * (0.5 + Math.random())));
+      }
+    }
   }
 
   private publishPresence(eventType: 'connected' | 'disconnected', clientId: string, session: Session, extra: object): void {
