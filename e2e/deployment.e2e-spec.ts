@@ -84,6 +84,12 @@ describe('application deployment, end to end', () => {
     const instance = (i = id) => q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status healthStatus statusDescription } applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId currentStatus packageName packagePatchVersion } }', { i });
     const running = await until(() => instance(), (d) => d.applicationInstance.status === 'DEPLOYMENT_SUCCEEDED' && d.applicationInstance.healthStatus === 'RUNNING', 90_000);
     expect(running.applicationInstance.statusDescription).toBe('Application deployed successfully.');
+    // Once running and unchanged, the device stops reporting: each report comes back to it as `documents`, which must not
+    // start another (it did, every few hundred ms, for every running instance of the fleet).
+    const shadowVersion = async () => (await q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "applications") }', { d: deviceId })).deviceShadow.version as number;
+    const settled = await shadowVersion();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await shadowVersion()) - settled).toBeLessThanOrEqual(2);
     const nodes = Object.fromEntries(running.applicationInstanceNodeInstances.map((n: any) => [n.nodeInstanceId, n.currentStatus]));
     expect(nodes).toEqual({ code_node: 'RUNNING', my_camera: 'RUNNING', output_node: 'NOT_AVAILABLE' });
     expect(running.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node')).toMatchObject({ packageName: `${account}::SAMPLE_CODE`, packagePatchVersion: patch });

@@ -158,7 +158,10 @@ export class ApplicationsRunner {
     const entry = this.entries.get(id);
     if (!entry?.running || entry.report.status !== 'DEPLOYMENT_SUCCEEDED') return;
     const nodes = entry.running.nodes();
-    entry.report = { status: 'DEPLOYMENT_SUCCEEDED', healthStatus: healthOf(nodes), nodes };
+    const report = { status: 'DEPLOYMENT_SUCCEEDED' as const, healthStatus: healthOf(nodes), nodes };
+    // Only a change is reported: each report comes back as `documents`, which reconciles and refreshes again.
+    if (JSON.stringify(report) === JSON.stringify(entry.report)) return;
+    entry.report = report;
     this.scheduleReport();
   }
 
