@@ -43,6 +43,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   private persistence?: ReturnType<typeof persistenceRedis>;
   /** Live device sessions on this gateway, for heartbeats. */
   private readonly live = new Set<string>();
+  private closing = false;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -109,6 +110,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     this.server?.close();
     await new Promise<void>((resolve) => (this.broker ? this.broker.close(() => resolve()) : resolve()));
     await this.persistence?.destroy();
@@ -247,7 +249,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * A presence change, asked again with backoff when the database refuses it for now (a pool
    * exhausted by a fleet reconnecting at once): a lost connection record leaves the device
-   * OFFLINE, and its rebooting job can never complete. Gives up after about a minute.
+   * OFFLINE, and its rebooting job can never complete. Gives up after about half a minute, or
+   * when the gateway shuts down (its database pool is closing).
    */
   private async persistently(what: string, session: Session, record: () => Promise<unknown>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
@@ -255,9 +258,9 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
         await record();
         return;
       } catch (err) {
-        if (attempt >= 6) return void this.logger.error({ err, deviceId: session.identity.thingName }, `could not ${what}`);
+        if (attempt >= 6 || this.closing) return void this.logger.error({ err, deviceId: session.identity.thingName }, `could not ${what}`);
         this.logger.warn({ err: (err as Error).message, deviceId: session.identity.thingName, attempt }, `could not ${what} yet; asking again`);
-        await new Promise((r) => setTimeout(r, Math.min(16_000, 500 * 2 ** attempt) * (0.5 + Math.random())));
+        await new Promise((r) => setTimeout(r, Math.min(16_000, 500 * 2 ** attempt) * (0.5 + Math.random())).unref());
       }
     }
   }
