@@ -32,7 +32,6 @@ export interface ShadowFollower<P = unknown> {
 interface PendingUpdate {
   thingName: string;
   name: string;
-  shadowName: string | null;
   request: Record<string, unknown>;
   clientToken?: string;
   follower?: ShadowFollower;
@@ -90,7 +89,7 @@ export class ShadowDeviceApi {
 
   update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string, follower?: ShadowFollower): Promise<ShadowUpdateResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ thingName, name: shadowName ?? CLASSIC, shadowName, request, clientToken, follower, retries: 0, resolve, reject });
+      this.queue.push({ thingName, name: shadowName ?? CLASSIC, request, clientToken, follower, retries: 0, resolve, reject });
       // Updates read from the sockets in the same turn of the event loop go into one transaction.
       if (!this.scheduled) {
         this.scheduled = true;
