@@ -296,10 +296,11 @@ function pidsOf(command: string): number[] {
  * generator) and the services underneath, in percent of one core. `stop()` gives the figures.
  */
 export function cpuMeter(processes: Record<string, ChildProcess>): { stop: () => Record<string, number> } {
+  // Per process id, so services whose processes come and go (Postgres backends) are counted from what each used in the window.
   const sample = () => {
-    const out: Record<string, number> = { load: cpuSeconds(process.pid) };
-    for (const [name, p] of Object.entries(processes)) out[name] = cpuSeconds(p.pid!);
-    for (const [name, command] of [['postgres', 'postgres'], ['redis', 'redis-server']]) out[name] = pidsOf(command).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const out: Record<string, Map<number, number>> = { load: new Map([[process.pid, cpuSeconds(process.pid)]]) };
+    for (const [name, p] of Object.entries(processes)) out[name] = new Map([[p.pid!, cpuSeconds(p.pid!)]]);
+    for (const [name, command] of [['postgres', 'postgres'], ['redis', 'redis-server']]) out[name] = new Map(pidsOf(command).map((pid) => [pid, cpuSeconds(pid)]));
     return out;
   };
   const start = sample();
@@ -308,7 +309,8 @@ export function cpuMeter(processes: Record<string, ChildProcess>): { stop: () =>
     stop: () => {
       const end = sample();
       const seconds = (performance.now() - t0) / 1000;
-      return Object.fromEntries(Object.keys(end).map((k) => [k, Math.round(((end[k] - start[k]) / seconds) * 100)]));
+      const used = (name: string) => [...end[name]].reduce((sum, [pid, cpu]) => sum + cpu - (start[name].get(pid) ?? 0), 0);
+      return Object.fromEntries(Object.keys(end).map((name) => [name, Math.round((used(name) / seconds) * 100)]));
     },
   };
 }
