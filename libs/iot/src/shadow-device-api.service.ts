@@ -37,11 +37,14 @@ interface PendingUpdate {
   follower?: ShadowFollower;
   /** Set after its batch failed as a whole: it is tried again in a transaction of its own, so only the culprit fails. */
   alone?: boolean;
-  /** Times it was applied again after losing the race to create its shadow. */
+  /** Times it was applied again after losing the race to create its shadow (see `commit`). */
   retries: number;
   resolve: (r: ShadowUpdateResult) => void;
   reject: (err: unknown) => void;
 }
+
+/** How an update of a batch ended: answered, refused, or (neither) lost the race to create its shadow. */
+type Settled = { u: PendingUpdate; result: ShadowUpdateResult } | { u: PendingUpdate; error: unknown } | { u: PendingUpdate };
 
 type ShadowRow = { deviceId: string; name: string; desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null };
 
@@ -128,37 +131,35 @@ export class ShadowDeviceApi {
   }
 
   private async commit(batch: PendingUpdate[]): Promise<void> {
-    let settled: { u: PendingUpdate; result?: ShadowUpdateResult; error?: unknown; retry?: boolean }[];
+    let settled: Settled[];
     try {
       settled = await this.prisma.$transaction((tx) => this.apply(tx, batch));
     } catch (err) {
-      // Nothing of the batch was written. Two first updates of a new shadow raced on its creation: apply again, on top of
-      // the winner. Anything else (the database, a follower's write): each update again alone, so only the culprit fails.
-      const raced = (err as { code?: string }).code === 'P2002';
+      // Nothing of the batch was written (the database, a follower's write): each update again alone, so only the culprit fails.
       for (const u of batch) {
-        if (raced && u.retries < 3) this.queue.unshift({ ...u, retries: u.retries + 1 });
-        else if (!raced && batch.length > 1) this.queue.unshift({ ...u, alone: true });
+        if (batch.length > 1) this.queue.unshift({ ...u, alone: true });
         else u.reject(err);
       }
       return;
     }
     for (const s of settled) {
-      if (s.retry && s.u.retries < 3) this.queue.unshift({ ...s.u, retries: s.u.retries + 1 });
-      else if (s.retry) s.u.reject(new DomainError('UNEXPECTED', 'The shadow kept being created concurrently; retry.'));
-      else if (s.error !== undefined) s.u.reject(s.error);
-      else s.u.resolve(s.result!);
+      if ('result' in s) s.u.resolve(s.result);
+      else if ('error' in s) s.u.reject(s.error);
+      // Two first updates of a new shadow raced on its creation: the loser applies again, on top of the winner.
+      else if (s.u.retries < 3) this.queue.unshift({ ...s.u, retries: s.u.retries + 1 });
+      else s.u.reject(new DomainError('UNEXPECTED', 'The shadow kept being created concurrently; retry.'));
     }
   }
 
-  private async apply(tx: Tx, batch: PendingUpdate[]) {
+  private async apply(tx: Tx, batch: PendingUpdate[]): Promise<Settled[]> {
     const rows = await tx.$queryRaw<ShadowRow[]>`
       SELECT s."deviceId", s.name, s.desired, s.reported, s.metadata, s.version, s."deletedAt"
       FROM "Shadow" s JOIN unnest(${batch.map((u) => u.thingName)}::text[], ${batch.map((u) => u.name)}::text[]) AS k(d, n) ON s."deviceId" = k.d AND s.name = k.n
       ORDER BY s."deviceId", s.name FOR UPDATE OF s`;
     const byKey = new Map(rows.map((r) => [keyOf({ thingName: r.deviceId, name: r.name }), r]));
     const timestamp = nowSeconds();
-    const out: { u: PendingUpdate; result?: ShadowUpdateResult; error?: unknown; retry?: boolean }[] = [];
-    const accepted: { u: PendingUpdate; row?: ShadowRow; previous: ShadowDocument | null; next: ShadowDocument; state: ShadowUpdate; metadata: object; prepared: unknown }[] = [];
+    const out: Settled[] = [];
+    const accepted: { u: PendingUpdate; existed: boolean; previous: ShadowDocument | null; next: ShadowDocument; state: ShadowUpdate; metadata: object; prepared: unknown }[] = [];
     for (const u of batch) {
       const row = byKey.get(keyOf(u));
       // A deleted shadow starts empty again, but its version goes on (as in AWS IoT).
@@ -166,19 +167,12 @@ export class ShadowDeviceApi {
       const base = row?.deletedAt ? { desired: null, reported: null, metadata: {}, version: row.version } : previous;
       try {
         const { next, state, metadata } = applyShadowUpdate(base, u.request, { maxBytes: this.config.SHADOW_MAX_BYTES, timestamp });
-        accepted.push({ u, row, previous, next, state, metadata, prepared: u.follower?.prepare(u.thingName, next) });
+        accepted.push({ u, existed: !!row, previous, next, state, metadata, prepared: u.follower?.prepare(u.thingName, next) });
       } catch (err) {
         out.push({ u, error: err });
       }
     }
-    const projected = new Map<PendingUpdate, boolean>();
-    const groups = new Map<string, typeof accepted>();
-    for (const a of accepted) if (a.u.follower) groups.set(a.u.follower.key, [...(groups.get(a.u.follower.key) ?? []), a]);
-    for (const items of groups.values()) {
-      const changed = await items[0].u.follower!.write(tx, items.map((a) => ({ thingName: a.u.thingName, document: a.next, prepared: a.prepared })));
-      items.forEach((a, i) => projected.set(a.u, changed[i]));
-    }
-    const values = accepted.map((a) => ({ deviceId: a.u.thingName, name: a.u.name, desired: a.next.desired, reported: a.next.reported, metadata: a.next.metadata, version: a.next.version, existed: !!a.row }));
+    const values = accepted.map((a) => ({ deviceId: a.u.thingName, name: a.u.name, desired: a.next.desired, reported: a.next.reported, metadata: a.next.metadata, version: a.next.version, existed: a.existed }));
     // Existing shadows are locked above; a new one is inserted unless another writer created it meanwhile (then it is applied again, on top).
     const written = new Set(
       (
@@ -195,17 +189,17 @@ export class ShadowDeviceApi {
           SELECT * FROM updated UNION ALL SELECT * FROM inserted`
       ).map((r) => keyOf({ thingName: r.deviceId, name: r.name })),
     );
-    const lostRace = accepted.filter((a) => !written.has(keyOf(a.u)));
-    if (lostRace.length > 0 && lostRace.some((a) => a.u.follower)) {
-      // A follower already wrote for an update that must be applied again: start over (rare: two first updates racing).
-      throw Object.assign(new Error('shadow created concurrently'), { code: 'P2002' });
+    const kept = accepted.filter((a) => written.has(keyOf(a.u)));
+    for (const a of accepted) if (!written.has(keyOf(a.u))) out.push({ u: a.u });
+    // Followers write only what was written: one call per follower for the batch.
+    const projected = new Map<PendingUpdate, boolean>();
+    const groups = new Map<string, typeof kept>();
+    for (const a of kept) if (a.u.follower) groups.set(a.u.follower.key, [...(groups.get(a.u.follower.key) ?? []), a]);
+    for (const items of groups.values()) {
+      const changed = await items[0].u.follower!.write(tx, items.map((a) => ({ thingName: a.u.thingName, document: a.next, prepared: a.prepared })));
+      items.forEach((a, i) => projected.set(a.u, changed[i]));
     }
-    for (const a of accepted) {
-      if (!written.has(keyOf(a.u))) {
-        out.push({ u: a.u, retry: true });
-        continue;
-      }
-      const { u, previous, next, state, metadata } = a;
+    for (const { u, previous, next, state, metadata } of kept) {
       const token = u.clientToken ? { clientToken: u.clientToken } : {};
       const delta = state.desired !== undefined ? deltaOf(next.desired, next.reported) : undefined;
       const strip = (d: ShadowDocument | null) =>
