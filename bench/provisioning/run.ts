@@ -14,7 +14,7 @@ import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { parseBundle } from '../../apps/edge-agent/src/bundle.reader';
 import { connectDevice } from '../../apps/edge-agent/src/device.connection';
 import { provisionWithBundle } from '../../apps/edge-agent/src/provisioner';
-import { bench, cpuMeter, freePort, percentile, round } from '../support';
+import { bench, cpuMeter, freePort, percentile, round, sleep } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '2000' } }, strict: false });
 const DEVICES = Number(values.devices);
@@ -103,7 +103,7 @@ bench('provisioning', async (ctx) => {
     await client.endAsync(true);
   });
   const cpuPercentOfOneCore = cpu.stop();
-  await new Promise((r) => setTimeout(r, 1500)); // Postgres publishes its counters about every second
+  await sleep(1500); // Postgres publishes its counters about every second
   const after = await activity();
   const databasePerDevice = Object.fromEntries(Object.keys(after).map((k) => [k, round((Number(after[k]) - Number(before[k])) / DEVICES, 1)]));
   const { rows } = await ctx.db.query(`SELECT count(*)::int AS n FROM "Device" WHERE name LIKE $1 AND "provisioningStatus" = 'SUCCEEDED'`, [`bench-${RUN}-%`]);

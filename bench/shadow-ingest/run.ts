@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CertificateAuthority } from '@edgefleet/pki';
-import { MqttPublisher } from '@edgefleet/iot';
+import { ThingRoutedEmitter } from '@edgefleet/iot';
 import { bench, connectAll, cpuMeter, makeDevices, newOrganization, percentile, round, sleep } from '../support';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '1000' } }, strict: false });
@@ -66,9 +66,9 @@ bench('shadow-ingest', async (ctx) => {
   const persisted: number = rows[0].n;
 
   // 2. Raw pub/sub through the same gateway and routing, with one counting subscriber.
-  const counter = new MqttPublisher(ctx.env.GATEWAY_REDIS_URL, ctx.env.REDIS_PREFIX);
+  const counter = new ThingRoutedEmitter(ctx.env.GATEWAY_REDIS_URL, ctx.env.REDIS_PREFIX);
   let routed = 0;
-  await counter.subscribe('edgefleet/things/+/bench', () => routed++);
+  await new Promise<void>((subscribed) => counter.on('edgefleet/things/+/bench', (_m, done) => (routed++, done()), subscribed));
   let rawStop = false;
   const rawStart = performance.now();
   await Promise.all(
@@ -80,7 +80,7 @@ bench('shadow-ingest', async (ctx) => {
       .concat([sleep(ctx.quick ? 5000 : 10_000).then(() => void (rawStop = true))]),
   );
   const rawPerSecond = Math.round(routed / ((performance.now() - rawStart) / 1000));
-  await counter.onModuleDestroy();
+  await new Promise<void>((closed) => counter.close(closed));
 
   latencies.sort((a, b) => a - b);
   const ratio = round(updatesPerSecond / rawPerSecond);

@@ -19,20 +19,6 @@ export class MqttPublisher implements OnModuleDestroy {
     return new Promise((resolve, reject) => this.mq.emit(packet, (err?: Error) => (err ? reject(err) : resolve())));
   }
 
-  /** Listens to what the gateways route (benchmarks count messages with it); resolves once subscribed. */
-  subscribe(filter: string, onMessage: (topic: string, payload: Buffer) => void): Promise<void> {
-    return new Promise((resolve) =>
-      this.mq.on(
-        filter,
-        (m, done) => {
-          onMessage(m.topic, m.payload as Buffer);
-          done();
-        },
-        resolve,
-      ),
-    );
-  }
-
   onModuleDestroy(): Promise<void> {
     return new Promise((resolve) => this.mq.close(() => resolve()));
   }

@@ -74,8 +74,10 @@ function decode(raw: Buffer): { id: string; message: Message } {
 export class ThingRoutedEmitter {
   private readonly local = mqemitter({ matchEmptyLevels: true });
   private readonly pub: Redis;
-  private readonly sub: Redis;
+  /** Opened on the first subscription: the api and the worker only publish. */
+  private subscriber?: Redis;
   private readonly channels = new Map<string, number>();
+  private readonly everyChannel: string;
   private seen = new Set<string>();
   private seenBefore = new Set<string>();
   private readonly rotate: NodeJS.Timeout;
@@ -87,29 +89,33 @@ export class ThingRoutedEmitter {
   onError: (err: Error) => void = () => undefined;
 
   constructor(
-    redisUrl: string,
+    private readonly redisUrl: string,
     private readonly prefix: string,
   ) {
-    // No ready check: ioredis sends INFO on a subscriber connection that resubscribes, and fails.
     this.pub = new Redis(redisUrl, { enableReadyCheck: false, enableAutoPipelining: true });
-    this.sub = new Redis(redisUrl, { enableReadyCheck: false });
-    for (const c of [this.pub, this.sub]) c.on('error', (err: Error) => this.onError(err));
-    this.sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.receive(raw));
-    this.sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, raw: Buffer) => this.receive(raw));
+    this.pub.on('error', (err: Error) => this.onError(err));
+    this.everyChannel = channelOfFilter(prefix, '#').channel;
     this.rotate = setInterval(() => {
       this.seenBefore = this.seen;
       this.seen = new Set();
     }, 5000).unref();
   }
 
-  get current(): number {
-    return this.local.current;
+  private get sub(): Redis {
+    if (!this.subscriber) {
+      // No ready check: ioredis sends INFO on a subscriber connection that resubscribes, and fails.
+      const sub = (this.subscriber = new Redis(this.redisUrl, { enableReadyCheck: false }));
+      sub.on('error', (err: Error) => this.onError(err));
+      sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.receive(raw));
+      sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, raw: Buffer) => this.receive(raw));
+    }
+    return this.subscriber;
   }
 
   private receive(raw: Buffer): void {
     const { id, message } = decode(raw);
     if (this.seen.has(id) || this.seenBefore.has(id)) return;
-    if (this.channels.has(`${this.prefix}:mq:*`)) this.seen.add(id); // only a pattern can deliver twice
+    if (this.channels.has(this.everyChannel)) this.seen.add(id); // only a pattern can deliver twice
     this.local.emit(message);
   }
 
@@ -157,6 +163,6 @@ export class ThingRoutedEmitter {
     if (this.closed) return done?.();
     this.closed = true;
     clearInterval(this.rotate);
-    void Promise.allSettled([this.sub.quit(), this.pub.quit()]).then(() => this.local.close(() => done?.()));
+    void Promise.allSettled([this.subscriber?.quit(), this.pub.quit()]).then(() => this.local.close(() => done?.()));
   }
 }
