@@ -27,7 +27,6 @@ const pageEstimator: ComplexityEstimator = ({ args, childComplexity }) => (typeo
 /** A field's own `complexity` first, then pages, then 1 per field. */
 const estimators = [fieldExtensionsEstimator(), pageEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
-/** Refuses, before any resolver runs, an operation costing more than GRAPHQL_MAX_COST. */
 /**
  * Costs already computed, per parsed document (Mercurius caches documents by query text, so a
  * client that repeats a query gets the same object) and per operation and variables: pricing a
@@ -35,6 +34,7 @@ const estimators = [fieldExtensionsEstimator(), pageEstimator, simpleEstimator({
  */
 const priced = new WeakMap<DocumentNode, Map<string, number | undefined>>();
 
+/** Refuses, before any resolver runs, an operation costing more than GRAPHQL_MAX_COST. */
 export function assertQueryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined, limit: number): void {
   const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
   let costs = priced.get(document);
