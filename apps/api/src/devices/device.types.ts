@@ -74,13 +74,20 @@ export function toDevice(v: DeviceView): Device {
     deviceAggregatedStatus: v.deviceAggregatedStatus,
     currentSoftware: v.currentSoftware,
     latestSoftware: v.latestSoftware,
-    currentNetworkingStatus: (v.currentNetworkingStatus as NetworkStatus | null) ?? null,
+    currentNetworkingStatus: networkStatus(v.currentNetworkingStatus),
     leaseExpirationTime: v.leaseExpirationTime,
     tags: toTags(v.tags),
     lastSeenAt: v.lastSeenAt,
     createdTime: v.createdAt,
     lastUpdatedTime: v.updatedAt,
   };
+}
+
+/** The report as stored (JSON, its time an ISO string) as the type says (a Date, which DateTime serializes). */
+function networkStatus(stored: unknown): NetworkStatus | null {
+  if (!stored) return null;
+  const s = stored as Omit<NetworkStatus, 'lastUpdatedTime'> & { lastUpdatedTime?: string | null };
+  return { ...s, lastUpdatedTime: s.lastUpdatedTime ? new Date(s.lastUpdatedTime) : null };
 }
 
 @ObjectType({ description: 'A page of devices (Relay connection).' })
@@ -111,4 +118,23 @@ export class DevicesArgs {
   @Field(() => String, { nullable: true }) after?: string | null;
   @Field(() => DeviceFilterInput, { nullable: true }) filter?: DeviceFilterInput | null;
   @Field(() => DeviceOrderInput, { nullable: true }) orderBy?: DeviceOrderInput | null;
+}
+
+@ObjectType()
+export class StatusCount {
+  @Field(() => DeviceAggregatedStatusEnum) status!: string;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType()
+export class SoftwareCount {
+  @Field(() => String, { nullable: true, description: 'The version devices reported; null for devices that never reported one.' }) software!: string | null;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: 'The fleet at a glance: devices per aggregated status and per software version, most common first.' })
+export class FleetSummary {
+  @Field(() => Int) total!: number;
+  @Field(() => [StatusCount]) byAggregatedStatus!: StatusCount[];
+  @Field(() => [SoftwareCount]) bySoftware!: SoftwareCount[];
 }
