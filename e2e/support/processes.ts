@@ -31,7 +31,8 @@ export interface AppProcess {
 export function startApp(app: string, env: Record<string, string>, args: string[] = [], entry = 'main.ts'): AppProcess {
   const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/${entry}`, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    // Metrics on any free port (each process prints where), so parallel stacks never collide.
+    env: { ...process.env, NODE_OPTIONS: '', WORKER_METRICS_PORT: '0', GATEWAY_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

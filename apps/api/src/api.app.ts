@@ -5,7 +5,11 @@ import { LogService } from '@edgefleet/applications';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
+import { Metrics } from '@edgefleet/telemetry';
+import { ApiKeyService, OrganizationService } from '@edgefleet/organizations';
+import { registerQueuesDashboard } from './admin/queues.dashboard';
 import { AppModule } from './app.module';
+import { registerApiMetrics } from './metrics/api.metrics';
 import { StorableTextPipe } from './graphql/argument.pipes';
 import { registerSignedFileRoutes } from './graphql/signed-file.routes';
 import { RequestAuthService } from './graphql/request-auth.service';
@@ -24,6 +28,9 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new StorableTextPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  registerApiMetrics(fastify, app.get(Metrics));
+  const queues = await registerQueuesDashboard(fastify, { config, apiKeys: app.get(ApiKeyService), organizations: app.get(OrganizationService) });
+  fastify.addHook('onClose', async () => void (await Promise.all(queues.map((q) => q.close()))));
   const images = app.get(SoftwareImageService);
   const packages = app.get(PackageService);
   registerSignedFileRoutes(fastify, [

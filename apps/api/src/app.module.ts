@@ -6,6 +6,7 @@ import { defaultErrorFormatter } from 'mercurius';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
+import { TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { DomainError } from '@edgefleet/domain';
@@ -48,13 +49,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(config),
+        TelemetryModule.forRoot('api'),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature'],
             // Every line, whichever path wrote it (errors, their stacks, URLs), loses signatures and API keys last.
             hooks: { streamWrite: redactSecrets },
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
           },
         }),
         DbModule,

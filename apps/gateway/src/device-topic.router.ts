@@ -80,6 +80,9 @@ export interface DeviceRoute<S extends z.ZodType = z.ZodType> {
   handle(request: DeviceRequest<z.output<S>>): Promise<Reply[]>;
 }
 
+/** How one request ended, for metrics: `operation` is the route's topic template (bounded, unlike topics). */
+export type RequestObserver = (service: DeviceService, operation: string, result: 'accepted' | 'rejected', seconds: number) => void;
+
 /** Infers the handler's body from the route's schema. */
 export const route = <S extends z.ZodType>(r: DeviceRoute<S>): DeviceRoute => r;
 
@@ -107,6 +110,7 @@ export class DeviceTopicRouter {
     private readonly maxPayloadBytes: number,
     /** Without one, requests are not throttled. */
     private readonly limiter?: DeviceRequestLimiter,
+    private readonly observe: RequestObserver = () => undefined,
   ) {
     this.routes = routes.map((r) => ({ ...r, pattern: patternOf(r.topic) }));
   }
@@ -117,6 +121,8 @@ export class DeviceTopicRouter {
     if (!match) return undefined;
     const { route, params } = match;
     const { direct } = SERVICES[route.service];
+    const started = performance.now();
+    const done = (result: 'accepted' | 'rejected') => this.observe(route.service, route.topic, result, (performance.now() - started) / 1000);
     let clientToken: string | undefined;
     // Every request counts, valid or not; the refusal waits for the clientToken, so SDKs can match it.
     const allowed = this.limiter?.take(identity.thingName) ?? true;
@@ -139,12 +145,15 @@ export class DeviceTopicRouter {
         }
       }
       const body = parseBody(route.schema, json.value);
-      return { replies: await route.handle({ topic, identity, sessionId, params, body, clientToken }), direct };
+      const replies = await route.handle({ topic, identity, sessionId, params, body, clientToken });
+      done('accepted');
+      return { replies, direct };
     } catch (err) {
       if (!(err instanceof DomainError) || err.code === 'INTERNAL') this.logger.error({ err, deviceId: identity.thingName, topic }, 'device request failed');
       // A device that cannot provision is an operator's first question; other refusals are routine.
       // (Throttled claims are not: a flood of them would flood the log.)
       else this.logger[identity.kind === 'claim' && err.code !== 'RATE_LIMITED' ? 'warn' : 'debug']({ deviceId: identity.thingName, topic, reason: err.reason }, 'device request rejected');
+      done('rejected');
       return { replies: [{ topic: `${topic}/rejected`, body: toRejected(route.service, err, clientToken) }], direct };
     }
   }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { Clock, RuntimeModule } from '@edgefleet/runtime';
+import { TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { ApplicationsModule, DeviceApplicationsApi } from '@edgefleet/applications';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
@@ -12,6 +13,7 @@ import { FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisi
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceRequestLimiter } from './device-request.limiter';
 import { DeviceTopicRouter, deviceTopicRoutes } from './device-topic.router';
+import { GatewayMetrics } from './gateway.metrics';
 import { MqttGateway } from './mqtt-gateway';
 
 @Module({})
@@ -21,6 +23,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         RuntimeModule.forRoot(config),
+        TelemetryModule.forRoot('gateway'),
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         IotModule.forGateway(config),
@@ -32,6 +35,7 @@ export class GatewayModule {
       ],
       providers: [
         MqttGateway,
+        GatewayMetrics,
         FleetProvisioningService,
         DeviceIdentityService,
         {
@@ -41,9 +45,9 @@ export class GatewayModule {
         },
         {
           provide: DeviceTopicRouter,
-          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter],
-          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, applications: DeviceApplicationsApi, limiter: DeviceRequestLimiter) =>
-            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter),
+          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter, GatewayMetrics],
+          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, applications: DeviceApplicationsApi, limiter: DeviceRequestLimiter, metrics: GatewayMetrics) =>
+            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter, metrics.observeRequest),
         },
       ],
     };

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
 import { createGateway } from './gateway.app';
+import { GatewayMetrics } from './gateway.metrics';
 import { MqttGateway } from './mqtt-gateway';
 
 async function main() {
   const config = loadConfig();
   const app = await createGateway(config);
-  process.stdout.write(`EdgeFleet gateway listening on mqtts://${config.GATEWAY_HOST}:${app.get(MqttGateway).port}\n`);
+  const metrics = `http://${config.METRICS_HOST}:${app.get(GatewayMetrics).port}/metrics`;
+  process.stdout.write(`EdgeFleet gateway listening on mqtts://${config.GATEWAY_HOST}:${app.get(MqttGateway).port}; metrics on ${metrics}\n`);
 }
 
 main().catch((err: unknown) => {

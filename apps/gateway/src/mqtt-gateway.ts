@@ -10,6 +10,7 @@ import { type DisconnectOrder, ThingRoutedEmitter, topicMatches } from '@edgefle
 import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
+import { GatewayMetrics } from './gateway.metrics';
 import { guardPacketSize } from './packet-size.guard';
 import { type Identity, isOwnTopic, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
 
@@ -51,6 +52,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly identities: DeviceIdentityService,
     private readonly presence: DevicePresenceService,
     private readonly router: DeviceTopicRouter,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   get port(): number {
@@ -77,6 +79,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
         done();
       },
     });
+    this.metrics.countConnections({ devices: () => this.live.size, clients: () => this.broker?.connectedClients ?? 0 });
     this.broker.on('clientReady', (client) => void this.onReady(client));
     this.broker.on('clientDisconnect', (client) => void this.onDisconnect(client));
     this.broker.on('keepaliveTimeout', (client) => this.markReason(client, 'MQTT_KEEP_ALIVE_TIMEOUT'));
@@ -152,9 +155,11 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     const result = await this.identities.identify(peer.raw, client.id);
     if ('refused' in result) {
       this.logger.warn({ clientId: client.id, certificate: peer.fingerprint256, reason: result.refused }, 'connection refused');
+      this.metrics.connections.inc({ result: 'refused' });
       return false;
     }
     this.sessions.set(client, { identity: result, id: randomUUID(), connectedAt: new Date() });
+    this.metrics.connections.inc({ result: result.kind });
     return true;
   }
 

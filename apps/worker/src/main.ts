@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
+import { WorkerMetrics } from './metrics/worker.metrics';
 import { createWorker } from './worker.app';
 
-createWorker(loadConfig())
-  .then(() => process.stdout.write('EdgeFleet worker running\n'))
+const config = loadConfig();
+createWorker(config)
+  .then((app) => process.stdout.write(`EdgeFleet worker running; metrics on http://${config.METRICS_HOST}:${app.get(WorkerMetrics).port}/metrics\n`))
   .catch((err: unknown) => {
     process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `EdgeFleet worker failed to start: ${(err as Error)?.stack ?? err}\n`);
     process.exit(1);

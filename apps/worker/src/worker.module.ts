@@ -1,8 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
+import { TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { JobsModule } from '@edgefleet/jobs';
@@ -17,6 +18,8 @@ import { PresenceScheduler } from './devices/presence.scheduler';
 import { JobsProcessor } from './jobs/jobs.processor';
 import { JobsScheduler } from './jobs/jobs.scheduler';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { FleetGaugesRepository } from './metrics/fleet-gauges.repository';
+import { WORKER_QUEUES, WorkerMetrics } from './metrics/worker.metrics';
 import { RetentionPruner } from './retention/retention.pruner';
 import { StreamsProcessor } from './streams/streams.processor';
 import { ApplicationsProcessor, ApplicationsScheduler } from './applications/applications.processor';
@@ -28,6 +31,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         RuntimeModule.forRoot(config),
+        TelemetryModule.forRoot('worker'),
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         DevicesModule,
@@ -38,7 +42,11 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
-      providers: [OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler],
+      providers: [
+        FleetGaugesRepository,
+        WorkerMetrics,
+        { provide: WORKER_QUEUES, inject: QUEUE_NAMES.map((name) => getQueueToken(name)), useFactory: (...queues: unknown[]) => queues },
+        OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler],
     };
   }
 }

@@ -30,6 +30,10 @@ const schema = z.object({
   /** Public base URL of the api, used in signed download links. */
   API_PUBLIC_URL: z.url().optional(),
   GRAPHIQL: flag(true),
+  /** Prometheus: the worker and the gateway serve `/metrics` and `/health` here (the api on its own port). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: port(9464),
+  GATEWAY_METRICS_PORT: port(9465),
   IOT_BACKEND: z.enum(['local', 'aws']).default('local'),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** PEM file of the root CA AWS IoT endpoints present (Amazon Root CA 1); shipped in bundles with IOT_BACKEND=aws. */

@@ -83,6 +83,11 @@ export class OrganizationService {
     return id;
   }
 
+  /** The installation's own organization (EDGEFLEET_DEFAULT_ORGANIZATION), once bootstrap made it. */
+  async defaultOrganizationId(): Promise<string | undefined> {
+    return (await this.prisma.organization.findUnique({ where: { name: this.config.EDGEFLEET_DEFAULT_ORGANIZATION }, select: { id: true } }))?.id;
+  }
+
   async quotas(organizationId: string): Promise<Quotas> {
     const org = await this.prisma.organization.findUnique({ where: { id: organizationId }, select: { quotas: true } });
     if (!org) throw notFound('Organization', organizationId);

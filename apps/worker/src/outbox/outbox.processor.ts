@@ -1,9 +1,10 @@
 import { WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { PrismaService } from '@edgefleet/db';
 import { DomainError, type ErrorCode } from '@edgefleet/domain';
 import type { JobName, JobPayload, QueueName } from '@edgefleet/queue';
+import { WorkerMetrics } from '../metrics/worker.metrics';
 
 /** Categories retrying cannot fix; the rest (rate limits, outages, bugs) retry with backoff. */
 const PERMANENT: readonly ErrorCode[] = ['NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT', 'QUOTA_EXCEEDED', 'FORBIDDEN', 'UNAUTHENTICATED'];
@@ -17,6 +18,7 @@ export type QueueJob<Q extends QueueName> = { [N in JobName<Q>]: Job<JobPayload<
  */
 export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
   protected readonly logger = new Logger(this.constructor.name);
+  @Inject(WorkerMetrics) private readonly metrics!: WorkerMetrics;
 
   constructor(protected readonly prisma: PrismaService) {
     super();
@@ -30,6 +32,20 @@ export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
   }
 
   async process(job: QueueJob<Q>): Promise<void> {
+    const labels = { queue: job.queueName, name: job.name };
+    const stop = this.metrics.duration.startTimer(labels);
+    try {
+      await this.run(job);
+      this.metrics.processed.inc({ ...labels, result: 'completed' });
+    } catch (err) {
+      this.metrics.processed.inc({ ...labels, result: err instanceof UnrecoverableError ? 'failed' : 'retried' });
+      throw err;
+    } finally {
+      stop();
+    }
+  }
+
+  private async run(job: QueueJob<Q>): Promise<void> {
     try {
       await this.handle(job);
     } catch (err) {

@@ -1,0 +1,34 @@
+import Fastify from 'fastify';
+import type { Metrics } from './metrics';
+
+export interface OpsServerOptions {
+  host: string;
+  port: number;
+  metrics: Metrics;
+  /** Readiness: an object with `status: 'ok'` is 200, anything else 503. */
+  health: () => Promise<{ status: string; [k: string]: unknown }>;
+}
+
+export interface OpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * `/metrics` and `/health` for the processes without an HTTP api of their own (worker, gateway),
+ * on a port of their own, so Prometheus and orchestrators reach them like the api.
+ */
+export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
+  const server = Fastify({ logger: false });
+  server.get('/metrics', async (_req, reply) => {
+    const { contentType, body } = await options.metrics.scrape();
+    return reply.type(contentType).send(body);
+  });
+  server.get('/health', async (_req, reply) => {
+    const health = await options.health().catch((err: Error) => ({ status: 'unavailable', error: err.message }));
+    return reply.status(health.status === 'ok' ? 200 : 503).send(health);
+  });
+  await server.listen({ host: options.host, port: options.port });
+  const address = server.server.address();
+  return { port: typeof address === 'object' && address ? address.port : options.port, close: () => server.close() };
+}
