@@ -166,6 +166,13 @@ export class DeviceRepository {
     return n;
   }
 
+  /** Devices per aggregated status and software version, in one pass over the organization's devices. */
+  summary(organizationId: string): Promise<{ status: DeviceAggregatedStatus; software: string | null; count: number }[]> {
+    return this.prisma.$queryRaw`${latestSoftwareCte(organizationId)}
+      SELECT ${AGGREGATED_STATUS_SQL} AS status, d."currentSoftware" AS software, count(*)::int AS count
+      FROM "Device" d CROSS JOIN latest WHERE d."organizationId" = ${organizationId}::uuid GROUP BY 1, 2`;
+  }
+
   /** Provisioned devices a target selects, by deviceId; with `notInRollout`, only those without a job of that rollout yet. */
   targets(db: Tx | PrismaService, organizationId: string, target: DeviceTarget, opts: { notInRollout?: string | null; limit: number }): Promise<TargetDevice[]> {
     return db.$queryRaw<TargetDevice[]>`${latestSoftwareCte(organizationId)}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import {
+  type DeviceAggregatedStatus,
   DomainError,
   assertResourceName,
   assertWithinQuota,
@@ -40,6 +41,12 @@ export interface DeviceConnection {
   count: () => Promise<number>;
 }
 
+export interface FleetSummary {
+  total: number;
+  byAggregatedStatus: { status: DeviceAggregatedStatus; count: number }[];
+  bySoftware: { software: string | null; count: number }[];
+}
+
 /** ARNs of devices: arn:aws:panorama:<region>:<accountId>:device/<deviceId>. */
 const DEVICE_ARN = /^arn:aws:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a-z2-7]{26})$/;
 
@@ -64,6 +71,21 @@ export class DeviceService {
       edges,
       pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       count: () => this.devices.count(principal.organizationId, args.filter),
+    };
+  }
+
+  /** The fleet at a glance: how many devices, per aggregated status and per software version (most common first). */
+  async summary(principal: Principal): Promise<FleetSummary> {
+    const rows = await this.devices.summary(principal.organizationId);
+    const tally = <K extends string | null>(key: (r: (typeof rows)[number]) => K) => {
+      const counts = new Map<K, number>();
+      for (const r of rows) counts.set(key(r), (counts.get(key(r)) ?? 0) + r.count);
+      return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+    };
+    return {
+      total: rows.reduce((n, r) => n + r.count, 0),
+      byAggregatedStatus: tally((r) => r.status).map(([status, count]) => ({ status, count })),
+      bySoftware: tally((r) => r.software).map(([software, count]) => ({ software, count })),
     };
   }
 

@@ -6,7 +6,7 @@ import { ProvisioningService } from '@edgefleet/provisioning';
 import { Caller } from '../graphql/caller.decorator';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
 import { deviceUpdatedTopics } from './device-updates.bridge';
-import { Device, DeviceConnection, DevicesArgs, toDevice } from './device.types';
+import { Device, DeviceConnection, DevicesArgs, FleetSummary, toDevice } from './device.types';
 
 @Resolver(() => Device)
 export class DeviceResolver {
@@ -21,6 +21,11 @@ export class DeviceResolver {
   async devices(@Caller() caller: Principal, @Args() args: DevicesArgs): Promise<DeviceConnection> {
     const page = await this.deviceService.list(caller, args);
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: toDevice(e.node) })) };
+  }
+
+  @Query(() => FleetSummary, { description: 'Devices of your organization per aggregated status and per software version.' })
+  fleetSummary(@Caller() caller: Principal): Promise<FleetSummary> {
+    return this.deviceService.summary(caller);
   }
 
   @Query(() => Device, { description: 'One device (Panorama DescribeDevice).' })

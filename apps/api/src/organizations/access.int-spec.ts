@@ -12,6 +12,8 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
+      fleetSummary: ['{ fleetSummary { total byAggregatedStatus { status count } bySoftware { software count } } }', {}],
+      whoami: ['{ whoami { organizationId role } }', {}],
       device: ['query($id: ID!) { device(deviceId: $id) { name } }', { id: a.deviceId }],
       apiKeys: ['{ apiKeys { id } }', {}],
       auditEvents: ['{ auditEvents(first: 50) { id targetId } }', {}],
@@ -171,6 +173,8 @@ describe('access control', () => {
     }
     expect(results).toEqual({
       devices: { devices: { totalCount: 0, edges: [] } },
+      fleetSummary: { fleetSummary: { total: 0, byAggregatedStatus: [], bySoftware: [] } },
+      whoami: { whoami: { organizationId: b.organizationId, role: 'ADMIN' } },
       device: 'NOT_FOUND',
       apiKeys: { apiKeys: [expect.objectContaining({ id: b.admin.apiKeyId })] },
       auditEvents: { auditEvents: expect.any(Array) },
@@ -246,6 +250,8 @@ describe('access control', () => {
     }
     expect(codeOf(await gql(api.url, viewer, ...ops.query.device))).toBeUndefined();
     expect(codeOf(await gql(api.url, viewer, ...ops.query.devices))).toBeUndefined();
+    expect((await gql(api.url, viewer, ...ops.query.whoami)).data).toEqual({ whoami: { organizationId: a.organizationId, role: 'VIEWER' } });
+    expect((await gql(api.url, viewer, ...ops.query.fleetSummary)).data!.fleetSummary.total).toBeGreaterThan(0);
     expect(codeOf(await gql(api.url, viewer, ...ops.query.apiKeys))).toBe('FORBIDDEN');
     expect(codeOf(await gql(api.url, viewer, ...ops.query.auditEvents))).toBe('FORBIDDEN');
     expect(await snapshotOfA()).toEqual(before);

@@ -4,7 +4,7 @@ import { ApiKeyService, AuditService, type Principal } from '@edgefleet/organiza
 import { uuidArgument } from '../graphql/argument.pipes';
 import { Caller } from '../graphql/caller.decorator';
 import { AccessKeyService } from '../panorama/access-key.service';
-import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, CreateApiKeyInput, CreatedAccessKey, CreatedApiKey } from './api-key.types';
+import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, Caller as CallerType, CreateApiKeyInput, CreatedAccessKey, CreatedApiKey } from './api-key.types';
 
 const BIGINT_MAX = 2n ** 63n - 1n;
 
@@ -15,6 +15,11 @@ export class ApiKeyResolver {
     private readonly audit: AuditService,
     private readonly accessKeys: AccessKeyService,
   ) {}
+
+  @Query(() => CallerType, { description: 'The API key making this request, its organization and role (any role).' })
+  whoami(@Caller() caller: Principal): CallerType {
+    return { apiKeyId: caller.apiKeyId, organizationId: caller.organizationId, role: caller.role };
+  }
 
   @Query(() => [ApiKey], { description: "Your organization's API keys (ADMIN)." })
   apiKeys(@Caller() caller: Principal): Promise<ApiKey[]> {

@@ -44,3 +44,10 @@ export class AuditEvent {
 }
 
 export const AUDIT_PAGE_MAX = 200;
+
+@ObjectType({ description: 'The API key making the request: what a client may show (a VIEWER gets no buttons that would be refused).' })
+export class Caller {
+  @Field(() => ID) apiKeyId!: string;
+  @Field(() => ID) organizationId!: string;
+  @Field(() => ApiKeyRoleEnum) role!: string;
+}
