@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const IO = ['@nestjs/*', '@prisma/*', 'pg', 'ioredis', 'bullmq', 'mqtt', 'aedes', '@aws-sdk/*', 'fastify', 'mercurius'];
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'libs/db/src/generated/**', 'coverage/**', '.data/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', 'libs/db/src/generated/**', 'libs/client/src/generated/**', 'coverage/**', '.data/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,3 +1,9 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { type Client, createClient } from 'graphql-ws';
+
+/** A document from operations.graphql (its result and variables typed), or a query string. */
+export type Operation<R, V> = (DocumentTypeDecoration<R, V> & { toString(): string }) | string;
+
 /** One GraphQL error as the API sends it: `extensions.code` is the category, `extensions.reason` the precise cause. */
 export interface GraphqlError {
   message: string;
@@ -28,19 +34,24 @@ export class GraphqlRequestError extends Error {
   }
 }
 
-/** The API over HTTP as an integrator calls it: POST /graphql, the API key as a bearer token. */
+/**
+ * The API as an integrator calls it: POST /graphql with the API key as a bearer token, and
+ * subscriptions over graphql-ws with the key in connection_init. Works in Node and in browsers.
+ */
 export class GraphqlClient {
+  private ws?: Client;
+
   constructor(
     private readonly baseUrl: string,
     private readonly apiKey?: string,
   ) {}
 
   /** The response as it came, errors included, for callers that look at them. */
-  async request<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphqlResponse<T>> {
+  async request<T = Record<string, any>, V = Record<string, unknown>>(query: Operation<T, V>, variables?: V): Promise<GraphqlResponse<T>> {
     const res = await fetch(`${this.baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) },
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: query.toString(), variables: variables ?? {} }),
     });
     const text = await res.text();
     try {
@@ -52,9 +63,42 @@ export class GraphqlClient {
   }
 
   /** The data of a call that must succeed; throws GraphqlRequestError otherwise. */
-  async data<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    return dataOf(await this.request<T>(query, variables));
+  async data<T = Record<string, any>, V = Record<string, unknown>>(query: Operation<T, V>, variables?: V): Promise<T> {
+    return dataOf(await this.request<T, V>(query, variables));
   }
+
+  /**
+   * Each event of a subscription, until the returned function is called; `onError` gets a refusal
+   * (bad key, unknown id) or a lost connection as a GraphqlRequestError.
+   */
+  subscribe<T, V>(query: Operation<T, V>, variables: V, onData: (data: T) => void, onError: (err: Error) => void = () => undefined): () => void {
+    this.ws ??= createClient({
+      url: `${this.baseUrl.replace(/^http/, 'ws')}/graphql`,
+      connectionParams: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
+      lazy: true,
+      retryAttempts: 5,
+    });
+    return this.ws.subscribe<T>(
+      { query: query.toString(), variables: variables as Record<string, unknown> },
+      {
+        next: (r) => (r.errors?.length ? onError(new GraphqlRequestError({ status: 200, data: null, errors: r.errors as GraphqlError[] })) : r.data && onData(r.data as T)),
+        error: (e) => onError(e instanceof Error ? e : new GraphqlRequestError({ status: 0, data: null, errors: [{ message: describeClose(e) }] })),
+        complete: () => undefined,
+      },
+    );
+  }
+
+  /** Closes the subscription connection, if one was opened. */
+  async close(): Promise<void> {
+    await this.ws?.dispose();
+    this.ws = undefined;
+  }
+}
+
+/** A graphql-ws close event (4403 Forbidden, a dropped socket…) in words. */
+function describeClose(e: unknown): string {
+  const close = e as { code?: number; reason?: string };
+  return close?.code ? `subscription closed (${close.code}${close.reason ? `: ${close.reason}` : ''})` : 'subscription failed: the connection to the api was lost';
 }
 
 /** The data of a response that must be a success; throws GraphqlRequestError with the API's code and reason otherwise. */

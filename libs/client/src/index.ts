@@ -1,2 +1,3 @@
 export { GraphqlClient, GraphqlRequestError, codeOf, dataOf, errorOf } from './graphql.client';
-export type { GraphqlError, GraphqlResponse } from './graphql.client';
+export type { GraphqlError, GraphqlResponse, Operation } from './graphql.client';
+export * from './generated/graphql';

@@ -1,0 +1,1697 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** VIEWER reads; OPERATOR also changes the fleet; ADMIN also manages keys. */
+export type ApiKeyRole =
+  | 'ADMIN'
+  | 'OPERATOR'
+  | 'VIEWER';
+
+export type ApplicationInstanceFilterInput = {
+  deviceId?: string | null | undefined;
+  statusFilter?: ApplicationInstanceStatusFilter | null | undefined;
+};
+
+/** What the device says of the running instance. */
+export type ApplicationInstanceHealthStatus =
+  | 'ERROR'
+  | 'NOT_AVAILABLE'
+  | 'RUNNING';
+
+/** Panorama's deployment and removal steps. */
+export type ApplicationInstanceStatus =
+  | 'DEPLOYMENT_ERROR'
+  | 'DEPLOYMENT_FAILED'
+  | 'DEPLOYMENT_IN_PROGRESS'
+  | 'DEPLOYMENT_PENDING'
+  | 'DEPLOYMENT_REQUESTED'
+  | 'DEPLOYMENT_SUCCEEDED'
+  | 'REMOVAL_FAILED'
+  | 'REMOVAL_IN_PROGRESS'
+  | 'REMOVAL_PENDING'
+  | 'REMOVAL_REQUESTED'
+  | 'REMOVAL_SUCCEEDED';
+
+/** Panorama ListApplicationInstances' StatusFilter. */
+export type ApplicationInstanceStatusFilter =
+  | 'DEPLOYMENT_ERROR'
+  | 'DEPLOYMENT_FAILED'
+  | 'DEPLOYMENT_SUCCEEDED'
+  | 'PROCESSING_DEPLOYMENT'
+  | 'PROCESSING_REMOVAL'
+  | 'REMOVAL_FAILED'
+  | 'REMOVAL_SUCCEEDED';
+
+/** How an Ethernet port gets its address. */
+export type ConnectionType =
+  | 'dhcp'
+  | 'staticIp';
+
+export type CreateApiKeyInput = {
+  name: string;
+  role: ApiKeyRole;
+};
+
+export type CreateApplicationInstanceInput = {
+  /** An instance on the same device this one replaces; if the new one fails, the old one keeps running. */
+  applicationInstanceIdToReplace?: string | null | undefined;
+  /** The device to run on. */
+  defaultRuntimeContextDevice: string;
+  description?: string | null | undefined;
+  /** Deploy-time overrides (nodeGraphOverrides): cameras, parameters, ports. */
+  manifestOverridesPayload?: ManifestPayloadInput | null | undefined;
+  /** The application manifest (graph.json's nodeGraph). */
+  manifestPayload: ManifestPayloadInput;
+  name?: string | null | undefined;
+  runtimeRoleArn?: string | null | undefined;
+  tags?: Array<TagInput> | null | undefined;
+};
+
+export type CreateJobForDevicesInput = {
+  /** 1 to 10,000 devices of your organization. */
+  deviceIds: Array<string | number>;
+  deviceJobConfig?: DeviceJobConfigInput | null | undefined;
+  jobType: JobType;
+};
+
+export type CreateNodeFromTemplateJobInput = {
+  jobTags?: Array<TagInput> | null | undefined;
+  /** Up to 255 characters. */
+  nodeDescription?: string | null | undefined;
+  /** The camera node: 1 to 128 of a-z, A-Z, 0-9, _ and -. */
+  nodeName: string;
+  /** 1 to 128 of a-z, A-Z, 0-9, _ and -; the package manifests reference as <account id>::<name>. */
+  outputPackageName: string;
+  /** Like 1.0. */
+  outputPackageVersion: string;
+  templateParameters: TemplateParametersInput;
+  templateType: TemplateType;
+};
+
+export type CreateRolloutInput = {
+  abortConfig?: RolloutAbortInput | null | undefined;
+  deviceJobConfig?: DeviceJobConfigInput | null | undefined;
+  /** Only report which devices would be touched. */
+  dryRun?: boolean | null | undefined;
+  jobType: RolloutJobType;
+  maintenanceWindow?: MaintenanceWindowInput | null | undefined;
+  name: string;
+  /** Further executions of a job that failed or timed out. */
+  retries?: number | null | undefined;
+  target: RolloutTargetInput;
+  timeouts?: JobTimeoutsInput | null | undefined;
+  waves: RolloutWavesInput;
+};
+
+/** What a deployment rollout deploys on each device. */
+export type DeployApplicationConfigInput = {
+  /** The name of the new instances. */
+  applicationInstanceName?: string | null | undefined;
+  manifestOverridesPayload?: ManifestPayloadInput | null | undefined;
+  manifestPayload: ManifestPayloadInput;
+  /** On each device, the instance of this name is replaced (it keeps running if the new one fails). */
+  replaceApplicationInstanceName?: string | null | undefined;
+};
+
+/** One word for the device's state, most urgent first. */
+export type DeviceAggregatedStatus =
+  | 'AWAITING_PROVISIONING'
+  | 'DELETING'
+  | 'ERROR'
+  | 'FAILED'
+  | 'LEASE_EXPIRED'
+  | 'OFFLINE'
+  | 'ONLINE'
+  | 'PENDING'
+  | 'REBOOTING'
+  | 'UPDATE_NEEDED';
+
+/** Hardware brand. */
+export type DeviceBrand =
+  | 'AWS_PANORAMA'
+  | 'LENOVO';
+
+/** Whether the device is connected to EdgeFleet. */
+export type DeviceConnectionStatus =
+  | 'AWAITING_CREDENTIALS'
+  | 'ERROR'
+  | 'NOT_AVAILABLE'
+  | 'OFFLINE'
+  | 'ONLINE';
+
+export type DeviceFilterInput = {
+  deviceAggregatedStatus?: DeviceAggregatedStatus | null | undefined;
+  deviceConnectionStatus?: DeviceConnectionStatus | null | undefined;
+  /** Case-insensitive substring of the name. */
+  nameContains?: string | null | undefined;
+  provisioningStatus?: ProvisioningStatus | null | undefined;
+  /** Every tag must match; a tag without value matches any value. */
+  tags?: Array<TagInput> | null | undefined;
+};
+
+export type DeviceJobConfigInput = {
+  /** For DEPLOY_APPLICATION rollouts. */
+  deployApplicationConfig?: DeployApplicationConfigInput | null | undefined;
+  otaJobConfig?: OtaJobConfigInput | null | undefined;
+};
+
+/** Hardware type. */
+export type DeviceType =
+  | 'PANORAMA_APPLIANCE'
+  | 'PANORAMA_APPLIANCE_DEVELOPER_KIT';
+
+export type EthernetConfigurationInput = {
+  connectionType: ConnectionType;
+  staticIpConnectionInfo?: StaticIpConnectionInfoInput | null | undefined;
+};
+
+/** The AWS IoT job execution status the device sees. */
+export type JobExecutionStatus =
+  | 'CANCELED'
+  | 'FAILED'
+  | 'IN_PROGRESS'
+  | 'QUEUED'
+  | 'REJECTED'
+  | 'REMOVED'
+  | 'SUCCEEDED'
+  | 'TIMED_OUT';
+
+export type JobTimeoutsInput = {
+  inProgressSeconds?: number | null | undefined;
+  queuedSeconds?: number | null | undefined;
+  rebootingSeconds?: number | null | undefined;
+};
+
+/** What a device job does. */
+export type JobType =
+  | 'OTA'
+  | 'REBOOT';
+
+/** Either cron + durationMinutes, or a daily start and end (HH:MM), in timezone. */
+export type MaintenanceWindowInput = {
+  cron?: string | null | undefined;
+  durationMinutes?: number | null | undefined;
+  end?: string | null | undefined;
+  start?: string | null | undefined;
+  timezone?: string | null | undefined;
+};
+
+/** A JSON document as text, as Panorama wraps it ({"PayloadData": "…"}); at most 51,200 characters. */
+export type ManifestPayloadInput = {
+  payloadData: string;
+};
+
+/** State of a network interface. */
+export type NetworkConnectionStatus =
+  | 'CONNECTED'
+  | 'CONNECTING'
+  | 'NOT_CONNECTED';
+
+/** Panorama's advanced network settings, shipped in the bundle. */
+export type NetworkingConfigurationInput = {
+  ethernet0?: EthernetConfigurationInput | null | undefined;
+  ntp?: NtpConfigurationInput | null | undefined;
+};
+
+export type NodeFromTemplateJobStatus =
+  | 'FAILED'
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+/** What the device says of one node. */
+export type NodeInstanceStatus =
+  | 'ERROR'
+  | 'NOT_AVAILABLE'
+  | 'PAUSED'
+  | 'RUNNING';
+
+/** PAUSE stops a node (a camera stream, say); RESUME runs it again. */
+export type NodeSignal =
+  | 'PAUSE'
+  | 'RESUME';
+
+export type NodeSignalInput = {
+  nodeInstanceId: string;
+  signal: NodeSignal;
+};
+
+export type NtpConfigurationInput = {
+  ntpServers: Array<string>;
+};
+
+export type OtaJobConfigInput = {
+  allowMajorVersionUpdate?: boolean | null | undefined;
+  imageVersion: string;
+};
+
+export type ProvisionDeviceInput = {
+  description?: string | null | undefined;
+  /** Unique in the organization; a-z, A-Z, 0-9, _ and -; cannot be changed later. */
+  name: string;
+  networkingConfiguration?: NetworkingConfigurationInput | null | undefined;
+  tags?: Array<TagInput> | null | undefined;
+};
+
+/** Where the device is in provisioning. */
+export type ProvisioningStatus =
+  | 'AWAITING_PROVISIONING'
+  | 'DELETING'
+  | 'ERROR'
+  | 'FAILED'
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+export type RegisterPackageVersionInput = {
+  /** Make this the latest patch of the version (the default for the first patch). */
+  markLatest?: boolean | null | undefined;
+  packageId: string;
+  /** Like 1.0; the manifest says the same. */
+  packageVersion: string;
+  /** The lowercase hex SHA-256 of the uploaded package manifest (package.json). */
+  patchVersion: string;
+};
+
+export type RolloutAbortInput = {
+  failurePercent: number;
+  minExecutedForAbort: number;
+};
+
+/** What a rollout does on each device: a device job, or an application deployment. */
+export type RolloutJobType =
+  | 'DEPLOY_APPLICATION'
+  | 'OTA'
+  | 'REBOOT';
+
+/** Where a rollout is. */
+export type RolloutStatus =
+  | 'ABORTED'
+  | 'CANCELED'
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'PAUSED'
+  | 'PENDING';
+
+export type RolloutTargetInput = {
+  deviceIds?: Array<string | number> | null | undefined;
+  filter?: DeviceFilterInput | null | undefined;
+  /** Devices having every tag. */
+  tags?: Array<TagInput> | null | undefined;
+};
+
+export type RolloutWavesInput = {
+  growthFactor?: number;
+  initialSize: number;
+  /** Jobs created per minute at most. */
+  maxPerMinute?: number | null | undefined;
+};
+
+export type StaticIpConnectionInfoInput = {
+  defaultGateway: string;
+  dns: Array<string>;
+  ipAddress: string;
+  mask: string;
+};
+
+export type TagInput = {
+  key: string;
+  /** Omit for a key-only tag. */
+  value?: string | null | undefined;
+};
+
+/** RTSP_CAMERA_STREAM values: the username and password go to the secret store and are never shown again. */
+export type TemplateParametersInput = {
+  password: string;
+  /** rtsp:// or rtsps:// with a host, without credentials in it. */
+  streamUrl: string;
+  username: string;
+};
+
+/** What createNodeFromTemplateJob makes: an RTSP camera stream. */
+export type TemplateType =
+  | 'RTSP_CAMERA_STREAM';
+
+/** A device job's status (Panorama's UpdateProgress, plus CANCELED, TIMED_OUT and REJECTED). */
+export type UpdateProgress =
+  | 'CANCELED'
+  | 'COMPLETED'
+  | 'DOWNLOADING'
+  | 'FAILED'
+  | 'IN_PROGRESS'
+  | 'PENDING'
+  | 'REBOOTING'
+  | 'REJECTED'
+  | 'TIMED_OUT'
+  | 'VERIFYING';
+
+export type DeviceFieldsFragment = { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> };
+
+export type DevicesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: DeviceFilterInput | null | undefined;
+}>;
+
+
+export type DevicesQuery = { devices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> } }> } };
+
+export type DeviceQueryVariables = Exact<{
+  deviceId: string | number;
+}>;
+
+
+export type DeviceQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> } };
+
+export type DeviceProvisioningQueryVariables = Exact<{
+  deviceId: string | number;
+}>;
+
+
+export type DeviceProvisioningQuery = { device: { provisioningStatus: ProvisioningStatus } };
+
+export type FleetSummaryQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FleetSummaryQuery = { fleetSummary: { total: number, byAggregatedStatus: Array<{ status: DeviceAggregatedStatus, count: number }>, bySoftware: Array<{ software: string | null, count: number }> } };
+
+export type DeviceShadowQueryVariables = Exact<{
+  deviceId: string | number;
+  shadowName?: string | null | undefined;
+}>;
+
+
+export type DeviceShadowQuery = { deviceShadow: any };
+
+export type ProvisionDeviceMutationVariables = Exact<{
+  input: ProvisionDeviceInput;
+}>;
+
+
+export type ProvisionDeviceMutation = { provisionDevice: { deviceId: string, arn: string, iotThingName: string, status: ProvisioningStatus, certificates: string, expiresAt: string } };
+
+export type DeleteDeviceMutationVariables = Exact<{
+  deviceId: string | number;
+}>;
+
+
+export type DeleteDeviceMutation = { deleteDevice: { deviceId: string, name: string, provisioningStatus: ProvisioningStatus } };
+
+export type DeviceJobFieldsFragment = { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null };
+
+export type DeviceJobsQueryVariables = Exact<{
+  deviceId?: string | number | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeviceJobsQuery = { devicesJobs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null } }> } };
+
+export type DeviceJobQueryVariables = Exact<{
+  jobId: string;
+}>;
+
+
+export type DeviceJobQuery = { deviceJob: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null, timeline: Array<{ at: string, from: string | null, to: string, actor: string, reason: string | null }> } };
+
+export type CreateJobForDevicesMutationVariables = Exact<{
+  input: CreateJobForDevicesInput;
+}>;
+
+
+export type CreateJobForDevicesMutation = { createJobForDevices: { jobs: Array<{ deviceId: string, jobId: string }> } };
+
+export type JobUpdatedSubscriptionVariables = Exact<{
+  jobId: string;
+}>;
+
+
+export type JobUpdatedSubscription = { jobUpdated: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null } };
+
+export type DeviceUpdatedSubscriptionVariables = Exact<{
+  deviceId?: string | number | null | undefined;
+}>;
+
+
+export type DeviceUpdatedSubscription = { deviceUpdated: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> } };
+
+export type RolloutFieldsFragment = { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } };
+
+export type RolloutsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RolloutsQuery = { rollouts: Array<{ id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } }> };
+
+export type RolloutQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RolloutQuery = { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+
+export type CreateRolloutMutationVariables = Exact<{
+  input: CreateRolloutInput;
+}>;
+
+
+export type CreateRolloutMutation = { createRollout: { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } | null, dryRun: { targeted: number, offline: number, devices: Array<{ deviceId: string, name: string, online: boolean }> } | null } };
+
+export type PauseRolloutMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseRolloutMutation = { pauseRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+
+export type ResumeRolloutMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeRolloutMutation = { resumeRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+
+export type CancelRolloutMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelRolloutMutation = { cancelRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+
+export type RolloutProgressSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RolloutProgressSubscription = { rolloutProgress: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+
+export type CameraFieldsFragment = { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } };
+
+export type CamerasQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type CamerasQuery = { nodeFromTemplateJobs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } }> } };
+
+export type CameraQueryVariables = Exact<{
+  jobId: string;
+}>;
+
+
+export type CameraQuery = { nodeFromTemplateJob: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
+
+export type CreateCameraMutationVariables = Exact<{
+  input: CreateNodeFromTemplateJobInput;
+}>;
+
+
+export type CreateCameraMutation = { createNodeFromTemplateJob: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
+
+export type PackageFieldsFragment = { packageId: string, packageName: string, arn: string, camera: boolean, createdTime: string, versions: Array<{ packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean, registeredTime: string | null }> };
+
+export type PackagesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type PackagesQuery = { packages: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { packageId: string, packageName: string, arn: string, camera: boolean, createdTime: string, versions: Array<{ packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean, registeredTime: string | null }> } }> } };
+
+export type PackageQueryVariables = Exact<{
+  packageId: string;
+}>;
+
+
+export type PackageQuery = { package: { packageId: string, packageName: string, arn: string, camera: boolean, createdTime: string, assets: Array<{ sha256: string, sizeBytes: number, uploadedAt: string | null }>, versions: Array<{ packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean, registeredTime: string | null }> } };
+
+export type CreatePackageMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreatePackageMutation = { createPackage: { packageId: string, packageName: string, arn: string, camera: boolean, createdTime: string, versions: Array<{ packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean, registeredTime: string | null }> } };
+
+export type PackageAssetUploadUrlMutationVariables = Exact<{
+  packageId: string;
+  sha256: string;
+  sizeBytes: number;
+}>;
+
+
+export type PackageAssetUploadUrlMutation = { createPackageAssetUploadUrl: { url: string | null, alreadyUploaded: boolean, expiresAt: string | null } };
+
+export type RegisterPackageVersionMutationVariables = Exact<{
+  input: RegisterPackageVersionInput;
+}>;
+
+
+export type RegisterPackageVersionMutation = { registerPackageVersion: { packageId: string, packageName: string, packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean } };
+
+export type ApplicationFieldsFragment = { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string };
+
+export type ApplicationsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: ApplicationInstanceFilterInput | null | undefined;
+}>;
+
+
+export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> } };
+
+export type ApplicationQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
+
+export type ValidateManifestQueryVariables = Exact<{
+  manifest: string;
+  overrides?: string | null | undefined;
+}>;
+
+
+export type ValidateManifestQuery = { validateApplicationManifest: { valid: boolean, problems: Array<{ document: string, path: string, message: string }> } };
+
+export type CreateApplicationMutationVariables = Exact<{
+  input: CreateApplicationInstanceInput;
+}>;
+
+
+export type CreateApplicationMutation = { createApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+
+export type RemoveApplicationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+
+export type SignalNodesMutationVariables = Exact<{
+  id: string;
+  signals: Array<NodeSignalInput> | NodeSignalInput;
+}>;
+
+
+export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+
+export type ApplicationUpdatedSubscriptionVariables = Exact<{
+  deviceId: string;
+}>;
+
+
+export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+
+export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
+
+export type DeviceLogsQueryVariables = Exact<{
+  deviceId: string;
+  logStream?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeviceLogsQuery = { deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+
+export type ApplicationLogsQueryVariables = Exact<{
+  id: string;
+  nodeName?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ApplicationLogsQuery = { applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+
+export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WhoAmIQuery = { whoami: { apiKeyId: string, organizationId: string, role: ApiKeyRole } };
+
+export type OrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type OrganizationsQuery = { organizations: Array<{ id: string, name: string, accountId: string, createdTime: string, suspendedTime: string | null }> };
+
+export type CreateOrganizationMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateOrganizationMutation = { createOrganization: { adminApiKey: string, organization: { id: string, name: string, accountId: string, createdTime: string, suspendedTime: string | null } } };
+
+export type SuspendOrganizationMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type SuspendOrganizationMutation = { suspendOrganization: { id: string, name: string, suspendedTime: string | null } };
+
+export type ResumeOrganizationMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeOrganizationMutation = { resumeOrganization: { id: string, name: string, suspendedTime: string | null } };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: ApiKeyRole } } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}
+    `, {"fragmentName":"DeviceFields"}) as unknown as TypedDocumentString<DeviceFieldsFragment, unknown>;
+export const DeviceJobFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceJobFields on DeviceJob {
+  jobId
+  jobType
+  deviceId
+  deviceName
+  status
+  executionStatus
+  imageVersion
+  statusReason
+  rolloutId
+  createdTime
+  startedAt
+  completedAt
+}
+    `, {"fragmentName":"DeviceJobFields"}) as unknown as TypedDocumentString<DeviceJobFieldsFragment, unknown>;
+export const RolloutFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}
+    `, {"fragmentName":"RolloutFields"}) as unknown as TypedDocumentString<RolloutFieldsFragment, unknown>;
+export const CameraFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CameraFields on NodeFromTemplateJob {
+  jobId
+  nodeName
+  nodeDescription
+  outputPackageName
+  outputPackageVersion
+  packageId
+  status
+  statusMessage
+  streamUrl
+  createdTime
+  credentials {
+    stored
+    updatedAt
+  }
+}
+    `, {"fragmentName":"CameraFields"}) as unknown as TypedDocumentString<CameraFieldsFragment, unknown>;
+export const PackageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PackageFields on Package {
+  packageId
+  packageName
+  arn
+  camera
+  createdTime
+  versions {
+    packageVersion
+    patchVersion
+    status
+    statusDescription
+    isLatestPatch
+    registeredTime
+  }
+}
+    `, {"fragmentName":"PackageFields"}) as unknown as TypedDocumentString<PackageFieldsFragment, unknown>;
+export const ApplicationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}
+    `, {"fragmentName":"ApplicationFields"}) as unknown as TypedDocumentString<ApplicationFieldsFragment, unknown>;
+export const LogEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LogEventFields on LogEventConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  edges {
+    node {
+      timestamp
+      logStream
+      message
+    }
+  }
+}
+    `, {"fragmentName":"LogEventFields"}) as unknown as TypedDocumentString<LogEventFieldsFragment, unknown>;
+export const DevicesDocument = new TypedDocumentString(`
+    query Devices($first: Int!, $after: String, $filter: DeviceFilterInput) {
+  devices(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...DeviceFields
+      }
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}`) as unknown as TypedDocumentString<DevicesQuery, DevicesQueryVariables>;
+export const DeviceDocument = new TypedDocumentString(`
+    query Device($deviceId: ID!) {
+  device(deviceId: $deviceId) {
+    ...DeviceFields
+    currentNetworkingStatus {
+      lastUpdatedTime
+      ethernet0Status {
+        ipAddress
+        connectionStatus
+        hwAddress
+      }
+      ethernet1Status {
+        ipAddress
+        connectionStatus
+        hwAddress
+      }
+      ntpStatus {
+        connectionStatus
+        ipAddress
+        ntpServerName
+      }
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}`) as unknown as TypedDocumentString<DeviceQuery, DeviceQueryVariables>;
+export const DeviceProvisioningDocument = new TypedDocumentString(`
+    query DeviceProvisioning($deviceId: ID!) {
+  device(deviceId: $deviceId) {
+    provisioningStatus
+  }
+}
+    `) as unknown as TypedDocumentString<DeviceProvisioningQuery, DeviceProvisioningQueryVariables>;
+export const FleetSummaryDocument = new TypedDocumentString(`
+    query FleetSummary {
+  fleetSummary {
+    total
+    byAggregatedStatus {
+      status
+      count
+    }
+    bySoftware {
+      software
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FleetSummaryQuery, FleetSummaryQueryVariables>;
+export const DeviceShadowDocument = new TypedDocumentString(`
+    query DeviceShadow($deviceId: ID!, $shadowName: String) {
+  deviceShadow(deviceId: $deviceId, shadowName: $shadowName)
+}
+    `) as unknown as TypedDocumentString<DeviceShadowQuery, DeviceShadowQueryVariables>;
+export const ProvisionDeviceDocument = new TypedDocumentString(`
+    mutation ProvisionDevice($input: ProvisionDeviceInput!) {
+  provisionDevice(input: $input) {
+    deviceId
+    arn
+    iotThingName
+    status
+    certificates
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<ProvisionDeviceMutation, ProvisionDeviceMutationVariables>;
+export const DeleteDeviceDocument = new TypedDocumentString(`
+    mutation DeleteDevice($deviceId: ID!) {
+  deleteDevice(deviceId: $deviceId) {
+    deviceId
+    name
+    provisioningStatus
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteDeviceMutation, DeleteDeviceMutationVariables>;
+export const DeviceJobsDocument = new TypedDocumentString(`
+    query DeviceJobs($deviceId: ID, $first: Int!, $after: String) {
+  devicesJobs(deviceId: $deviceId, first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...DeviceJobFields
+      }
+    }
+  }
+}
+    fragment DeviceJobFields on DeviceJob {
+  jobId
+  jobType
+  deviceId
+  deviceName
+  status
+  executionStatus
+  imageVersion
+  statusReason
+  rolloutId
+  createdTime
+  startedAt
+  completedAt
+}`) as unknown as TypedDocumentString<DeviceJobsQuery, DeviceJobsQueryVariables>;
+export const DeviceJobDocument = new TypedDocumentString(`
+    query DeviceJob($jobId: String!) {
+  deviceJob(jobId: $jobId) {
+    ...DeviceJobFields
+    timeline {
+      at
+      from
+      to
+      actor
+      reason
+    }
+  }
+}
+    fragment DeviceJobFields on DeviceJob {
+  jobId
+  jobType
+  deviceId
+  deviceName
+  status
+  executionStatus
+  imageVersion
+  statusReason
+  rolloutId
+  createdTime
+  startedAt
+  completedAt
+}`) as unknown as TypedDocumentString<DeviceJobQuery, DeviceJobQueryVariables>;
+export const CreateJobForDevicesDocument = new TypedDocumentString(`
+    mutation CreateJobForDevices($input: CreateJobForDevicesInput!) {
+  createJobForDevices(input: $input) {
+    jobs {
+      deviceId
+      jobId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateJobForDevicesMutation, CreateJobForDevicesMutationVariables>;
+export const JobUpdatedDocument = new TypedDocumentString(`
+    subscription JobUpdated($jobId: String!) {
+  jobUpdated(jobId: $jobId) {
+    ...DeviceJobFields
+  }
+}
+    fragment DeviceJobFields on DeviceJob {
+  jobId
+  jobType
+  deviceId
+  deviceName
+  status
+  executionStatus
+  imageVersion
+  statusReason
+  rolloutId
+  createdTime
+  startedAt
+  completedAt
+}`) as unknown as TypedDocumentString<JobUpdatedSubscription, JobUpdatedSubscriptionVariables>;
+export const DeviceUpdatedDocument = new TypedDocumentString(`
+    subscription DeviceUpdated($deviceId: ID) {
+  deviceUpdated(deviceId: $deviceId) {
+    ...DeviceFields
+  }
+}
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}`) as unknown as TypedDocumentString<DeviceUpdatedSubscription, DeviceUpdatedSubscriptionVariables>;
+export const RolloutsDocument = new TypedDocumentString(`
+    query Rollouts {
+  rollouts {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<RolloutsQuery, RolloutsQueryVariables>;
+export const RolloutDocument = new TypedDocumentString(`
+    query Rollout($id: ID!) {
+  rollout(id: $id) {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<RolloutQuery, RolloutQueryVariables>;
+export const CreateRolloutDocument = new TypedDocumentString(`
+    mutation CreateRollout($input: CreateRolloutInput!) {
+  createRollout(input: $input) {
+    rollout {
+      ...RolloutFields
+    }
+    dryRun {
+      targeted
+      offline
+      devices {
+        deviceId
+        name
+        online
+      }
+    }
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<CreateRolloutMutation, CreateRolloutMutationVariables>;
+export const PauseRolloutDocument = new TypedDocumentString(`
+    mutation PauseRollout($id: ID!) {
+  pauseRollout(id: $id) {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<PauseRolloutMutation, PauseRolloutMutationVariables>;
+export const ResumeRolloutDocument = new TypedDocumentString(`
+    mutation ResumeRollout($id: ID!) {
+  resumeRollout(id: $id) {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<ResumeRolloutMutation, ResumeRolloutMutationVariables>;
+export const CancelRolloutDocument = new TypedDocumentString(`
+    mutation CancelRollout($id: ID!) {
+  cancelRollout(id: $id) {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<CancelRolloutMutation, CancelRolloutMutationVariables>;
+export const RolloutProgressDocument = new TypedDocumentString(`
+    subscription RolloutProgress($id: ID!) {
+  rolloutProgress(rolloutId: $id) {
+    ...RolloutFields
+  }
+}
+    fragment RolloutFields on Rollout {
+  id
+  name
+  jobType
+  imageVersion
+  status
+  statusReason
+  currentWave
+  createdAt
+  startedAt
+  completedAt
+  progress {
+    targeted
+    queued
+    inProgress
+    succeeded
+    failed
+    timedOut
+    rejected
+    canceled
+    offline
+  }
+}`) as unknown as TypedDocumentString<RolloutProgressSubscription, RolloutProgressSubscriptionVariables>;
+export const CamerasDocument = new TypedDocumentString(`
+    query Cameras($first: Int!, $after: String) {
+  nodeFromTemplateJobs(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...CameraFields
+      }
+    }
+  }
+}
+    fragment CameraFields on NodeFromTemplateJob {
+  jobId
+  nodeName
+  nodeDescription
+  outputPackageName
+  outputPackageVersion
+  packageId
+  status
+  statusMessage
+  streamUrl
+  createdTime
+  credentials {
+    stored
+    updatedAt
+  }
+}`) as unknown as TypedDocumentString<CamerasQuery, CamerasQueryVariables>;
+export const CameraDocument = new TypedDocumentString(`
+    query Camera($jobId: String!) {
+  nodeFromTemplateJob(jobId: $jobId) {
+    ...CameraFields
+  }
+}
+    fragment CameraFields on NodeFromTemplateJob {
+  jobId
+  nodeName
+  nodeDescription
+  outputPackageName
+  outputPackageVersion
+  packageId
+  status
+  statusMessage
+  streamUrl
+  createdTime
+  credentials {
+    stored
+    updatedAt
+  }
+}`) as unknown as TypedDocumentString<CameraQuery, CameraQueryVariables>;
+export const CreateCameraDocument = new TypedDocumentString(`
+    mutation CreateCamera($input: CreateNodeFromTemplateJobInput!) {
+  createNodeFromTemplateJob(input: $input) {
+    ...CameraFields
+  }
+}
+    fragment CameraFields on NodeFromTemplateJob {
+  jobId
+  nodeName
+  nodeDescription
+  outputPackageName
+  outputPackageVersion
+  packageId
+  status
+  statusMessage
+  streamUrl
+  createdTime
+  credentials {
+    stored
+    updatedAt
+  }
+}`) as unknown as TypedDocumentString<CreateCameraMutation, CreateCameraMutationVariables>;
+export const PackagesDocument = new TypedDocumentString(`
+    query Packages($first: Int!, $after: String) {
+  packages(first: $first, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...PackageFields
+      }
+    }
+  }
+}
+    fragment PackageFields on Package {
+  packageId
+  packageName
+  arn
+  camera
+  createdTime
+  versions {
+    packageVersion
+    patchVersion
+    status
+    statusDescription
+    isLatestPatch
+    registeredTime
+  }
+}`) as unknown as TypedDocumentString<PackagesQuery, PackagesQueryVariables>;
+export const PackageDocument = new TypedDocumentString(`
+    query Package($packageId: String!) {
+  package(packageId: $packageId) {
+    ...PackageFields
+    assets {
+      sha256
+      sizeBytes
+      uploadedAt
+    }
+  }
+}
+    fragment PackageFields on Package {
+  packageId
+  packageName
+  arn
+  camera
+  createdTime
+  versions {
+    packageVersion
+    patchVersion
+    status
+    statusDescription
+    isLatestPatch
+    registeredTime
+  }
+}`) as unknown as TypedDocumentString<PackageQuery, PackageQueryVariables>;
+export const CreatePackageDocument = new TypedDocumentString(`
+    mutation CreatePackage($name: String!) {
+  createPackage(name: $name) {
+    ...PackageFields
+  }
+}
+    fragment PackageFields on Package {
+  packageId
+  packageName
+  arn
+  camera
+  createdTime
+  versions {
+    packageVersion
+    patchVersion
+    status
+    statusDescription
+    isLatestPatch
+    registeredTime
+  }
+}`) as unknown as TypedDocumentString<CreatePackageMutation, CreatePackageMutationVariables>;
+export const PackageAssetUploadUrlDocument = new TypedDocumentString(`
+    mutation PackageAssetUploadUrl($packageId: String!, $sha256: String!, $sizeBytes: Float!) {
+  createPackageAssetUploadUrl(
+    packageId: $packageId
+    sha256: $sha256
+    sizeBytes: $sizeBytes
+  ) {
+    url
+    alreadyUploaded
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<PackageAssetUploadUrlMutation, PackageAssetUploadUrlMutationVariables>;
+export const RegisterPackageVersionDocument = new TypedDocumentString(`
+    mutation RegisterPackageVersion($input: RegisterPackageVersionInput!) {
+  registerPackageVersion(input: $input) {
+    packageId
+    packageName
+    packageVersion
+    patchVersion
+    status
+    statusDescription
+    isLatestPatch
+  }
+}
+    `) as unknown as TypedDocumentString<RegisterPackageVersionMutation, RegisterPackageVersionMutationVariables>;
+export const ApplicationsDocument = new TypedDocumentString(`
+    query Applications($first: Int!, $after: String, $filter: ApplicationInstanceFilterInput) {
+  applicationInstances(first: $first, after: $after, filter: $filter) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...ApplicationFields
+      }
+    }
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<ApplicationsQuery, ApplicationsQueryVariables>;
+export const ApplicationDocument = new TypedDocumentString(`
+    query Application($id: String!) {
+  applicationInstance(applicationInstanceId: $id) {
+    ...ApplicationFields
+  }
+  applicationInstanceNodeInstances(applicationInstanceId: $id) {
+    nodeInstanceId
+    nodeId
+    nodeName
+    packageName
+    packageVersion
+    packagePatchVersion
+    currentStatus
+    statusReason
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<ApplicationQuery, ApplicationQueryVariables>;
+export const ValidateManifestDocument = new TypedDocumentString(`
+    query ValidateManifest($manifest: String!, $overrides: String) {
+  validateApplicationManifest(
+    manifestPayload: $manifest
+    manifestOverridesPayload: $overrides
+  ) {
+    valid
+    problems {
+      document
+      path
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ValidateManifestQuery, ValidateManifestQueryVariables>;
+export const CreateApplicationDocument = new TypedDocumentString(`
+    mutation CreateApplication($input: CreateApplicationInstanceInput!) {
+  createApplicationInstance(input: $input) {
+    ...ApplicationFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<CreateApplicationMutation, CreateApplicationMutationVariables>;
+export const RemoveApplicationDocument = new TypedDocumentString(`
+    mutation RemoveApplication($id: String!) {
+  removeApplicationInstance(applicationInstanceId: $id) {
+    ...ApplicationFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<RemoveApplicationMutation, RemoveApplicationMutationVariables>;
+export const SignalNodesDocument = new TypedDocumentString(`
+    mutation SignalNodes($id: String!, $signals: [NodeSignalInput!]!) {
+  signalApplicationInstanceNodeInstances(
+    applicationInstanceId: $id
+    nodeSignals: $signals
+  ) {
+    ...ApplicationFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<SignalNodesMutation, SignalNodesMutationVariables>;
+export const ApplicationUpdatedDocument = new TypedDocumentString(`
+    subscription ApplicationUpdated($deviceId: String!) {
+  applicationInstanceUpdated(deviceId: $deviceId) {
+    ...ApplicationFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<ApplicationUpdatedSubscription, ApplicationUpdatedSubscriptionVariables>;
+export const DeviceLogsDocument = new TypedDocumentString(`
+    query DeviceLogs($deviceId: String!, $logStream: String, $first: Int!, $after: String) {
+  deviceLogs(
+    deviceId: $deviceId
+    logStream: $logStream
+    first: $first
+    after: $after
+  ) {
+    ...LogEventFields
+  }
+}
+    fragment LogEventFields on LogEventConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  edges {
+    node {
+      timestamp
+      logStream
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<DeviceLogsQuery, DeviceLogsQueryVariables>;
+export const ApplicationLogsDocument = new TypedDocumentString(`
+    query ApplicationLogs($id: String!, $nodeName: String, $first: Int!, $after: String) {
+  applicationInstanceLogs(
+    applicationInstanceId: $id
+    nodeName: $nodeName
+    first: $first
+    after: $after
+  ) {
+    ...LogEventFields
+  }
+}
+    fragment LogEventFields on LogEventConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  edges {
+    node {
+      timestamp
+      logStream
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<ApplicationLogsQuery, ApplicationLogsQueryVariables>;
+export const WhoAmIDocument = new TypedDocumentString(`
+    query WhoAmI {
+  whoami {
+    apiKeyId
+    organizationId
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<WhoAmIQuery, WhoAmIQueryVariables>;
+export const OrganizationsDocument = new TypedDocumentString(`
+    query Organizations {
+  organizations {
+    id
+    name
+    accountId
+    createdTime
+    suspendedTime
+  }
+}
+    `) as unknown as TypedDocumentString<OrganizationsQuery, OrganizationsQueryVariables>;
+export const CreateOrganizationDocument = new TypedDocumentString(`
+    mutation CreateOrganization($name: String!) {
+  createOrganization(name: $name) {
+    adminApiKey
+    organization {
+      id
+      name
+      accountId
+      createdTime
+      suspendedTime
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
+export const SuspendOrganizationDocument = new TypedDocumentString(`
+    mutation SuspendOrganization($id: ID!) {
+  suspendOrganization(id: $id) {
+    id
+    name
+    suspendedTime
+  }
+}
+    `) as unknown as TypedDocumentString<SuspendOrganizationMutation, SuspendOrganizationMutationVariables>;
+export const ResumeOrganizationDocument = new TypedDocumentString(`
+    mutation ResumeOrganization($id: ID!) {
+  resumeOrganization(id: $id) {
+    id
+    name
+    suspendedTime
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeOrganizationMutation, ResumeOrganizationMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    secret
+    apiKey {
+      id
+      name
+      role
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
