@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { GraphqlClient, codeOf, dataOf } from '@edgefleet/client';
+import { DeviceProvisioningDocument, GraphqlClient, type Operation, ProvisionDeviceDocument, codeOf, dataOf } from '@edgefleet/client';
 import { parseBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
@@ -10,6 +10,7 @@ import { type JobExecutor, JobRunner } from './job.runner';
 import { ShadowSync } from './shadow.sync';
 import { ApplicationsRunner } from './applications/applications.runner';
 import { SimulatedRuntime } from './applications/application.runtime';
+import { LogShipper } from './applications/log.shipper';
 
 export interface FleetOptions {
   devices: number;
@@ -45,7 +46,7 @@ export interface FleetStats {
 const SOFTWARE = ['4.3.45', '4.3.55', '5.0.7', '5.0.7', '5.1.2'];
 
 /** The data of a call; Panorama's limits apply to simulators too, so RATE_LIMITED waits and retries. */
-async function graphql(api: GraphqlClient, query: string, variables: Record<string, unknown>): Promise<any> {
+async function graphql<T, V>(api: GraphqlClient, query: Operation<T, V>, variables: V): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const response = await api.request(query, variables);
     if (codeOf(response) === 'RATE_LIMITED' && attempt < 60) {
@@ -121,14 +122,14 @@ export class FleetSimulator {
     const dir = path.join(this.opts.dataDir, name);
     const stored = loadIdentity(dir);
     if (stored) {
-      const data = await graphql(this.api, 'query($id: ID!) { device(deviceId: $id) { provisioningStatus } }', { id: stored.thingName }).catch(() => null);
+      const data = await graphql(this.api, DeviceProvisioningDocument, { deviceId: stored.thingName }).catch(() => null);
       if (data?.device?.provisioningStatus === 'SUCCEEDED') {
         this.stats.provisioned++;
         return stored;
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    const data = await graphql(this.api, 'mutation($n: String!) { provisionDevice(input: {name: $n, tags: [{key: "simulated"}]}) { certificates } }', { n: name });
+    const data = await graphql(this.api, ProvisionDeviceDocument, { input: { name, tags: [{ key: 'simulated' }] } });
     const identity = await provisionWithBundle(parseBundle(Buffer.from(data.provisionDevice.certificates, 'base64')));
     saveIdentity(dir, identity);
     this.stats.provisioned++;
@@ -140,10 +141,16 @@ export class FleetSimulator {
     const client = connectDevice(identity);
     const device = { software: SOFTWARE[i % SOFTWARE.length] };
     new ShadowSync(client, identity.thingName, () => virtualReport(i, startedAt, device.software));
-    new JobRunner(client, identity.thingName, virtualExecutor(client, device, this.opts.jobs ?? {}, this.stats), () => this.stats.jobFailures++);
+    // Device log lines, as an appliance's syslog would have them, and the output of simulated nodes.
+    const logs = new LogShipper(client, identity.thingName);
+    client.on('connect', () => logs.add(undefined, 'syslog', `connected; running software ${device.software}`));
+    new JobRunner(client, identity.thingName, virtualExecutor(client, device, this.opts.jobs ?? {}, this.stats), (err, jobId) => {
+      this.stats.jobFailures++;
+      logs.add(undefined, 'ota_log', `job ${jobId} failed: ${err.message}`);
+    });
     // Deployments too, through the applications shadow, on the simulated runtime.
     const deviceDir = path.join(this.opts.dataDir, identity.thingName);
-    new ApplicationsRunner(client, identity.thingName, this.runtime, { dataDir: deviceDir, onError: () => this.stats.deploymentFailures++ });
+    new ApplicationsRunner(client, identity.thingName, this.runtime, { dataDir: deviceDir, logs, onError: () => this.stats.deploymentFailures++ });
     client.on('packetsend', (p) => p.cmd === 'publish' && this.messages++);
     this.clients.push(client);
   }

@@ -53,6 +53,7 @@ export class SimulatedRuntime implements ApplicationRuntime {
     if (Math.random() < (this.opts.failureRate ?? 0)) throw new Error('simulated failure: the application did not start');
     const paused = new Set(Object.entries(launch.spec.signals).filter(([, s]) => s === 'PAUSE').map(([n]) => n));
     const nodes = launch.spec.nodes.filter((n) => n.category !== 'parameter');
+    for (const n of nodes) if (!passiveStatus(n, false)) launch.log(n.name, `started ${n.name} of ${launch.applicationInstanceId} (simulated)`);
     return {
       nodes: () => Object.fromEntries(nodes.map((n) => [n.name, passiveStatus(n, paused.has(n.name)) ?? { currentStatus: paused.has(n.name) ? 'PAUSED' : 'RUNNING' }])),
       signal: (node, signal) => void (signal === 'PAUSE' ? paused.add(node) : paused.delete(node)),
