@@ -1,0 +1,288 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CreateApiKeyDocument } from '@edgefleet/client';
+import { ROOT, type Stack, dataOf, eventually, freePort, gql, startApp, startStack, waitForOutput } from './support';
+
+jest.setTimeout(300_000);
+
+const FIXTURES = path.join(__dirname, 'fixtures/panorama');
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The operators' tools against the running apps, every app its own process: the `edgefleet`
+ * CLI as an operator runs it (a profile file, table and json output, exit codes, live progress
+ * fed by subscriptions), Prometheus metrics on the api, worker and gateway, and BullMQ's dashboard.
+ */
+describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to end', () => {
+  let stack: Stack;
+  let config: string;
+  const installationKey = `efi_${randomBytes(24).toString('base64url')}`;
+  const devices: Record<string, string> = {};
+  let appId: string;
+
+  /** `edgefleet …` as a separate process, with the test's profile file; never throws on a non-zero exit. */
+  const edgefleet = (args: string[], env: Record<string, string> = {}): Promise<Run> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [path.join(ROOT, 'apps/cli/bin/edgefleet.js'), ...args],
+        { cwd: stack.dir, env: { ...process.env, NODE_OPTIONS: '', EDGEFLEET_CONFIG_FILE: config, EDGEFLEET_ENDPOINT: '', EDGEFLEET_API_KEY: '', ...env }, timeout: 120_000 },
+        (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+  /** A command that must succeed; its stdout parsed as JSON with `-o json`. */
+  const json = async (args: string[], env: Record<string, string> = {}) => {
+    const r = await edgefleet([...args, '-o', 'json'], env);
+    if (r.code !== 0) throw new Error(`edgefleet ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
+  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
+    const v = await eventually(probe, ok, ms);
+    if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
+    return v;
+  };
+  const metricsUrl = (app: 'worker' | 'gateway') => stack.running.map((p) => p.output().match(new RegExp(`EdgeFleet ${app} .*metrics on (http://\\S+)`))?.[1]).find(Boolean)!;
+
+  beforeAll(async () => {
+    stack = await startStack('operators', { JOB_SWEEP_MS: '250', EDGEFLEET_INSTALLATION_ADMIN_KEY: installationKey });
+    config = path.join(stack.dir, 'cli', 'config.json');
+    const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: stack.key, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '2', '--prefix', 'ops', '--churn', '0', '--job-step-ms', '50', '--reboot-ms', '200'], 'fleet.main.ts');
+    stack.running.push(fleet);
+    await waitForOutput(fleet, /fleet ready: 2 devices/, 90_000);
+  });
+  afterAll(() => stack.stop());
+
+  it('configure stores a checked profile, readable by its owner only; a wrong key stores nothing', async () => {
+    const wrong = await edgefleet(['configure', '--endpoint', stack.url, '--api-key', 'efk_wrong_wrong_wrong_wrong_wrong']);
+    expect(wrong).toMatchObject({ code: 3, stdout: '' });
+    expect(wrong.stderr).toMatch(/^error: UNAUTHENTICATED \(API_KEY_INVALID\): .*nothing was stored/);
+    expect(existsSync(config)).toBe(false);
+
+    const ok = await edgefleet(['configure', '--endpoint', `${stack.url}/`, '--api-key', stack.key]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^Role:\s+ADMIN$/m);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ default: { endpoint: stack.url, apiKey: stack.key } });
+
+    const unconfigured = await edgefleet(['devices', 'list'], { EDGEFLEET_CONFIG_FILE: path.join(stack.dir, 'none.json') });
+    expect(unconfigured.code).toBe(3);
+    expect(unconfigured.stderr).toMatch(/^error: No endpoint or API key configured \(profile "default"\): run `edgefleet configure`/);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const unreachable = await edgefleet(['devices', 'list', '--endpoint', closed]);
+    expect([unreachable.code, unreachable.stderr.trim()]).toEqual([4, `error: cannot reach the api at ${closed}: ECONNREFUSED`]);
+    const usage = await edgefleet(['devices', 'list', '--first', '500']);
+    expect([usage.code, usage.stderr]).toEqual([2, "error: option '--first <n>' argument '500' is invalid. --first must be a whole number from 1 to 100.\n"]);
+  });
+
+  it('lists, describes, provisions (writing the bundle) and deletes devices', async () => {
+    const listed = await until(() => json(['devices', 'list', '--status', 'online']), (l) => l.devices.length === 2);
+    for (const d of listed.devices) devices[d.name] = d.deviceId;
+    expect(Object.keys(devices).sort()).toEqual(['ops-1', 'ops-2']);
+    const table = await edgefleet(['devices', 'list']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^DEVICE ID\s+NAME\s+STATUS\s+CONNECTION\s+SOFTWARE\s+LAST SEEN$/);
+    expect(table.stdout).toMatch(new RegExp(`^${devices['ops-1']}\\s+ops-1\\s+ONLINE\\s+ONLINE\\s+\\S+`, 'm'));
+
+    const described = await edgefleet(['devices', 'describe', devices['ops-1'], '--shadow', 'system']);
+    expect([described.code, described.stderr]).toEqual([0, '']);
+    expect(described.stdout).toMatch(/^Connection:\s+ONLINE$/m);
+    expect(described.stdout).toMatch(/^Ethernet 0:\s+10\.\S+ CONNECTED 8C:1F:64/m);
+    expect(described.stdout).toContain('Shadow system');
+
+    const out = path.join(stack.dir, 'bundles');
+    mkdirSync(out);
+    const provisioned = await json(['devices', 'provision', 'lobby-cam', '--out', out, '--tag', 'site=hq']);
+    const bundle = path.join(out, 'certificates-omni_lobby-cam.zip');
+    expect(provisioned).toMatchObject({ status: 'AWAITING_PROVISIONING', bundle });
+    expect(provisioned).not.toHaveProperty('certificates');
+    expect(readFileSync(bundle).subarray(0, 2).toString()).toBe('PK');
+    expect(statSync(bundle).mode & 0o777).toBe(0o600);
+    const again = await edgefleet(['devices', 'provision', 'lobby-cam', '--out', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: (CONFLICT|ALREADY_EXISTS) \(\w+\): /);
+
+    expect((await json(['devices', 'delete', provisioned.deviceId])).provisioningStatus).toBe('DELETING');
+    const missing = await edgefleet(['devices', 'describe', 'device-aaaaaaaaaaaaaaaaaaaaaaaaaa']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: NOT_FOUND (DEVICE_NOT_FOUND): Device device-aaaaaaaaaaaaaaaaaaaaaaaaaa was not found.']);
+  });
+
+  it('reboots a device and follows its job live until it completes', async () => {
+    const r = await edgefleet(['jobs', 'reboot', devices['ops-1'], '--wait']);
+    expect(r.code).toBe(0);
+    const job = `${devices['ops-1']}-0`;
+    // Without a terminal, each change of the live progress is a line on stderr.
+    expect(r.stderr).toContain(`${job} REBOOTING`);
+    expect(r.stderr).toContain(`${job} COMPLETED`);
+    expect(r.stdout).toMatch(new RegExp(`^${job}\\s+REBOOT\\s+${devices['ops-1']}\\s+ops-1\\s+COMPLETED`, 'm'));
+    expect((await json(['jobs', 'list', '--device', devices['ops-1']])).map((j: any) => [j.jobId, j.status])).toEqual([[job, 'COMPLETED']]);
+  });
+
+  it('rolls out in waves with live progress, and pauses, resumes and cancels a rollout', async () => {
+    const target = ['--type', 'REBOOT', '--name-contains', 'ops-', '--initial', '1'];
+    expect((await json(['rollouts', 'create', '--name', 'dry', ...target, '--dry-run'])).targeted).toBe(2);
+    const watched = await edgefleet(['rollouts', 'create', '--name', 'ops-reboot', ...target, '--watch']);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/^STATUS:\s+COMPLETED$/m);
+    expect(watched.stdout).toMatch(/^PROGRESS:\s+2\/2 done: 2 succeeded, 0 failed/m);
+    expect(watched.stderr).toMatch(/ops-reboot IN_PROGRESS wave 1/);
+
+    const slow = await json(['rollouts', 'create', '--name', 'slow', ...target, '--max-per-minute', '1']);
+    await until(() => json(['rollouts', 'describe', slow.id]), (r) => r.status === 'IN_PROGRESS');
+    expect((await json(['rollouts', 'pause', slow.id])).status).toBe('PAUSED');
+    expect((await json(['rollouts', 'resume', slow.id])).status).toBe('IN_PROGRESS');
+    expect((await json(['rollouts', 'cancel', slow.id])).status).toBe('CANCELED');
+    const ended = await edgefleet(['rollouts', 'watch', slow.id]);
+    expect([ended.code, ended.stderr.trim().split('\n').at(-1)]).toEqual([5, expect.stringMatching(/^error: rollout slow ended CANCELED/)]);
+    expect((await edgefleet(['rollouts', 'create', '--name', 'x', '--type', 'OTA', '--device', devices['ops-1']])).stderr.trim()).toBe('error: an OTA rollout needs --version');
+  });
+
+  it('adds a camera whose password comes from a file and never shows up again', async () => {
+    const password = `cam-${randomBytes(8).toString('hex')}`;
+    writeFileSync(path.join(stack.dir, 'camera-password'), `${password}\n`);
+    const added = await edgefleet(['cameras', 'add', 'exterior-south', '--url', 'rtsp://192.168.0.77/live/mpeg4/', '--username', 'cam-user', '--password-file', path.join(stack.dir, 'camera-password')]);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^STATUS:\s+SUCCEEDED$/m);
+    expect(added.stdout).toMatch(/^CREDENTIALS:\s+stored$/m);
+    const listed = await edgefleet(['cameras', 'list', '-o', 'json']);
+    expect(JSON.parse(listed.stdout).map((c: any) => c.nodeName)).toEqual(['exterior-south']);
+    for (const text of [added.stdout, added.stderr, listed.stdout, ...stack.running.map((p) => p.output())]) expect(text).not.toContain(password);
+  });
+
+  it('creates, uploads and registers a package, and deploys an application folder, showing manifest problems precisely', async () => {
+    const { packageId } = await json(['packages', 'create', 'SAMPLE_CODE']);
+    const work = path.join(stack.dir, 'sample');
+    mkdirSync(work);
+    const code = path.join(work, 'code.tar.gz');
+    execFileSync('tar', ['-czf', code, '-C', path.join(FIXTURES, 'sample-app'), 'application.py']);
+    const descriptor = path.join(work, 'descriptor.json');
+    writeFileSync(descriptor, readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.descriptor.json')));
+    const manifest = path.join(work, 'package.json');
+    writeFileSync(manifest, readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.package.json'), 'utf8').replace('<code_asset>', sha256(readFileSync(code))).replace('<code_descriptor>', sha256(readFileSync(descriptor))));
+
+    const uploaded = await edgefleet(['packages', 'upload', packageId, code, descriptor]);
+    expect(uploaded.code).toBe(0);
+    expect(uploaded.stderr).toContain('code.tar.gz uploaded');
+    expect(uploaded.stdout).toMatch(new RegExp(`${sha256(readFileSync(code))}\\s+\\d+\\s+yes`));
+    expect((await edgefleet(['packages', 'upload', packageId, code])).stdout).toMatch(/already$/m);
+    const unregistered = await edgefleet(['packages', 'register', packageId, path.join(FIXTURES, 'SQUEEZENET_PYTORCH_V1.package.json')]);
+    expect(unregistered.code).toBe(1);
+    const registered = await json(['packages', 'register', packageId, manifest, '--mark-latest']);
+    expect(registered).toMatchObject({ packageVersion: '1.0', patchVersion: sha256(readFileSync(manifest)), status: 'REGISTER_COMPLETED', isLatestPatch: true });
+
+    // An application folder as panorama-cli lays it out: graphs/<app>/graph.json, overrides beside it.
+    const account = (await q('{ nodes(filter: {category: MEDIA_SOURCE}) { edges { node { ownerAccount } } } }')).nodes.edges[0].node.ownerAccount;
+    const graph = JSON.parse(readFileSync(path.join(FIXTURES, 'graph.json'), 'utf8').replaceAll('123456789012', account));
+    graph.nodeGraph.packages = graph.nodeGraph.packages.filter((p: { name: string }) => !p.name.includes('SQUEEZENET'));
+    graph.nodeGraph.nodes = graph.nodeGraph.nodes.filter((n: { name: string }) => n.name !== 'model_node');
+    const folder = (name: string, g: object) => {
+      const dir = path.join(stack.dir, name);
+      mkdirSync(path.join(dir, 'graphs', name), { recursive: true });
+      writeFileSync(path.join(dir, 'graphs', name, 'graph.json'), JSON.stringify(g, null, 2));
+      writeFileSync(path.join(dir, 'graphs', name, 'override.json'), readFileSync(path.join(FIXTURES, 'overrides.json'), 'utf8').replaceAll('123456789012', account));
+      return dir;
+    };
+    const broken = structuredClone(graph);
+    broken.nodeGraph.nodes[0].interface = `${account}::SAMPLE_CODE.no_such_interface`;
+    const refused = await edgefleet(['deploy', folder('broken', broken), '--device', devices['ops-2']]);
+    expect(refused.code).toBe(5);
+    expect(refused.stdout.split('\n')[0]).toMatch(/^FILE\s+PATH\s+PROBLEM$/);
+    expect(refused.stdout).toMatch(/graphs\/broken\/graph\.json\s+\$\.nodeGraph\.nodes\[0\]\.interface\s+\S/);
+    expect(refused.stderr).toMatch(/^error: .*graph\.json with .*override\.json has \d+ problems?; nothing was deployed$/m);
+    expect((await json(['apps', 'list', '--device', devices['ops-2']])).length).toBe(0);
+
+    const deployed = await edgefleet(['deploy', folder('sample', graph), '--device', devices['ops-2'], '--wait']);
+    expect(deployed.code).toBe(0);
+    expect(deployed.stdout).toMatch(/^STATUS:\s+DEPLOYMENT_SUCCEEDED$/m);
+    const [app] = await json(['apps', 'list', '--device', devices['ops-2']]);
+    expect(app).toMatchObject({ name: 'sample', status: 'DEPLOYMENT_SUCCEEDED', healthStatus: 'RUNNING' });
+    const id = (appId = app.applicationInstanceId);
+    const nodes = async () => Object.fromEntries((await json(['apps', 'describe', id])).nodeInstances.map((n: any) => [n.nodeInstanceId, n.currentStatus]));
+    expect(await until(nodes, (n) => n.code_node === 'RUNNING')).toMatchObject({ code_node: 'RUNNING', my_camera: 'RUNNING' });
+    await json(['apps', 'pause', id, '--node', 'code_node']);
+    await until(nodes, (n) => n.code_node === 'PAUSED');
+    await json(['apps', 'resume', id]);
+    await until(nodes, (n) => n.code_node === 'RUNNING' && n.my_camera === 'RUNNING');
+
+    // Logs: the simulated node's output, and the device's own lines, as `tail` prints them.
+    const appLogs = await until(() => edgefleet(['logs', id, '--node', 'code_node']), (r) => r.stdout.includes(`started code_node of ${id}`));
+    expect(appLogs.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}code_node {2}started code_node/m);
+    expect((await edgefleet(['logs', devices['ops-2']])).stdout).toMatch(/ {2}syslog {2}connected; running software /);
+    expect((await edgefleet(['logs', devices['ops-2'], '--node', 'x'])).code).toBe(2);
+  });
+
+  it('administers organizations with the installation admin key only', async () => {
+    const refused = await edgefleet(['orgs', 'list']);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringMatching(/^error: FORBIDDEN \(INSTALLATION_ADMIN_REQUIRED\)/)]);
+    const admin = { EDGEFLEET_API_KEY: installationKey };
+    const created = await json(['orgs', 'create', 'acme'], admin);
+    expect(created.adminApiKey).toMatch(/^efk_/);
+    expect((await json(['orgs', 'list'], admin)).map((o: any) => o.name)).toContain('acme');
+    expect((await json(['orgs', 'suspend', created.organization.id], admin)).suspendedTime).not.toBeNull();
+    expect((await json(['orgs', 'resume', created.organization.id], admin)).suspendedTime).toBeNull();
+    // The new organization sees none of this one's devices.
+    expect((await json(['devices', 'list'], { EDGEFLEET_API_KEY: created.adminApiKey })).totalCount).toBe(0);
+  });
+
+  it('serves Prometheus metrics on the api, the worker and the gateway', async () => {
+    const scrape = async (url: string) => {
+      const res = await fetch(url);
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/plain; version=0\.0\.4/)]);
+      return res.text();
+    };
+    const api = await scrape(`${stack.url}/metrics`);
+    expect(api).toMatch(/^edgefleet_api_requests_total\{kind="graphql",operation="Devices",status="200",app="api"\} \d+$/m);
+    expect(api).toMatch(/^edgefleet_api_errors_total\{kind="graphql",operation="Device",code="NOT_FOUND",app="api"\} [1-9]/m);
+    expect(api).toMatch(/^edgefleet_api_request_duration_seconds_bucket\{le="0\.05",app="api",kind="graphql",operation="CreateRollout"\} [1-9]/m);
+    expect(api).toMatch(/^edgefleet_process_cpu_seconds_total\{app="api"\}/m);
+
+    const worker = await scrape(metricsUrl('worker'));
+    const active = (name: string) => new RegExp(`^DeviceActive\\{DeviceId="${devices[name]}",DeviceName="${name}",organization="[0-9a-f-]{36}",app="worker"\\} 1$`, 'm');
+    expect(worker).toMatch(active('ops-1'));
+    expect(worker).toMatch(active('ops-2'));
+    expect(worker).toMatch(/^edgefleet_device_jobs\{type="REBOOT",status="COMPLETED",app="worker"\} [3-9]$/m);
+    expect(worker).toMatch(/^edgefleet_rollouts\{status="CANCELED",app="worker"\} 1$/m);
+    expect(worker).toMatch(/^edgefleet_queue_jobs\{queue="applications",state="waiting",app="worker"\} \d+$/m);
+    expect(worker).toMatch(/^edgefleet_queue_oldest_waiting_seconds\{queue="jobs",app="worker"\} [\d.]+$/m);
+    expect(worker).toMatch(/^edgefleet_queue_jobs_processed_total\{queue="jobs",name="notify-devices",result="completed",app="worker"\} [1-9]/m);
+    expect(worker).toMatch(new RegExp(`^ApplicationErrors\\{ApplicationInstanceId="${appId}",ApplicationInstanceName="sample",organization="[0-9a-f-]{36}",app="worker"\\} 0$`, 'm'));
+    expect(worker).toMatch(/^edgefleet_application_instances\{organization="[0-9a-f-]{36}",status="DEPLOYMENT_SUCCEEDED",app="worker"\} 1$/m);
+    expect((await fetch(metricsUrl('worker').replace(/metrics$/, 'health'))).status).toBe(200);
+
+    const gateway = await scrape(metricsUrl('gateway'));
+    expect(gateway).toMatch(/^edgefleet_gateway_connected_devices\{app="gateway"\} 2$/m);
+    expect(gateway).toMatch(/^edgefleet_shadow_updates_total\{result="accepted",app="gateway"\} [1-9]/m);
+    expect(gateway).toMatch(/^edgefleet_device_requests_total\{service="jobs",operation="\$aws\/things\/\{thingName\}\/jobs\/\{jobId\}\/update",result="accepted",app="gateway"\} [1-9]/m);
+    expect(gateway).toMatch(/^edgefleet_gateway_connections_total\{result="device",app="gateway"\} [1-9]/m);
+    expect(await (await fetch(metricsUrl('gateway').replace(/metrics$/, 'health'))).json()).toEqual({ status: 'ok', connectedDevices: 2 });
+  });
+
+  it('opens BullMQ’s dashboard to ADMIN keys of the installation’s own organization only', async () => {
+    const dashboard = (authorization?: string) => fetch(`${stack.url}/admin/queues`, { headers: authorization ? { authorization } : {} });
+    const anonymous = await dashboard();
+    expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, expect.stringMatching(/^Basic realm=/)]);
+    const viewer = dataOf(await gql(stack.url, stack.key, CreateApiKeyDocument, { input: { name: 'viewer', role: 'VIEWER' } })).createApiKey.secret;
+    expect((await dashboard(`Bearer ${viewer}`)).status).toBe(403);
+    const other = await json(['orgs', 'create', 'other-tenant'], { EDGEFLEET_API_KEY: installationKey });
+    expect((await dashboard(`Bearer ${other.adminApiKey}`)).status).toBe(403);
+    const basic = `Basic ${Buffer.from(`admin:${stack.key}`).toString('base64')}`;
+    const page = await dashboard(basic);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>EdgeFleet queues</title>');
+    const queues = (await (await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: basic } })).json()) as { queues: { name: string }[] };
+    expect(queues.queues.map((x: { name: string }) => x.name).sort()).toEqual(['applications', 'devices', 'jobs', 'streams']);
+    expect((await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${installationKey}` } })).status).toBe(200);
+  });
+
+  it('removes the application instance', async () => {
+    expect((await json(['apps', 'remove', appId])).status).toMatch(/^REMOVAL_/);
+    await until(async () => (await json(['apps', 'describe', appId])).status, (s) => s === 'REMOVAL_SUCCEEDED');
+  });
+});
