@@ -106,6 +106,6 @@ export async function startStack(database: Parameters<typeof testDatabase>[0], o
   await waitForOutput(gateway, /gateway listening/); // creates the CA the api signs claims with
   const api = startApp('api', env);
   running.push(api);
-  await Promise.all([waitForOutput(api, /GraphiQL/), startWorker()]);
+  await Promise.all([waitForOutput(api, /^Console: /m), startWorker()]);
   return { url: `http://127.0.0.1:${apiPort}`, key, env, dir, running, startWorker, stop: async () => void (await Promise.all(running.map((p) => p.stop()))) };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // `npm start`: checks the services, applies migrations, then runs the api, the worker,
-// the device gateway and a few simulated devices, printing the GraphiQL URL and admin key.
+// the device gateway and a few simulated devices, printing the console and GraphiQL URLs and the admin key.
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -88,6 +88,11 @@ async function main() {
       process.exit(1);
     }
   }
+  if (!fs.existsSync(path.join(root, 'dist/console/index.html'))) {
+    // npm install builds it; a checkout that skipped the install scripts builds it here, once.
+    process.stdout.write('Building the web console…\n');
+    execFileSync('npm', ['run', '--silent', 'console:build'], { cwd: root, env, stdio: 'inherit' });
+  }
   process.stdout.write('Applying database migrations…\n');
   try {
     execFileSync(process.execPath, [require.resolve('prisma/build/index.js'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'pipe' });
@@ -109,13 +114,19 @@ async function main() {
   children.push(
     run('gateway', 'apps/gateway/src/main.ts', (line) => /gateway listening/.test(line) && startFleetWhen('gateway')),
     run('api', 'apps/api/src/main.ts', (line) => {
-      if (/^GraphiQL: /.test(line)) {
+      const consoleUrl = /^Console: (\S+)/.exec(line)?.[1];
+      if (consoleUrl) {
         startFleetWhen('api');
+        const base = consoleUrl.replace(/\/console\/$/, '');
         process.stdout.write(
-          `\n  EdgeFleet is running.\n  ${line}\n  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
+          `\n  EdgeFleet is running.\n  Console:  ${consoleUrl}\n` +
+            (env.GRAPHIQL === 'false' ? '' : `  GraphiQL: ${base}/graphiql\n`) +
+            `  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
             `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +
-            `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with the\n` +
-            `  provisionDevice mutation, save the bundle and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
+            `  CLI: npx edgefleet configure --endpoint ${base} --api-key <key>, then npx edgefleet devices list\n` +
+            `  Metrics: ${base}/metrics, the worker's and the gateway's on ports ${env.WORKER_METRICS_PORT ?? 9464} and ${env.GATEWAY_METRICS_PORT ?? 9465}\n` +
+            `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with\n` +
+            `  npx edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
         );
       }
     }),

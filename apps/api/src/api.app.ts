@@ -9,6 +9,7 @@ import { Metrics } from '@edgefleet/telemetry';
 import { ApiKeyService, OrganizationService } from '@edgefleet/organizations';
 import { registerQueuesDashboard } from './admin/queues.dashboard';
 import { AppModule } from './app.module';
+import { registerConsoleRoutes } from './console/console.routes';
 import { registerApiMetrics } from './metrics/api.metrics';
 import { StorableTextPipe } from './graphql/argument.pipes';
 import { registerSignedFileRoutes } from './graphql/signed-file.routes';
@@ -31,6 +32,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   registerApiMetrics(fastify, app.get(Metrics));
   const queues = await registerQueuesDashboard(fastify, { config, apiKeys: app.get(ApiKeyService), organizations: app.get(OrganizationService) });
   fastify.addHook('onClose', async () => void (await Promise.all(queues.map((q) => q.close()))));
+  await registerConsoleRoutes(fastify, { graphiql: config.GRAPHIQL });
   const images = app.get(SoftwareImageService);
   const packages = app.get(PackageService);
   registerSignedFileRoutes(fastify, [

@@ -76,7 +76,8 @@ export class AppModule {
           useFactory: (auth: RequestAuthService) => ({
             autoSchemaFile: true,
             sortSchema: true,
-            graphiql: config.GRAPHIQL,
+            // Mercurius's GraphiQL loads React and GraphiQL from a CDN; /graphiql serves the bundled one (console.routes.ts).
+            graphiql: false,
             path: '/graphql',
             errorFormatter: (execution, ctx) => withErrorCodes(defaultErrorFormatter(execution, ctx)),
             graphql: { parseOptions: { maxTokens: config.GRAPHQL_MAX_TOKENS } },

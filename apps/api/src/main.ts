@@ -10,6 +10,7 @@ async function main() {
   await app.listen(config.API_PORT, config.API_HOST);
   const base = config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
   const lines = [`EdgeFleet API listening on ${base}/graphql`];
+  lines.push(`Console: ${base}/console/`);
   if (config.GRAPHIQL) lines.push(`GraphiQL: ${base}/graphiql`);
   if (createdAdminKey) lines.push(`Admin API key (shown once, store it now): ${createdAdminKey}`);
   process.stdout.write(lines.join('\n') + '\n');

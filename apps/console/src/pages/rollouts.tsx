@@ -1,0 +1,60 @@
+import { useState } from 'react';
+import { CancelRolloutDocument, type Operation, PauseRolloutDocument, ResumeRolloutDocument, type RolloutFieldsFragment, RolloutProgressDocument, RolloutsDocument } from '@edgefleet/client';
+import { useAction, useQuery, useSession, useSubscription } from '../hooks';
+import { canOperate } from '../session';
+import { Bar, Problem, Status, when } from '../ui';
+
+const ENDED = new Set(['COMPLETED', 'ABORTED', 'CANCELED']);
+
+/** One rollout: its progress live (rolloutProgress), and pause/resume/cancel for those who may. */
+function RolloutCard({ rollout, highlighted }: { rollout: RolloutFieldsFragment; highlighted: boolean }) {
+  const { session } = useSession();
+  const [r, setR] = useState(rollout);
+  useSubscription(RolloutProgressDocument, ENDED.has(rollout.status) ? null : { id: rollout.id }, (e) => setR(e.rolloutProgress));
+  const action = useAction();
+  /** Pause, resume and cancel all answer the rollout, under their own field name. */
+  const act = async (doc: Operation<Record<string, RolloutFieldsFragment>, { id: string }>) => {
+    const done = await action.run(doc, { id: r.id });
+    if (done) setR(Object.values(done)[0]);
+  };
+  const p = r.progress;
+  const failed = p.failed + p.timedOut + p.rejected;
+  return (
+    <article className={`rollout${highlighted ? ' highlighted' : ''}`} data-rollout={r.name}>
+      <header>
+        <h2>{r.name}</h2>
+        <Status value={r.status} />
+        <span className="muted">
+          {r.jobType}
+          {r.imageVersion ? ` ${r.imageVersion}` : ''} · wave {r.currentWave} · created {when(r.createdAt)}
+        </span>
+      </header>
+      <Bar value={p.succeeded + failed + p.canceled} total={p.targeted} label={`${p.succeeded} succeeded · ${failed} failed · ${p.inProgress} in progress · ${p.queued} queued · ${p.offline} offline of ${p.targeted}`} />
+      {r.statusReason && <p className="muted">{r.statusReason}</p>}
+      {canOperate(session.role) && !ENDED.has(r.status) && (
+        <div className="actions">
+          {r.status === 'PAUSED' ? <button onClick={() => act(ResumeRolloutDocument)}>Resume</button> : <button onClick={() => act(PauseRolloutDocument)}>Pause</button>}
+          <button className="danger" onClick={() => act(CancelRolloutDocument)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      <Problem error={action.error} />
+    </article>
+  );
+}
+
+export function Rollouts({ selected }: { selected?: string }) {
+  const rollouts = useQuery(RolloutsDocument, {});
+  return (
+    <section>
+      <h1>Rollouts</h1>
+      <p className="muted">Create rollouts with <code>edgefleet rollouts create</code> or the createRollout mutation.</p>
+      <Problem error={rollouts.error} />
+      {(rollouts.data?.rollouts ?? []).map((r) => (
+        <RolloutCard key={r.id} rollout={r} highlighted={r.id === selected} />
+      ))}
+      {rollouts.data?.rollouts.length === 0 && <p className="empty">No rollout yet.</p>}
+    </section>
+  );
+}
