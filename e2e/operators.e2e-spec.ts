@@ -244,16 +244,18 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(api).toMatch(/^edgefleet_process_cpu_seconds_total\{app="api"\}/m);
 
     const worker = await scrape(metricsUrl('worker'));
-    const active = (name: string) => new RegExp(`^DeviceActive\\{DeviceId="${devices[name]}",DeviceName="${name}",organization="[0-9a-f-]{36}",app="worker"\\} 1$`, 'm');
+    // The worker serves the whole installation: this organization's series are the ones to check.
+    const org = (await q('{ whoami { organizationId } }')).whoami.organizationId;
+    const active = (name: string) => new RegExp(`^DeviceActive\\{DeviceId="${devices[name]}",DeviceName="${name}",organization="${org}",app="worker"\\} 1$`, 'm');
     expect(worker).toMatch(active('ops-1'));
     expect(worker).toMatch(active('ops-2'));
-    expect(worker).toMatch(/^edgefleet_device_jobs\{type="REBOOT",status="COMPLETED",app="worker"\} [3-9]$/m);
-    expect(worker).toMatch(/^edgefleet_rollouts\{status="CANCELED",app="worker"\} 1$/m);
+    expect(worker).toMatch(new RegExp(`^edgefleet_device_jobs\\{organization="${org}",type="REBOOT",status="COMPLETED",app="worker"\\} [3-9]$`, 'm'));
+    expect(worker).toMatch(new RegExp(`^edgefleet_rollouts\\{organization="${org}",status="CANCELED",app="worker"\\} 1$`, 'm'));
     expect(worker).toMatch(/^edgefleet_queue_jobs\{queue="applications",state="waiting",app="worker"\} \d+$/m);
     expect(worker).toMatch(/^edgefleet_queue_oldest_waiting_seconds\{queue="jobs",app="worker"\} [\d.]+$/m);
     expect(worker).toMatch(/^edgefleet_queue_jobs_processed_total\{queue="jobs",name="notify-devices",result="completed",app="worker"\} [1-9]/m);
-    expect(worker).toMatch(new RegExp(`^ApplicationErrors\\{ApplicationInstanceId="${appId}",ApplicationInstanceName="sample",organization="[0-9a-f-]{36}",app="worker"\\} 0$`, 'm'));
-    expect(worker).toMatch(/^edgefleet_application_instances\{organization="[0-9a-f-]{36}",status="DEPLOYMENT_SUCCEEDED",app="worker"\} 1$/m);
+    expect(worker).toMatch(new RegExp(`^ApplicationErrors\\{ApplicationInstanceId="${appId}",ApplicationInstanceName="sample",organization="${org}",app="worker"\\} 0$`, 'm'));
+    expect(worker).toMatch(new RegExp(`^edgefleet_application_instances\\{organization="${org}",status="DEPLOYMENT_SUCCEEDED",app="worker"\\} 1$`, 'm'));
     expect((await fetch(metricsUrl('worker').replace(/metrics$/, 'health'))).status).toBe(200);
 
     const gateway = await scrape(metricsUrl('gateway'));
@@ -262,6 +264,12 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(gateway).toMatch(/^edgefleet_device_requests_total\{service="jobs",operation="\$aws\/things\/\{thingName\}\/jobs\/\{jobId\}\/update",result="accepted",app="gateway"\} [1-9]/m);
     expect(gateway).toMatch(/^edgefleet_gateway_connections_total\{result="device",app="gateway"\} [1-9]/m);
     expect(await (await fetch(metricsUrl('gateway').replace(/metrics$/, 'health'))).json()).toEqual({ status: 'ok', connectedDevices: 2 });
+
+    // Every series the Grafana dashboard and the alert rules in infra/ query is one the apps serve.
+    const served = new Set([api, worker, gateway].flatMap((t) => [...t.matchAll(/^(\w+)[{ ]/gm)].map((m) => m[1])));
+    const queried = ['infra/grafana/dashboards/edgefleet-fleet.json', 'infra/prometheus/alerts.yml'].flatMap((f) => [...readFileSync(path.join(ROOT, f), 'utf8').matchAll(/\b(edgefleet_\w+|DeviceActive|ApplicationErrors)\b/g)].map((m) => m[1]));
+    expect(queried.length).toBeGreaterThan(20);
+    expect([...new Set(queried)].filter((name) => !served.has(name))).toEqual([]);
   });
 
   it('opens BullMQ’s dashboard to ADMIN keys of the installation’s own organization only', async () => {

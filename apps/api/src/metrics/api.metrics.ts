@@ -49,9 +49,9 @@ export function registerApiMetrics(fastify: FastifyInstance, metrics: Metrics): 
       if (typeof payload === 'string' && payload.includes('"errors":[')) {
         try {
           const parsed = JSON.parse(payload) as { errors?: { extensions?: { code?: string } }[] };
-          o.errors = (parsed.errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          o.errors = (parsed.errors ?? []).map((e) => e.extensions?.code ?? 'INTERNAL');
         } catch {
-          o.errors = ['INTERNAL_SERVER_ERROR'];
+          o.errors = ['INTERNAL'];
         }
       }
     } else if (reply.statusCode >= 400) {

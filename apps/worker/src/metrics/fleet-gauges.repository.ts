@@ -4,8 +4,8 @@ import { PrismaService } from '@edgefleet/db';
 export interface FleetGauges {
   devices: { organizationId: string; deviceId: string; name: string; status: string }[];
   applications: { organizationId: string; applicationInstanceId: string; name: string | null; status: string; errors: number }[];
-  jobs: { type: string; status: string; count: number }[];
-  rollouts: { status: string; count: number }[];
+  jobs: { organizationId: string; type: string; status: string; count: number }[];
+  rollouts: { organizationId: string; status: string; count: number }[];
 }
 
 /** What the worker's fleet gauges read at scrape time: a handful of grouped reads, no row-by-row work. */
@@ -25,8 +25,10 @@ export class FleetGaugesRepository {
         FROM "ApplicationInstance" a LEFT JOIN "NodeInstance" n ON n."applicationInstanceId" = a."applicationInstanceId"
         WHERE a.status <> 'REMOVAL_SUCCEEDED'
         GROUP BY a."applicationInstanceId"`,
-      this.prisma.$queryRaw<FleetGauges['jobs']>`SELECT "jobType"::text AS type, status::text AS status, count(*)::int AS count FROM "DeviceJob" GROUP BY 1, 2`,
-      this.prisma.$queryRaw<FleetGauges['rollouts']>`SELECT status::text AS status, count(*)::int AS count FROM "Rollout" GROUP BY 1`,
+      this.prisma.$queryRaw<FleetGauges['jobs']>`
+        SELECT "organizationId"::text AS "organizationId", "jobType"::text AS type, status::text AS status, count(*)::int AS count FROM "DeviceJob" GROUP BY 1, 2, 3`,
+      this.prisma.$queryRaw<FleetGauges['rollouts']>`
+        SELECT "organizationId"::text AS "organizationId", status::text AS status, count(*)::int AS count FROM "Rollout" GROUP BY 1, 2`,
     ]);
     return { devices, applications, jobs, rollouts };
   }

@@ -69,11 +69,11 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnModuleDestroy {
     fleetGauge('edgefleet_application_instances', 'Application instances (deployments) per organization and status; removed ones are not counted.', ['organization', 'status'], (g, f) => {
       for (const a of f.applications) g.inc({ organization: a.organizationId, status: a.status });
     });
-    fleetGauge('edgefleet_device_jobs', 'Device jobs (OTA, reboot) per type and status: their outcomes.', ['type', 'status'], (g, f) => {
-      for (const j of f.jobs) g.set({ type: j.type, status: j.status }, j.count);
+    fleetGauge('edgefleet_device_jobs', 'Device jobs (OTA, reboot) per organization, type and status: their outcomes.', ['organization', 'type', 'status'], (g, f) => {
+      for (const j of f.jobs) g.set({ organization: j.organizationId, type: j.type, status: j.status }, j.count);
     });
-    fleetGauge('edgefleet_rollouts', 'Rollouts per status.', ['status'], (g, f) => {
-      for (const r of f.rollouts) g.set({ status: r.status }, r.count);
+    fleetGauge('edgefleet_rollouts', 'Rollouts per organization and status.', ['organization', 'status'], (g, f) => {
+      for (const r of f.rollouts) g.set({ organization: r.organizationId, status: r.status }, r.count);
     });
   }
 
