@@ -1,6 +1,8 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CreateApiKeyDocument } from '@edgefleet/client';
 import { ROOT, type Stack, dataOf, eventually, freePort, gql, startApp, startStack, waitForOutput } from './support';
@@ -52,14 +54,33 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
   };
   const metricsUrl = (app: 'worker' | 'gateway') => stack.running.map((p) => p.output().match(new RegExp(`EdgeFleet ${app} .*metrics on (http://\\S+)`))?.[1]).find(Boolean)!;
 
+  /** An OTLP/HTTP collector: what the apps export (JSON, as @opentelemetry/exporter-trace-otlp-http sends it). */
+  const spans: { service: string; traceId: string; spanId: string; parentSpanId?: string; name: string }[] = [];
+  const collector = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      for (const rs of JSON.parse(body).resourceSpans ?? []) {
+        const service = rs.resource.attributes.find((a: any) => a.key === 'service.name')?.value.stringValue;
+        for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name });
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+
   beforeAll(async () => {
-    stack = await startStack('operators', { JOB_SWEEP_MS: '250', EDGEFLEET_INSTALLATION_ADMIN_KEY: installationKey });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const otlp = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    stack = await startStack('operators', { JOB_SWEEP_MS: '250', EDGEFLEET_INSTALLATION_ADMIN_KEY: installationKey, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: '200' });
     config = path.join(stack.dir, 'cli', 'config.json');
     const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: stack.key, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '2', '--prefix', 'ops', '--churn', '0', '--job-step-ms', '50', '--reboot-ms', '200'], 'fleet.main.ts');
     stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 2 devices/, 90_000);
   });
-  afterAll(() => stack.stop());
+  afterAll(async () => {
+    await stack.stop();
+    collector.close();
+  });
 
   it('configure stores a checked profile, readable by its owner only; a wrong key stores nothing', async () => {
     const wrong = await edgefleet(['configure', '--endpoint', stack.url, '--api-key', 'efk_wrong_wrong_wrong_wrong_wrong']);
@@ -112,6 +133,25 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect((await json(['devices', 'delete', provisioned.deviceId])).provisioningStatus).toBe('DELETING');
     const missing = await edgefleet(['devices', 'describe', 'device-aaaaaaaaaaaaaaaaaaaaaaaaaa']);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'error: NOT_FOUND (DEVICE_NOT_FOUND): Device device-aaaaaaaaaaaaaaaaaaaaaaaaaa was not found.']);
+  });
+
+  it('traces a request from the api through the outbox and a worker to the gateway (OpenTelemetry)', async () => {
+    const { jobs } = (await q('mutation($d: ID!) { createJobForDevices(input: {jobType: REBOOT, deviceIds: [$d]}) { jobs { jobId } } }', { d: devices['ops-2'] })).createJobForDevices;
+    const traced = await until(
+      async () => {
+        const worker = spans.filter((s) => s.service === 'edgefleet-worker' && s.name === 'jobs notify-devices');
+        return worker.map((w) => ({ worker: w, trace: spans.filter((s) => s.traceId === w.traceId) })).find((t) => t.trace.some((s) => s.service === 'edgefleet-gateway' && s.name === 'mqtt deliver'));
+      },
+      (t) => t !== undefined && t.trace.some((s) => s.service === 'edgefleet-api' && s.spanId === t.worker.parentSpanId),
+      30_000,
+    );
+    const services = new Set(traced!.trace.map((s) => s.service));
+    expect([...services].sort()).toEqual(['edgefleet-api', 'edgefleet-gateway', 'edgefleet-worker']);
+    // Postgres and Redis calls are spans too; probes and scrapes are not.
+    expect(traced!.trace.some((s) => s.service === 'edgefleet-api' && /^(pg\.|SELECT|INSERT|UPDATE|WITH)/.test(s.name))).toBe(true);
+    expect(spans.some((s) => /health|metrics/.test(s.name))).toBe(false);
+    const done = await until(() => json(['jobs', 'describe', jobs[0].jobId]), (j) => j.status === 'COMPLETED');
+    expect(done.status).toBe('COMPLETED');
   });
 
   it('reboots a device and follows its job live until it completes', async () => {

@@ -1,3 +1,4 @@
+import './instrument';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
 import { createGateway } from './gateway.app';

@@ -1,4 +1,5 @@
 import type { OnModuleDestroy } from '@nestjs/common';
+import { currentTraceparent } from '@edgefleet/telemetry';
 import { ThingRoutedEmitter } from './thing-routed.emitter';
 
 /**
@@ -15,7 +16,9 @@ export class MqttPublisher implements OnModuleDestroy {
   }
 
   publish(topic: string, body: object): Promise<void> {
-    const packet = { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false };
+    // The trace context rides in the routing header (not in the MQTT packet devices get): the gateway's delivery continues the trace.
+    const traceparent = currentTraceparent();
+    const packet = { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos: 0, retain: false, dup: false, ...(traceparent ? { traceparent } : {}) };
     return new Promise((resolve, reject) => this.mq.emit(packet, (err?: Error) => (err ? reject(err) : resolve())));
   }
 

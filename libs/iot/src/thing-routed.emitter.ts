@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import mqemitter from 'mqemitter';
+import { SpanKind, inSpan } from '@edgefleet/telemetry';
 
 type Message = mqemitter.Message;
 type Listener = (message: Message, done: () => void) => void;
@@ -116,7 +117,10 @@ export class ThingRoutedEmitter {
     const { id, message } = decode(raw);
     if (this.seen.has(id) || this.seenBefore.has(id)) return;
     if (this.channels.has(this.everyChannel)) this.seen.add(id); // only a pattern can deliver twice
-    this.local.emit(message);
+    const { traceparent } = message as Message & { traceparent?: string };
+    if (!traceparent) return void this.local.emit(message);
+    // A message from the api or a worker that was traced: its delivery is a span of that trace.
+    void inSpan('mqtt deliver', { kind: SpanKind.PRODUCER, traceparent, attributes: { 'messaging.destination.name': message.topic } }, async () => void this.local.emit(message));
   }
 
   on(topic: string, listener: Listener, done?: () => void): this {

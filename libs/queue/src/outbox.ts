@@ -1,4 +1,5 @@
 import { Prisma, type PrismaService, type Tx } from '@edgefleet/db';
+import { currentTraceparent } from '@edgefleet/telemetry';
 import type { JobName, JobPayload, QueueName } from './queue.map';
 
 /** Postgres channel the relay LISTENs on; a trigger on "OutboxMessage" notifies it at commit (migration 20261201090000). */
@@ -12,13 +13,14 @@ export interface OutboxMessage<Q extends QueueName, N extends JobName<Q>> {
 
 /**
  * The outbox port: work for the workers is recorded in the same transaction as the change
- * that asks for it, typed by the queue map; the relay moves it to BullMQ.
+ * that asks for it, typed by the queue map; the relay moves it to BullMQ. Each row keeps the
+ * trace context of the request that recorded it, so its job continues that trace.
  */
 export const outbox = {
   async enqueue<Q extends QueueName, N extends JobName<Q>>(db: Tx | PrismaService, queue: Q, jobName: N, messages: OutboxMessage<Q, N>[]): Promise<void> {
     if (messages.length === 0) return;
     await db.outboxMessage.createMany({
-      data: messages.map((m) => ({ queue, jobName, payload: m.payload as object, idempotencyKey: m.key })),
+      data: messages.map((m) => ({ queue, jobName, payload: m.payload as object, idempotencyKey: m.key, traceparent: currentTraceparent() })),
       skipDuplicates: true,
     });
   },
@@ -30,8 +32,8 @@ export const outbox = {
    */
   step<Q extends QueueName, N extends JobName<Q>>(name: string, queue: Q, jobName: N, select: Prisma.Sql): Prisma.Sql {
     return Prisma.sql`${Prisma.raw(`"${name}"`)} AS (
-      INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey")
-      SELECT ${queue}, ${jobName}, s.payload, s.key FROM (${select}) s
+      INSERT INTO "OutboxMessage" (queue, "jobName", payload, "idempotencyKey", traceparent)
+      SELECT ${queue}, ${jobName}, s.payload, s.key, ${currentTraceparent() ?? null}::text FROM (${select}) s
       ON CONFLICT ("idempotencyKey") DO NOTHING
     )`;
   },

@@ -4,6 +4,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { PrismaService } from '@edgefleet/db';
 import { DomainError, type ErrorCode } from '@edgefleet/domain';
 import type { JobName, JobPayload, QueueName } from '@edgefleet/queue';
+import { SpanKind, TRACEPARENT_KEY, inSpan } from '@edgefleet/telemetry';
 import { WorkerMetrics } from '../metrics/worker.metrics';
 
 /** Categories retrying cannot fix; the rest (rate limits, outages, bugs) retry with backoff. */
@@ -34,8 +35,10 @@ export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
   async process(job: QueueJob<Q>): Promise<void> {
     const labels = { queue: job.queueName, name: job.name };
     const stop = this.metrics.duration.startTimer(labels);
+    const traceparent = (job.data as Record<string, unknown>)[TRACEPARENT_KEY] as string | undefined;
     try {
-      await this.run(job);
+      // A span of the trace of the request that recorded the job (through its outbox row).
+      await inSpan(`${job.queueName} ${job.name}`, { kind: SpanKind.CONSUMER, traceparent }, () => this.run(job));
       this.metrics.processed.inc({ ...labels, result: 'completed' });
     } catch (err) {
       this.metrics.processed.inc({ ...labels, result: err instanceof UnrecoverableError ? 'failed' : 'retried' });

@@ -6,6 +6,7 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { DEFAULT_JOB_OPTIONS, OUTBOX_CHANNEL, type QueueName } from '@edgefleet/queue';
 import { Scheduler } from '@edgefleet/runtime';
+import { TRACEPARENT_KEY } from '@edgefleet/telemetry';
 
 const POLL_MS = 1_000;
 const RECONCILE_MS = 15_000;
@@ -19,6 +20,7 @@ interface OutboxRow {
   jobName: string;
   payload: object;
   idempotencyKey: string;
+  traceparent: string | null;
 }
 
 /**
@@ -86,7 +88,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     for (;;) {
       const rows = await this.prisma.$transaction(async (tx) => {
         const batch = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, queue, "jobName", payload, "idempotencyKey" FROM "OutboxMessage"
+          SELECT id, queue, "jobName", payload, "idempotencyKey", traceparent FROM "OutboxMessage"
           WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
         if (batch.length === 0) return batch;
         await this.enqueue(batch);
@@ -99,7 +101,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   async reconcile(): Promise<number> {
     const rows = await this.prisma.$queryRaw<OutboxRow[]>`
-      SELECT id, queue, "jobName", payload, "idempotencyKey" FROM "OutboxMessage"
+      SELECT id, queue, "jobName", payload, "idempotencyKey", traceparent FROM "OutboxMessage"
       WHERE "completedAt" IS NULL AND "dispatchedAt" < now() - make_interval(secs => ${LOST_AFTER_MS / 1000})
       ORDER BY id LIMIT 5000`;
     const lost: OutboxRow[] = [];
@@ -126,7 +128,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     }
     for (const [queue, list] of byQueue) {
       await queue.addBulk(
-        list.map((r) => ({ name: r.jobName, data: r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.idempotencyKey } })),
+        list.map((r) => ({ name: r.jobName, data: r.traceparent ? { ...r.payload, [TRACEPARENT_KEY]: r.traceparent } : r.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: r.idempotencyKey } })),
       );
     }
   }
