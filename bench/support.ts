@@ -104,6 +104,7 @@ export function bench(name: string, body: (ctx: BenchContext) => Promise<BenchRe
       GATEWAY_REDIS_URL: gatewayRedisUrl,
       API_PORT: String(apiPort),
       GATEWAY_PORT: String(gatewayPort),
+      API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       GATEWAY_METRICS_PORT: '0',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -52,14 +52,16 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
     return v;
   };
-  const metricsUrl = (app: 'worker' | 'gateway') => stack.running.map((p) => p.output().match(new RegExp(`EdgeFleet ${app} .*metrics on (http://\\S+)`))?.[1]).find(Boolean)!;
+  const metricsUrl = (app: 'API' | 'worker' | 'gateway') => stack.running.map((p) => p.output().match(new RegExp(`EdgeFleet ${app} .*metrics on (http://\\S+)`))?.[1]).find(Boolean)!;
 
   /** An OTLP/HTTP collector: what the apps export (JSON, as @opentelemetry/exporter-trace-otlp-http sends it). */
   const spans: { service: string; traceId: string; spanId: string; parentSpanId?: string; name: string }[] = [];
+  const exported: string[] = [];
   const collector = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
+      exported.push(body);
       for (const rs of JSON.parse(body).resourceSpans ?? []) {
         const service = rs.resource.attributes.find((a: any) => a.key === 'service.name')?.value.stringValue;
         for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name });
@@ -277,12 +279,18 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
       expect([res.status, res.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/plain; version=0\.0\.4/)]);
       return res.text();
     };
-    const api = await scrape(`${stack.url}/metrics`);
+    // Not on the public port: on API_METRICS_PORT, like the others.
+    expect((await fetch(`${stack.url}/metrics`)).status).toBe(404);
+    const api = await scrape(metricsUrl('API'));
     expect(api).toMatch(/^edgefleet_api_requests_total\{kind="graphql",operation="Devices",status="200",app="api"\} \d+$/m);
     expect(api).toMatch(/^edgefleet_api_errors_total\{kind="graphql",operation="Device",code="NOT_FOUND",app="api"\} [1-9]/m);
     expect(api).toMatch(/^edgefleet_api_request_duration_seconds_count\{app="api",kind="graphql",operation="CreateRollout"\} [1-9]/m);
     expect(api).toMatch(/^edgefleet_api_request_duration_seconds_bucket\{le="\+Inf",app="api",kind="graphql",operation="CreateRollout"\} [1-9]/m);
     expect(api).toMatch(/^edgefleet_process_cpu_seconds_total\{app="api"\}/m);
+    // Caller-chosen operation names never become series: an unknown one is `other`.
+    await gql(stack.url, stack.key, 'query NameOfSomeTenant { whoami { role } }');
+    expect(await scrape(metricsUrl('API'))).toMatch(/^edgefleet_api_requests_total\{kind="graphql",operation="other",status="200",app="api"\} [1-9]/m);
+    expect(await scrape(metricsUrl('API'))).not.toContain('NameOfSomeTenant');
 
     // The worker serves the whole installation: this organization's series are the ones to check.
     const org = (await q('{ whoami { organizationId } }')).whoami.organizationId;
@@ -326,6 +334,12 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     const queues = (await (await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: basic } })).json()) as { queues: { name: string }[] };
     expect(queues.queues.map((x: { name: string }) => x.name).sort()).toEqual(['applications', 'devices', 'jobs', 'streams']);
     expect((await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${installationKey}` } })).status).toBe(200);
+  });
+
+  it('never exports a signed URL’s signature in a trace', async () => {
+    const all = exported.join('\n');
+    expect(all).toContain('/packages/assets/upload/'); // the uploads above were traced
+    expect(all.match(/signature=[^&"\s]*/g)?.filter((m) => m !== 'signature=REDACTED') ?? []).toEqual([]);
   });
 
   it('removes the application instance', async () => {

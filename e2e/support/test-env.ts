@@ -17,6 +17,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     LOG_LEVEL: 'silent',
     API_PORT: '0',
+    API_METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',
     GATEWAY_METRICS_PORT: '0',
     RATE_LIMIT_REQUESTS_PER_SECOND: '100000',

@@ -120,11 +120,11 @@ async function main() {
         const base = consoleUrl.replace(/\/console\/$/, '');
         process.stdout.write(
           `\n  EdgeFleet is running.\n  Console:  ${consoleUrl}\n` +
-            (env.GRAPHIQL === 'false' ? '' : `  GraphiQL: ${base}/graphiql\n`) +
+            (['false', '0'].includes(env.GRAPHIQL) ? '' : `  GraphiQL: ${base}/graphiql\n`) +
             `  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
             `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +
             `  CLI: npx edgefleet configure --endpoint ${base} --api-key <key>, then npx edgefleet devices list\n` +
-            `  Metrics: ${base}/metrics, the worker's and the gateway's on ports ${env.WORKER_METRICS_PORT ?? 9464} and ${env.GATEWAY_METRICS_PORT ?? 9465}\n` +
+            `  Metrics (Prometheus): http://${env.METRICS_HOST ?? '127.0.0.1'}:{${env.API_METRICS_PORT ?? 9463},${env.WORKER_METRICS_PORT ?? 9464},${env.GATEWAY_METRICS_PORT ?? 9465}}/metrics (api, worker, gateway)\n` +
             `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with\n` +
             `  npx edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
         );

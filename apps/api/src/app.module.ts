@@ -49,14 +49,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.forRoot(config),
-        TelemetryModule.forRoot('api'),
+        TelemetryModule.forRoot({ app: 'api', host: config.METRICS_HOST, port: config.API_METRICS_PORT, portVariable: 'API_METRICS_PORT' }),
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature'],
             // Every line, whichever path wrote it (errors, their stacks, URLs), loses signatures and API keys last.
             hooks: { streamWrite: redactSecrets },
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+            autoLogging: { ignore: (req) => req.url === '/health' },
           },
         }),
         DbModule,

@@ -2,6 +2,7 @@ import './instrument';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
 import { OrganizationService } from '@edgefleet/organizations';
+import { OpsServerHost, metricsLine } from '@edgefleet/telemetry';
 import { createApi } from './api.app';
 
 async function main() {
@@ -10,7 +11,7 @@ async function main() {
   const { createdAdminKey } = await app.get(OrganizationService).bootstrap();
   await app.listen(config.API_PORT, config.API_HOST);
   const base = config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
-  const lines = [`EdgeFleet API listening on ${base}/graphql`];
+  const lines = [`EdgeFleet API listening on ${base}/graphql; ${metricsLine(config.METRICS_HOST, app.get(OpsServerHost).port)}`];
   lines.push(`Console: ${base}/console/`);
   if (config.GRAPHIQL) lines.push(`GraphiQL: ${base}/graphiql`);
   if (createdAdminKey) lines.push(`Admin API key (shown once, store it now): ${createdAdminKey}`);

@@ -10,11 +10,8 @@ export class Progress {
   private readonly last = new Map<string, string>();
   private readonly multi?: MultiBar;
 
-  constructor(
-    private readonly stream: NodeJS.WriteStream = process.stderr,
-    format = '{bar} {percentage}% | {name} {status}',
-  ) {
-    if (stream.isTTY) this.multi = new MultiBar({ stream, format, hideCursor: true, clearOnComplete: false, barsize: 30 }, Presets.shades_classic);
+  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {
+    if (stream.isTTY) this.multi = new MultiBar({ stream, format: '{bar} {percentage}% | {name} {status}', hideCursor: true, clearOnComplete: false, barsize: 30 }, Presets.shades_classic);
   }
 
   /** Sets an item's progress (`value` of `total`) and its status text. */

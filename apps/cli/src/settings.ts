@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { CliError, EXIT } from './errors';
@@ -30,8 +30,14 @@ export function saveProfile(name: string, profile: Profile, file = configFile())
   const profiles = readProfiles(file);
   profiles[name] = profile;
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${JSON.stringify(profiles, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600); // an existing file keeps its mode on write
+  writeSecretFile(file, `${JSON.stringify(profiles, null, 2)}\n`);
+}
+
+/** Writes a file only its owner can read, never readable by others even for a moment: a new 0600 file, renamed into place. */
+export function writeSecretFile(file: string, data: string | Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, data, { mode: 0o600, flag: 'wx' });
+  renameSync(temporary, file);
 }
 
 /** An endpoint must be an http(s) URL; it is kept without a trailing slash. */

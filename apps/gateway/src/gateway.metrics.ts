@@ -1,33 +1,24 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { DeviceService } from '@edgefleet/contracts';
-import { CONFIG, type Config } from '@edgefleet/config';
 import type { Counter, Histogram } from 'prom-client';
-import { Metrics, type OpsServer, startOpsServer } from '@edgefleet/telemetry';
+import { Metrics } from '@edgefleet/telemetry';
 
-/** The gateway's series, and its `/metrics` and `/health` on GATEWAY_METRICS_PORT. */
+/** The gateway's series (served with `/health` on GATEWAY_METRICS_PORT, see TelemetryModule). */
 @Injectable()
-export class GatewayMetrics implements OnApplicationBootstrap, OnModuleDestroy {
+export class GatewayMetrics {
   private readonly requests: Counter<'service' | 'operation' | 'result'>;
   private readonly latency: Histogram<'service' | 'operation'>;
   private readonly shadowUpdates: Counter<'result'>;
   readonly connections: Counter<'result'>;
-  private server?: OpsServer;
   private sources: { devices: () => number; clients: () => number } = { devices: () => 0, clients: () => 0 };
 
-  constructor(
-    private readonly metrics: Metrics,
-    @Inject(CONFIG) private readonly config: Config,
-  ) {
+  constructor(metrics: Metrics) {
     this.requests = metrics.counter('edgefleet_device_requests_total', 'Device requests to the AWS IoT service topics, per service, route and result.', ['service', 'operation', 'result']);
     this.latency = metrics.histogram('edgefleet_device_request_duration_seconds', 'Time to answer a device request, per service and route.', ['service', 'operation']);
     this.shadowUpdates = metrics.counter('edgefleet_shadow_updates_total', 'Shadow updates devices sent, per result.', ['result']);
     this.connections = metrics.counter('edgefleet_gateway_connections_total', 'MQTT connections, per outcome of their authentication (device, claim, refused).', ['result']);
     metrics.gauge('edgefleet_gateway_connected_devices', 'Devices connected to this gateway (a device certificate and a ready session).', [], (g) => g.set(this.sources.devices()));
     metrics.gauge('edgefleet_gateway_clients', 'MQTT clients connected to this gateway, claims included.', [], (g) => g.set(this.sources.clients()));
-  }
-
-  get port(): number | undefined {
-    return this.server?.port;
   }
 
   /** Where the connection gauges read from (the gateway, once its broker exists). */
@@ -41,16 +32,6 @@ export class GatewayMetrics implements OnApplicationBootstrap, OnModuleDestroy {
     if (service === 'shadow' && operation.endsWith('/update')) this.shadowUpdates.inc({ result });
   };
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.server = await startOpsServer({
-      host: this.config.METRICS_HOST,
-      port: this.config.GATEWAY_METRICS_PORT,
-      metrics: this.metrics,
-      health: async () => ({ status: 'ok', connectedDevices: this.sources.devices() }),
-    });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.server?.close();
-  }
+  /** `/health`: the gateway is up, and how many devices it holds. */
+  readonly health = async () => ({ status: 'ok', connectedDevices: this.sources.devices() });
 }

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { Clock, RuntimeModule } from '@edgefleet/runtime';
-import { TelemetryModule } from '@edgefleet/telemetry';
+import { OPS_HEALTH, TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { ApplicationsModule, DeviceApplicationsApi } from '@edgefleet/applications';
 import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
@@ -23,7 +23,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         RuntimeModule.forRoot(config),
-        TelemetryModule.forRoot('gateway'),
+        TelemetryModule.forRoot({ app: 'gateway', host: config.METRICS_HOST, port: config.GATEWAY_METRICS_PORT, portVariable: 'GATEWAY_METRICS_PORT' }),
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         IotModule.forGateway(config),
@@ -36,6 +36,7 @@ export class GatewayModule {
       providers: [
         MqttGateway,
         GatewayMetrics,
+        { provide: OPS_HEALTH, inject: [GatewayMetrics], useFactory: (m: GatewayMetrics) => m.health },
         FleetProvisioningService,
         DeviceIdentityService,
         {

@@ -1,15 +1,14 @@
 import './instrument';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
+import { OpsServerHost, metricsLine } from '@edgefleet/telemetry';
 import { createGateway } from './gateway.app';
-import { GatewayMetrics } from './gateway.metrics';
 import { MqttGateway } from './mqtt-gateway';
 
 async function main() {
   const config = loadConfig();
   const app = await createGateway(config);
-  const metrics = `http://${config.METRICS_HOST}:${app.get(GatewayMetrics).port}/metrics`;
-  process.stdout.write(`EdgeFleet gateway listening on mqtts://${config.GATEWAY_HOST}:${app.get(MqttGateway).port}; metrics on ${metrics}\n`);
+  process.stdout.write(`EdgeFleet gateway listening on mqtts://${config.GATEWAY_HOST}:${app.get(MqttGateway).port}; ${metricsLine(config.METRICS_HOST, app.get(OpsServerHost).port)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Config } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
-import { TelemetryModule } from '@edgefleet/telemetry';
+import { OPS_HEALTH, TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { DevicesModule } from '@edgefleet/devices';
 import { JobsModule } from '@edgefleet/jobs';
@@ -31,7 +31,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         RuntimeModule.forRoot(config),
-        TelemetryModule.forRoot('worker'),
+        TelemetryModule.forRoot({ app: 'worker', host: config.METRICS_HOST, port: config.WORKER_METRICS_PORT, portVariable: 'WORKER_METRICS_PORT' }),
         LoggerModule.forRoot({ pinoHttp: { level: config.LOG_LEVEL } }),
         DbModule,
         DevicesModule,
@@ -45,6 +45,7 @@ export class WorkerModule {
       providers: [
         FleetGaugesRepository,
         WorkerMetrics,
+        { provide: OPS_HEALTH, inject: [WorkerMetrics], useFactory: (m: WorkerMetrics) => m.health },
         { provide: WORKER_QUEUES, inject: QUEUE_NAMES.map((name) => getQueueToken(name)), useFactory: (...queues: unknown[]) => queues },
         OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler],
     };

@@ -82,7 +82,7 @@ export class GraphqlClient {
       { query: query.toString(), variables: variables as Record<string, unknown> },
       {
         next: (r) => (r.errors?.length ? onError(new GraphqlRequestError({ status: 200, data: null, errors: r.errors as GraphqlError[] })) : r.data && onData(r.data as T)),
-        error: (e) => onError(e instanceof Error ? e : new GraphqlRequestError({ status: 0, data: null, errors: [{ message: describeClose(e) }] })),
+        error: (e) => onError(e instanceof Error ? e : closeError(e)),
         complete: () => undefined,
       },
     );
@@ -95,10 +95,17 @@ export class GraphqlClient {
   }
 }
 
-/** A graphql-ws close event (4403 Forbidden, a dropped socket…) in words. */
-function describeClose(e: unknown): string {
+/**
+ * A graphql-ws close event as an error: the api closes with 4401/4403 when connection_init
+ * carries no valid key (UNAUTHENTICATED, like HTTP 401); anything else is a lost connection (status 0).
+ */
+function closeError(e: unknown): GraphqlRequestError {
   const close = e as { code?: number; reason?: string };
-  return close?.code ? `subscription closed (${close.code}${close.reason ? `: ${close.reason}` : ''})` : 'subscription failed: the connection to the api was lost';
+  if (close?.code === 4401 || close?.code === 4403) {
+    return new GraphqlRequestError({ status: 401, data: null, errors: [{ message: `the api refused the subscription (${close.code}${close.reason ? `: ${close.reason}` : ''}): send a valid API key`, extensions: { code: 'UNAUTHENTICATED' } }] });
+  }
+  const message = close?.code ? `subscription closed (${close.code}${close.reason ? `: ${close.reason}` : ''})` : 'subscription failed: the connection to the api was lost';
+  return new GraphqlRequestError({ status: 0, data: null, errors: [{ message }] });
 }
 
 /** The data of a response that must be a success; throws GraphqlRequestError with the API's code and reason otherwise. */

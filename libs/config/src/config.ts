@@ -30,8 +30,9 @@ const schema = z.object({
   /** Public base URL of the api, used in signed download links. */
   API_PUBLIC_URL: z.url().optional(),
   GRAPHIQL: flag(true),
-  /** Prometheus: the worker and the gateway serve `/metrics` and `/health` here (the api on its own port). */
+  /** Prometheus: each process serves `/metrics` and `/health` here, apart from the api's public port. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  API_METRICS_PORT: port(9463),
   WORKER_METRICS_PORT: port(9464),
   GATEWAY_METRICS_PORT: port(9465),
   IOT_BACKEND: z.enum(['local', 'aws']).default('local'),

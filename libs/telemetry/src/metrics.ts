@@ -11,10 +11,12 @@ export const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.
  */
 export class Metrics {
   readonly registry = new Registry();
+  private readonly collectErrors: Counter<'metric'>;
 
   constructor(readonly app: AppName) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry, prefix: 'edgefleet_' });
+    this.collectErrors = this.counter('edgefleet_metric_collect_errors_total', 'Scrape-time reads that failed (Postgres or Redis away); the gauge kept its last values.', ['metric']);
   }
 
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
@@ -25,14 +27,29 @@ export class Metrics {
     return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
-  /** A gauge; with `collect`, its value is computed when Prometheus scrapes. */
+  /**
+   * A gauge; with `collect`, its value is computed when Prometheus scrapes. A collect that fails
+   * keeps the gauge's last values and counts the failure: one read that fails never fails the
+   * whole scrape (which would hide every other series exactly when something is wrong).
+   */
   gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (gauge: Gauge<L>) => Promise<void> | void): Gauge<L> {
+    const errors = this.collectErrors;
     return new Gauge({
       name,
       help,
       labelNames,
       registers: [this.registry],
-      ...(collect ? { collect(this: Gauge<L>) { return collect(this); } } : {}),
+      ...(collect
+        ? {
+            async collect(this: Gauge<L>) {
+              try {
+                await collect(this);
+              } catch {
+                errors.inc({ metric: name });
+              }
+            },
+          }
+        : {}),
     });
   }
 

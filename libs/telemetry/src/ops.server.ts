@@ -32,3 +32,6 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const address = server.server.address();
   return { port: typeof address === 'object' && address ? address.port : options.port, close: () => server.close() };
 }
+
+/** What a process prints at start about its ops server. */
+export const metricsLine = (host: string, port: number | undefined) => (port === undefined ? 'no metrics (its port was taken)' : `metrics on http://${host}:${port}/metrics`);

@@ -36,4 +36,20 @@ describe('telemetry', () => {
     expect(body).toMatch(/^edgefleet_level\{app="gateway"\} 7$/m);
     expect(body).toMatch(/^edgefleet_process_resident_memory_bytes\{app="gateway"\} \d+$/m);
   });
+
+  it('keeps a gauge whose read fails at its last values, counts the failure, and still serves the rest', async () => {
+    const metrics = new Metrics('worker');
+    let down = false;
+    metrics.gauge('edgefleet_fleet', 'Fleet.', [], (g) => {
+      if (down) throw new Error('Postgres is away');
+      g.set(3);
+    });
+    expect((await metrics.scrape()).body).toMatch(/^edgefleet_fleet\{app="worker"\} 3$/m);
+    down = true;
+    expect((await metrics.scrape()).body).toMatch(/^edgefleet_fleet\{app="worker"\} 3$/m);
+    const { body } = await metrics.scrape(); // the count may be read before this scrape's own failure is counted
+    expect(body).toMatch(/^edgefleet_fleet\{app="worker"\} 3$/m);
+    expect(body).toMatch(/^edgefleet_metric_collect_errors_total\{metric="edgefleet_fleet",app="worker"\} [12]$/m);
+    expect(body).toMatch(/^edgefleet_process_cpu_seconds_total\{app="worker"\}/m);
+  });
 });

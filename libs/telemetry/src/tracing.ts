@@ -3,6 +3,9 @@ import { type Attributes, type Context, ROOT_CONTEXT, SpanKind, SpanStatusCode, 
 /** Where a BullMQ job carries the trace context of the request that recorded its outbox row. */
 export const TRACEPARENT_KEY = '__traceparent';
 
+/** EdgeFleet's signed URLs (`signature`), and what OpenTelemetry redacts by default (AWS's). */
+const REDACTED_QUERY_PARAMS = ['signature', 'sig', 'Signature', 'AWSAccessKeyId', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
+
 let provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | undefined;
 
 /**
@@ -10,7 +13,7 @@ let provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> } | undef
  * spans), exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT (or
  * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; the exporter reads the other OTEL_EXPORTER_OTLP_*
  * variables, OTEL_SERVICE_NAME names the process and OTEL_BSP_SCHEDULE_DELAY sets how often spans go.
- * Off otherwise: nothing is loaded and every span below is a no-op. Call it before the
+ * Off otherwise: the SDK is not loaded and every span below is a no-op. Call it before the
  * instrumented libraries are first required (each app's `instrument.ts`, imported first).
  */
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -36,7 +39,12 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     tracerProvider: tracer,
     instrumentations: [
       // Probes and scrapes are not traced.
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/health' || req.url === '/metrics' }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => req.url === '/health' || req.url === '/metrics',
+        // Signed image and package-file URLs: their signature never reaches a trace.
+        redactedQueryParamsServer: REDACTED_QUERY_PARAMS,
+        redactedQueryParams: REDACTED_QUERY_PARAMS,
+      }),
       new PgInstrumentation(),
       new IORedisInstrumentation(),
     ],

@@ -36,23 +36,29 @@ export async function registerQueuesDashboard(fastify: FastifyInstance, deps: { 
   serverAdapter.setBasePath(QUEUES_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'EdgeFleet queues' } } });
 
+  let defaultOrganization: string | undefined;
   const refuse = (reply: FastifyReply, status: 401 | 403, message: string) =>
     (status === 401 ? reply.header('www-authenticate', REALM) : reply).code(status).type('application/json').send({ error: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message });
 
   await fastify.register(
     async (scope) => {
       scope.addHook('onRequest', async (request, reply) => {
+        // A browser resends Basic credentials on its own: a change (retry, clean, promote) must come from the dashboard's own page.
+        const site = request.headers['sec-fetch-site'];
+        if (request.method !== 'GET' && request.method !== 'HEAD' && site !== undefined && site !== 'same-origin') return refuse(reply, 403, 'Changes to queues come from the dashboard itself, not from another site.');
         const key = presentedKey(request);
         if (!key) return refuse(reply, 401, 'Send an ADMIN API key (Authorization: Bearer <key>, or as the password of HTTP Basic).');
         if (isInstallationKey(config, `Bearer ${key}`)) return;
         try {
           const principal = await deps.apiKeys.authenticate(key);
           if (principal.role !== 'ADMIN') return refuse(reply, 403, `The queue dashboard needs an ADMIN key; this one is ${principal.role}.`);
-          if (principal.organizationId !== (await deps.organizations.defaultOrganizationId())) {
+          defaultOrganization ??= await deps.organizations.defaultOrganizationId(); // it never changes once made
+          if (principal.organizationId !== defaultOrganization) {
             return refuse(reply, 403, "Queues hold every organization's jobs: only the installation's own organization (or the installation admin key) may see them.");
           }
         } catch (err) {
-          if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') return refuse(reply, 401, err.message);
+          // A suspended organization's key is FORBIDDEN, an unknown one UNAUTHENTICATED.
+          if (err instanceof DomainError && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN')) return refuse(reply, err.code === 'FORBIDDEN' ? 403 : 401, err.message);
           throw err;
         }
       });

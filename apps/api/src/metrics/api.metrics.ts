@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import * as client from '@edgefleet/client';
 import type { Metrics } from '@edgefleet/telemetry';
 
-/** Operation names come from callers: at most this many distinct ones get a series of their own. */
-const MAX_OPERATION_NAMES = 500;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/**
+ * Operation names come from callers, so only the names of the operators' tools (the operations of
+ * libs/client/src/operations.graphql) get a series of their own; any other is `other`, so that no
+ * caller can grow the series or push the known ones out.
+ */
+const KNOWN_OPERATIONS = new Set(Object.keys(client).filter((k) => k.endsWith('Document')).map((k) => k.slice(0, -'Document'.length)));
 const OPERATION = /^\s*(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)/;
 
 type Kind = 'graphql' | 'rest';
@@ -15,28 +19,25 @@ interface Observed {
 
 /**
  * Requests, errors and latency per operation: GraphQL operations by name, the Panorama and logs
- * REST routes by route. `/metrics` itself answers Prometheus (no tenant data is in these series).
+ * REST routes by route. They are served with the process's other metrics on API_METRICS_PORT
+ * (TelemetryModule), not on the public port.
  */
 export function registerApiMetrics(fastify: FastifyInstance, metrics: Metrics): void {
   const requests = metrics.counter('edgefleet_api_requests_total', 'Requests answered, per operation.', ['kind', 'operation', 'status']);
   const errors = metrics.counter('edgefleet_api_errors_total', 'Errors answered, per operation and error code (GraphQL extensions.code, x-amzn-ErrorType, or the HTTP status).', ['kind', 'operation', 'code']);
   const latency = metrics.histogram('edgefleet_api_request_duration_seconds', 'Time to answer, per operation.', ['kind', 'operation']);
-  const names = new Set<string>();
   const observed = new WeakMap<FastifyRequest, Observed>();
 
   const graphqlOperation = (request: FastifyRequest): string => {
     const body = (request.body ?? request.query ?? {}) as { operationName?: unknown; query?: unknown };
     const name = typeof body.operationName === 'string' ? body.operationName : typeof body.query === 'string' ? OPERATION.exec(body.query)?.[1] : undefined;
     if (!name) return 'anonymous';
-    if (!NAME.test(name)) return 'other';
-    if (!names.has(name) && names.size >= MAX_OPERATION_NAMES) return 'other';
-    names.add(name);
-    return name;
+    return KNOWN_OPERATIONS.has(name) ? name : 'other';
   };
 
   fastify.addHook('preHandler', async (request) => {
     const url = request.routeOptions.url;
-    if (!url || url === '/metrics' || url === '/health') return;
+    if (!url || url === '/health') return;
     if (url === '/graphql') observed.set(request, { operation: graphqlOperation(request), kind: 'graphql', errors: [] });
     else observed.set(request, { operation: `${request.method} ${url}`, kind: 'rest', errors: [] });
   });
@@ -66,10 +67,5 @@ export function registerApiMetrics(fastify: FastifyInstance, metrics: Metrics): 
     requests.inc({ kind: o.kind, operation: o.operation, status: String(reply.statusCode) });
     latency.observe({ kind: o.kind, operation: o.operation }, reply.elapsedTime / 1000);
     for (const code of new Set(o.errors)) errors.inc({ kind: o.kind, operation: o.operation, code });
-  });
-
-  fastify.get('/metrics', async (_request, reply) => {
-    const { contentType, body } = await metrics.scrape();
-    return reply.type(contentType).send(body);
   });
 }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DeleteDeviceDocument,
@@ -14,6 +13,7 @@ import {
 } from '@edgefleet/client';
 import { type Context, action, collect, integer, parseTags } from '../context';
 import type { Column } from '../output';
+import { writeSecretFile } from '../settings';
 
 type DeviceRow = DevicesQuery['devices']['edges'][number]['node'];
 
@@ -126,7 +126,7 @@ export function devicesCommand(program: Command): void {
       action(async (ctx, name: string, opts: { description?: string; tag?: string[]; out: string }) => {
         const { provisionDevice: p } = await ctx.data(ProvisionDeviceDocument, { input: { name, description: opts.description, tags: parseTags(opts.tag) } });
         const file = path.resolve(opts.out, `certificates-omni_${name}.zip`);
-        writeFileSync(file, Buffer.from(p.certificates, 'base64'), { mode: 0o600 });
+        writeSecretFile(file, Buffer.from(p.certificates, 'base64')); // the claim's private key is in it
         const { certificates: _bundle, ...json } = p;
         ctx.out.record({ ...json, bundle: file }, [
           ['Device ID', p.deviceId],

@@ -8,7 +8,8 @@ const PAGE = 100;
 
 /**
  * Log lines of a device (`device-…`) or an application instance (`applicationInstance-…`), oldest
- * first; --follow keeps reading new lines, the way `tail -f` does, until interrupted.
+ * first, at most --limit; --follow prints them all from the oldest and then each new one, the way
+ * `tail -n +1 -f` does, until interrupted.
  */
 async function logs(ctx: Context, target: string, o: { node?: string; stream?: string; follow?: boolean; limit: number }) {
   const isDevice = target.startsWith('device-');

@@ -104,7 +104,7 @@ export function packagesCommand(program: Command): void {
     .description("Uploads a package's files (assets, descriptors, the package.json) through signed URLs, with a progress bar each.")
     .action(
       action(async (ctx, packageId: string, files: string[]) => {
-        const progress = new Progress(process.stderr, '{bar} {percentage}% | {name} {status}');
+        const progress = new Progress();
         const results = [];
         try {
           for (const file of files) results.push(await uploadAsset(ctx, packageId, file, progress));

@@ -43,7 +43,7 @@ function progressText(r: RolloutFieldsFragment): string {
 
 /** Follows a rollout's progress live until it ends; exit code 5 unless it COMPLETED. */
 async function watch(ctx: Context, id: string): Promise<void> {
-  const progress = new Progress(process.stderr, '{bar} {percentage}% | {name} {status}');
+  const progress = new Progress();
   let final: Map<string, RolloutFieldsFragment>;
   try {
     final = await follow(ctx, [id], {

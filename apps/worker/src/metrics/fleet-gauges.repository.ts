@@ -17,7 +17,7 @@ export class FleetGaugesRepository {
     const [devices, applications, jobs, rollouts] = await Promise.all([
       this.prisma.$queryRaw<FleetGauges['devices']>`
         SELECT "organizationId"::text AS "organizationId", "deviceId", name, "deviceConnectionStatus"::text AS status
-        FROM "Device" WHERE "provisioningStatus" <> 'DELETING'`,
+        FROM "Device" WHERE "provisioningStatus" = 'SUCCEEDED'`,
       // ApplicationErrors: the node instances in ERROR, at least 1 while the instance's health is ERROR.
       this.prisma.$queryRaw<FleetGauges['applications']>`
         SELECT a."organizationId"::text AS "organizationId", a."applicationInstanceId", a.name, a.status::text AS status,

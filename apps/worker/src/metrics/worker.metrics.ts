@@ -1,9 +1,8 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { Metrics, type OpsServer, cached, startOpsServer } from '@edgefleet/telemetry';
+import { Metrics, cached } from '@edgefleet/telemetry';
 import { type FleetGauges, FleetGaugesRepository } from './fleet-gauges.repository';
 
 /** Scrapes within this long of each other share one read of the queues and the fleet. */
@@ -13,21 +12,19 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-ch
 export const WORKER_QUEUES = Symbol('WORKER_QUEUES');
 
 /**
- * The worker's series, on WORKER_METRICS_PORT: BullMQ queues (depth per state, age of the
+ * The worker's series (served on WORKER_METRICS_PORT, see TelemetryModule): BullMQ queues (depth per state, age of the
  * oldest waiting job, outcomes and durations of the jobs this worker ran), the fleet's state
  * (devices, device jobs, rollouts, deployments) and Panorama's own metrics by their names:
  * `DeviceActive` per device and `ApplicationErrors` per application instance, with Panorama's
  * dimensions as labels.
  */
 @Injectable()
-export class WorkerMetrics implements OnApplicationBootstrap, OnModuleDestroy {
+export class WorkerMetrics {
   readonly processed: Counter<'queue' | 'name' | 'result'>;
   readonly duration: Histogram<'queue' | 'name'>;
-  private server?: OpsServer;
 
   constructor(
-    private readonly metrics: Metrics,
-    @Inject(CONFIG) private readonly config: Config,
+    metrics: Metrics,
     @Inject(WORKER_QUEUES) queues: Queue[],
     private readonly prisma: PrismaService,
     fleet: FleetGaugesRepository,
@@ -57,13 +54,13 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnModuleDestroy {
         g.reset(); // a device or instance that is gone loses its series
         set(g, f);
       });
-    fleetGauge('DeviceActive', 'Panorama DeviceActive: 1 while the device is connected (ONLINE), else 0.', ['DeviceId', 'DeviceName', 'organization'], (g, f) => {
+    fleetGauge('DeviceActive', 'Panorama DeviceActive, per provisioned device: 1 while it is connected (ONLINE), else 0.', ['DeviceId', 'DeviceName', 'organization'], (g, f) => {
       for (const d of f.devices) g.set({ DeviceId: d.deviceId, DeviceName: d.name, organization: d.organizationId }, d.status === 'ONLINE' ? 1 : 0);
     });
     fleetGauge('ApplicationErrors', 'Panorama ApplicationErrors: node instances of the application instance in ERROR (at least 1 while its health is ERROR).', ['ApplicationInstanceId', 'ApplicationInstanceName', 'organization'], (g, f) => {
       for (const a of f.applications) g.set({ ApplicationInstanceId: a.applicationInstanceId, ApplicationInstanceName: a.name ?? '', organization: a.organizationId }, a.errors);
     });
-    fleetGauge('edgefleet_devices', 'Devices per organization and connection status.', ['organization', 'status'], (g, f) => {
+    fleetGauge('edgefleet_devices', 'Provisioned devices per organization and connection status.', ['organization', 'status'], (g, f) => {
       for (const d of f.devices) g.inc({ organization: d.organizationId, status: d.status });
     });
     fleetGauge('edgefleet_application_instances', 'Application instances (deployments) per organization and status; removed ones are not counted.', ['organization', 'status'], (g, f) => {
@@ -77,23 +74,9 @@ export class WorkerMetrics implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  get port(): number | undefined {
-    return this.server?.port;
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.server = await startOpsServer({
-      host: this.config.METRICS_HOST,
-      port: this.config.WORKER_METRICS_PORT,
-      metrics: this.metrics,
-      health: async () => {
-        await this.prisma.$queryRaw`SELECT 1`;
-        return { status: 'ok' };
-      },
-    });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.server?.close();
-  }
+  /** `/health`: the worker can reach Postgres. */
+  readonly health = async () => {
+    await this.prisma.$queryRaw`SELECT 1`;
+    return { status: 'ok' };
+  };
 }

@@ -41,7 +41,8 @@ export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
       await inSpan(`${job.queueName} ${job.name}`, { kind: SpanKind.CONSUMER, traceparent }, () => this.run(job));
       this.metrics.processed.inc({ ...labels, result: 'completed' });
     } catch (err) {
-      this.metrics.processed.inc({ ...labels, result: err instanceof UnrecoverableError ? 'failed' : 'retried' });
+      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.metrics.processed.inc({ ...labels, result: last ? 'failed' : 'retried' });
       throw err;
     } finally {
       stop();
