@@ -62,6 +62,10 @@ export async function registerQueuesDashboard(fastify: FastifyInstance, deps: { 
           throw err;
         }
       });
+      // bull-board's page links Google Fonts: on an air-gapped site that is a request that never answers. System fonts instead.
+      scope.addHook('onSend', async (_request, reply, payload) =>
+        typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? payload.replace(/<link[^>]+fonts\.googleapis\.com[^>]*>\s*/g, '') : payload,
+      );
       await scope.register(serverAdapter.registerPlugin(), { prefix: QUEUES_PATH });
     },
   );
