@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Stack, codeOf, dataOf, eventually, gql, startApp, startStack, waitForOutput } from './support';
+import { type Stack, codeOf, dataOf, gql, startApp, startStack, until, waitForOutput } from './support';
 
 jest.setTimeout(240_000);
 
@@ -21,13 +21,6 @@ const stateOf = (pid: number) => (existsSync(`/proc/${pid}/status`) ? /State:\s+
 describe('application deployment, end to end', () => {
   let stack: Stack;
   const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
-  /** Polls until `ok` holds; fails the test, with the last value, when it never does. */
-  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
-    const v = await eventually(probe, ok, ms);
-    if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
-    return v;
-  };
-
   beforeAll(async () => (stack = await startStack('deploy', { JOB_SWEEP_MS: '500' })));
   afterAll(() => stack.stop());
 

@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CreateApiKeyDocument } from '@edgefleet/client';
-import { ROOT, type Stack, dataOf, eventually, freePort, gql, startApp, startStack, waitForOutput } from './support';
+import { ROOT, type Stack, dataOf, freePort, gql, startApp, startStack, until, waitForOutput } from './support';
 
 jest.setTimeout(300_000);
 
@@ -47,11 +47,6 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     return JSON.parse(r.stdout);
   };
   const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
-  const until = async <T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> => {
-    const v = await eventually(probe, ok, ms);
-    if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
-    return v;
-  };
   const metricsUrl = (app: 'API' | 'worker' | 'gateway') => stack.running.map((p) => p.output().match(new RegExp(`EdgeFleet ${app} .*metrics on (http://\\S+)`))?.[1]).find(Boolean)!;
 
   /** An OTLP/HTTP collector: what the apps export (JSON, as @opentelemetry/exporter-trace-otlp-http sends it). */

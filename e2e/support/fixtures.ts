@@ -23,6 +23,13 @@ export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boole
   }
 }
 
+/** Polls until `ok` holds; fails the test, with the last value, when it never does. */
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const v = await eventually(probe, ok, ms);
+  if (!ok(v)) throw new Error(`still not there after ${ms} ms: ${JSON.stringify(v)}`);
+  return v;
+}
+
 export interface TestOrganization {
   organizationId: string;
   adminKey: string;

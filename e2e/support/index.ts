@@ -1,7 +1,7 @@
 export { TEST_DATABASE_URL, testConfig, testDatabase, uniqueName } from './test-env';
 export { codeOf, dataOf, errorOf, gql } from './graphql-client';
 export type { GraphqlResponse } from './graphql-client';
-export { eventually, newKey, newOrganization, rolloutOutcome, seedDevice } from './fixtures';
+export { eventually, newKey, until, newOrganization, rolloutOutcome, seedDevice } from './fixtures';
 export type { HasApp, TestOrganization } from './fixtures';
 export { ROOT, freePort, startApp, startStack, waitForOutput } from './processes';
 export type { AppProcess, Stack } from './processes';

@@ -7,6 +7,7 @@ import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs'
 import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
 import { Metrics } from '@edgefleet/telemetry';
 import { ApiKeyService, OrganizationService } from '@edgefleet/organizations';
+import { RedisConnections } from '@edgefleet/runtime';
 import { registerQueuesDashboard } from './admin/queues.dashboard';
 import { AppModule } from './app.module';
 import { registerConsoleRoutes } from './console/console.routes';
@@ -30,7 +31,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   app.useGlobalPipes(new StorableTextPipe());
   const fastify = app.getHttpAdapter().getInstance();
   registerApiMetrics(fastify, app.get(Metrics));
-  const queues = await registerQueuesDashboard(fastify, { config, apiKeys: app.get(ApiKeyService), organizations: app.get(OrganizationService) });
+  const queues = await registerQueuesDashboard(fastify, { config, apiKeys: app.get(ApiKeyService), organizations: app.get(OrganizationService), redis: app.get(RedisConnections) });
   fastify.addHook('onClose', async () => void (await Promise.all(queues.map((q) => q.close()))));
   await registerConsoleRoutes(fastify, { graphiql: config.GRAPHIQL });
   const images = app.get(SoftwareImageService);

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { GraphqlClient, type Operation } from '@edgefleet/client';
+import { GraphqlClient } from '@edgefleet/client';
 import { CliError, EXIT } from './errors';
 import { type Format, Output } from './output';
 import { type Profile, resolveProfile } from './settings';
@@ -29,11 +29,6 @@ export class Context {
 
   get api(): GraphqlClient {
     return (this.client ??= new GraphqlClient(this.profile.endpoint, this.profile.apiKey));
-  }
-
-  /** The data of an operation that must succeed (a refusal becomes the one-line error and exit code 1). */
-  data<T, V>(operation: Operation<T, V>, variables?: V): Promise<T> {
-    return this.api.data(operation, variables);
   }
 
   async close(): Promise<void> {
@@ -68,14 +63,17 @@ export async function ask(question: string, hidden = false): Promise<string> {
   }
 }
 
-/** A secret from a file (`-` is stdin), without its trailing newline. */
-export function readSecretFile(file: string): string {
+/** A file the command line names (`-` is stdin); one that cannot be read is a usage error that says why. */
+export function readText(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8').replace(/\r?\n$/, '');
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE);
   }
 }
+
+/** A secret from a file (`-` is stdin), without its trailing newline. */
+export const readSecretFile = (file: string): string => readText(file).replace(/\r?\n$/, '');
 
 /** `key=value` (or `key`) options into Panorama tags. */
 export function parseTags(tags: string[] | undefined): { key: string; value?: string }[] | undefined {

@@ -166,11 +166,15 @@ export class DeviceRepository {
     return n;
   }
 
-  /** Devices per aggregated status and software version, in one pass over the organization's devices. */
-  summary(organizationId: string): Promise<{ status: DeviceAggregatedStatus; software: string | null; count: number }[]> {
-    return this.prisma.$queryRaw`${latestSoftwareCte(organizationId)}
-      SELECT ${AGGREGATED_STATUS_SQL} AS status, d."currentSoftware" AS software, count(*)::int AS count
-      FROM "Device" d CROSS JOIN latest WHERE d."organizationId" = ${organizationId}::uuid GROUP BY 1, 2`;
+  /**
+   * Devices per aggregated status (`byStatus`) and per software version, most common first, in one
+   * pass over the organization's devices.
+   */
+  summary(organizationId: string): Promise<{ byStatus: boolean; status: DeviceAggregatedStatus; software: string | null; count: number }[]> {
+    return this.prisma.$queryRaw`${latestSoftwareCte(organizationId)},
+      fleet AS (SELECT ${AGGREGATED_STATUS_SQL} AS status, d."currentSoftware" AS software FROM "Device" d CROSS JOIN latest WHERE d."organizationId" = ${organizationId}::uuid)
+      SELECT GROUPING(software) = 1 AS "byStatus", status, software, count(*)::int AS count
+      FROM fleet GROUP BY GROUPING SETS ((status), (software)) ORDER BY count DESC, status, software`;
   }
 
   /** Provisioned devices a target selects, by deviceId; with `notInRollout`, only those without a job of that rollout yet. */

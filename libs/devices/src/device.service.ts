@@ -77,15 +77,11 @@ export class DeviceService {
   /** The fleet at a glance: how many devices, per aggregated status and per software version (most common first). */
   async summary(principal: Principal): Promise<FleetSummary> {
     const rows = await this.devices.summary(principal.organizationId);
-    const tally = <K extends string | null>(key: (r: (typeof rows)[number]) => K) => {
-      const counts = new Map<K, number>();
-      for (const r of rows) counts.set(key(r), (counts.get(key(r)) ?? 0) + r.count);
-      return [...counts].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
-    };
+    const byAggregatedStatus = rows.filter((r) => r.byStatus).map(({ status, count }) => ({ status, count }));
     return {
-      total: rows.reduce((n, r) => n + r.count, 0),
-      byAggregatedStatus: tally((r) => r.status).map(([status, count]) => ({ status, count })),
-      bySoftware: tally((r) => r.software).map(([software, count]) => ({ software, count })),
+      total: byAggregatedStatus.reduce((n, r) => n + r.count, 0),
+      byAggregatedStatus,
+      bySoftware: rows.filter((r) => !r.byStatus).map(({ software, count }) => ({ software, count })),
     };
   }
 

@@ -1,12 +1,14 @@
 import Fastify from 'fastify';
 import type { Metrics } from './metrics';
 
+/** Readiness: an object with `status: 'ok'` is 200, anything else (or a failure) 503. */
+export type HealthProbe = () => Promise<{ status: string; [k: string]: unknown }>;
+
 export interface OpsServerOptions {
   host: string;
   port: number;
   metrics: Metrics;
-  /** Readiness: an object with `status: 'ok'` is 200, anything else 503. */
-  health: () => Promise<{ status: string; [k: string]: unknown }>;
+  health: HealthProbe;
 }
 
 export interface OpsServer {
@@ -14,10 +16,7 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-/**
- * `/metrics` and `/health` for the processes without an HTTP api of their own (worker, gateway),
- * on a port of their own, so Prometheus and orchestrators reach them like the api.
- */
+/** `/metrics` and `/health` on a port of their own, apart from anything public (the api's port). */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const server = Fastify({ logger: false });
   server.get('/metrics', async (_req, reply) => {

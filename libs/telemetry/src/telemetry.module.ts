@@ -1,12 +1,11 @@
 import { type DynamicModule, Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { type AppName, Metrics } from './metrics';
-import { type OpsServer, startOpsServer } from './ops.server';
+import { type HealthProbe, type OpsServer, startOpsServer } from './ops.server';
 import { stopTracing } from './tracing';
 
 /** Provide this (a function) in an app to make `/health` check what the app depends on. */
 export const OPS_HEALTH = 'EDGEFLEET_OPS_HEALTH';
-export type HealthProbe = () => Promise<{ status: string; [k: string]: unknown }>;
 
 const OPS_OPTIONS = 'EDGEFLEET_OPS_OPTIONS';
 interface OpsOptions {

@@ -7,6 +7,7 @@ import type { Config } from '@edgefleet/config';
 import { DomainError } from '@edgefleet/domain';
 import { type ApiKeyService, type OrganizationService } from '@edgefleet/organizations';
 import { QUEUE_NAMES } from '@edgefleet/queue';
+import type { RedisConnections } from '@edgefleet/runtime';
 import { isInstallationKey } from '../organizations/installation-admin';
 
 export const QUEUES_PATH = '/admin/queues';
@@ -29,9 +30,11 @@ function presentedKey(request: FastifyRequest): string | undefined {
  * the installation's own organization (EDGEFLEET_DEFAULT_ORGANIZATION). Other keys get 403; no key
  * gets 401 with a Basic challenge, so a browser asks for the key.
  */
-export async function registerQueuesDashboard(fastify: FastifyInstance, deps: { config: Config; apiKeys: ApiKeyService; organizations: OrganizationService }): Promise<Queue[]> {
+export async function registerQueuesDashboard(fastify: FastifyInstance, deps: { config: Config; apiKeys: ApiKeyService; organizations: OrganizationService; redis: RedisConnections }): Promise<Queue[]> {
   const { config } = deps;
-  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }));
+  // One connection, from the process's factory (which closes it), for the four queues it reads.
+  const connection = deps.redis.connect('queue-dashboard');
+  const queues = QUEUE_NAMES.map((name) => new Queue(name, { connection, prefix: config.REDIS_PREFIX }));
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUES_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'EdgeFleet queues' } } });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   type ApplicationFieldsFragment,
@@ -8,11 +8,12 @@ import {
   ApplicationsDocument,
   type ApplicationInstanceStatusFilter,
   CreateApplicationDocument,
+  ENDED_DEPLOYMENT_STATUSES,
   RemoveApplicationDocument,
   SignalNodesDocument,
   ValidateManifestDocument,
 } from '@edgefleet/client';
-import { type Context, action, collect, integer } from '../context';
+import { type Context, action, collect, integer, readText } from '../context';
 import { CliError, EXIT } from '../errors';
 import { follow } from '../follow';
 import type { Column } from '../output';
@@ -28,15 +29,6 @@ const APP_COLUMNS: Column<ApplicationFieldsFragment>[] = [
 ];
 
 const DEPLOY_STEPS = ['DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED', 'DEPLOYMENT_IN_PROGRESS', 'DEPLOYMENT_SUCCEEDED'];
-const DEPLOY_ENDED = new Set(['DEPLOYMENT_SUCCEEDED', 'DEPLOYMENT_FAILED', 'DEPLOYMENT_ERROR']);
-
-function read(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE);
-  }
-}
 
 /**
  * An application folder as `panorama-cli` lays it out (graphs/<app>/graph.json), or a folder with
@@ -67,8 +59,8 @@ async function waitForDeployment(ctx: Context, instance: ApplicationFieldsFragme
         subscription: ApplicationUpdatedDocument,
         variables: () => ({ deviceId: instance.defaultRuntimeContextDevice }),
         fromEvent: (e) => (e.applicationInstanceUpdated.applicationInstanceId === id ? e.applicationInstanceUpdated : undefined),
-        read: async () => (await ctx.data(ApplicationDocument, { id })).applicationInstance,
-        done: (a) => DEPLOY_ENDED.has(a.status),
+        read: async () => (await ctx.api.data(ApplicationDocument, { id })).applicationInstance,
+        done: (a) => ENDED_DEPLOYMENT_STATUSES.has(a.status),
         onChange: (_id, a) => progress.update(a.name ?? id, Math.max(0, DEPLOY_STEPS.indexOf(a.status)), DEPLOY_STEPS.length - 1, `${a.status} ${a.healthStatus}${a.statusDescription ? ` · ${a.statusDescription}` : ''}`),
       })
     ).get(id)!;
@@ -94,16 +86,16 @@ export function deployCommand(program: Command): void {
     .action(
       action(async (ctx, dir: string, o: { device: string; name?: string; description?: string; overrides?: string; runtimeRoleArn?: string; replace?: string; validateOnly?: boolean; wait?: boolean }) => {
         const { graphFile, overridesFile } = applicationFolder(dir, o.overrides);
-        const manifest = read(graphFile);
-        const overrides = overridesFile ? read(overridesFile) : undefined;
-        const { validateApplicationManifest: v } = await ctx.data(ValidateManifestDocument, { manifest, overrides });
+        const manifest = readText(graphFile);
+        const overrides = overridesFile ? readText(overridesFile) : undefined;
+        const { validateApplicationManifest: v } = await ctx.api.data(ValidateManifestDocument, { manifest, overrides });
         if (!v.valid) {
           const file = (doc: string) => (doc === 'manifestOverridesPayload' ? overridesFile : doc === 'manifestPayload' ? graphFile : doc);
           ctx.out.list(v.problems, [['FILE', (p) => file(p.document)], ['PATH', (p) => p.path], ['PROBLEM', (p) => p.message]], v);
           throw new CliError(`${graphFile}${overridesFile ? ` with ${overridesFile}` : ''} has ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}; nothing was deployed`, EXIT.FAILED);
         }
         if (o.validateOnly) return ctx.out.say(`${graphFile}${overridesFile ? ` with ${overridesFile}` : ''}: valid`);
-        const { createApplicationInstance: a } = await ctx.data(CreateApplicationDocument, {
+        const { createApplicationInstance: a } = await ctx.api.data(CreateApplicationDocument, {
           input: {
             defaultRuntimeContextDevice: o.device,
             name: o.name ?? path.basename(path.resolve(dir)),
@@ -121,8 +113,8 @@ export function deployCommand(program: Command): void {
 }
 
 async function signal(ctx: Context, id: string, signal: 'PAUSE' | 'RESUME', nodes: string[] | undefined) {
-  const targets = nodes?.length ? nodes : (await ctx.data(ApplicationDocument, { id })).applicationInstanceNodeInstances.map((n) => n.nodeInstanceId);
-  const { signalApplicationInstanceNodeInstances: a } = await ctx.data(SignalNodesDocument, { id, signals: targets.map((nodeInstanceId) => ({ nodeInstanceId, signal })) });
+  const targets = nodes?.length ? nodes : (await ctx.api.data(ApplicationDocument, { id })).applicationInstanceNodeInstances.map((n) => n.nodeInstanceId);
+  const { signalApplicationInstanceNodeInstances: a } = await ctx.api.data(SignalNodesDocument, { id, signals: targets.map((nodeInstanceId) => ({ nodeInstanceId, signal })) });
   ctx.out.record(a, [...APP_COLUMNS.map(([h, v]): [string, unknown] => [h, v(a)]), ['SIGNALED', `${signal} ${targets.join(',')}`]]);
 }
 
@@ -137,7 +129,7 @@ export function appsCommand(program: Command): void {
     .option('--first <n>', 'how many (at most 100)', integer('--first', 1, 100), 25)
     .action(
       action(async (ctx, o: { device?: string; status?: string; first: number }) => {
-        const page = await ctx.data(ApplicationsDocument, { first: o.first, filter: { deviceId: o.device, statusFilter: o.status?.toUpperCase() as ApplicationInstanceStatusFilter | undefined } });
+        const page = await ctx.api.data(ApplicationsDocument, { first: o.first, filter: { deviceId: o.device, statusFilter: o.status?.toUpperCase() as ApplicationInstanceStatusFilter | undefined } });
         ctx.out.list(page.applicationInstances.edges.map((e) => e.node), APP_COLUMNS);
       }),
     );
@@ -147,7 +139,7 @@ export function appsCommand(program: Command): void {
     .description('One application instance and the status of each of its nodes.')
     .action(
       action(async (ctx, id: string) => {
-        const { applicationInstance: a, applicationInstanceNodeInstances: nodes } = await ctx.data(ApplicationDocument, { id });
+        const { applicationInstance: a, applicationInstanceNodeInstances: nodes } = await ctx.api.data(ApplicationDocument, { id });
         ctx.out.record({ ...a, nodeInstances: nodes }, [...APP_COLUMNS.map(([h, v]): [string, unknown] => [h, v(a)]), ['CREATED', a.createdTime], ['UPDATED', a.lastUpdatedTime]]);
         ctx.out.section('Nodes');
         if (ctx.out.format === 'table') ctx.out.list(nodes, [['NODE INSTANCE', (n) => n.nodeInstanceId], ['NODE', (n) => n.nodeName], ['PACKAGE', (n) => `${n.packageName} ${n.packageVersion}`], ['STATUS', (n) => n.currentStatus], ['REASON', (n) => n.statusReason]]);
@@ -159,7 +151,7 @@ export function appsCommand(program: Command): void {
     .description('Removes an application instance: the device stops it and deletes it.')
     .action(
       action(async (ctx, id: string) => {
-        const { removeApplicationInstance: a } = await ctx.data(RemoveApplicationDocument, { id });
+        const { removeApplicationInstance: a } = await ctx.api.data(RemoveApplicationDocument, { id });
         ctx.out.record(a, APP_COLUMNS.map(([h, v]) => [h, v(a)]));
       }),
     );

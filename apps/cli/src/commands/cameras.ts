@@ -19,7 +19,7 @@ const POLL_MS = 500;
 /** Until the worker made the camera's package (SUCCEEDED) or said why not (FAILED). */
 async function waitForCamera(ctx: Context, jobId: string): Promise<CameraFieldsFragment> {
   for (;;) {
-    const { nodeFromTemplateJob: c } = await ctx.data(CameraDocument, { jobId });
+    const { nodeFromTemplateJob: c } = await ctx.api.data(CameraDocument, { jobId });
     if (c.status !== 'PENDING') return c;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
@@ -32,7 +32,7 @@ export function camerasCommand(program: Command): void {
     .command('list')
     .description('Camera streams and the jobs that made them.')
     .option('--first <n>', 'how many (at most 100)', integer('--first', 1, 100), 25)
-    .action(action(async (ctx, o: { first: number }) => ctx.out.list((await ctx.data(CamerasDocument, { first: o.first })).nodeFromTemplateJobs.edges.map((e) => e.node), CAMERA_COLUMNS)));
+    .action(action(async (ctx, o: { first: number }) => ctx.out.list((await ctx.api.data(CamerasDocument, { first: o.first })).nodeFromTemplateJobs.edges.map((e) => e.node), CAMERA_COLUMNS)));
 
   cameras
     .command('add <name>')
@@ -48,7 +48,7 @@ export function camerasCommand(program: Command): void {
       action(async (ctx, name: string, o: { url: string; username: string; passwordFile?: string; packageName?: string; packageVersion: string; description?: string; wait: boolean }) => {
         const password = o.passwordFile ? readSecretFile(o.passwordFile) : await ask(`Password for ${o.username}@${name}: `, true);
         if (!password) throw new CliError('the camera password is empty', EXIT.USAGE);
-        const { createNodeFromTemplateJob: job } = await ctx.data(CreateCameraDocument, {
+        const { createNodeFromTemplateJob: job } = await ctx.api.data(CreateCameraDocument, {
           input: {
             templateType: 'RTSP_CAMERA_STREAM',
             nodeName: name,

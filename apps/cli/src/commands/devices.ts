@@ -32,7 +32,7 @@ async function listDevices(ctx: Context, filter: DeviceFilterInput, first: numbe
   let after: string | null = null;
   let total = 0;
   do {
-    const page: DevicesQuery = await ctx.data(DevicesDocument, { first, after, filter });
+    const page: DevicesQuery = await ctx.api.data(DevicesDocument, { first, after, filter });
     devices.push(...page.devices.edges.map((e) => e.node));
     total = page.devices.totalCount;
     after = page.devices.pageInfo.hasNextPage ? page.devices.pageInfo.endCursor : null;
@@ -67,10 +67,10 @@ export function devicesCommand(program: Command): void {
     .action(
       action(async (ctx, deviceId: string, opts: { shadow?: string }) => {
         const [{ device }, jobs, apps, shadow] = await Promise.all([
-          ctx.data(DeviceDocument, { deviceId }),
-          ctx.data(DeviceJobsDocument, { deviceId, first: 10 }),
-          ctx.data(ApplicationsDocument, { first: 25, filter: { deviceId } }),
-          opts.shadow ? ctx.data(DeviceShadowDocument, { deviceId, shadowName: opts.shadow === 'classic' ? null : opts.shadow }) : Promise.resolve(undefined),
+          ctx.api.data(DeviceDocument, { deviceId }),
+          ctx.api.data(DeviceJobsDocument, { deviceId, first: 10 }),
+          ctx.api.data(ApplicationsDocument, { first: 25, filter: { deviceId } }),
+          opts.shadow ? ctx.api.data(DeviceShadowDocument, { deviceId, shadowName: opts.shadow === 'classic' ? null : opts.shadow }) : Promise.resolve(undefined),
         ]);
         const json = { device, jobs: jobs.devicesJobs.edges.map((e) => e.node), applications: apps.applicationInstances.edges.map((e) => e.node), ...(shadow ? { shadow: shadow.deviceShadow } : {}) };
         const net = device.currentNetworkingStatus;
@@ -124,7 +124,7 @@ export function devicesCommand(program: Command): void {
     .option('--out <dir>', 'where to write the bundle', '.')
     .action(
       action(async (ctx, name: string, opts: { description?: string; tag?: string[]; out: string }) => {
-        const { provisionDevice: p } = await ctx.data(ProvisionDeviceDocument, { input: { name, description: opts.description, tags: parseTags(opts.tag) } });
+        const { provisionDevice: p } = await ctx.api.data(ProvisionDeviceDocument, { input: { name, description: opts.description, tags: parseTags(opts.tag) } });
         const file = path.resolve(opts.out, `certificates-omni_${name}.zip`);
         writeSecretFile(file, Buffer.from(p.certificates, 'base64')); // the claim's private key is in it
         const { certificates: _bundle, ...json } = p;
@@ -142,7 +142,7 @@ export function devicesCommand(program: Command): void {
     .description('Deregisters a device: it moves to DELETING; the worker revokes its certificates and removes it.')
     .action(
       action(async (ctx, deviceId: string) => {
-        const { deleteDevice: d } = await ctx.data(DeleteDeviceDocument, { deviceId });
+        const { deleteDevice: d } = await ctx.api.data(DeleteDeviceDocument, { deviceId });
         ctx.out.record(d, [
           ['Device ID', d.deviceId],
           ['Name', d.name],

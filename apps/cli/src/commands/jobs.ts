@@ -4,6 +4,7 @@ import {
   DeviceJobDocument,
   type DeviceJobFieldsFragment,
   DeviceJobsDocument,
+  FINISHED_JOB_STATUSES,
   JobUpdatedDocument,
   type JobType,
 } from '@edgefleet/client';
@@ -24,7 +25,6 @@ const JOB_COLUMNS: Column<DeviceJobFieldsFragment>[] = [
   ['CREATED', (j) => j.createdTime],
 ];
 
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT', 'REJECTED', 'CANCELED']);
 /** How far along a job of each type is, for its progress bar. */
 const STEPS: Record<string, string[]> = {
   OTA: ['PENDING', 'IN_PROGRESS', 'DOWNLOADING', 'VERIFYING', 'REBOOTING', 'COMPLETED'],
@@ -41,11 +41,11 @@ export async function waitForJobs(ctx: Context, jobs: { jobId: string; jobType: 
       subscription: JobUpdatedDocument,
       variables: (jobId) => ({ jobId }),
       fromEvent: (e) => e.jobUpdated,
-      read: async (jobId) => (await ctx.data(DeviceJobDocument, { jobId })).deviceJob,
-      done: (j) => FINISHED.has(j.status),
+      read: async (jobId) => (await ctx.api.data(DeviceJobDocument, { jobId })).deviceJob,
+      done: (j) => FINISHED_JOB_STATUSES.has(j.status),
       onChange: (jobId, j) => {
         const steps = STEPS[typeOf.get(jobId)!] ?? STEPS.OTA;
-        const at = FINISHED.has(j.status) ? steps.length - 1 : Math.max(0, steps.indexOf(j.status));
+        const at = FINISHED_JOB_STATUSES.has(j.status) ? steps.length - 1 : Math.max(0, steps.indexOf(j.status));
         progress.update(jobId, at, steps.length - 1, j.status + (j.statusReason && j.status !== 'COMPLETED' ? ` (${j.statusReason})` : ''));
       },
     });
@@ -59,7 +59,7 @@ export async function waitForJobs(ctx: Context, jobs: { jobId: string; jobType: 
 }
 
 async function createJobs(ctx: Context, jobType: JobType, deviceIds: string[], wait: boolean, imageVersion?: string, allowMajor?: boolean) {
-  const { createJobForDevices } = await ctx.data(CreateJobForDevicesDocument, {
+  const { createJobForDevices } = await ctx.api.data(CreateJobForDevicesDocument, {
     input: { jobType, deviceIds, ...(jobType === 'OTA' ? { deviceJobConfig: { otaJobConfig: { imageVersion: imageVersion!, allowMajorVersionUpdate: allowMajor ?? false } } } : {}) },
   });
   const jobs = createJobForDevices.jobs.map((j) => ({ ...j, jobType }));
@@ -77,7 +77,7 @@ export function jobsCommand(program: Command): void {
     .option('--first <n>', 'how many (at most 100)', integer('--first', 1, 100), 25)
     .action(
       action(async (ctx, opts: { device?: string; first: number }) => {
-        const page = await ctx.data(DeviceJobsDocument, { deviceId: opts.device, first: opts.first });
+        const page = await ctx.api.data(DeviceJobsDocument, { deviceId: opts.device, first: opts.first });
         const rows = page.devicesJobs.edges.map((e) => e.node);
         ctx.out.list(rows, JOB_COLUMNS);
       }),
@@ -88,7 +88,7 @@ export function jobsCommand(program: Command): void {
     .description('One job, with its timeline.')
     .action(
       action(async (ctx, jobId: string) => {
-        const { deviceJob: j } = await ctx.data(DeviceJobDocument, { jobId });
+        const { deviceJob: j } = await ctx.api.data(DeviceJobDocument, { jobId });
         ctx.out.record(j, [...JOB_COLUMNS.map(([h, v]): [string, unknown] => [h, v(j)]), ['STARTED', j.startedAt], ['COMPLETED', j.completedAt]]);
         ctx.out.section('Timeline');
         if (ctx.out.format === 'table') ctx.out.list(j.timeline, [['AT', (t) => t.at], ['FROM', (t) => t.from], ['TO', (t) => t.to], ['BY', (t) => t.actor], ['REASON', (t) => t.reason]]);

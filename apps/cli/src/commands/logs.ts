@@ -17,8 +17,8 @@ async function logs(ctx: Context, target: string, o: { node?: string; stream?: s
   if (isDevice && o.node) throw new CliError('--node is for application instances; for a device, use --stream', EXIT.USAGE);
   const page = async (after: string | null): Promise<LogEventFieldsFragment> =>
     isDevice
-      ? (await ctx.data(DeviceLogsDocument, { deviceId: target, logStream: o.stream, first: PAGE, after })).deviceLogs
-      : (await ctx.data(ApplicationLogsDocument, { id: target, nodeName: o.node, first: PAGE, after })).applicationInstanceLogs;
+      ? (await ctx.api.data(DeviceLogsDocument, { deviceId: target, logStream: o.stream, first: PAGE, after })).deviceLogs
+      : (await ctx.api.data(ApplicationLogsDocument, { id: target, nodeName: o.node, first: PAGE, after })).applicationInstanceLogs;
   const print = (events: LogEventFieldsFragment['edges']) => {
     for (const { node } of events) {
       if (ctx.out.format === 'json') process.stdout.write(`${JSON.stringify(node)}\n`); // one JSON object per line, so --follow can stream

@@ -10,7 +10,7 @@ export function orgsCommand(program: Command): void {
     .description('Every organization.')
     .action(
       action(async (ctx) =>
-        ctx.out.list((await ctx.data(OrganizationsDocument)).organizations, [
+        ctx.out.list((await ctx.api.data(OrganizationsDocument)).organizations, [
           ['ID', (o) => o.id],
           ['NAME', (o) => o.name],
           ['ACCOUNT', (o) => o.accountId],
@@ -25,7 +25,7 @@ export function orgsCommand(program: Command): void {
     .description('Creates an organization and prints its first ADMIN key (shown once: store it now).')
     .action(
       action(async (ctx, name: string) => {
-        const { createOrganization: c } = await ctx.data(CreateOrganizationDocument, { name });
+        const { createOrganization: c } = await ctx.api.data(CreateOrganizationDocument, { name });
         ctx.out.record(c, [
           ['ID', c.organization.id],
           ['Name', c.organization.name],
@@ -46,7 +46,7 @@ export function orgsCommand(program: Command): void {
       .description(verb === 'suspend' ? 'Suspends an organization: its keys and devices are refused until resumed.' : 'Ends a suspension.')
       .action(
         action(async (ctx, id: string) => {
-          const o = Object.values(await ctx.data(doc, { id }))[0];
+          const o = Object.values(await ctx.api.data(doc, { id }))[0];
           ctx.out.record(o, [
             ['ID', o.id],
             ['Name', o.name],

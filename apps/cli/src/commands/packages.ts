@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,7 +12,7 @@ import {
   PackagesDocument,
   RegisterPackageVersionDocument,
 } from '@edgefleet/client';
-import { type Context, action, integer } from '../context';
+import { type Context, action, integer, readText } from '../context';
 import { CliError, EXIT } from '../errors';
 import type { Column } from '../output';
 import { Progress } from '../progress';
@@ -45,7 +45,7 @@ export async function uploadAsset(ctx: Context, packageId: string, file: string,
   const name = path.basename(file);
   progress.update(name, 0, Math.max(1, sizeBytes), 'hashing');
   const sha256 = await sha256Of(file);
-  const { createPackageAssetUploadUrl: u } = await ctx.data(PackageAssetUploadUrlDocument, { packageId, sha256, sizeBytes });
+  const { createPackageAssetUploadUrl: u } = await ctx.api.data(PackageAssetUploadUrlDocument, { packageId, sha256, sizeBytes });
   if (u.alreadyUploaded || !u.url) {
     progress.update(name, sizeBytes, Math.max(1, sizeBytes), 'already uploaded');
     return { file, sha256, sizeBytes, uploaded: false };
@@ -72,14 +72,14 @@ export function packagesCommand(program: Command): void {
     .command('list')
     .description('Packages (camera streams included); * marks the latest patch of a version.')
     .option('--first <n>', 'how many (at most 100)', integer('--first', 1, 100), 25)
-    .action(action(async (ctx, o: { first: number }) => ctx.out.list((await ctx.data(PackagesDocument, { first: o.first })).packages.edges.map((e) => e.node), PACKAGE_COLUMNS)));
+    .action(action(async (ctx, o: { first: number }) => ctx.out.list((await ctx.api.data(PackagesDocument, { first: o.first })).packages.edges.map((e) => e.node), PACKAGE_COLUMNS)));
 
   packages
     .command('describe <packageId>')
     .description('One package: its versions and uploaded files.')
     .action(
       action(async (ctx, packageId: string) => {
-        const { package: p } = await ctx.data(PackageDocument, { packageId });
+        const { package: p } = await ctx.api.data(PackageDocument, { packageId });
         ctx.out.record(p, [...PACKAGE_COLUMNS.map(([h, v]): [string, unknown] => [h, v(p)]), ['ARN', p.arn]]);
         if (ctx.out.format === 'json') return;
         ctx.out.section('Versions');
@@ -94,7 +94,7 @@ export function packagesCommand(program: Command): void {
     .description('Creates a node package (Panorama CreatePackage).')
     .action(
       action(async (ctx, name: string) => {
-        const { createPackage: p } = await ctx.data(CreatePackageDocument, { name });
+        const { createPackage: p } = await ctx.api.data(CreatePackageDocument, { name });
         ctx.out.record(p, PACKAGE_COLUMNS.map(([h, v]) => [h, v(p)]));
       }),
     );
@@ -124,8 +124,9 @@ export function packagesCommand(program: Command): void {
       action(async (ctx, packageId: string, manifest: string, o: { version?: string; markLatest?: boolean }) => {
         let version = o.version;
         if (!version) {
+          const text = readText(manifest);
           try {
-            version = (JSON.parse(readFileSync(manifest, 'utf8')) as { nodePackage?: { version?: string } }).nodePackage?.version;
+            version = (JSON.parse(text) as { nodePackage?: { version?: string } }).nodePackage?.version;
           } catch (err) {
             throw new CliError(`${manifest} is not a package.json: ${(err as Error).message}`, EXIT.USAGE);
           }
@@ -133,7 +134,7 @@ export function packagesCommand(program: Command): void {
         }
         const progress = new Progress();
         const uploaded = await uploadAsset(ctx, packageId, manifest, progress).finally(() => progress.stop());
-        const { registerPackageVersion: v } = await ctx.data(RegisterPackageVersionDocument, { input: { packageId, packageVersion: version, patchVersion: uploaded.sha256, markLatest: o.markLatest } });
+        const { registerPackageVersion: v } = await ctx.api.data(RegisterPackageVersionDocument, { input: { packageId, packageVersion: version, patchVersion: uploaded.sha256, markLatest: o.markLatest } });
         ctx.out.record(v, [
           ['Package', `${v.packageName} (${v.packageId})`],
           ['Version', v.packageVersion],

@@ -3,6 +3,7 @@ import {
   CancelRolloutDocument,
   type CreateRolloutInput,
   CreateRolloutDocument,
+  ENDED_ROLLOUT_STATUSES,
   type Operation,
   PauseRolloutDocument,
   ResumeRolloutDocument,
@@ -29,8 +30,6 @@ const ROLLOUT_COLUMNS: Column<RolloutFieldsFragment>[] = [
   ['CREATED', (r) => r.createdAt],
 ];
 
-const FINISHED = new Set(['COMPLETED', 'ABORTED', 'CANCELED']);
-
 const settled = (r: RolloutFieldsFragment) => {
   const p = r.progress;
   return p.succeeded + p.failed + p.timedOut + p.rejected + p.canceled;
@@ -50,8 +49,8 @@ async function watch(ctx: Context, id: string): Promise<void> {
       subscription: RolloutProgressDocument,
       variables: () => ({ id }),
       fromEvent: (e) => e.rolloutProgress,
-      read: async () => (await ctx.data(RolloutDocument, { id })).rollout,
-      done: (r) => FINISHED.has(r.status),
+      read: async () => (await ctx.api.data(RolloutDocument, { id })).rollout,
+      done: (r) => ENDED_ROLLOUT_STATUSES.has(r.status),
       onChange: (_id, r) => progress.update(r.name, settled(r), Math.max(1, r.progress.targeted), `${r.status} wave ${r.currentWave} · ${progressText(r)}`),
     });
   } finally {
@@ -86,14 +85,14 @@ export function rolloutsCommand(program: Command): void {
   rollouts
     .command('list')
     .description('Rollouts, newest first.')
-    .action(action(async (ctx) => ctx.out.list((await ctx.data(RolloutsDocument)).rollouts, ROLLOUT_COLUMNS)));
+    .action(action(async (ctx) => ctx.out.list((await ctx.api.data(RolloutsDocument)).rollouts, ROLLOUT_COLUMNS)));
 
   rollouts
     .command('describe <id>')
     .description('One rollout and its progress.')
     .action(
       action(async (ctx, id: string) => {
-        const { rollout: r } = await ctx.data(RolloutDocument, { id });
+        const { rollout: r } = await ctx.api.data(RolloutDocument, { id });
         ctx.out.record(r, [...ROLLOUT_COLUMNS.map(([h, v]): [string, unknown] => [h, v(r)]), ['REASON', r.statusReason], ['STARTED', r.startedAt], ['COMPLETED', r.completedAt]]);
       }),
     );
@@ -132,7 +131,7 @@ export function rolloutsCommand(program: Command): void {
           ...(o.abortPercent !== undefined ? { abortConfig: { failurePercent: o.abortPercent, minExecutedForAbort: o.abortMin! } } : {}),
           ...(jobType === 'OTA' ? { deviceJobConfig: { otaJobConfig: { imageVersion: o.version!, allowMajorVersionUpdate: o.allowMajor ?? false } } } : {}),
         };
-        const { createRollout } = await ctx.data(CreateRolloutDocument, { input });
+        const { createRollout } = await ctx.api.data(CreateRolloutDocument, { input });
         if (createRollout.dryRun) {
           const d = createRollout.dryRun;
           ctx.out.list(d.devices, [['DEVICE ID', (x) => x.deviceId], ['NAME', (x) => x.name], ['ONLINE', (x) => (x.online ? 'yes' : 'no')]], d);
@@ -160,7 +159,7 @@ export function rolloutsCommand(program: Command): void {
       .description(what)
       .action(
         action(async (ctx, id: string) => {
-          const r = Object.values(await ctx.data(doc, { id }))[0]; // each answers the rollout under its own field
+          const r = Object.values(await ctx.api.data(doc, { id }))[0]; // each answers the rollout under its own field
           ctx.out.record(r, ROLLOUT_COLUMNS.map(([h, v]) => [h, v(r)]));
         }),
       );

@@ -8,20 +8,19 @@ import {
   DeviceLogsDocument,
   DeviceShadowDocument,
   DeviceUpdatedDocument,
+  FINISHED_JOB_STATUSES,
   JobUpdatedDocument,
 } from '@edgefleet/client';
 import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Problem, Status, Table, go, when } from '../ui';
 
-const FINISHED = new Set(['COMPLETED', 'FAILED', 'TIMED_OUT', 'REJECTED', 'CANCELED']);
-
 /** A job's status, followed live until it finishes (then the device is read again: its aggregated status depends on its jobs). */
 function JobStatus({ job, onFinished }: { job: DeviceJobFieldsFragment; onFinished: () => void }) {
   const [live, setLive] = useState(job);
-  useSubscription(JobUpdatedDocument, FINISHED.has(job.status) ? null : { jobId: job.jobId }, (e) => {
+  useSubscription(JobUpdatedDocument, FINISHED_JOB_STATUSES.has(job.status) ? null : { jobId: job.jobId }, (e) => {
     setLive(e.jobUpdated);
-    if (FINISHED.has(e.jobUpdated.status)) onFinished();
+    if (FINISHED_JOB_STATUSES.has(e.jobUpdated.status)) onFinished();
   });
   return <Status value={live.status} />;
 }

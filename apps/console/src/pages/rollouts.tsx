@@ -1,16 +1,14 @@
 import { useState } from 'react';
-import { CancelRolloutDocument, type Operation, PauseRolloutDocument, ResumeRolloutDocument, type RolloutFieldsFragment, RolloutProgressDocument, RolloutsDocument } from '@edgefleet/client';
+import { CancelRolloutDocument, ENDED_ROLLOUT_STATUSES, type Operation, PauseRolloutDocument, ResumeRolloutDocument, type RolloutFieldsFragment, RolloutProgressDocument, RolloutsDocument } from '@edgefleet/client';
 import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Bar, Problem, Status, when } from '../ui';
-
-const ENDED = new Set(['COMPLETED', 'ABORTED', 'CANCELED']);
 
 /** One rollout: its progress live (rolloutProgress), and pause/resume/cancel for those who may. */
 function RolloutCard({ rollout, highlighted }: { rollout: RolloutFieldsFragment; highlighted: boolean }) {
   const { session } = useSession();
   const [r, setR] = useState(rollout);
-  useSubscription(RolloutProgressDocument, ENDED.has(rollout.status) ? null : { id: rollout.id }, (e) => setR(e.rolloutProgress));
+  useSubscription(RolloutProgressDocument, ENDED_ROLLOUT_STATUSES.has(rollout.status) ? null : { id: rollout.id }, (e) => setR(e.rolloutProgress));
   const action = useAction();
   /** Pause, resume and cancel all answer the rollout, under their own field name. */
   const act = async (doc: Operation<Record<string, RolloutFieldsFragment>, { id: string }>) => {
@@ -31,7 +29,7 @@ function RolloutCard({ rollout, highlighted }: { rollout: RolloutFieldsFragment;
       </header>
       <Bar value={p.succeeded + failed + p.canceled} total={p.targeted} label={`${p.succeeded} succeeded · ${failed} failed · ${p.inProgress} in progress · ${p.queued} queued · ${p.offline} offline of ${p.targeted}`} />
       {r.statusReason && <p className="muted">{r.statusReason}</p>}
-      {canOperate(session.role) && !ENDED.has(r.status) && (
+      {canOperate(session.role) && !ENDED_ROLLOUT_STATUSES.has(r.status) && (
         <div className="actions">
           {r.status === 'PAUSED' ? <button onClick={() => act(ResumeRolloutDocument)}>Resume</button> : <button onClick={() => act(PauseRolloutDocument)}>Pause</button>}
           <button className="danger" onClick={() => act(CancelRolloutDocument)}>
