@@ -6,7 +6,7 @@ import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
 import { Metrics } from '@edgefleet/telemetry';
-import { ApiKeyService, OrganizationService } from '@edgefleet/organizations';
+import { AccessKeyService, ApiKeyService, OrganizationService, RequestAdmission } from '@edgefleet/organizations';
 import { RedisConnections } from '@edgefleet/runtime';
 import { registerQueuesDashboard } from './admin/queues.dashboard';
 import { AppModule } from './app.module';
@@ -14,8 +14,6 @@ import { registerConsoleRoutes } from './console/console.routes';
 import { registerApiMetrics } from './metrics/api.metrics';
 import { StorableTextPipe } from './graphql/argument.pipes';
 import { registerSignedFileRoutes } from './graphql/signed-file.routes';
-import { RequestAuthService } from './graphql/request-auth.service';
-import { AccessKeyService } from './panorama/access-key.service';
 import { registerLogsRoutes } from './panorama/logs.routes';
 import { PanoramaOperations } from './panorama/panorama.operations';
 import { registerPanoramaRoutes } from './panorama/panorama.routes';
@@ -60,7 +58,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
     },
   ]);
   // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
-  const signed = { accessKeys: app.get(AccessKeyService), auth: app.get(RequestAuthService), config };
+  const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);
   registerLogsRoutes(fastify, app.get(LogService), signed);
   app.enableShutdownHooks();

@@ -42,7 +42,8 @@ export class DeviceIdentityService {
     return undefined;
   }
 
-  async identify(certificateDer: Buffer, clientId: string): Promise<Identity | { refused: string }> {
+  /** Who the client is, and its organization (whose suspension ends the session). */
+  async identify(certificateDer: Buffer, clientId: string): Promise<{ identity: Identity; organizationId: string } | { refused: string }> {
     const certificateId = certificateIdOf(certificateDer);
     const cert = await this.certificate(certificateId);
     if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
@@ -55,12 +56,12 @@ export class DeviceIdentityService {
       if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };
       // Like a device, a claim may only use its own thing's client id: never another device's session.
       if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
-      return { kind: 'claim', thingName: cert.deviceId, certificateId };
+      return { identity: { kind: 'claim', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId };
     }
     if (cert.kind === 'DEVICE') {
       // AWS IoT's rule for our devices: client id = thing name = certificate CN.
       if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
-      return { kind: 'device', thingName: cert.deviceId, certificateId };
+      return { identity: { kind: 'device', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId };
     }
     return { refused: 'not a device certificate' };
   }
@@ -68,7 +69,7 @@ export class DeviceIdentityService {
   private certificate(certificateId: string) {
     return this.prisma.certificate.findUnique({
       where: { certificateId },
-      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { provisioningStatus: true, organization: { select: { suspendedAt: true } } } } },
+      select: { kind: true, status: true, usedAt: true, notAfter: true, deviceId: true, subject: true, device: { select: { organizationId: true, provisioningStatus: true, organization: { select: { suspendedAt: true } } } } },
     });
   }
 }

@@ -53,7 +53,7 @@ describe('device topics under generated input', () => {
     thing = bundle.deviceId;
     client = await connect(port, await provisionDevice(port, bundle), { clientId: thing });
     // One subscription for every reply (not one per generated topic).
-    await client.subscribeAsync([`$aws/things/${thing}/shadow/#`, `$aws/things/${thing}/jobs/#`], { qos: 1 });
+    await client.subscribeAsync([`$aws/things/${thing}/shadow/#`, `$aws/things/${thing}/jobs/#`, `edgefleet/things/${thing}/logs/+`], { qos: 1 });
     client.on('message', (t, p) => {
       // `s`: a generated shadow name may hold a line separator (U+2028, U+2029), which `.` does not match otherwise.
       const m = /^(.*)\/(accepted|rejected)$/s.exec(t);
@@ -98,6 +98,27 @@ describe('device topics under generated input', () => {
       }),
       { numRuns: RUNS * 2 },
     );
+  });
+
+  it('logs topic: lines of any text are kept, timestamps a date cannot hold are refused', async () => {
+    const t = `edgefleet/things/${thing}/logs`;
+    const text = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 50 }), fc.constantFrom('\u0000', 'a\u0000b', '\ud800'));
+    const timestamp = fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.constantFrom(8_640_000_000_000_000, 8_640_000_000_000_001, Number.MAX_SAFE_INTEGER, -1));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ timestamp, message: text }), { minLength: 1, maxLength: 20 }), async (events) => {
+        cases++;
+        const before = await prisma.logEvent.count({ where: { deviceId: thing } });
+        const reply = await request(client, t, JSON.stringify({ logStream: 'syslog', events }));
+        const storable = events.every((e) => e.timestamp >= 0 && e.timestamp <= 8_640_000_000_000_000);
+        expect([reply.outcome, reply.body.code ?? 200]).toEqual(storable ? ['accepted', 200] : ['rejected', 400]);
+        // The whole batch or nothing: a NUL in one line no longer loses the others.
+        expect(await prisma.logEvent.count({ where: { deviceId: thing } })).toBe(before + (storable ? events.length : 0));
+      }),
+      // The probe's two findings, every run: a NUL in a line, a timestamp past JavaScript's dates.
+      { numRuns: RUNS / 2, examples: [[[{ timestamp: 1_700_000_000_000, message: 'a\u0000b' }, { timestamp: 1_700_000_000_001, message: 'after' }]], [[{ timestamp: 8_640_000_000_000_001, message: 'late' }]]] },
+    );
+    const kept = await prisma.logEvent.findFirst({ where: { deviceId: thing, message: { contains: '\uFFFD' } } });
+    expect(kept).not.toBeNull();
   });
 
   it('still serves a well-formed request afterwards', async () => {

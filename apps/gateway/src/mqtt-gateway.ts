@@ -19,6 +19,7 @@ const ACTOR = 'system:gateway';
 
 interface Session {
   identity: Identity;
+  organizationId: string;
   id: string;
   connectedAt: Date;
   /** The connection's registry update; a disconnect waits for it, so the two never race. */
@@ -158,8 +159,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics.connections.inc({ result: 'refused' });
       return false;
     }
-    this.sessions.set(client, { identity: result, id: randomUUID(), connectedAt: new Date() });
-    this.metrics.connections.inc({ result: result.kind });
+    this.sessions.set(client, { identity: result.identity, organizationId: result.organizationId, id: randomUUID(), connectedAt: new Date() });
+    this.metrics.connections.inc({ result: result.identity.kind });
     return true;
   }
 
@@ -279,12 +280,14 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (session && !session.reason) session.reason = reason;
   }
 
-  /** Revoked certificates lose their live sessions at once, on every gateway. */
+  /** Revoked certificates and suspended organizations lose their live sessions at once, on every gateway. */
   private onDisconnectOrder(order: DisconnectOrder): void {
-    for (const certificateId of order.certificateIds) {
-      for (const client of this.byCertificate.get(certificateId) ?? []) {
+    const ordered = new Set(order.certificateIds);
+    for (const [certificateId, clients] of this.byCertificate) {
+      for (const client of clients) {
+        if (!ordered.has(certificateId) && this.sessions.get(client)?.organizationId !== order.organizationId) continue;
         this.markReason(client, 'API_INITIATED_DISCONNECT');
-        this.logger.log({ clientId: client.id, certificateId, reason: order.reason }, 'disconnecting revoked certificate');
+        this.logger.log({ clientId: client.id, certificateId, reason: order.reason }, 'disconnecting');
         client.close();
       }
     }

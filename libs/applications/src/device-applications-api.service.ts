@@ -17,6 +17,8 @@ export interface LogBatch {
 }
 
 const MAX_MESSAGE = 8 * 1024;
+/** Postgres text cannot hold U+0000: a line keeps its place, with U+FFFD where the NUL was, instead of failing its batch. */
+const storable = (message: string) => message.slice(0, MAX_MESSAGE).replaceAll('\u0000', '\uFFFD');
 
 /**
  * What devices ask of EdgeFleet about their applications, over their own MQTT session: a
@@ -61,7 +63,7 @@ export class DeviceApplicationsApi {
     await this.prisma.$executeRaw`
       INSERT INTO "LogEvent" ("deviceId", "applicationInstanceId", "logGroup", "logStream", "timestamp", message)
       SELECT ${deviceId}, ${batch.applicationInstanceId ?? null}, ${group}, ${batch.logStream}, to_timestamp(e.ts / 1000.0), e.message
-      FROM unnest(${batch.events.map((e) => e.timestamp)}::float8[], ${batch.events.map((e) => e.message.slice(0, MAX_MESSAGE))}::text[]) AS e(ts, message)`;
+      FROM unnest(${batch.events.map((e) => e.timestamp)}::float8[], ${batch.events.map((e) => storable(e.message))}::text[]) AS e(ts, message)`;
     return { accepted: batch.events.length };
   }
 }

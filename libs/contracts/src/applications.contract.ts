@@ -13,11 +13,21 @@ export const logsTopic = (thingName: string) => LOGS_TOPIC.replace('{thingName}'
 /** `camera` is the camera's package name (outputPackageName of its CreateNodeFromTemplateJob). */
 export const cameraCredentialsRequest = z.object({ camera: z.string().min(1).max(128) });
 
+/** The latest instant a JavaScript Date holds (8.64e15 ms, year 275760): a later timestamp could be stored but never shown. */
+export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000;
+
 export const logBatchRequest = z.object({
   applicationInstanceId: z.string().regex(/^applicationInstance-[a-z2-7]{26}$/, 'must be an application instance id').optional(),
   /** A node name or console_output for an application; occ_log, ota_log, syslog, … for the device itself. */
   logStream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be 1 to 128 of a-z, A-Z, 0-9, _, . and -'),
-  events: z.array(z.object({ timestamp: z.number().int().nonnegative(), message: z.string().max(8192) })).max(10_000),
+  events: z
+    .array(
+      z.object({
+        timestamp: z.number().int().nonnegative().max(MAX_TIMESTAMP_MS, `must be milliseconds since 1970 up to ${MAX_TIMESTAMP_MS} (a JavaScript date)`),
+        message: z.string().max(8192),
+      }),
+    )
+    .max(10_000),
 });
 export type LogBatchRequest = z.infer<typeof logBatchRequest>;
 

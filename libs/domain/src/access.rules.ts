@@ -11,3 +11,10 @@ export function assertRole(actual: ApiKeyRole, required: ApiKeyRole, action: str
     throw new DomainError('ROLE_REQUIRED', `${action} needs a ${required} key; this key is ${actual}.`, { required, actual });
   }
 }
+
+/** The rule of every edge for a request that changes anything (a mutation, a REST write): never a VIEWER's. */
+export function assertMayWrite(actual: ApiKeyRole): void {
+  if (actual === 'VIEWER') {
+    throw new DomainError('ROLE_REQUIRED', 'A VIEWER key can only read; use an OPERATOR or ADMIN key to change things.', { required: 'OPERATOR', actual });
+  }
+}

@@ -24,7 +24,9 @@ export abstract class DeviceIdentities {
 /** Redis channel on which gateways hear which certificates to disconnect. */
 export const disconnectChannel = (redisPrefix: string) => `${redisPrefix}:gateway:disconnect`;
 
+/** Sessions to end: those of these certificates, and every session of an organization when it is set. */
 export interface DisconnectOrder {
   certificateIds: string[];
+  organizationId?: string;
   reason: string;
 }

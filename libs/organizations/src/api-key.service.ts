@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { type ApiKeyRole, DomainError, assertRole, notFound, validationFailed } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
+import { AccessRevocations } from './access-revocations';
 import { AuditService } from './audit.service';
 import type { Principal } from './principal';
 
@@ -22,13 +23,14 @@ interface CachedKey {
 
 @Injectable()
 export class ApiKeyService {
-  /** Keys seen in the last seconds, so a busy key costs no query per request. Revocation in another process shows within CACHE_MS. */
+  /** Keys seen in the last seconds, so a busy key costs no query per request; revocations reach other processes through AccessRevocations. */
   private readonly cache = new Map<string, CachedKey>();
   private readonly activeById = new Map<string, { active: boolean; expires: number }>();
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
+    private readonly revocations: AccessRevocations,
     private readonly clock: Clock,
   ) {}
 
@@ -83,6 +85,8 @@ export class ApiKeyService {
     });
     this.cache.delete(revoked.hash);
     this.activeById.delete(id);
+    // Every other api process holds the key for up to CACHE_MS: the mark refuses it there at once.
+    await this.revocations.keyRevoked(id);
     return revoked;
   }
 

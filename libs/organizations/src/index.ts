@@ -1,7 +1,10 @@
-export { OrganizationsModule } from './organizations.module';
+export { AccessModule, OrganizationsModule } from './organizations.module';
+export { AccessKeyService } from './access-key.service';
+export type { SigningKey } from './access-key.service';
 export { ApiKeyService } from './api-key.service';
 export { AuditService } from './audit.service';
 export type { AuditEntry } from './audit.service';
 export { OrganizationService } from './organization.service';
+export { RequestAdmission } from './request-admission.service';
 export type { Principal } from './principal';
 export { actorOf } from './principal';

@@ -4,8 +4,10 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { DomainError, type Quotas, assertResourceName, notFound, resolveQuotas, validationFailed } from '@edgefleet/domain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { AccessRevocations } from './access-revocations';
 import { hashApiKey, newApiKeySecret } from './api-key.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface BootstrapResult {
   organizationId: string;
@@ -19,6 +21,7 @@ export class OrganizationService {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly revocations: AccessRevocations,
     @Inject(CONFIG) private readonly config: Config,
   ) {
     this.defaults = {
@@ -57,10 +60,13 @@ export class OrganizationService {
     return this.prisma.organization.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, name: true, accountId: true, createdAt: true, suspendedAt: true } });
   }
 
-  /** Suspends (or, with `suspended` false, restores) an organization: its keys and devices are refused meanwhile. */
+  /**
+   * Suspends (or, with `suspended` false, restores) an organization: its keys and devices are
+   * refused meanwhile, and its devices' live sessions end on every gateway.
+   */
   async setSuspended(id: string, suspended: boolean, actor: string) {
     if (!UUID.test(id)) throw validationFailed('id', 'is not an organization id (a UUID).');
-    return this.prisma.$transaction(async (tx) => {
+    const org = await this.prisma.$transaction(async (tx) => {
       const moved = await tx.organization.updateMany({ where: { id, suspendedAt: suspended ? null : { not: null } }, data: { suspendedAt: suspended ? new Date() : null } });
       const org = await tx.organization.findUnique({ where: { id }, select: { id: true, name: true, accountId: true, createdAt: true, suspendedAt: true } });
       if (!org) throw notFound('Organization', id);
@@ -69,6 +75,8 @@ export class OrganizationService {
       }
       return org;
     });
+    await this.revocations.organizationSuspended(id, suspended);
+    return org;
   }
 
   private readonly accountIds = new Map<string, string>();

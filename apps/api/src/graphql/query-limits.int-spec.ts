@@ -90,6 +90,10 @@ describe('query limits (configured)', () => {
     expect(await call('{ devices(first: 1) { edges { node { tags { key } } } } }')).toMatchObject({ reason: 'QUERY_TOO_COMPLEX', limit: 4 });
     expect(await call(`{ apiKeys { ${'id '.repeat(40)}} }`)).toMatchObject({ reason: 'QUERY_TOO_COMPLEX', limit: 40 });
     expect(await call('{ devices(first: 1) { totalCount } }')).toBeUndefined();
+    // Each item of a list argument costs one: 60 tags price the page over 50, 10 do not.
+    const tagged = (n: number) => gql(api.url, org.adminKey, 'query($t: [TagInput!]) { devices(first: 1, filter: {tags: $t}) { totalCount } }', { t: Array.from({ length: n }, (_, i) => ({ key: `k${i}` })) }).then(refusal);
+    expect(await tagged(60)).toMatchObject({ reason: 'QUERY_TOO_COMPLEX', limit: 50 });
+    expect(await tagged(10)).toBeUndefined();
   });
 });
 
@@ -118,4 +122,57 @@ describe('mutation rate', () => {
     const [first, second] = [await gql(api.url, roomy.adminKey, fits), await gql(api.url, roomy.adminKey, fits)];
     expect([refusal(first), refusal(second)?.reason]).toEqual([undefined, 'MUTATION_RATE_EXCEEDED']);
   });
+});
+
+describe('hostile requests (security findings 4 and 8)', () => {
+  let api: RunningApi;
+  let org: TestOrganization;
+  let viewer: string;
+  /** A raw POST: the body is written as text, since JSON.stringify cannot write 20,000 levels either. */
+  const post = async (body: string, key?: string) => {
+    const r = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) }, body });
+    return { status: r.status, json: () => r.json() as Promise<any> };
+  };
+  const unknownOperation = JSON.stringify({ query: '{ __typename }', operationName: 'Nope' });
+  const nested = (query: string) => `{"query":${JSON.stringify(query)},"variables":{"d":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}}`;
+  const deepShadow = nested('mutation($d: JSON!) { updateDeviceShadowDesired(deviceId: "device-x", shadowName: "system", desired: $d) }');
+
+  beforeAll(async () => {
+    api = await startApi();
+    org = await newOrganization(api);
+    viewer = await newKey(api, org, 'VIEWER');
+  });
+  afterAll(() => api.app.close());
+
+  it('authenticates before pricing: an anonymous request is refused as such, whatever its operation name or variables', async () => {
+    for (const body of [unknownOperation, deepShadow]) {
+      const r = await post(body);
+      expect(r.status).toBe(401);
+      expect((await r.json()).errors[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+  });
+
+  it('answers an authenticated request for an unknown operation name, or variables nested 20,000 levels, with a clear 400', async () => {
+    const unknown = await post(unknownOperation, viewer);
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/Nope/), extensions: { code: 'VALIDATION_FAILED' } });
+    const deep = await post(deepShadow, org.adminKey);
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'INVALID_ARGUMENT', limit: 32 });
+    expect((await fetch(`${api.url}/health`)).status).toBe(200);
+  });
+
+  it('bounds list arguments and prices their items', async () => {
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}` }));
+    const query = 'query($t: [TagInput!]) { devices(first: 1, filter: {tags: $t}) { totalCount } }';
+    const refused = await gql(api.url, viewer, query, { t: tags(50_000) });
+    expect(refusal(refused)).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'INVALID_ARGUMENT', field: 'DeviceFilterInput.tags', limit: 100 });
+    expect(refused.errors![0].message).toBe('DeviceFilterInput.tags: at most 100 items, not 50000.');
+    expect((await gql(api.url, viewer, query, { t: tags(100) })).errors).toBeUndefined();
+    // A job names up to 10,000 devices; each one is priced.
+    const ids = Array.from({ length: 10_001 }, (_, i) => `device-${String(i).padStart(26, 'a')}`);
+    const job = await gql(api.url, org.adminKey, 'mutation($ids: [ID!]!) { createJobForDevices(input: {deviceIds: $ids, jobType: REBOOT}) { jobs { jobId } } }', { ids });
+    expect(refusal(job)).toMatchObject({ reason: 'INVALID_ARGUMENT', limit: 10_000 });
+  });
+
 });

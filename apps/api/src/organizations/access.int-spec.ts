@@ -1,8 +1,32 @@
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { newApplicationInstanceId, newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
-import { codeOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { codeOf, dataOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { OrganizationService } from '@edgefleet/organizations';
+import { OPERATIONS } from '../panorama/rest-json';
 import { type RunningApi, startApi } from '../test/start-api';
+
+interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A SigV4-signed call of the Panorama API (or CloudWatch Logs', `service: 'logs'`), as the AWS SDKs sign it. */
+async function signedCall(api: RunningApi, key: AccessKey, method: string, path: string, body?: object, service = 'panorama') {
+  const url = new URL(`${api.url}/${service}${path}`);
+  const text = body === undefined ? '' : JSON.stringify(body);
+  const headers: Record<string, string> = { host: url.host, 'content-type': service === 'logs' ? 'application/x-amz-json-1.1' : 'application/json' };
+  if (service === 'logs') headers['x-amz-target'] = 'Logs_20140328.GetLogEvents';
+  const signer = new SignatureV4({ service, region: api.config.EDGEFLEET_REGION, credentials: key, sha256: Hash.bind(null, 'sha256') });
+  const request = await signer.sign({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: text });
+  const r = await fetch(url, { method, headers: request.headers, body: method === 'GET' ? undefined : text });
+  return { status: r.status, type: r.headers.get('x-amzn-errortype'), body: (await r.json()) as Record<string, any> };
+}
+
+const createAccessKey = async (api: RunningApi, org: TestOrganization, role: string): Promise<AccessKey> =>
+  dataOf(await gql(api.url, org.adminKey, `mutation { createAccessKey(input: {name: "${role.toLowerCase()}", role: ${role}}) { accessKeyId secretAccessKey } }`)).createAccessKey;
 
 /**
  * Every query and mutation of the schema, with variables aimed at organization A's
@@ -264,6 +288,58 @@ describe('access control', () => {
     expect(codeOf(await gql(api.url, operator, ...ops.mutation.revokeApiKey))).toBe('FORBIDDEN');
   });
 
+  /** Every operation of the Panorama model, aimed at A's resources; the writes the probe made with a VIEWER key have real input. */
+  const restCalls = () =>
+    OPERATIONS.map((op) => {
+      const params: Record<string, string> = {
+        DeviceId: target.deviceId,
+        PackageId: target.packageId,
+        ApplicationInstanceId: target.applicationInstanceId,
+        JobId: op.requestUri.startsWith('/packages/') ? target.cameraJobId : target.jobId,
+        PackageVersion: '1.0',
+        PatchVersion: 'f'.repeat(64),
+        NodeId: 'node-x',
+        ResourceArn: encodeURIComponent(target.packageArn),
+      };
+      const path = op.requestUri.replace(/\{(\w+)\+?\}/g, (_, name: string) => params[name]);
+      const bodies: Record<string, object> = {
+        CreatePackage: { PackageName: 'viewer-made' },
+        CreateApplicationInstance: { Name: 'viewer-app', DefaultRuntimeContextDevice: target.deviceId, ManifestPayload: { PayloadData: '{}' } },
+        DeletePackage: {},
+        ProvisionDevice: { Name: 'viewer-cam' },
+        TagResource: { Tags: { pwned: 'yes' } },
+      };
+      return { op, path: op.name === 'DeletePackage' ? `${path}?ForceDelete=true` : op.name === 'UntagResource' ? `${path}?tagKeys=site` : path, body: op.method === 'GET' ? undefined : (bodies[op.name] ?? {}) };
+    });
+
+  it('refuses every write of the Panorama REST API to a VIEWER access key, and lets it read', async () => {
+    const viewer = await createAccessKey(api, a, 'VIEWER');
+    const before = await snapshotOfA();
+    const outcomes: Record<string, string> = {};
+    for (const { op, path, body } of restCalls()) {
+      const r = await signedCall(api, viewer, op.method, path, body);
+      outcomes[op.name] = r.status === 403 ? `403 ${r.type}` : 'not refused';
+      if (r.status === 403) expect(r.body.Message).toMatch(/VIEWER key can only read/);
+    }
+    expect(outcomes).toEqual(Object.fromEntries(OPERATIONS.map((op) => [op.name, op.method === 'GET' ? 'not refused' : '403 AccessDeniedException'])));
+    // CloudWatch Logs' operations only read.
+    expect((await signedCall(api, viewer, 'POST', '/', { logGroupName: `/aws/panorama/devices/${target.deviceId}`, logStreamName: 'syslog' }, 'logs')).status).toBe(200);
+    expect(await snapshotOfA()).toEqual(before);
+  });
+
+  it('lets an OPERATOR access key make the writes a VIEWER may not', async () => {
+    const operator = await createAccessKey(api, a, 'OPERATOR');
+    const created = await signedCall(api, operator, 'POST', '/packages', { PackageName: 'operator-made' });
+    expect(created).toMatchObject({ status: 200, body: { PackageId: expect.stringMatching(/^package-/) } });
+    expect((await signedCall(api, operator, 'DELETE', `/packages/${created.body.PackageId}?ForceDelete=true`, {})).status).toBe(200);
+    const refusals = [];
+    for (const { op, path, body } of restCalls().filter((c) => c.op.method !== 'GET')) {
+      const r = await signedCall(api, operator, op.method, path, body);
+      if (r.status === 403) refusals.push(`${op.name}: ${r.body.Message}`);
+    }
+    expect(refusals).toEqual([]);
+  });
+
   it('refuses requests without a valid key with 401', async () => {
     for (const key of [undefined, 'efk_not-a-real-key']) {
       const r = await gql(api.url, key, '{ devices(first: 1) { totalCount } }');
@@ -346,5 +422,48 @@ describe('rate limits', () => {
     await freshSecond();
     const [first, second] = await Promise.all([org.adminKey, other].map((k) => gql(api.url, k, '{ devices(first: 1) { totalCount } }')));
     expect([codeOf(first), codeOf(second)]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('revocation and suspension, across api processes', () => {
+  let apis: RunningApi[];
+  let org: TestOrganization;
+
+  beforeAll(async () => {
+    const first = await startApi();
+    // A second api process of the same installation (same database and Redis prefix), as behind a load balancer.
+    apis = [first, await startApi({ REDIS_PREFIX: first.config.REDIS_PREFIX })];
+    org = await newOrganization(first);
+  });
+  afterAll(() => Promise.all(apis.map((api) => api.app.close())));
+
+  const devicesWith = (api: RunningApi, key: string) => gql(api.url, key, '{ devices(first: 1) { totalCount } }').then(codeOf);
+
+  it('refuses a revoked API key and a revoked access key at once on every api process', async () => {
+    const [one, two] = apis;
+    const bearer = dataOf(await gql(one.url, org.adminKey, 'mutation { createApiKey(input: {name: "soon-revoked", role: OPERATOR}) { secret apiKey { id } } }')).createApiKey;
+    const access = dataOf(await gql(one.url, org.adminKey, 'mutation { createAccessKey(input: {name: "soon-revoked", role: OPERATOR}) { accessKeyId secretAccessKey apiKey { id } } }')).createAccessKey;
+    // Both keys are in the second process's caches.
+    expect(await devicesWith(two, bearer.secret)).toBeUndefined();
+    expect((await signedCall(two, access, 'GET', '/devices')).status).toBe(200);
+
+    for (const id of [bearer.apiKey.id, access.apiKey.id]) expect(codeOf(await gql(one.url, org.adminKey, 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id }))).toBeUndefined();
+    expect(await devicesWith(two, bearer.secret)).toBe('UNAUTHENTICATED');
+    expect(await signedCall(two, access, 'GET', '/devices')).toMatchObject({ status: 403, type: 'AccessDeniedException' });
+  });
+
+  it('refuses the keys of an organization suspended on another process at once, and takes them back on resumption', async () => {
+    const [one, two] = apis;
+    const suspended = await newOrganization(one);
+    const access = await createAccessKey(one, suspended, 'VIEWER');
+    expect(await devicesWith(two, suspended.adminKey)).toBeUndefined();
+    expect((await signedCall(two, access, 'GET', '/devices')).status).toBe(200);
+
+    const orgs = one.app.get(OrganizationService);
+    await orgs.setSuspended(suspended.organizationId, true, 'test');
+    expect(await devicesWith(two, suspended.adminKey)).toBe('FORBIDDEN');
+    expect(await signedCall(two, access, 'GET', '/devices')).toMatchObject({ status: 403, body: { Message: expect.stringMatching(/suspended/) } });
+    await orgs.setSuspended(suspended.organizationId, false, 'test');
+    expect(await devicesWith(two, suspended.adminKey)).toBeUndefined();
   });
 });

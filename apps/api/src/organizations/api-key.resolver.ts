@@ -1,9 +1,8 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { validationFailed } from '@edgefleet/domain';
-import { ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
+import { AccessKeyService, ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
 import { uuidArgument } from '../graphql/argument.pipes';
 import { Caller } from '../graphql/caller.decorator';
-import { AccessKeyService } from '../panorama/access-key.service';
 import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, Caller as CallerType, CreateApiKeyInput, CreatedAccessKey, CreatedApiKey } from './api-key.types';
 
 const BIGINT_MAX = 2n ** 63n - 1n;

@@ -45,7 +45,7 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
       rawBodies(scope);
       const handler = async (req: FastifyRequest, reply: FastifyReply) => {
         try {
-          const principal = await authenticateSigned(req, 'logs', deps, false);
+          const principal = await authenticateSigned(req, 'logs', deps, 0);
           const op = TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1] as keyof typeof INPUTS | undefined;
           if (!op || !(op in INPUTS)) throw new ApiException('UnknownOperationException', 400, `EdgeFleet serves GetLogEvents, DescribeLogStreams and FilterLogEvents, not ${String(req.headers['x-amz-target'])}.`);
           let body: unknown;

@@ -2,9 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@edgefleet/config';
 import { DomainError, type ErrorCode, type ErrorReason } from '@edgefleet/domain';
-import type { Principal } from '@edgefleet/organizations';
-import type { RequestAuthService } from '../graphql/request-auth.service';
-import type { AccessKeyService } from './access-key.service';
+import type { AccessKeyService, Principal, RequestAdmission } from '@edgefleet/organizations';
 import { type Handler } from './panorama.operations';
 import { OPERATIONS, type Problem, readInput, routeOf, serialize, validate } from './rest-json';
 import { parseAuthorization, verifySignature } from './sigv4';
@@ -78,9 +76,10 @@ export function sendException(reply: FastifyReply, e: ApiException): FastifyRepl
 /**
  * Authenticates a SigV4-signed request with an access key: unknown, revoked or wrongly
  * signed requests and a clock more than 15 minutes off are refused, each saying which;
- * then the key's request and mutation rates apply, as for GraphQL.
+ * then it is admitted as GraphQL requests are (`writes`: 1 for an operation that changes
+ * anything, which a VIEWER key may not run; the key's rates; revocation at once).
  */
-export async function authenticateSigned(req: FastifyRequest, service: string, deps: Deps, mutating: boolean): Promise<Principal> {
+export async function authenticateSigned(req: FastifyRequest, service: string, deps: Deps, writes: 0 | 1): Promise<Principal> {
   const credential = parseAuthorization(req.headers.authorization);
   if (typeof credential === 'string') throw new ApiException('AccessDeniedException', 403, credential);
   let key;
@@ -97,13 +96,13 @@ export async function authenticateSigned(req: FastifyRequest, service: string, d
     { service, region: deps.config.EDGEFLEET_REGION, now: new Date() },
   );
   if (refusal) throw new ApiException('AccessDeniedException', 403, refusal);
-  await deps.auth.limit(key.principal, mutating ? 1 : 0);
+  await deps.admission.admit(key.principal, writes);
   return key.principal;
 }
 
 export interface Deps {
   accessKeys: AccessKeyService;
-  auth: RequestAuthService;
+  admission: RequestAdmission;
   config: Config;
 }
 
@@ -138,7 +137,8 @@ export function registerPanoramaRoutes(fastify: FastifyInstance, handlers: Recor
           handler: async (req, reply) => {
             const params = req.params as Record<string, string>;
             try {
-              const principal = await authenticateSigned(req, 'panorama', deps, op.method !== 'GET');
+              // Every read of the model is a GET; every other method changes something.
+              const principal = await authenticateSigned(req, 'panorama', deps, op.method === 'GET' ? 0 : 1);
               const input = readInput(op.input, { params, query: req.query as Record<string, string>, body: parseJson(req.body as Buffer | undefined) });
               const problems = op.input ? validate(op.input, input, '') : [];
               if (problems.length) throw validation(`${problems.length} validation error${problems.length > 1 ? 's' : ''} detected: ${problems.slice(0, 5).map((p) => `${p.name} ${p.message}`).join('; ')}`, 'FIELD_VALIDATION_FAILED', problems);

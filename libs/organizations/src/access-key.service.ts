@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { type ApiKeyRole, DomainError, assertRole, validationFailed } from '@edgefleet/domain';
-import { AuditService, type Principal } from '@edgefleet/organizations';
 import { Clock } from '@edgefleet/runtime';
 import { SecretStore } from '@edgefleet/secrets';
+import { AuditService } from './audit.service';
+import type { Principal } from './principal';
 
 const CACHE_MS = 2_000;
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -20,8 +21,8 @@ export interface SigningKey {
 
 /**
  * Access keys for SigV4-signed APIs (the Panorama API): an API key with a role, like any
- * other (revoked with revokeApiKey, audited, rate limited), whose signing secret is kept
- * through the secret-store port and returned once, at creation.
+ * other (revoked with revokeApiKey, audited, admitted by RequestAdmission), whose signing secret
+ * is kept through the secret-store port and returned once, at creation.
  */
 @Injectable()
 export class AccessKeyService {
