@@ -44,6 +44,16 @@ describe('application deployment, end to end', () => {
     return sha256(manifest);
   }
 
+  /** Registers SQUEEZENET_PYTORCH_V1 1.0, the guide's model package (its archive is a stand-in: nothing here runs it). */
+  async function publishModel(): Promise<void> {
+    const pkg = (await q('mutation { createPackage(name: "SQUEEZENET_PYTORCH_V1") { packageId } }')).createPackage.packageId;
+    const model = Buffer.from('a model archive');
+    const descriptor = readFileSync(path.join(FIXTURES, 'SQUEEZENET_PYTORCH_V1.descriptor.json'));
+    const manifest = Buffer.from(readFileSync(path.join(FIXTURES, 'SQUEEZENET_PYTORCH_V1.package.json'), 'utf8').replace('<model_asset>', sha256(model)).replace('<model_descriptor>', sha256(descriptor)));
+    for (const f of [model, descriptor, manifest]) await upload(pkg, f);
+    await q('mutation($p: String!, $v: String!) { registerPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: $v, markLatest: true}) { status } }', { p: pkg, v: sha256(manifest) });
+  }
+
   it('deploys the sample application to a real agent, runs, pauses, resumes, survives a broken replacement and is removed', async () => {
     // A camera and the code package.
     const job = (await q('mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "exterior-south", outputPackageVersion: "1.0", nodeName: "exterior-south", templateParameters: {username: "cam-user", password: "cam-pass-e2e", streamUrl: "rtsp://192.168.0.77/live/mpeg4/"}}) { jobId } }')).createNodeFromTemplateJob;
@@ -167,5 +177,39 @@ describe('application deployment, end to end', () => {
     expect(codeOf(await gql(stack.url, stack.key, 'mutation($input: CreateRolloutInput!) { createRollout(input: $input) { rollout { id } } }', {
       input: { name: 'deploy-invalid', jobType: 'DEPLOY_APPLICATION', target: { filter: { nameContains: 'dfleet-' } }, waves: { initialSize: 1 }, deviceJobConfig: { deployApplicationConfig: { manifestPayload: { payloadData: '{}' } } } },
     }))).toBe('VALIDATION_FAILED');
+  });
+
+  it("holds ten instances of the guide's sample on one device, replaces one at the quota, and refuses an eleventh naming the quota", async () => {
+    await publishModel();
+    const device = startApp('edge-agent', { EDGEFLEET_API_KEY: stack.key, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '1', '--prefix', 'tenapps', '--churn', '0'], 'fleet.main.ts');
+    stack.running.push(device);
+    await waitForOutput(device, /fleet ready: 1 devices/, 90_000);
+    const deviceId = (await until(() => q('{ devices(first: 1, filter: {nameContains: "tenapps-", deviceAggregatedStatus: ONLINE}) { edges { node { deviceId } } } }'), (d) => d.devices.edges.length === 1)).devices.edges[0].node.deviceId;
+
+    // The guide's sample whole (code, model, camera, HDMI output), with its camera chosen.
+    const account = (await q('{ nodes(filter: {category: MEDIA_SOURCE}) { edges { node { ownerAccount } } } }')).nodes.edges[0].node.ownerAccount;
+    const graph = readFileSync(path.join(FIXTURES, 'graph.json'), 'utf8').replaceAll('123456789012', account);
+    const overrides = readFileSync(path.join(FIXTURES, 'overrides.json'), 'utf8').replaceAll('123456789012', account);
+    const deploy = (name: string, replace: string | null = null) =>
+      gql(stack.url, stack.key, 'mutation($input: CreateApplicationInstanceInput!) { createApplicationInstance(input: $input) { applicationInstanceId } }', {
+        input: { name, defaultRuntimeContextDevice: deviceId, manifestPayload: { payloadData: graph }, manifestOverridesPayload: { payloadData: overrides }, applicationInstanceIdToReplace: replace },
+      });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(dataOf(await deploy(`ten-${i}`)).createApplicationInstance.applicationInstanceId);
+    const statuses = () => q('query($d: String) { applicationInstances(first: 50, filter: {deviceId: $d}) { edges { node { applicationInstanceId status statusDescription } } } }', { d: deviceId });
+    const all = await until(statuses, (d) => d.applicationInstances.edges.filter((e: any) => e.node.status === 'DEPLOYMENT_SUCCEEDED').length === 10 || d.applicationInstances.edges.some((e: any) => e.node.status === 'DEPLOYMENT_FAILED'), 120_000);
+    expect(all.applicationInstances.edges.map((e: any) => e.node.status)).toEqual(Array(10).fill('DEPLOYMENT_SUCCEEDED'));
+
+    // An eleventh is refused at once, naming the quota.
+    const eleventh = await deploy('ten-10');
+    expect(eleventh.errors?.[0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'applicationsPerDevice', limit: 10 });
+    // One is replaced at the quota: both are on the device until the replacement runs, and the shadow holds them.
+    const replacement = dataOf(await deploy('ten-0b', ids[0])).createApplicationInstance.applicationInstanceId;
+    await until(() => q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status } }', { i: ids[0] }), (d) => d.applicationInstance.status === 'REMOVAL_SUCCEEDED', 60_000);
+    expect((await q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status } }', { i: replacement })).applicationInstance.status).toBe('DEPLOYMENT_SUCCEEDED');
+    // Removed instances leave the reported state: what is left is the ten that run.
+    const shadow = await until(() => q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "applications") }', { d: deviceId }), (d) => Object.keys(d.deviceShadow.state.reported?.instances ?? {}).length === 10, 30_000);
+    expect(Object.keys(shadow.deviceShadow.state.reported.instances).sort()).toEqual([...ids.slice(1), replacement].sort());
+    expect(JSON.stringify({ desired: shadow.deviceShadow.state.desired, reported: shadow.deviceShadow.state.reported }).length).toBeLessThan(8192);
   });
 });

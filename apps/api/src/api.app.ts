@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { LogService } from '@edgefleet/applications';
+import { DeploymentService, LogService } from '@edgefleet/applications';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
 import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
@@ -9,6 +9,7 @@ import { Metrics } from '@edgefleet/telemetry';
 import { AccessKeyService, ApiKeyService, OrganizationService, RequestAdmission } from '@edgefleet/organizations';
 import { RedisConnections } from '@edgefleet/runtime';
 import { registerQueuesDashboard } from './admin/queues.dashboard';
+import { registerDeploymentSpecRoutes } from './applications/deployment-specs.routes';
 import { AppModule } from './app.module';
 import { registerConsoleRoutes } from './console/console.routes';
 import { registerApiMetrics } from './metrics/api.metrics';
@@ -57,6 +58,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
       blob: (sha256) => packages.blob(sha256),
     },
   ]);
+  registerDeploymentSpecRoutes(fastify, app.get(DeploymentService), packages.signer);
   // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
   const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);

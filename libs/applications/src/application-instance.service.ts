@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { longestSignedUrl } from '@edgefleet/artifacts';
 import { CONFIG, type Config } from '@edgefleet/config';
+import { applicationsShadowFootprint, applicationsShadowOverhead, deploymentSpecsPath } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import {
   type ApplicationInstanceStatus,
@@ -49,11 +51,12 @@ export function hostPortsOf(instances: { resolvedGraph: unknown }[]): Set<number
   return new Set(instances.flatMap((i) => ((i.resolvedGraph as ResolvedGraph | null)?.networkRoutingRules ?? []).map((r) => r.hostPort)));
 }
 
-/** The node instances of a resolved graph: every node but parameters; nodes launched onSignal start paused. */
+/** The nodes a graph runs: every node but parameters. */
+const runningNodes = (graph: ResolvedGraph) => graph.nodes.filter((n) => n.category !== 'parameter');
+
+/** The node instances of a resolved graph; nodes launched onSignal start paused. */
 export function nodeInstancesOf(applicationInstanceId: string, graph: ResolvedGraph): Prisma.NodeInstanceCreateManyInput[] {
-  return graph.nodes
-    .filter((n) => n.category !== 'parameter')
-    .map((n) => ({
+  return runningNodes(graph).map((n) => ({
       applicationInstanceId,
       nodeInstanceId: n.name,
       nodeId: nodeIdOf(n.packageName ?? n.interface.split('.')[0], n.packageVersion ?? '1.0', n.patchVersion ?? '00000000', n.interface.split('.').at(-1)!),
@@ -112,7 +115,7 @@ export class ApplicationInstanceService {
     await this.prisma.$transaction(async (tx) => {
       // One deployment at a time per device, so the per-device quotas hold under concurrency.
       await tx.$executeRaw`SELECT 1 FROM "Device" WHERE "deviceId" = ${device.deviceId} FOR UPDATE`;
-      const refusal = await quotaRefusal(tx, device.deviceId, replaced, quotas);
+      const refusal = await quotaRefusal(tx, this.config, { deviceId: device.deviceId, replaced, graph: validation.graph! }, quotas);
       if (refusal) throw refusal;
       await insertInstance(tx, {
         applicationInstanceId: id,
@@ -221,11 +224,24 @@ export function syncLater(tx: Tx, deviceId: string): Promise<void> {
   return outbox.enqueue(tx, 'applications', 'sync-device', [{ payload: { deviceId }, key: `sync-apps-${deviceId}-${randomUUID()}` }]);
 }
 
-/** Why a device cannot take one more instance (the replaced one aside), by quota: instances on it, deployments in the last 24 hours. */
-export async function quotaRefusal(tx: Tx, deviceId: string, replaced: string | null, quotas: { applicationsPerDevice: number; deploymentsPerDevicePerDay: number }): Promise<DomainError | undefined> {
-  const running = await tx.applicationInstance.count({
-    where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] }, ...(replaced ? { applicationInstanceId: { not: replaced } } : {}) },
+/**
+ * Why a device cannot take one more instance (the replaced one aside), by quota: instances on it,
+ * deployments in the last 24 hours, and room in its `applications` shadow (SHADOW_MAX_BYTES of
+ * desired and reported state, AWS IoT's 8 KB by default), where a replaced instance keeps its
+ * place until its replacement runs.
+ */
+export async function quotaRefusal(
+  tx: Tx,
+  config: Config,
+  wanted: { deviceId: string; replaced: string | null; graph: ResolvedGraph },
+  quotas: { applicationsPerDevice: number; deploymentsPerDevicePerDay: number },
+): Promise<DomainError | undefined> {
+  const { deviceId, replaced } = wanted;
+  const onDevice = await tx.applicationInstance.findMany({
+    where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } },
+    select: { applicationInstanceId: true, nodeInstances: { select: { nodeInstanceId: true } } },
   });
+  const running = onDevice.filter((i) => i.applicationInstanceId !== replaced).length;
   if (running >= quotas.applicationsPerDevice) {
     return new DomainError('QUOTA_EXCEEDED', `Device ${deviceId} runs ${running} application instances; the quota applicationsPerDevice allows ${quotas.applicationsPerDevice}. Remove one or replace it.`, {
       quota: 'applicationsPerDevice',
@@ -238,6 +254,17 @@ export async function quotaRefusal(tx: Tx, deviceId: string, replaced: string | 
       quota: 'deploymentsPerDevicePerDay',
       limit: quotas.deploymentsPerDevicePerDay,
     });
+  }
+  const limit = config.SHADOW_MAX_BYTES;
+  const room = limit - applicationsShadowOverhead(longestSignedUrl(config, deploymentSpecsPath(deviceId)));
+  const taken = onDevice.reduce((n, i) => n + applicationsShadowFootprint(i.applicationInstanceId, i.nodeInstances.map((ni) => ni.nodeInstanceId)), 0);
+  const needed = applicationsShadowFootprint(newApplicationInstanceId(), runningNodes(wanted.graph).map((n) => n.name));
+  if (taken + needed > room) {
+    return new DomainError(
+      'QUOTA_EXCEEDED',
+      `Device ${deviceId}'s applications shadow holds ${limit} bytes of desired and reported state (SHADOW_MAX_BYTES; AWS IoT's limit is 8 KB): its ${onDevice.length} application instances can take up to ${taken} bytes and this one, with ${runningNodes(wanted.graph).length} nodes, up to ${needed}, more than the ${room} there is room for. Remove an instance first.`,
+      { quota: 'SHADOW_MAX_BYTES', limit },
+    );
   }
   return undefined;
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { APPLICATIONS_SHADOW, type InstanceSpec, type ReportedInstance } from '@edgefleet/contracts';
+import { createHash } from 'node:crypto';
+import { APPLICATIONS_SHADOW, type ApplicationsDesired, type InstanceSpec, REVISION_LENGTH, type ReportedInstance, deploymentSpecsPath } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { DomainError, IN_DESIRED_STATE_STATUSES, REPORTED_EVENTS, type ResolvedGraph, STATUS_DESCRIPTIONS, type ApplicationInstanceEvent } from '@edgefleet/domain';
+import { DomainError, IN_DESIRED_STATE_STATUSES, REPORTED_EVENTS, SETTLED_STATUSES, type ResolvedGraph, STATUS_DESCRIPTIONS, type ApplicationInstanceEvent, notFound } from '@edgefleet/domain';
 import { ShadowStore } from '@edgefleet/iot';
 import { OrganizationService } from '@edgefleet/organizations';
 import { PackageCatalogue, PackageService } from '@edgefleet/packages';
@@ -15,10 +16,14 @@ const ACTOR = 'system:worker';
 const NODE_STATUSES = new Set(['RUNNING', 'ERROR', 'NOT_AVAILABLE', 'PAUSED']);
 const HEALTH = new Set(['RUNNING', 'ERROR', 'NOT_AVAILABLE']);
 
+type SpecSource = ApplicationInstanceRow & { nodeInstances: { nodeInstanceId: string; signal: string | null }[] };
+
 /**
  * The worker's half of deployments: the device's desired `applications` state is always
- * written whole from its instance rows (so every change, retry and replay converges), and
- * its reported state is followed back into the rows.
+ * written whole from its instance rows (so every change, retry and replay converges): each
+ * instance by the revision of its spec, which the device fetches (`spec`) through the signed
+ * URL of its specs. Its reported state is followed back into the rows, and entries the rows
+ * have taken in for good are cleared, so the shadow keeps room for ten instances.
  */
 @Injectable()
 export class DeploymentService {
@@ -45,14 +50,15 @@ export class DeploymentService {
       where: { defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
       include: { nodeInstances: true },
     });
-    const desired: Record<string, InstanceSpec | null> = {};
-    for (const i of instances) desired[i.applicationInstanceId] = await this.specOf(i);
+    const wanted: Record<string, string | null> = {};
+    for (const i of instances) wanted[i.applicationInstanceId] = (await this.specOf(i)).revision;
     // Instances the device had that are no longer wanted: null removes them from desired state.
-    const current = (await this.shadows.get(deviceId, APPLICATIONS_SHADOW).catch(() => ({}))) as { state?: { desired?: { instances?: Record<string, unknown> } } };
-    for (const id of Object.keys(current.state?.desired?.instances ?? {})) if (!(id in desired)) desired[id] = null;
-    if (Object.keys(desired).length === 0) return;
+    const current = (await this.shadows.get(deviceId, APPLICATIONS_SHADOW).catch(() => ({}))) as { state?: { desired?: ApplicationsDesired } };
+    for (const id of Object.keys(current.state?.desired?.instances ?? {})) if (!(id in wanted)) wanted[id] = null;
+    if (Object.keys(wanted).length === 0) return;
+    const specs = this.packages.signer.sign('GET', deploymentSpecsPath(deviceId), this.config.DEPLOYMENT_URL_TTL_SECONDS).url;
     try {
-      await this.shadows.updateDesired(deviceId, APPLICATIONS_SHADOW, { instances: desired });
+      await this.shadows.update(deviceId, APPLICATIONS_SHADOW, { desired: { specs, instances: wanted } satisfies ApplicationsDesired });
     } catch (err) {
       // Too large for the device's shadow (SHADOW_MAX_BYTES): the deployments not yet on the device fail, saying why; the rest is written again.
       if (!(err instanceof DomainError) || err.code !== 'VALIDATION_FAILED') throw err;
@@ -92,8 +98,22 @@ export class DeploymentService {
     });
   }
 
-  /** The instance as the device needs it: packages, files with signed URLs and digests, nodes, edges, ports, signals. */
-  private async specOf(i: ApplicationInstanceRow & { nodeInstances: { nodeInstanceId: string; signal: string | null }[] }): Promise<InstanceSpec> {
+  /**
+   * The spec of an instance the device's desired state names, as its signed specs URL serves it
+   * (`/deployments/<thing>/<instance>`): as it is now, its files' URLs signed now. Any other
+   * instance, another device's included, reads as not found.
+   */
+  async spec(deviceId: string, applicationInstanceId: string): Promise<InstanceSpec> {
+    const instance = await this.prisma.applicationInstance.findFirst({
+      where: { applicationInstanceId, defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
+      include: { nodeInstances: true },
+    });
+    if (!instance) throw notFound('Application instance', applicationInstanceId);
+    return this.specOf(instance);
+  }
+
+  /** The instance as the device needs it: packages, files with signed URLs and digests, nodes, edges, ports, signals, and the revision of all that. */
+  private async specOf(i: SpecSource): Promise<InstanceSpec> {
     const graph = i.resolvedGraph as unknown as ResolvedGraph;
     const prefix = `${await this.organizations.accountId(i.organizationId)}::`;
     const files: InstanceSpec['files'] = {};
@@ -123,7 +143,7 @@ export class DeploymentService {
       }
       byPackage.set(p.name, { streamUrl: manifest.mediaSource?.streamUrl, interfaces });
     }
-    return {
+    const spec: Omit<InstanceSpec, 'revision'> = {
       name: i.name,
       replaces: i.applicationInstanceIdToReplace,
       packages: graph.packages.filter((p) => p.patchVersion).map((p) => ({ name: p.name, version: p.version, patchVersion: p.patchVersion! })),
@@ -137,6 +157,9 @@ export class DeploymentService {
       ports: graph.networkRoutingRules.map((r) => ({ node: r.node, containerPort: r.containerPort, hostPort: r.hostPort })),
       signals: Object.fromEntries(i.nodeInstances.filter((n) => n.signal).map((n) => [n.nodeInstanceId, n.signal!])),
     };
+    // File URLs are signed anew each time; the revision is of everything else.
+    const unsigned = { ...spec, files: Object.fromEntries(Object.entries(files).map(([sha256, f]) => [sha256, f.sizeBytes])) };
+    return { revision: createHash('sha256').update(JSON.stringify(unsigned)).digest('hex').slice(0, REVISION_LENGTH), ...spec };
   }
 
   /**
@@ -152,6 +175,7 @@ export class DeploymentService {
     if (ids.length === 0) return;
     const instances = await this.prisma.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, applicationInstanceId: { in: ids } } });
     let resync = false;
+    const settled: string[] = [];
     await this.prisma.$transaction(async (tx) => {
       for (const instance of instances) {
         const r = reported[instance.applicationInstanceId];
@@ -187,7 +211,16 @@ export class DeploymentService {
         }
       }
       if (resync) await syncLater(tx, deviceId);
+      // What the rows hold for good (removed, failed, or not this device's) needs no entry any more.
+      const open = await tx.applicationInstance.findMany({
+        where: { applicationInstanceId: { in: ids }, defaultRuntimeContextDevice: deviceId, status: { notIn: [...SETTLED_STATUSES] } },
+        select: { applicationInstanceId: true },
+      });
+      const needed = new Set(open.map((i) => i.applicationInstanceId));
+      settled.push(...ids.filter((id) => !needed.has(id) && reported[id] !== null));
     });
+    // Cleared from the reported state (the device, seeing its entry gone, forgets it): the shadow keeps room for ten instances.
+    if (settled.length) await this.shadows.update(deviceId, APPLICATIONS_SHADOW, { reported: { instances: Object.fromEntries(settled.map((id) => [id, null])) } });
     await this.events.updated(deviceId, instances.map((i) => i.applicationInstanceId));
   }
 

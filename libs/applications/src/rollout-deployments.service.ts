@@ -47,7 +47,7 @@ export class ApplicationRolloutDeployments extends RolloutDeployments {
         ? manifestError(v).message
         : busy !== undefined
           ? `Host port ${busy} is in use by another application on the device.`
-          : (await quotaRefusal(tx, deviceId, replaced, quotas))?.message;
+          : (await quotaRefusal(tx, this.config, { deviceId, replaced, graph: v.graph! }, quotas))?.message;
       await insertInstance(tx, {
         applicationInstanceId: newApplicationInstanceId(),
         organizationId,

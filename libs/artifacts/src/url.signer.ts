@@ -3,6 +3,12 @@ import path from 'node:path';
 import type { Config } from '@edgefleet/config';
 import { type Clock, loadOrCreateKeyFile } from '@edgefleet/runtime';
 
+/** Where signed URLs point: API_PUBLIC_URL, or the api's own address. */
+export const publicBaseUrl = (config: Config) => (config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
+
+/** The longest URL the signer makes for a path (an expiry of 10 digits, a 43-character signature), for size budgets. */
+export const longestSignedUrl = (config: Config, pathname: string) => `${publicBaseUrl(config)}${pathname}?expires=${'9'.repeat(10)}&signature=${'x'.repeat(43)}`;
+
 /**
  * Short-lived signed URLs for artifact uploads and downloads (software images, package
  * assets): HMAC-SHA256 over the method, the path and the expiry. Every api, worker and
@@ -18,7 +24,7 @@ export class UrlSigner {
     private readonly clock: Clock,
   ) {
     this.key = config.URL_SIGNING_KEY ? Buffer.from(config.URL_SIGNING_KEY) : Buffer.from(loadOrCreateKeyFile(path.resolve(config.DATA_DIR, 'url-signing.key'), (b) => b.toString('hex')));
-    this.baseUrl = (config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`).replace(/\/$/, '');
+    this.baseUrl = publicBaseUrl(config);
   }
 
   sign(method: 'GET' | 'PUT', pathname: string, ttlSeconds: number): { url: string; expiresAt: Date } {

@@ -35,10 +35,33 @@ export type LogBatchRequest = z.infer<typeof logBatchRequest>;
 export const APPLICATIONS_SHADOW = 'applications';
 
 /**
- * One application instance in the desired state, flat enough for AWS IoT's 6 levels of shadow
- * nesting. Camera credentials are never in it: devices ask for them on CAMERA_CREDENTIALS_TOPIC.
+ * The desired state of the `applications` shadow: each instance by the revision of its spec, and
+ * where the device fetches specs: `specs` is a URL signed for this device, under which
+ * `<specs path>/<instance id>` answers the instance's spec. The specs themselves are too large
+ * for the shadow: ten of the guide's sample would need 23 KB of the 8 KB AWS IoT (and
+ * SHADOW_MAX_BYTES) allows for desired and reported state together.
+ */
+export interface ApplicationsDesired {
+  specs?: string;
+  instances?: Record<string, string | null>;
+}
+
+/** The api path under which a device's specs are served (signed as a whole). */
+export const deploymentSpecsPath = (thingName: string) => `/deployments/${thingName}`;
+/** The URL of one instance's spec, from the desired state's `specs`. */
+export function instanceSpecUrl(specs: string, applicationInstanceId: string): string {
+  const url = new URL(specs);
+  url.pathname = `${url.pathname}/${applicationInstanceId}`;
+  return url.toString();
+}
+
+/**
+ * One application instance as the device runs it, fetched from `instanceSpecUrl`. Camera
+ * credentials are never in it: devices ask for them on CAMERA_CREDENTIALS_TOPIC.
  */
 export interface InstanceSpec {
+  /** Changes whenever anything below changes but the file URLs (signed again on every fetch); REVISION_LENGTH hex digits. */
+  revision: string;
   name: string | null;
   /** The instance this one replaces: keep that one running until this one runs. */
   replaces: string | null;
@@ -56,9 +79,11 @@ export interface InstanceSpec {
   signals: Record<string, string>;
 }
 
-export interface ApplicationsDesired {
-  instances?: Record<string, InstanceSpec | null>;
-}
+export const REVISION_LENGTH = 16;
+
+/** Longest reasons a device reports, so that ten instances always fit the shadow (the full text goes to its logs). */
+export const REPORTED_REASON_MAX = 100;
+export const REPORTED_NODE_REASON_MAX = 40;
 
 /** What a device reports per instance. */
 export interface ReportedInstance {
@@ -67,3 +92,22 @@ export interface ReportedInstance {
   healthStatus?: 'RUNNING' | 'ERROR' | 'NOT_AVAILABLE';
   nodes?: Record<string, { currentStatus: 'RUNNING' | 'ERROR' | 'NOT_AVAILABLE' | 'PAUSED'; reason?: string }>;
 }
+
+/**
+ * The most one instance takes of the `applications` shadow: its desired entry, and its reported
+ * entry at its longest (longest statuses, and reasons as long as a device reports them).
+ */
+export function applicationsShadowFootprint(applicationInstanceId: string, nodeInstanceIds: string[]): number {
+  const revision = 'x'.repeat(REVISION_LENGTH);
+  const reported: Required<ReportedInstance> = {
+    status: 'DEPLOYMENT_IN_PROGRESS',
+    reason: 'x'.repeat(REPORTED_REASON_MAX),
+    healthStatus: 'NOT_AVAILABLE',
+    nodes: Object.fromEntries(nodeInstanceIds.map((id) => [id, { currentStatus: 'NOT_AVAILABLE', reason: 'x'.repeat(REPORTED_NODE_REASON_MAX) }])),
+  };
+  // Each entry with its key, a colon and a comma, in both halves.
+  return 2 * (JSON.stringify(applicationInstanceId).length + 2) + JSON.stringify(revision).length + JSON.stringify(reported).length;
+}
+
+/** The state around the entries, with its `specs` URL: `{"desired":{"specs":"…","instances":{…}},"reported":{"instances":{…}}}`. */
+export const applicationsShadowOverhead = (specsUrl: string) => JSON.stringify({ desired: { specs: specsUrl, instances: {} }, reported: { instances: {} } }).length;

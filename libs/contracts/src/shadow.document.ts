@@ -121,7 +121,9 @@ export function applyShadowUpdate(
     metadata[key] = part === null ? undefined : stamp(part, opts.timestamp);
   }
   const size = Buffer.byteLength(JSON.stringify({ desired: next.desired, reported: next.reported }));
-  if (size > opts.maxBytes) throw new DomainError('PAYLOAD_TOO_LARGE', 'The payload exceeds the maximum size allowed', { limit: opts.maxBytes });
+  if (size > opts.maxBytes) {
+    throw new DomainError('PAYLOAD_TOO_LARGE', `The payload exceeds the maximum size allowed: the state would be ${size} bytes, and a shadow holds ${opts.maxBytes} bytes of desired and reported state.`, { limit: opts.maxBytes });
+  }
   return { next, state: state as ShadowUpdate, metadata };
 }
 

@@ -69,6 +69,8 @@ export const applicationInstanceMachine = new StateMachine<ApplicationInstanceSt
 
 /** Statuses in which an instance is (or is about to be) on its device: what the device's desired state holds. */
 export const ON_DEVICE_STATUSES: readonly ApplicationInstanceStatus[] = ['DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED', 'DEPLOYMENT_IN_PROGRESS', 'DEPLOYMENT_SUCCEEDED', 'DEPLOYMENT_ERROR'];
+/** Statuses nothing on the device follows any more: the device's reported entry has served. */
+export const SETTLED_STATUSES: readonly ApplicationInstanceStatus[] = ['DEPLOYMENT_FAILED', 'REMOVAL_SUCCEEDED', 'REMOVAL_FAILED'];
 /** What the device's desired state holds: instances on the device, once the worker has checked them again. */
 export const IN_DESIRED_STATE_STATUSES: readonly ApplicationInstanceStatus[] = ON_DEVICE_STATUSES.filter((s) => s !== 'DEPLOYMENT_PENDING');
 

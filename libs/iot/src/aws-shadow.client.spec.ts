@@ -23,10 +23,10 @@ describe('AwsShadowClient', () => {
 
   it('UpdateThingShadow with {state: {desired}}; AWS errors become specific codes', async () => {
     data.on(UpdateThingShadowCommand).resolves({ payload: bytes({ state: { desired: { x: 1 } }, version: 4 }) as never });
-    expect(await client().updateDesired('device-a', 'system', { x: 1 })).toEqual({ state: { desired: { x: 1 } }, version: 4 });
+    expect(await client().update('device-a', 'system', { desired: { x: 1 } })).toEqual({ state: { desired: { x: 1 } }, version: 4 });
     const input = data.commandCalls(UpdateThingShadowCommand)[0].args[0].input;
     expect([input.thingName, input.shadowName, JSON.parse(Buffer.from(input.payload as Uint8Array).toString())]).toEqual(['device-a', 'system', { state: { desired: { x: 1 } } }]);
     data.on(UpdateThingShadowCommand).rejects(Object.assign(new Error('Version conflict'), { name: 'ConflictException' }));
-    await expect(client().updateDesired('device-a', 'system', { x: 2 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(client().update('device-a', 'system', { desired: { x: 2 } })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -1,6 +1,6 @@
 import { GetThingShadowCommand, type IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import { DomainError } from '@edgefleet/domain';
-import { ShadowStore } from './shadow-store.port';
+import { ShadowStore, type ShadowStateChange } from './shadow-store.port';
 
 const decode = (payload: Uint8Array | undefined) => JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8') || '{}') as object;
 
@@ -20,10 +20,10 @@ export class AwsShadowClient extends ShadowStore {
     }
   }
 
-  /** Merges desired state; AWS IoT publishes the delta to the device itself. */
-  async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
+  /** Merges the change; AWS IoT publishes the documents and delta to the device itself. */
+  async update(thingName: string, shadowName: string | null, state: ShadowStateChange): Promise<object> {
     try {
-      const payload = Buffer.from(JSON.stringify({ state: { desired } }));
+      const payload = Buffer.from(JSON.stringify({ state }));
       const out = await this.data.send(new UpdateThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}), payload }));
       return decode(out.payload);
     } catch (err) {

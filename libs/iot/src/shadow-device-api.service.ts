@@ -3,7 +3,7 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { type ShadowDocument, type ShadowState, type ShadowUpdate, applyShadowUpdate, deltaOf, metadataOf, shadowTopic, shadowView } from '@edgefleet/contracts';
 import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
 import { MqttPublisher } from './mqtt.publisher';
-import { ShadowStore } from './shadow-store.port';
+import { ShadowStore, type ShadowStateChange } from './shadow-store.port';
 import { DomainError } from '@edgefleet/domain';
 
 /** What an accepted update produces: the replies AWS IoT publishes. */
@@ -246,8 +246,8 @@ export class LocalShadowStore extends ShadowStore {
     return this.shadows.get(thingName, shadowName);
   }
 
-  async updateDesired(thingName: string, shadowName: string | null, desired: unknown): Promise<object> {
-    const result = await this.shadows.update(thingName, shadowName, { state: { desired } });
+  async update(thingName: string, shadowName: string | null, state: ShadowStateChange): Promise<object> {
+    const result = await this.shadows.update(thingName, shadowName, { state });
     const base = shadowTopic(thingName, shadowName, 'update');
     await this.mqtt.publish(`${base}/documents`, result.documents);
     if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);

@@ -21,7 +21,7 @@ export class ShadowManagementService {
   async updateDesired(principal: Principal, deviceId: string, shadowName: string | null, desired: unknown) {
     await this.assertDevice(principal, deviceId, shadowName);
     if (desired !== null && (typeof desired !== 'object' || Array.isArray(desired))) throw validationFailed('desired', 'must be a JSON object (or null to clear it).');
-    const document = await this.backend.updateDesired(deviceId, shadowName, desired);
+    const document = await this.backend.update(deviceId, shadowName, { desired });
     await this.prisma.$transaction((tx) =>
       this.audit.record(tx, principal, { action: 'shadow.updateDesired', targetType: 'Device', targetId: deviceId, details: { shadowName: shadowName ?? '(classic)' } }),
     );

@@ -1,3 +1,4 @@
+import { type ApplicationsDesired, instanceSpecUrl } from '@edgefleet/contracts';
 import { DeploymentService, DeviceApplicationsApi } from '@edgefleet/applications';
 import { PrismaService } from '@edgefleet/db';
 import { ShadowDeviceApi } from '@edgefleet/iot';
@@ -114,10 +115,22 @@ describe('application instances through GraphQL, and the worker and device use c
     expect((await overheard).events).toEqual([]);
     await Promise.all([watcher.dispose(), intruder.dispose()]);
     const shadows = api.app.get(ShadowDeviceApi);
-    const doc = (await shadows.get(device, 'applications')) as { state: { desired: { instances: Record<string, any> } } };
-    const spec = doc.state.desired.instances[id];
-    expect(spec.nodes.find((n: any) => n.name === 'dock_cam')).toMatchObject({ category: 'media_source', streamUrl: 'rtsp://10.9.9.9/live' });
-    expect(JSON.stringify(doc)).not.toContain('dock-pass');
+    const doc = (await shadows.get(device, 'applications')) as { state: { desired: Required<ApplicationsDesired> } };
+    // The desired state names the spec's revision; the device fetches the spec through its signed specs URL.
+    const { specs, instances } = doc.state.desired;
+    expect(instances).toEqual({ [id]: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const fetchSpec = async (url: string) => {
+      const u = new URL(url);
+      const r = await fetch(`${api.url}${u.pathname}${u.search}`);
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    const spec = await fetchSpec(instanceSpecUrl(specs, id));
+    expect(spec).toMatchObject({ status: 200, body: { revision: instances[id], name: null } });
+    expect(spec.body.nodes.find((n: any) => n.name === 'dock_cam')).toMatchObject({ category: 'media_source', streamUrl: 'rtsp://10.9.9.9/live' });
+    expect(JSON.stringify(doc) + JSON.stringify(spec.body)).not.toContain('dock-pass');
+    // The signature is the device's: another device's instance reads as not found, another device's path is refused.
+    expect((await fetchSpec(instanceSpecUrl(specs, 'applicationInstance-aaaaaaaaaaaaaaaaaaaaaaaaaa'))).status).toBe(404);
+    expect((await fetchSpec(instanceSpecUrl(specs.replace(device, deviceId), id))).status).toBe(403);
     expect((await prisma.applicationInstance.findUniqueOrThrow({ where: { applicationInstanceId: id } })).status).toBe('DEPLOYMENT_REQUESTED');
 
     // The device asks for the camera's credentials: given for its own camera only.
@@ -148,6 +161,34 @@ describe('application instances through GraphQL, and the worker and device use c
     await prisma.applicationInstance.update({ where: { applicationInstanceId: id }, data: { timeoutAt: new Date(Date.now() - 1000) } });
     expect(await deployments.sweep()).toContain(id);
     expect(await prisma.applicationInstance.findUniqueOrThrow({ where: { applicationInstanceId: id } })).toMatchObject({ status: 'REMOVAL_FAILED', statusDescription: 'Timed out while REMOVAL_REQUESTED' });
+    // Its spec is no longer served, and once the device reports again its settled entry is cleared from the reported state.
+    expect((await fetchSpec(instanceSpecUrl(specs, id))).status).toBe(404);
+    await shadows.update(device, 'applications', { state: { reported: { instances: { [id]: { status: 'REMOVAL_SUCCEEDED' } } } } });
+    await deployments.projectReport(device);
+    expect(((await shadows.get(device, 'applications')) as any).state.reported?.instances ?? {}).toEqual({});
     expect(codeOf(await q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status } }', { i: id }))).toBe('NOT_FOUND'); // not the first organization's
+  });
+});
+
+describe("the device's applications shadow as a quota", () => {
+  let api: RunningApi;
+  afterAll(() => api.app.close());
+
+  it('refuses, at createApplicationInstance, an instance its shadow has no room for, naming SHADOW_MAX_BYTES', async () => {
+    api = await startApi({ SHADOW_MAX_BYTES: '2048' });
+    const org = await newOrganization(api);
+    const prisma = api.app.get(PrismaService);
+    const deviceId = (await seedDevice(api, org, { name: 'small-shadow' })).deviceId;
+    await prisma.device.update({ where: { deviceId }, data: { provisioningStatus: 'SUCCEEDED' } });
+    const create = () =>
+      gql(api.url, org.adminKey, 'mutation($input: CreateApplicationInstanceInput!) { createApplicationInstance(input: $input) { applicationInstanceId } }', { input: { defaultRuntimeContextDevice: deviceId, manifestPayload: { payloadData: hdmiOnly() } } });
+    const outcomes = [];
+    for (let i = 0; i < 6; i++) outcomes.push(await create());
+    const refused = outcomes.findIndex((r) => r.errors);
+    expect(refused).toBeGreaterThan(1);
+    const error = errorOf(outcomes[refused]);
+    expect(error.extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'SHADOW_MAX_BYTES', limit: 2048 });
+    expect(error.message).toMatch(/applications shadow holds 2048 bytes of desired and reported state/);
+    expect(await prisma.applicationInstance.count({ where: { defaultRuntimeContextDevice: deviceId } })).toBe(refused);
   });
 });

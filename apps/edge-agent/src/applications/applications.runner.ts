@@ -1,33 +1,60 @@
 import type { MqttClient } from 'mqtt';
 import path from 'node:path';
-import { APPLICATIONS_SHADOW, type ApplicationsDesired, type InstanceSpec, type ReportedInstance, cameraCredentialsTopic, shadowTopic } from '@edgefleet/contracts';
+import {
+  APPLICATIONS_SHADOW,
+  type ApplicationsDesired,
+  type InstanceSpec,
+  REPORTED_NODE_REASON_MAX,
+  REPORTED_REASON_MAX,
+  type ReportedInstance,
+  cameraCredentialsTopic,
+  instanceSpecUrl,
+  shadowTopic,
+} from '@edgefleet/contracts';
 import { downloadVerified } from '../download';
 import { type ApplicationRuntime, type RunningInstance, healthOf } from './application.runtime';
 import type { LogShipper } from './log.shipper';
 
-/** Reported entries of removed instances kept for the worker to read, newest first. */
-const KEEP_REMOVED = 10;
 const REPLY_TIMEOUT_MS = 10_000;
+const SPEC_ATTEMPTS = 4;
+/** Reports nothing follows any more, once the service has taken them in. */
+const SETTLED = new Set<ReportedInstance['status']>(['DEPLOYMENT_FAILED', 'REMOVAL_SUCCEEDED', 'REMOVAL_FAILED']);
 
 interface Entry {
   spec: InstanceSpec;
   running?: RunningInstance;
   report: ReportedInstance;
+  /** The service has the settled report: once it clears the entry from the reported state, the entry is forgotten. */
+  settledSeen?: boolean;
 }
+
+interface ShadowState {
+  desired?: ApplicationsDesired;
+  reported?: { instances?: Record<string, ReportedInstance | null> };
+}
+
+/** A reason as long as the shadow has room for; the whole of it is in the device's logs. */
+const clip = (reason: string | undefined, max: number) => (reason === undefined || reason.length <= max ? reason : `${reason.slice(0, max - 1)}…`);
+const compact = (r: ReportedInstance): ReportedInstance => ({
+  ...r,
+  ...(r.reason !== undefined ? { reason: clip(r.reason, REPORTED_REASON_MAX) } : {}),
+  ...(r.nodes ? { nodes: Object.fromEntries(Object.entries(r.nodes).map(([n, s]) => [n, s.reason === undefined ? s : { ...s, reason: clip(s.reason, REPORTED_NODE_REASON_MAX) }])) } : {}),
+});
 
 /**
  * Keeps the device's applications as its `applications` shadow wants them: on every change of
- * the shadow it reads the desired state, deploys what is new (files downloaded through their signed URLs and
- * verified, cameras' credentials asked for over the device's own session, then the runtime),
- * removes what is gone, applies PAUSE and RESUME, and reports each instance and node.
- * A replacement keeps the instance it replaces running until it runs itself.
+ * the shadow it reads the desired state (each instance by the revision of its spec), fetches the
+ * specs that are new through the signed `specs` URL, deploys what is new (files downloaded
+ * through their signed URLs and verified, cameras' credentials asked for over the device's own
+ * session, then the runtime), removes what is gone, applies PAUSE and RESUME, and reports each
+ * instance and node (what changed only). A replacement keeps the instance it replaces running
+ * until it runs itself. Settled reports are forgotten once the service has cleared them.
  */
 export class ApplicationsRunner {
   private readonly base: string;
   private readonly entries = new Map<string, Entry>();
-  private readonly removed: string[] = [];
-  /** Entries to clear from the reported state at the next report. */
-  private readonly cleared = new Set<string>();
+  /** Instances whose report changed (or, not in `entries`, whose entry is to be cleared). */
+  private readonly dirty = new Set<string>();
   private reconciling = Promise.resolve();
   private reportTimer?: NodeJS.Timeout;
   private readonly pending = new Map<string, (body: Record<string, unknown>) => void>();
@@ -48,7 +75,8 @@ export class ApplicationsRunner {
     // Two filters (documents, get and update replies; credentials replies): a fleet reconnecting at once subscribes little.
     this.client.subscribe([`${this.base}/+/+`, `${cameraCredentialsTopic(this.thingName)}/+`], { qos: 1 }, () => {
       this.client.publish(`${this.base}/get`, '{}', { qos: 1 });
-      if (this.entries.size > 0 || this.cleared.size > 0) this.scheduleReport(); // what runs, after a reconnect
+      // What runs, after a reconnect: everything is reported again.
+      for (const id of this.entries.keys()) this.scheduleReport(id);
     });
   }
 
@@ -60,35 +88,42 @@ export class ApplicationsRunner {
       return;
     }
     // documents, not delta: a removal can leave no desired state at all, which publishes no delta.
-    if (topic === `${this.base}/update/documents`) this.reconcileLater((body.current?.state?.desired ?? {}) as ApplicationsDesired);
+    if (topic === `${this.base}/update/documents`) this.reconcileLater((body.current?.state ?? {}) as ShadowState);
     // The service could not take the report now (a 5xx under load, a 429): report again, a little later.
     else if (topic === `${this.base}/update/rejected`) {
-      if ((body.code ?? 0) >= 429) setTimeout(() => this.scheduleReport(), 1000 + Math.random() * 2000);
-    }
-    else if (topic === `${this.base}/get/accepted`) this.reconcileLater((body.state?.desired ?? {}) as ApplicationsDesired);
+      if ((body.code ?? 0) >= 429) setTimeout(() => this.reportAll(), 1000 + Math.random() * 2000);
+    } else if (topic === `${this.base}/get/accepted`) this.reconcileLater((body.state ?? {}) as ShadowState);
     else if (topic.startsWith(cameraCredentialsTopic(this.thingName))) {
       const token = body.clientToken as string | undefined;
       if (token) this.pending.get(token)?.(topic.endsWith('/accepted') ? body : { error: body.message ?? 'refused' });
     }
   }
 
-  private reconcileLater(desired: ApplicationsDesired): void {
-    this.reconciling = this.reconciling.then(() => this.reconcile(desired)).catch(() => undefined);
+  private reconcileLater(state: ShadowState): void {
+    this.reconciling = this.reconciling.then(() => this.reconcile(state)).catch(() => undefined);
   }
 
   /** Deploys, updates signals and removes, until what runs is what is desired. */
-  private async reconcile(desired: ApplicationsDesired): Promise<void> {
-    const wanted = Object.entries(desired.instances ?? {}).filter((e): e is [string, InstanceSpec] => e[1] !== null);
+  private async reconcile(state: ShadowState): Promise<void> {
+    this.forgetCleared(state.reported?.instances ?? {});
+    const desired = state.desired ?? {};
+    const wanted = Object.entries(desired.instances ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string');
     const wantedIds = new Set(wanted.map(([id]) => id));
     for (const [id, entry] of this.entries) {
-      if (wantedIds.has(id) || entry.report.status.startsWith('REMOVAL_')) continue;
-      // A deployment that failed ran nothing: it is only forgotten.
-      if (entry.report.status === 'DEPLOYMENT_FAILED') this.forget(id);
+      if (wantedIds.has(id) || entry.report.status.startsWith('REMOVAL_') || entry.report.status === 'DEPLOYMENT_FAILED') continue;
       // Removed, unless a replacement still deploying needs it kept.
-      else if (![...this.entries.values()].some((e) => e.spec.replaces === id && e.report.status === 'DEPLOYMENT_IN_PROGRESS')) await this.remove(id, entry);
+      if (![...this.entries.values()].some((e) => e.spec.replaces === id && e.report.status === 'DEPLOYMENT_IN_PROGRESS')) await this.remove(id, entry);
     }
-    for (const [id, spec] of wanted) {
+    for (const [id, revision] of wanted) {
       const entry = this.entries.get(id);
+      // Up to date, or deploying or failed at this revision: nothing to do.
+      if (entry && (entry.spec.revision === revision || !entry.running)) continue;
+      const spec = desired.specs ? await this.fetchSpec(desired.specs, id).catch((err: Error) => err) : new Error('the desired state names no specs URL');
+      if (spec === null) continue; // no longer wanted by the time it was asked for
+      if (spec instanceof Error) {
+        if (!entry) this.fail(id, { revision, name: null, replaces: null, packages: [], files: {}, nodes: [], edges: [], ports: [], signals: {} }, `its spec could not be fetched: ${spec.message}`);
+        continue;
+      }
       if (!entry) await this.deploy(id, spec);
       else if (entry.running) {
         for (const [node, signal] of Object.entries(spec.signals)) if (entry.spec.signals[node] !== signal) entry.running.signal(node, signal as 'PAUSE' | 'RESUME');
@@ -98,10 +133,35 @@ export class ApplicationsRunner {
     }
   }
 
+  /** Settled entries the service has taken in and then cleared from the reported state. */
+  private forgetCleared(reported: Record<string, ReportedInstance | null>): void {
+    for (const [id, entry] of this.entries) {
+      if (!SETTLED.has(entry.report.status) || this.dirty.has(id)) continue;
+      if (reported[id]?.status === entry.report.status) entry.settledSeen = true;
+      else if (!reported[id] && entry.settledSeen) this.entries.delete(id);
+    }
+  }
+
+  /** An instance's spec through the device's signed specs URL, retried with backoff; null when it is no longer the device's. */
+  private async fetchSpec(specs: string, id: string): Promise<InstanceSpec | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await fetch(instanceSpecUrl(specs, id));
+        if (res.status === 404) return null;
+        if (res.ok) return (await res.json()) as InstanceSpec;
+        const refusal = `HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
+        if (res.status < 500 || attempt >= SPEC_ATTEMPTS) throw new Error(refusal);
+      } catch (err) {
+        if (attempt >= SPEC_ATTEMPTS || /^HTTP 4/.test((err as Error).message)) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
+    }
+  }
+
   private async deploy(id: string, spec: InstanceSpec): Promise<void> {
     const entry: Entry = { spec, report: { status: 'DEPLOYMENT_IN_PROGRESS' } };
     this.entries.set(id, entry);
-    this.scheduleReport();
+    this.scheduleReport(id);
     try {
       const files = new Map<string, string>();
       const dir = path.join(this.opts.dataDir, 'assets');
@@ -127,17 +187,15 @@ export class ApplicationsRunner {
       const old = spec.replaces ? this.entries.get(spec.replaces) : undefined;
       if (old && spec.replaces) await this.remove(spec.replaces, old);
     } catch (err) {
-      this.opts.onError?.(err as Error, id);
-      entry.report = { status: 'DEPLOYMENT_FAILED', reason: (err as Error).message.slice(0, 1000), healthStatus: 'NOT_AVAILABLE' };
-      this.opts.logs?.add(id, 'console_output', `deployment failed: ${(err as Error).message}`);
-      this.scheduleReport();
+      this.fail(id, spec, (err as Error).message);
     }
   }
 
-  private forget(id: string): void {
-    this.entries.delete(id);
-    this.cleared.add(id);
-    this.scheduleReport();
+  private fail(id: string, spec: InstanceSpec, reason: string): void {
+    this.opts.onError?.(new Error(reason), id);
+    this.entries.set(id, { spec, report: { status: 'DEPLOYMENT_FAILED', reason, healthStatus: 'NOT_AVAILABLE' } });
+    this.opts.logs?.add(id, 'console_output', `deployment failed: ${reason}`);
+    this.scheduleReport(id);
   }
 
   private async remove(id: string, entry: Entry): Promise<void> {
@@ -149,8 +207,7 @@ export class ApplicationsRunner {
       entry.report = { status: 'REMOVAL_FAILED', reason: (err as Error).message };
     }
     entry.running = undefined;
-    this.removed.unshift(id);
-    this.scheduleReport();
+    this.scheduleReport(id);
   }
 
   /** Health and node statuses from the runtime. */
@@ -162,7 +219,7 @@ export class ApplicationsRunner {
     // Only a change is reported: each report comes back as `documents`, which reconciles and refreshes again.
     if (JSON.stringify(report) === JSON.stringify(entry.report)) return;
     entry.report = report;
-    this.scheduleReport();
+    this.scheduleReport(id);
   }
 
   /** A camera's credentials, asked for on the device's own topic (never in the shadow). */
@@ -180,17 +237,23 @@ export class ApplicationsRunner {
     });
   }
 
-  /** One report for a burst of changes; removed instances are kept a while for the worker, then cleared. */
-  private scheduleReport(): void {
+  private reportAll(): void {
+    for (const id of this.entries.keys()) this.scheduleReport(id);
+  }
+
+  /** One report for a burst of changes, of what changed. */
+  private scheduleReport(id: string): void {
+    this.dirty.add(id);
     if (this.reportTimer) return;
     this.reportTimer = setTimeout(() => {
       this.reportTimer = undefined;
+      if (!this.client.connected) return; // reported in full on the next connect
       const instances: Record<string, ReportedInstance | null> = {};
-      for (const [id, e] of this.entries) instances[id] = e.report;
-      for (const id of this.removed.splice(KEEP_REMOVED)) this.forget(id);
-      for (const id of this.cleared) instances[id] = null;
-      this.cleared.clear();
-      if (!this.client.connected) return;
+      for (const id of this.dirty) {
+        const entry = this.entries.get(id);
+        instances[id] = entry ? compact(entry.report) : null;
+      }
+      this.dirty.clear();
       this.client.publish(`${this.base}/update`, JSON.stringify({ state: { reported: { instances } } }), { qos: 1 });
     }, 200);
   }

@@ -1,11 +1,15 @@
 import { CancelJobCommand, CreateJobCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { GetThingShadowCommand, IoTDataPlaneClient, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import type { INestApplicationContext } from '@nestjs/common';
 import { mockClient } from 'aws-sdk-client-mock';
 import mqtt from 'mqtt';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DeploymentService } from '@edgefleet/applications';
+import { APPLICATIONS_SHADOW, REPORTED_NODE_REASON_MAX, REPORTED_REASON_MAX, type ShadowDocument, applyShadowUpdate, shadowView } from '@edgefleet/contracts';
 import { PrismaService } from '@edgefleet/db';
+import { type ResolvedGraph, newApplicationInstanceId } from '@edgefleet/domain';
 import { eventually, newOrganization, seedDevice, testConfig, testDatabase } from '@edgefleet/e2e-support';
 import { JobManagementService } from '@edgefleet/jobs';
 import { createWorker } from '../worker.app';
@@ -118,6 +122,51 @@ describe('worker: AWS IoT events (aws backend)', () => {
       await aws.endAsync();
     } finally {
       iot.restore();
+    }
+  });
+
+  it("keeps ten instances of the guide's sample, and their reports at their longest, within AWS IoT's 8 KB shadow", async () => {
+    // AWS IoT's shadow rules (the 8 KB state limit among them) are contracts' applyShadowUpdate, which the gateway serves too.
+    let doc: ShadowDocument | null = null;
+    const update = (request: unknown) => (doc = applyShadowUpdate(doc, request, { maxBytes: 8192, timestamp: 1 }).next);
+    const data = mockClient(IoTDataPlaneClient);
+    data.on(GetThingShadowCommand).callsFake(() => ({ payload: new Uint8Array(Buffer.from(JSON.stringify(doc ? shadowView(doc) : {}))) }));
+    data.on(UpdateThingShadowCommand).callsFake((input: { shadowName?: string; payload: Uint8Array }) => {
+      expect(input.shadowName).toBe(APPLICATIONS_SHADOW);
+      update(JSON.parse(Buffer.from(input.payload).toString()));
+      return { payload: new Uint8Array(Buffer.from(JSON.stringify(shadowView(doc!)))) };
+    });
+    try {
+      const prisma = worker.get(PrismaService);
+      const api = { app: worker };
+      const org = await newOrganization(api);
+      const deviceId = (await seedDevice(api, org)).deviceId;
+      const node = (name: string, category: ResolvedGraph['nodes'][number]['category'], iface: string) => ({ name, interface: iface, category, packageName: iface.split('.')[0], packageVersion: '1.0', patchVersion: null, launch: 'onAppStart' as const, value: null, replaces: null });
+      // The guide's sample as it resolves: code, model, the camera chosen in the overrides, the HDMI output.
+      const graph: ResolvedGraph = {
+        packages: [{ name: `${org.organizationId}::SAMPLE_CODE`, version: '1.0', patchVersion: null }],
+        nodes: [node('code_node', 'business_logic', 'x::SAMPLE_CODE.interface'), node('model_node', 'ml_model', 'x::SQUEEZENET_PYTORCH_V1.interface'), node('my_camera', 'media_source', 'x::exterior-south.exterior-south'), node('output_node', 'media_sink', 'panorama::hdmi_data_sink.hdmi0')],
+        edges: [],
+        networkRoutingRules: [],
+        cameraStreams: 1,
+      };
+      const ids = Array.from({ length: 10 }, () => newApplicationInstanceId());
+      for (const id of ids) {
+        await prisma.applicationInstance.create({
+          data: {
+            applicationInstanceId: id, organizationId: org.organizationId, defaultRuntimeContextDevice: deviceId, manifestPayload: {}, status: 'DEPLOYMENT_REQUESTED', resolvedGraph: graph as object,
+            nodeInstances: { create: graph.nodes.map((n) => ({ nodeInstanceId: n.name, nodeId: n.name, packageName: n.packageName!, packageVersion: '1.0', packagePatchVersion: '', nodeName: 'interface' })) },
+          },
+        });
+      }
+      await worker.get(DeploymentService).syncDevice(deviceId);
+      expect(Object.keys(doc!.desired!.instances as object)).toEqual(expect.arrayContaining(ids));
+      // Every instance reports at its longest: the longest statuses, and reasons as long as the agent sends them.
+      const longest = { status: 'DEPLOYMENT_IN_PROGRESS', reason: 'r'.repeat(REPORTED_REASON_MAX), healthStatus: 'NOT_AVAILABLE', nodes: Object.fromEntries(graph.nodes.map((n) => [n.name, { currentStatus: 'NOT_AVAILABLE', reason: 'n'.repeat(REPORTED_NODE_REASON_MAX) }])) };
+      expect(() => update({ state: { reported: { instances: Object.fromEntries(ids.map((id) => [id, longest])) } } })).not.toThrow();
+      expect(Buffer.byteLength(JSON.stringify({ desired: doc!.desired, reported: doc!.reported }))).toBeLessThanOrEqual(8192);
+    } finally {
+      data.restore();
     }
   });
 });
