@@ -77,8 +77,7 @@ async function main() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 22) {
     process.stderr.write(
-      `EdgeFleet needs Node 22 or newer (24 LTS recommended); this is ${process.version}: ` +
-        '`npm install -g --prefix ~/.local/node24 node@24` and put ~/.local/node24/bin first on PATH.\n',
+      `EdgeFleet needs Node 22 or newer (24 LTS recommended); this is ${process.version}: start it with \`npm start\`, which brings Node 24 when the machine's is older.\n`,
     );
     process.exit(1);
   }
