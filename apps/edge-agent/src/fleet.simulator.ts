@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { DeviceProvisioningDocument, GraphqlClient, type Operation, ProvisionDeviceDocument, codeOf, dataOf } from '@edgefleet/client';
+import { DeviceProvisioningDocument, GraphqlClient, ProvisionDeviceDocument } from '@edgefleet/client';
 import { parseBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
@@ -45,17 +45,6 @@ export interface FleetStats {
 
 const SOFTWARE = ['4.3.45', '4.3.55', '5.0.7', '5.0.7', '5.1.2'];
 
-/** The data of a call; Panorama's limits apply to simulators too, so RATE_LIMITED waits and retries. */
-async function graphql<T, V>(api: GraphqlClient, query: Operation<T, V>, variables: V): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await api.request(query, variables);
-    if (codeOf(response) === 'RATE_LIMITED' && attempt < 60) {
-      await new Promise((r) => setTimeout(r, 250 + Math.random() * 750));
-      continue;
-    }
-    return dataOf(response);
-  }
-}
 
 /** Plausible, varied self-reports: software versions, two Ethernet ports, some unplugged. */
 function virtualReport(i: number, startedAt: number, software: string) {
@@ -87,7 +76,8 @@ export class FleetSimulator {
   private readonly runtime: SimulatedRuntime;
 
   constructor(private readonly opts: FleetOptions) {
-    this.api = new GraphqlClient(opts.apiUrl, opts.apiKey);
+    // Panorama's limits apply to simulators too: a large fleet provisioning at once waits its turn.
+    this.api = new GraphqlClient(opts.apiUrl, opts.apiKey, { rateLimitRetries: 60 });
     this.runtime = new SimulatedRuntime(opts.deployments);
     this.stats = { target: opts.devices, provisioned: 0, online: 0, offline: 0, messagesPerSecond: 0, errors: 0, jobFailures: 0, deploymentFailures: 0, installs: 0, repeatedInstalls: 0 };
   }
@@ -122,14 +112,14 @@ export class FleetSimulator {
     const dir = path.join(this.opts.dataDir, name);
     const stored = loadIdentity(dir);
     if (stored) {
-      const data = await graphql(this.api, DeviceProvisioningDocument, { deviceId: stored.thingName }).catch(() => null);
+      const data = await this.api.data(DeviceProvisioningDocument, { deviceId: stored.thingName }).catch(() => null);
       if (data?.device?.provisioningStatus === 'SUCCEEDED') {
         this.stats.provisioned++;
         return stored;
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    const data = await graphql(this.api, ProvisionDeviceDocument, { input: { name, tags: [{ key: 'simulated' }] } });
+    const data = await this.api.data(ProvisionDeviceDocument, { input: { name, tags: [{ key: 'simulated' }] } });
     const identity = await provisionWithBundle(parseBundle(Buffer.from(data.provisionDevice.certificates, 'base64')));
     saveIdentity(dir, identity);
     this.stats.provisioned++;

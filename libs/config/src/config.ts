@@ -43,8 +43,12 @@ const schema = z.object({
   AWS_IOT_EVENTS_URL: z.url({ protocol: /^mqtts?$/ }).optional(),
   AWS_IOT_CLIENT_CERT_FILE: z.string().optional(),
   AWS_IOT_CLIENT_KEY_FILE: z.string().optional(),
-  /** Region used in EdgeFleet ARNs. */
-  EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).default('local'),
+  /**
+   * The installation's region: in ARNs (`local` when unset) and, when set, the only region
+   * SigV4 requests may be signed for. Unset, a request signed for any region is accepted (the
+   * signature is checked for the region it names), so users' usual AWS configuration works.
+   */
+  EDGEFLEET_REGION: z.string().regex(/^[a-z0-9-]+$/).optional(),
   EDGEFLEET_DEFAULT_ORGANIZATION: z.string().regex(/^[a-zA-Z0-9_-]{1,255}$/).default('default'),
   /** Installation administration (create, list, suspend organizations) over GraphQL; unset, only `npm run org` can. */
   EDGEFLEET_INSTALLATION_ADMIN_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -57,6 +61,8 @@ const schema = z.object({
   QUOTA_PACKAGE_VERSIONS: positiveInt(20),
   RATE_LIMIT_REQUESTS_PER_SECOND: positiveInt(5),
   RATE_LIMIT_MUTATIONS_PER_SECOND: positiveInt(1),
+  RATE_LIMIT_REQUEST_BURST: positiveInt(10),
+  RATE_LIMIT_MUTATION_BURST: positiveInt(5),
   /** Limits on one GraphQL request, checked before anything runs: cost (lists count × `first`), aliases, depth, tokens. */
   GRAPHQL_MAX_COST: positiveInt(10_000),
   GRAPHQL_MAX_ALIASES: positiveInt(50),
@@ -125,7 +131,7 @@ const schema = z.object({
   /** Device and application log lines are kept this long; a device sends at most LOG_MAX_EVENTS_PER_BATCH lines per message. */
   RETENTION_LOGS_DAYS: positiveInt(30),
   LOG_MAX_EVENTS_PER_BATCH: positiveInt(500),
-});
+}).transform((c) => ({ ...c, /** The region of EdgeFleet's ARNs. */ REGION: c.EDGEFLEET_REGION ?? 'local' }));
 
 export type Config = z.output<typeof schema>;
 

@@ -219,6 +219,6 @@ export class DeviceService {
 
 
   private view(row: DeviceRow, accountId: string): DeviceView {
-    return { ...row, arn: deviceArn(this.config.EDGEFLEET_REGION, accountId, row.deviceId) };
+    return { ...row, arn: deviceArn(this.config.REGION, accountId, row.deviceId) };
   }
 }

@@ -6,6 +6,9 @@ export const quotasSchema = z.object({
   devices: z.number().int().positive(),
   requestsPerSecond: z.number().int().positive(),
   mutationsPerSecond: z.number().int().positive(),
+  /** How many requests (mutations) a key may make at once before its rate applies: AWS's quotas are a rate and a burst. */
+  requestBurst: z.number().int().positive(),
+  mutationBurst: z.number().int().positive(),
   applicationsPerDevice: z.number().int().positive(),
   streamsPerApplication: z.number().int().positive(),
   deploymentsPerDevicePerDay: z.number().int().positive(),

@@ -162,7 +162,7 @@ export class JobManagementService {
     return rows.map(({ accountId, ...r }) => ({
       ...r,
       statusDetails: (r.statusDetails ?? {}) as Record<string, string>,
-      deviceArn: deviceArn(this.config.EDGEFLEET_REGION, accountId, r.deviceId),
+      deviceArn: deviceArn(this.config.REGION, accountId, r.deviceId),
       timeline: events.filter((e) => e.jobId === r.jobId).map((e) => ({ from: e.from, to: e.to, actor: e.actor, reason: e.reason, at: e.at })),
     }));
   }

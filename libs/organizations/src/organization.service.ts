@@ -28,6 +28,8 @@ export class OrganizationService {
       devices: config.QUOTA_DEVICES,
       requestsPerSecond: config.RATE_LIMIT_REQUESTS_PER_SECOND,
       mutationsPerSecond: config.RATE_LIMIT_MUTATIONS_PER_SECOND,
+      requestBurst: config.RATE_LIMIT_REQUEST_BURST,
+      mutationBurst: config.RATE_LIMIT_MUTATION_BURST,
       applicationsPerDevice: 10,
       streamsPerApplication: 8,
       deploymentsPerDevicePerDay: 200,

@@ -164,7 +164,7 @@ export class PackageService {
   }
 
   arnOf(accountId: string, packageId: string): string {
-    return packageArn(this.config.EDGEFLEET_REGION, accountId, packageId);
+    return packageArn(this.config.REGION, accountId, packageId);
   }
 
   isPackageArn(resourceArn: string): boolean {

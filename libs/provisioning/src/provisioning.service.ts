@@ -92,7 +92,7 @@ export class ProvisioningService {
       const { accountId } = await this.prisma.organization.findUniqueOrThrow({ where: { id: principal.organizationId } });
       return {
         deviceId: device.deviceId,
-        arn: deviceArn(this.config.EDGEFLEET_REGION, accountId, device.deviceId),
+        arn: deviceArn(this.config.REGION, accountId, device.deviceId),
         status: 'AWAITING_PROVISIONING',
         iotThingName: device.deviceId,
         certificates: Buffer.from(zip).toString('base64'),

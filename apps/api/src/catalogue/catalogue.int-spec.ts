@@ -68,7 +68,7 @@ describe('packages, camera streams and manifests through GraphQL', () => {
       await createPackage('pkg-beta');
 
       const { arn } = dataOf(await q('query($p: String!) { package(packageId: $p) { arn tags { key value } } }', { p: id })).package;
-      expect(arn).toBe(`arn:aws:panorama:us-east-1:${account}:package/${id}`.replace('us-east-1', api.config.EDGEFLEET_REGION));
+      expect(arn).toBe(`arn:aws:panorama:us-east-1:${account}:package/${id}`.replace('us-east-1', api.config.REGION));
       expect(dataOf(await q('mutation($a: String!) { tagResource(resourceArn: $a, tags: [{key: "site", value: "hq"}]) { key value } }', { a: arn })).tagResource).toEqual([
         { key: 'team', value: 'cv' },
         { key: 'site', value: 'hq' },

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { newApplicationInstanceId, newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
 import { codeOf, dataOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
+import { GraphqlClient } from '@edgefleet/client';
 import { OrganizationService } from '@edgefleet/organizations';
 import { OPERATIONS } from '../panorama/rest-json';
 import { type RunningApi, startApi } from '../test/start-api';
@@ -19,10 +20,10 @@ async function signedCall(api: RunningApi, key: AccessKey, method: string, path:
   const text = body === undefined ? '' : JSON.stringify(body);
   const headers: Record<string, string> = { host: url.host, 'content-type': service === 'logs' ? 'application/x-amz-json-1.1' : 'application/json' };
   if (service === 'logs') headers['x-amz-target'] = 'Logs_20140328.GetLogEvents';
-  const signer = new SignatureV4({ service, region: api.config.EDGEFLEET_REGION, credentials: key, sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({ service, region: api.config.REGION, credentials: key, sha256: Hash.bind(null, 'sha256') });
   const request = await signer.sign({ method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: text });
   const r = await fetch(url, { method, headers: request.headers, body: method === 'GET' ? undefined : text });
-  return { status: r.status, type: r.headers.get('x-amzn-errortype'), body: (await r.json()) as Record<string, any> };
+  return { status: r.status, type: r.headers.get('x-amzn-errortype'), retryAfter: r.headers.get('retry-after'), body: (await r.json()) as Record<string, any> };
 }
 
 const createAccessKey = async (api: RunningApi, org: TestOrganization, role: string): Promise<AccessKey> =>
@@ -150,7 +151,7 @@ describe('access control', () => {
         nodeInstances: { create: { nodeInstanceId: 'code_node', nodeId: 'n', packageName: 'secret-pkg', packageVersion: '1.0', packagePatchVersion: 'f'.repeat(64), nodeName: 'interface' } },
       },
     });
-    const packageArn = `arn:aws:panorama:${api.config.EDGEFLEET_REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
+    const packageArn = `arn:aws:panorama:${api.config.REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
     target = {
       deviceId: device.deviceId,
       arn: data!.device.arn,
@@ -397,29 +398,50 @@ describe('rate limits', () => {
   });
   afterAll(() => api.app.close());
 
-  /** Waits for the start of a fresh second, so a burst lands in one rate-limit window. */
-  const freshSecond = () => new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
-
-  it("applies Panorama's 5 requests/s and 1 mutating request/s per key", async () => {
-    const org = await newOrganization(api, { requestsPerSecond: 5, mutationsPerSecond: 1 });
+  it("applies Panorama's rates as token buckets: a burst at once, then the rate, each refusal saying when to retry", async () => {
+    const org = await newOrganization(api, { requestsPerSecond: 5, requestBurst: 5, mutationsPerSecond: 1, mutationBurst: 1 });
     const device = await seedDevice(api, org);
-    await freshSecond();
     const reads = await Promise.all(Array.from({ length: 7 }, () => gql(api.url, org.adminKey, '{ devices(first: 1) { totalCount } }')));
-    const codes = reads.map(codeOf);
-    expect(codes.filter((c) => c === undefined)).toHaveLength(5);
-    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(2);
-    expect(reads.find((r) => codeOf(r) === 'RATE_LIMITED')!.status).toBe(429);
+    expect(reads.map(codeOf).filter((c) => c === undefined)).toHaveLength(5);
+    const refused = reads.find((r) => codeOf(r) === 'RATE_LIMITED')!;
+    expect(refused.status).toBe(429);
+    const { retryAfterMs } = refused.errors![0].extensions as { retryAfterMs: number };
+    expect(retryAfterMs).toBeGreaterThan(0);
+    expect(retryAfterMs).toBeLessThanOrEqual(200); // one token at 5 per second
+    await new Promise((r) => setTimeout(r, retryAfterMs + 20));
+    expect(codeOf(await gql(api.url, org.adminKey, '{ devices(first: 1) { totalCount } }'))).toBeUndefined();
 
-    await freshSecond();
+    await new Promise((r) => setTimeout(r, 1000)); // the request bucket full again
     const mutation = 'mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "x") { name } }';
     const writes = await Promise.all([1, 2].map(() => gql(api.url, org.adminKey, mutation, { id: device.deviceId })));
     expect(writes.map(codeOf).sort()).toEqual(['RATE_LIMITED', undefined]);
+    expect(writes.find((w) => codeOf(w))!.errors![0].extensions).toMatchObject({ reason: 'MUTATION_RATE_EXCEEDED', limit: 1, burst: 1, retryAfterMs: expect.any(Number) });
+  });
+
+  it('lets a fresh key make a burst of requests and mutations by default (the CLI uploads and registers a package in a second)', async () => {
+    const org = await newOrganization(api, { requestsPerSecond: 5, mutationsPerSecond: 1, requestBurst: 10, mutationBurst: 5 });
+    const device = await seedDevice(api, org);
+    const mutation = 'mutation($id: ID!) { updateDeviceMetadata(deviceId: $id, description: "x") { name } }';
+    const writes = await Promise.all(Array.from({ length: 5 }, () => gql(api.url, org.adminKey, mutation, { id: device.deviceId })));
+    expect(writes.map(codeOf)).toEqual(Array(5).fill(undefined));
+    const reads = await Promise.all(Array.from({ length: 5 }, () => gql(api.url, org.adminKey, '{ devices(first: 1) { totalCount } }')));
+    expect(reads.map(codeOf)).toEqual(Array(5).fill(undefined));
+  });
+
+  it('says when to retry over REST too (Retry-After), and the typed client waits and retries by itself', async () => {
+    const org = await newOrganization(api, { requestsPerSecond: 1, requestBurst: 1 });
+    const key = await createAccessKey(api, org, 'VIEWER');
+    const [first, second] = [await signedCall(api, key, 'GET', '/devices'), await signedCall(api, key, 'GET', '/devices')];
+    expect([first.status, second.status, second.type, second.retryAfter]).toEqual([200, 429, 'ThrottlingException', '1']);
+    const bearer = await newKey(api, org, 'VIEWER');
+    const client = new GraphqlClient(api.url, bearer);
+    const answers = await Promise.all(Array.from({ length: 3 }, () => client.request('{ devices(first: 1) { totalCount } }')));
+    expect(answers.map(codeOf)).toEqual([undefined, undefined, undefined]);
   });
 
   it('counts each key on its own', async () => {
-    const org = await newOrganization(api, { requestsPerSecond: 1 });
+    const org = await newOrganization(api, { requestsPerSecond: 1, requestBurst: 1 });
     const other = await newKey(api, org, 'VIEWER');
-    await freshSecond();
     const [first, second] = await Promise.all([org.adminKey, other].map((k) => gql(api.url, k, '{ devices(first: 1) { totalCount } }')));
     expect([codeOf(first), codeOf(second)]).toEqual([undefined, undefined]);
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LogService } from '@edgefleet/applications';
 import { DomainError } from '@edgefleet/domain';
-import { ApiException, type Deps, authenticateSigned, rawBodies, toApiException } from './panorama.routes';
+import { ApiException, type Deps, authenticateSigned, rawBodies, retryAfter, toApiException } from './panorama.routes';
 
 /** CloudWatch Logs' JSON protocol: the operation is named by X-Amz-Target. */
 const TARGET = /^Logs_20140328\.(\w+)$/;
@@ -66,7 +66,7 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
         } catch (err) {
           const e = toApiException(err);
           const type = LOGS_TYPES[e.type] ?? e.type;
-          return reply.code(e.status === 402 || e.status === 409 ? 400 : e.status).header('x-amzn-ErrorType', type).header('content-type', 'application/x-amz-json-1.1').send({ __type: type, message: e.message });
+          return retryAfter(reply, e).code(e.status === 402 || e.status === 409 ? 400 : e.status).header('x-amzn-ErrorType', type).header('content-type', 'application/x-amz-json-1.1').send({ __type: type, message: e.message });
         }
       };
       const run = async (op: keyof typeof INPUTS, logGroup: string, input: Record<string, any>, principal: Awaited<ReturnType<typeof authenticateSigned>>) => {

@@ -54,7 +54,7 @@ export class PanoramaOperations {
       const nameOf = (deviceId: string) => names.get(deviceId) ?? names.set(deviceId, devices.get(p, deviceId).then((d) => d.name, () => undefined)).get(deviceId)!;
       return Promise.all(rows.map(async (r) => ({
         ...r,
-        Arn: applicationInstanceArn(config.EDGEFLEET_REGION, accountId, r.applicationInstanceId),
+        Arn: applicationInstanceArn(config.REGION, accountId, r.applicationInstanceId),
         DefaultRuntimeContextDeviceName: await nameOf(r.defaultRuntimeContextDevice),
       })));
     };

@@ -37,6 +37,8 @@ export class ApiException extends Error {
     readonly status: number,
     message: string,
     readonly fields: Record<string, unknown> = {},
+    /** For a throttled request: when to retry (sent as Retry-After, in seconds). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -56,17 +58,22 @@ export function toApiException(err: unknown, resourceId = ''): ApiException {
     return new ApiException('InternalServerException', 500, 'Something went wrong on our side; it has been logged.');
   }
   const [type, status] = EXCEPTIONS[err.code];
-  const d = err.details as { field?: string; id?: string; limit?: number };
+  const d = err.details as { field?: string; id?: string; limit?: number; retryAfterMs?: number };
   const fields: Record<string, unknown> = {};
   if (type === 'ValidationException') Object.assign(fields, { Reason: 'FIELD_VALIDATION_FAILED', ...(d.field ? { Fields: [{ Name: d.field, Message: err.message }], ErrorArguments: [{ Name: d.field, Value: err.message }] } : {}) });
   if (type === 'ResourceNotFoundException') Object.assign(fields, { ResourceId: d.id ?? resourceId, ResourceType: RESOURCE_TYPES[err.reason] ?? 'resource' });
   if (type === 'ConflictException') Object.assign(fields, { ResourceId: d.id ?? resourceId, ResourceType: 'resource', ErrorArguments: [{ Name: 'reason', Value: err.reason }] });
   if (type === 'ServiceQuotaExceededException') Object.assign(fields, { QuotaCode: err.reason, ServiceCode: 'panorama', ...(d.limit ? { ResourceId: resourceId } : {}) });
-  return new ApiException(type, status, err.message, fields);
+  return new ApiException(type, status, err.message, fields, d.retryAfterMs);
+}
+
+/** A throttled request's Retry-After (whole seconds, as HTTP has it). */
+export function retryAfter(reply: FastifyReply, e: ApiException): FastifyReply {
+  return e.retryAfterMs === undefined ? reply : reply.header('retry-after', String(Math.max(1, Math.ceil(e.retryAfterMs / 1000))));
 }
 
 export function sendException(reply: FastifyReply, e: ApiException): FastifyReply {
-  return reply
+  return retryAfter(reply, e)
     .code(e.status)
     .header('x-amzn-ErrorType', e.type)
     .header('content-type', 'application/json')

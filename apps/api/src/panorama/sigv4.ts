@@ -43,7 +43,8 @@ const amzDate = (s: string) => {
  * (@smithy/signature-v4, the signer the AWS SDKs use) and comparing: the clock, the scope
  * and the payload hash first, each with its own message.
  */
-export async function verifySignature(req: ReceivedRequest, credential: Credential, secretAccessKey: string, expected: { service: string; region: string; now: Date }): Promise<Refusal | undefined> {
+/** `expected.region`: the only region accepted; undefined accepts the region the credential names. */
+export async function verifySignature(req: ReceivedRequest, credential: Credential, secretAccessKey: string, expected: { service: string; region?: string; now: Date }): Promise<Refusal | undefined> {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(',') : v;
@@ -56,7 +57,9 @@ export async function verifySignature(req: ReceivedRequest, credential: Credenti
   }
   if (credential.date !== dateHeader!.slice(0, 8)) return `Credential date ${credential.date} does not match X-Amz-Date ${dateHeader}.`;
   if (credential.service !== expected.service) return `Credential should be scoped to correct service: '${expected.service}', not '${credential.service}'.`;
-  if (credential.region !== expected.region) return `Credential should be scoped to a valid region: this installation is '${expected.region}', not '${credential.region}' (set AWS_DEFAULT_REGION or --region).`;
+  if (expected.region !== undefined && credential.region !== expected.region) {
+    return `Credential should be scoped to a valid region: this installation is '${expected.region}' (EDGEFLEET_REGION), not '${credential.region}' (set AWS_DEFAULT_REGION or --region).`;
+  }
   if (!credential.signedHeaders.includes('host')) return 'The host header must be signed.';
   const payloadHash = createHash('sha256').update(req.body).digest('hex');
   const claimed = header('x-amz-content-sha256');
