@@ -93,6 +93,9 @@ describe('application deployment, end to end', () => {
     const settled = await shadowVersion();
     await new Promise((r) => setTimeout(r, 3000));
     expect((await shadowVersion()) - settled).toBeLessThanOrEqual(2);
+    // The applications shadow's delta stays in it: the system shadow (which any VIEWER reads) holds no instances and no signed URL.
+    const system = JSON.stringify((await q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "system") }', { d: deviceId })).deviceShadow);
+    expect(system).not.toMatch(/instances|specs|signature/);
     const nodes = Object.fromEntries(running.applicationInstanceNodeInstances.map((n: any) => [n.nodeInstanceId, n.currentStatus]));
     expect(nodes).toEqual({ code_node: 'RUNNING', my_camera: 'RUNNING', output_node: 'NOT_AVAILABLE' });
     expect(running.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node')).toMatchObject({ packageName: `${account}::SAMPLE_CODE`, packagePatchVersion: patch });
@@ -131,8 +134,13 @@ describe('application deployment, end to end', () => {
     await until(async () => stateOf(pid), (s) => s === undefined || s === 'Z', 10_000);
     const listed = (await q('query($d: String) { applicationInstances(filter: {deviceId: $d, statusFilter: REMOVAL_SUCCEEDED}) { edges { node { applicationInstanceId } } } }', { d: deviceId })).applicationInstances.edges;
     expect(listed).toEqual([{ node: { applicationInstanceId: id } }]);
-    // The camera's password reached the node's configuration, never the logs of any process.
+    // The camera's password reached the node's configuration, never the logs of any process; no signed URL reached the agent's log.
     expect(stack.running.map((p) => p.output()).join('')).not.toContain('cam-pass-e2e');
+    expect(agent.output()).not.toMatch(/signature=(?!\[redacted\])/);
+    // The agent's own events reached the device's log group: its connection and the application's life.
+    const deviceLog = async () => (await q('query($d: String!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
+    const shipped = await until(deviceLog, (l) => l.some((m: string) => /application sample removed/.test(m)), 10_000);
+    expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^syslog INFO connected/), expect.stringMatching(/^syslog INFO application sample started/), expect.stringMatching(/^syslog WARN application sample failed to deploy: node code_node exited at start/)]));
   });
 
   it('rolls a deployment out over a simulated fleet in waves, and aborts one whose devices fail it', async () => {

@@ -86,6 +86,56 @@ describe('OTA and rollouts, end to end', () => {
     const listed = await q('query($id: ID!) { devicesJobs(deviceId: $id, first: 5) { edges { node { jobId status } } pageInfo { hasNextPage } } }', { id: deviceId });
     expect(listed.devicesJobs).toEqual({ edges: [{ node: { jobId, status: 'COMPLETED' } }], pageInfo: { hasNextPage: false } });
     expect(existsSync(path.join(dir, 'agent', 'downloads', sha256))).toBe(false); // installed, then cleaned up
+    // The agent's own events are the device's logs, as on an appliance: `edgefleet logs <device>` shows the OTA.
+    const lines = async () => (await q('query($d: String!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
+    const logged = await until(lines, (l) => l.some((m: string) => /connected/.test(m)) && l.some((m: string) => /rebooting/.test(m)));
+    expect(logged).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^syslog INFO provisioned; identity stored/),
+      expect.stringMatching(new RegExp(`^ota_log INFO job ${jobId}: OTA to 5\\.1\\.3`)),
+      expect.stringMatching(new RegExp(`^ota_log INFO job ${jobId}: IN_PROGRESS \\(DOWNLOADING\\)`)),
+      expect.stringMatching(new RegExp(`^ota_log INFO job ${jobId}: software 5\\.1\\.3 installed`)),
+      expect.stringMatching(new RegExp(`^ota_log INFO job ${jobId}: rebooting`)),
+      expect.stringMatching(/^syslog INFO restarting/),
+    ]));
+  });
+
+  it("a deregistered device wipes its identity and stops instead of retrying forever; --reset takes a new bundle's identity", async () => {
+    const provision = async (name: string) => {
+      const { deviceId, certificates } = (await q('mutation($n: String!) { provisionDevice(input: {name: $n}) { deviceId certificates } }', { n: name })).provisionDevice;
+      const zip = path.join(dir, `${name}.zip`);
+      writeFileSync(zip, Buffer.from(certificates, 'base64'));
+      return { deviceId, zip };
+    };
+    const data = path.join(dir, 'reset-agent');
+    const first = await provision('reset-cam');
+    const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', first.zip, '--data-dir', data]);
+    stack.running.push(agent);
+    await until(() => q('query($id: ID!) { device(deviceId: $id) { deviceConnectionStatus } }', { id: first.deviceId }), (d) => d.device.deviceConnectionStatus === 'ONLINE');
+    // Keeps a file of its applications' data: `--reset identity` keeps it, `--reset all` does not.
+    mkdirSync(path.join(data, 'apps'), { recursive: true });
+    writeFileSync(path.join(data, 'apps', 'kept'), 'x');
+
+    // A second bundle for another device is not taken silently over the stored identity.
+    const second = await provision('reset-cam-2');
+    const refused = startApp('edge-agent', {}, ['--bundle', second.zip, '--data-dir', data]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain(`is already ${first.deviceId}; the bundle is for ${second.deviceId}. Start with --reset identity`);
+
+    await q('mutation($id: ID!) { deleteDevice(deviceId: $id) { deviceId } }', { id: first.deviceId });
+    expect(await Promise.race([agent.exited, new Promise((r) => setTimeout(() => r('still running'), 20_000))])).toBe(3);
+    expect(agent.output()).toContain(`${first.deviceId} was deregistered (its certificate is no longer authorized); its identity was wiped`);
+    expect(existsSync(path.join(data, 'identity.json'))).toBe(false);
+    expect(existsSync(path.join(data, 'apps', 'kept'))).toBe(true);
+
+    // The next start takes the new bundle; --reset all wipes the applications' data too.
+    const again = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', second.zip, '--data-dir', data, '--reset', 'all']);
+    stack.running.push(again);
+    await until(() => q('query($id: ID!) { device(deviceId: $id) { deviceConnectionStatus } }', { id: second.deviceId }), (d) => d.device.deviceConnectionStatus === 'ONLINE');
+    expect(existsSync(path.join(data, 'apps', 'kept'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(data, 'identity.json'), 'utf8')).thingName).toBe(second.deviceId);
+    const bad = startApp('edge-agent', {}, ['--data-dir', data, '--reset', 'everything']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('--reset takes identity (keep applications) or all (wipe everything), not "everything".');
   });
 
   it('rolls an OTA out over a simulated fleet in waves, watched by subscription; every device ends on the new version', async () => {

@@ -21,7 +21,7 @@ import { DeviceUpdatesBridge } from './devices/device-updates.bridge';
 import { DeviceShadowResolver } from './devices/device-shadow.resolver';
 import { GraphqlErrorFilter } from './graphql/graphql-errors';
 import { graphqlOptions } from './graphql/graphql.options';
-import { redactSecrets } from './graphql/log-redaction';
+import { redactSecrets } from '@edgefleet/domain';
 import { OrganizationAdminResolver } from './organizations/organization-admin.resolver';
 import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The device's own identity after provisioning: its certificate and key (0600), the CA and where to connect. */
@@ -33,4 +33,15 @@ export function saveIdentity(dataDir: string, identity: DeviceIdentity): void {
   writeFileSync(path.join(dataDir, FILES.ca), identity.rootCaPem);
   // Written last: its presence means the identity is complete.
   writeFileSync(path.join(dataDir, FILES.meta), JSON.stringify({ thingName: identity.thingName, endpoint: identity.endpoint }, null, 2));
+}
+
+/**
+ * The guide's reset modes: `identity` forgets the device's certificate and key (applications and
+ * their data stay, for the identity a new bundle brings); `all` empties the data directory.
+ */
+export function resetDevice(dataDir: string, mode: 'identity' | 'all'): void {
+  if (!existsSync(dataDir)) return;
+  // The identity's marker first: a reset cut short leaves no half identity behind.
+  const files = mode === 'all' ? readdirSync(dataDir) : [FILES.meta, FILES.cert, FILES.key, FILES.ca];
+  for (const f of files) rmSync(path.join(dataDir, f), { recursive: true, force: true });
 }

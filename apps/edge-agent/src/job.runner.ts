@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { type JobDocument, type JobExecutionPayload, jobsTopic } from '@edgefleet/contracts';
+import { type AgentLog, SILENT } from './agent.log';
 
 /** What a device does for its jobs: the reference agent on a real host, the simulator virtually. */
 export interface JobExecutor {
@@ -36,6 +37,7 @@ export class JobRunner {
     private readonly thingName: string,
     private readonly executor: JobExecutor,
     private readonly onError: (err: Error, jobId?: string) => void = () => undefined,
+    private readonly log: AgentLog = SILENT,
   ) {
     client.on('connect', () => {
       client.subscribe([jobsTopic(thingName, 'notify-next'), jobsTopic(thingName, 'start-next/+'), jobsTopic(thingName, '+/update/+')], { qos: 1 }, () => this.poll());
@@ -95,8 +97,11 @@ export class JobRunner {
   private async run(execution: JobExecutionPayload): Promise<boolean> {
     const doc = execution.jobDocument!;
     const key = `${execution.jobId}#${execution.executionNumber}`;
+    const fields = { jobId: execution.jobId, logStream: 'ota_log' };
+    this.log.info(fields, `job ${execution.jobId}: ${doc.operation}${doc.operation === 'OTA' ? ` to ${doc.imageVersion}` : ''}, execution ${execution.executionNumber}`);
     let version = execution.versionNumber;
     const update = async (status: string, statusDetails?: Record<string, string>) => {
+      this.log.info(fields, `job ${execution.jobId}: ${status}${statusDetails?.step ? ` (${statusDetails.step})` : ''}`);
       const body = { status, statusDetails, expectedVersion: version, executionNumber: execution.executionNumber, includeJobExecutionState: true };
       for (let attempt = 1; ; attempt++) {
         let r: Reply;
@@ -127,6 +132,7 @@ export class JobRunner {
         const file = await this.executor.download(doc, (step) => update('IN_PROGRESS', { step }));
         await this.executor.install(doc, file);
         this.executor.installed.add(key); // a restart from here on reports, never reinstalls
+        this.log.info(fields, `job ${execution.jobId}: software ${doc.imageVersion} installed`);
       }
       await update('SUCCEEDED', { step: 'REBOOTING' });
     } catch (err) {
@@ -137,6 +143,7 @@ export class JobRunner {
       if (!e.code) await update('FAILED', { reason: e.message.slice(0, 1000) || 'failed' }).catch(() => undefined);
       return false;
     }
+    this.log.info(fields, `job ${execution.jobId}: rebooting`);
     await this.executor.reboot();
     return true;
   }

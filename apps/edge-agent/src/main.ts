@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { redactSecrets } from '@edgefleet/domain';
 import { AgentError, readBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
-import { loadIdentity, saveIdentity } from './identity.store';
+import { loadIdentity, resetDevice, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
@@ -15,7 +16,8 @@ import { LogShipper } from './applications/log.shipper';
 import { ProcessRuntime } from './applications/process.runtime';
 
 const USAGE =
-  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>] [--config <file.json>]';
+  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--reset identity|all] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>] [--config <file.json>]';
+const RESET_MODES = ['identity', 'all'] as const;
 
 interface FileConfig {
   dataDir?: string;
@@ -44,6 +46,7 @@ async function main() {
       'software-version': { type: 'string', default: process.env.EDGE_AGENT_SOFTWARE_VERSION },
       'install-command': { type: 'string' },
       'reboot-command': { type: 'string' },
+      reset: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -59,22 +62,33 @@ async function main() {
     'reboot-command': cli['reboot-command'] ?? file.rebootCommand,
   };
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
-  const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  if (cli.reset !== undefined && !RESET_MODES.includes(cli.reset as never)) throw new AgentError(`--reset takes identity (keep applications) or all (wipe everything), not ${JSON.stringify(cli.reset)}.`);
+  // The agent's own events go to its output and, once it is connected, to the device's log group in EdgeFleet; signed URLs and keys never do.
+  const logs = new LogShipper();
+  const log = pino({ level: process.env.LOG_LEVEL ?? 'info', hooks: { streamWrite: redactSecrets } }, pino.multistream([{ stream: process.stdout }, { stream: logs.destination() }]));
   const dataDir = values['data-dir'];
 
+  if (cli.reset) {
+    resetDevice(dataDir, cli.reset as (typeof RESET_MODES)[number]);
+    log.info({ reset: cli.reset }, cli.reset === 'all' ? 'reset: identity, applications and data wiped' : 'reset: identity wiped, applications kept');
+  }
   let identity = loadIdentity(dataDir);
+  const bundle = values.bundle ? readBundle(values.bundle) : undefined;
+  if (identity && bundle && bundle.config.thingName !== identity.thingName) {
+    throw new AgentError(`${dataDir} is already ${identity.thingName}; the bundle is for ${bundle.config.thingName}. Start with --reset identity (keep applications) or --reset all to take the new identity.`);
+  }
   if (!identity) {
-    if (!values.bundle) throw new AgentError(`${dataDir} holds no device identity yet: pass --bundle to provision. ${USAGE}`);
-    const bundle = readBundle(values.bundle);
+    if (!bundle) throw new AgentError(`${dataDir} holds no device identity yet: pass --bundle to provision. ${USAGE}`);
     log.info({ thingName: bundle.config.thingName }, 'provisioning with the bundle');
     identity = await provisionWithBundle(bundle, values.serial ? { SerialNumber: values.serial } : {});
     saveIdentity(dataDir, identity);
     log.info({ thingName: identity.thingName }, 'provisioned; identity stored');
-  } else if (values.bundle) {
+  } else if (bundle) {
     log.info({ thingName: identity.thingName }, 'already provisioned; the bundle is not needed any more');
   }
 
   const client = connectDevice(identity);
+  logs.attach(client, identity.thingName);
   const ota = new HostOtaExecutor({
     dataDir,
     installCommand: values['install-command'],
@@ -87,18 +101,22 @@ async function main() {
   });
   // After an OTA, the installed version is what the device runs.
   const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'] });
-  new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId }, 'job failed'));
+  new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId, logStream: 'ota_log' }, 'job failed'), log);
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
   // Applications from the `applications` shadow, code nodes as child processes; their output and ours go to EdgeFleet's logs.
-  const logs = new LogShipper(client, identity.thingName);
-  const applications = new ApplicationsRunner(client, identity.thingName, new ProcessRuntime(dataDir), {
-    dataDir,
-    logs,
-    onError: (err, applicationInstanceId) => log.warn({ err: err.message, applicationInstanceId }, 'deployment failed'),
-  });
+  const applications = new ApplicationsRunner(client, identity.thingName, new ProcessRuntime(dataDir), { dataDir, logs, log });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
-  client.on('error', (err) => log.warn({ err: err.message }, 'connection error'));
+  client.on('error', (err: Error & { code?: number }) => {
+    if (err.code === 5) {
+      // The gateway says, for good, that this certificate is not authorized: the device was deregistered (deleted) or revoked.
+      client.end(true);
+      resetDevice(dataDir, 'identity');
+      process.stderr.write(`edge-agent: ${identity!.thingName} was deregistered (its certificate is no longer authorized); its identity was wiped. Provision it again: start with --bundle <a new bundle>.\n`);
+      void applications.stop().finally(() => process.exit(3));
+    }
+    log.warn({ err: err.message }, 'connection error');
+  });
   const stop = () =>
     void applications.stop().finally(() => {
       logs.stop();

@@ -49,7 +49,8 @@ export class ShadowSync {
       if ((body.code ?? 0) >= 429) setTimeout(() => this.client.connected && rejected(), 1000 + Math.random() * 2000);
       return;
     }
-    const delta = topic.endsWith('/update/delta') ? body.state : topic.endsWith('/get/accepted') ? (body.state?.delta as Record<string, unknown>) : undefined;
+    // This shadow's replies only: the device's other shadows (`applications`) arrive on the same connection.
+    const delta = topic === `${this.base}/update/delta` ? body.state : topic === `${this.base}/get/accepted` ? (body.state?.delta as Record<string, unknown>) : undefined;
     if (!delta || Object.keys(delta).length === 0) return;
     this.onDesired(delta);
     this.publishReport(delta);

@@ -28,17 +28,19 @@ export class DeviceIdentityService {
 
   /**
    * Checked as soon as TLS completes, before a byte of MQTT is read: a device certificate that is
-   * revoked, unknown, or whose device is gone or being deleted. Claims keep their refusal for
-   * CONNECT, whose CONNACK 5 the edge agent explains to the person holding the bundle.
+   * revoked, unknown, or whose device is gone or being deleted (for good: the device is told it is
+   * not authorized, so it stops trying), or whose organization is suspended (for now). Claims keep
+   * their refusal for CONNECT, whose CONNACK 5 the edge agent explains to the person holding the bundle.
    */
-  async refusedAtHandshake(certificateDer: Buffer): Promise<string | undefined> {
+  async refusedAtHandshake(certificateDer: Buffer): Promise<{ reason: string; permanent: boolean } | undefined> {
     const cert = await this.certificate(certificateIdOf(certificateDer));
-    if (!cert) return 'unknown certificate';
+    const forGood = (reason: string) => ({ reason, permanent: true });
+    if (!cert) return forGood('unknown certificate');
     if (cert.kind !== 'DEVICE') return undefined;
-    if (cert.status === 'REVOKED') return 'certificate revoked';
-    if (!cert.device) return 'device deleted';
-    if (cert.device.provisioningStatus === 'DELETING') return 'device is being deleted';
-    if (cert.device.organization.suspendedAt) return 'organization suspended';
+    if (cert.status === 'REVOKED') return forGood('certificate revoked');
+    if (!cert.device) return forGood('device deleted');
+    if (cert.device.provisioningStatus === 'DELETING') return forGood('device is being deleted');
+    if (cert.device.organization.suspendedAt) return { reason: 'organization suspended', permanent: false };
     return undefined;
   }
 

@@ -138,11 +138,13 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     });
     const refused = await this.identities.refusedAtHandshake(peer.raw).catch((err: unknown) => {
       this.logger.error({ ...log, err }, 'could not check the certificate');
-      return 'certificate check failed';
+      return { reason: 'certificate check failed', permanent: false };
     });
     if (refused) {
-      this.logger.warn({ ...log, reason: refused }, 'connection refused after the TLS handshake');
-      socket.destroy();
+      this.logger.warn({ ...log, reason: refused.reason }, 'connection refused after the TLS handshake');
+      // A CONNACK of our own, never through aedes: 5 (not authorized) for good, so a deregistered device stops trying; 3 (server unavailable) for now.
+      socket.end(Buffer.from([0x20, 0x02, 0x00, refused.permanent ? 0x05 : 0x03]));
+      setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
     socket.off('error', drop);

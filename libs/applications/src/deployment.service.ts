@@ -15,6 +15,8 @@ const ACTOR = 'system:worker';
 
 const NODE_STATUSES = new Set(['RUNNING', 'ERROR', 'NOT_AVAILABLE', 'PAUSED']);
 const HEALTH = new Set(['RUNNING', 'ERROR', 'NOT_AVAILABLE']);
+/** Writes of a device's desired state that lost to another write before one holds. */
+const MAX_WRITE_ATTEMPTS = 20;
 
 type SpecSource = ApplicationInstanceRow & { nodeInstances: { nodeInstanceId: string; signal: string | null }[] };
 
@@ -39,41 +41,69 @@ export class DeploymentService {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  /** Checks pending deployments again, requests pending removals, and writes the device's desired state. */
-  async syncDevice(deviceId: string): Promise<void> {
+  /** Syncs of one device, one after the other in this process (so they do not write over each other for nothing). */
+  private readonly syncs = new Map<string, Promise<void>>();
+
+  /**
+   * Checks pending deployments again, requests pending removals, and writes the device's desired
+   * state. Two syncs that read the rows at different moments must not write them back in the other
+   * order (an instance just requested nulled, one just removed written again): each sync of a
+   * device waits for the one before it in this process, and across processes the write holds only
+   * if the shadow is still at the version read before the rows (AWS IoT's optimistic locking);
+   * otherwise it reads again.
+   */
+  syncDevice(deviceId: string): Promise<void> {
+    const run = (this.syncs.get(deviceId) ?? Promise.resolve()).then(() => this.writeDesired(deviceId));
+    const tail = run.catch(() => undefined);
+    this.syncs.set(deviceId, tail);
+    void tail.then(() => this.syncs.get(deviceId) === tail && this.syncs.delete(deviceId));
+    return run;
+  }
+
+  private async writeDesired(deviceId: string): Promise<void> {
     const pending = await this.prisma.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, status: 'DEPLOYMENT_PENDING' }, orderBy: { createdAt: 'asc' } });
     for (const instance of pending) await this.request(instance);
     await this.prisma.$transaction((tx) =>
       moveInstances(tx, this.config, { event: 'REQUEST_REMOVAL', where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId}`, actor: ACTOR }),
     );
-    const instances = await this.prisma.applicationInstance.findMany({
-      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
-      include: { nodeInstances: true },
-    });
-    const wanted: Record<string, string | null> = {};
-    for (const i of instances) wanted[i.applicationInstanceId] = (await this.specOf(i)).revision;
-    // Instances the device had that are no longer wanted: null removes them from desired state.
-    const current = (await this.shadows.get(deviceId, APPLICATIONS_SHADOW).catch(() => ({}))) as { state?: { desired?: ApplicationsDesired } };
-    for (const id of Object.keys(current.state?.desired?.instances ?? {})) if (!(id in wanted)) wanted[id] = null;
-    if (Object.keys(wanted).length === 0) return;
-    const specs = this.packages.signer.sign('GET', deploymentSpecsPath(deviceId), this.config.DEPLOYMENT_URL_TTL_SECONDS).url;
-    try {
-      await this.shadows.update(deviceId, APPLICATIONS_SHADOW, { desired: { specs, instances: wanted } satisfies ApplicationsDesired });
-    } catch (err) {
-      // Too large for the device's shadow (SHADOW_MAX_BYTES): the deployments not yet on the device fail, saying why; the rest is written again.
-      if (!(err instanceof DomainError) || err.code !== 'VALIDATION_FAILED') throw err;
-      await this.prisma.$transaction(async (tx) => {
-        const failed = await moveInstances(tx, this.config, {
-          event: 'FAIL',
-          where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId} AND t.status = 'DEPLOYMENT_REQUESTED'`,
-          actor: ACTOR,
-          description: `The device's applications shadow cannot hold this deployment: ${err.message}`,
-        });
-        if (failed.length) await syncLater(tx, deviceId);
+    for (let attempt = 1; ; attempt++) {
+      // The shadow before the rows: whatever a sync wrote, it wrote from rows this one reads too.
+      const current = (await this.shadows.get(deviceId, APPLICATIONS_SHADOW).catch(() => ({}))) as { state?: { desired?: ApplicationsDesired }; version?: number };
+      const instances = await this.prisma.applicationInstance.findMany({
+        where: { defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
+        include: { nodeInstances: true },
       });
+      const wanted: Record<string, string | null> = {};
+      for (const i of instances) wanted[i.applicationInstanceId] = (await this.specOf(i)).revision;
+      // Instances the device had that are no longer wanted: null removes them from desired state.
+      for (const id of Object.keys(current.state?.desired?.instances ?? {})) if (!(id in wanted)) wanted[id] = null;
+      if (Object.keys(wanted).length === 0) return;
+      const specs = this.packages.signer.sign('GET', deploymentSpecsPath(deviceId), this.config.DEPLOYMENT_URL_TTL_SECONDS).url;
+      try {
+        await this.shadows.update(deviceId, APPLICATIONS_SHADOW, { desired: { specs, instances: wanted } satisfies ApplicationsDesired }, current.version);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        // Written meanwhile (a report, another sync): read again.
+        if (err.reason === 'VERSION_CONFLICT' && attempt < MAX_WRITE_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * attempt));
+          continue;
+        }
+        // Too large for the device's shadow (SHADOW_MAX_BYTES): the deployments not yet on the device fail, saying why; the rest is written again.
+        if (err.code !== 'VALIDATION_FAILED') throw err;
+        await this.prisma.$transaction(async (tx) => {
+          const failed = await moveInstances(tx, this.config, {
+            event: 'FAIL',
+            where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId} AND t.status = 'DEPLOYMENT_REQUESTED'`,
+            actor: ACTOR,
+            description: `The device's applications shadow cannot hold this deployment: ${err.message}`,
+          });
+          if (failed.length) await syncLater(tx, deviceId);
+        });
+        return;
+      }
+      await this.events.updated(deviceId, instances.map((i) => i.applicationInstanceId));
       return;
     }
-    await this.events.updated(deviceId, instances.map((i) => i.applicationInstanceId));
   }
 
   /** A pending deployment, checked against today's catalogue and quotas: requested, or failed with the reason. */

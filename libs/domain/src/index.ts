@@ -15,3 +15,4 @@ export * from './panorama-documents';
 export * from './application-manifest.rules';
 export * from './camera-stream.rules';
 export * from './application-instance.machine';
+export * from './log-redaction';

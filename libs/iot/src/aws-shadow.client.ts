@@ -21,9 +21,9 @@ export class AwsShadowClient extends ShadowStore {
   }
 
   /** Merges the change; AWS IoT publishes the documents and delta to the device itself. */
-  async update(thingName: string, shadowName: string | null, state: ShadowStateChange): Promise<object> {
+  async update(thingName: string, shadowName: string | null, state: ShadowStateChange, version?: number): Promise<object> {
     try {
-      const payload = Buffer.from(JSON.stringify({ state }));
+      const payload = Buffer.from(JSON.stringify({ state, ...(version !== undefined ? { version } : {}) }));
       const out = await this.data.send(new UpdateThingShadowCommand({ thingName, ...(shadowName ? { shadowName } : {}), payload }));
       return decode(out.payload);
     } catch (err) {

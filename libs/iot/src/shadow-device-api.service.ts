@@ -246,8 +246,8 @@ export class LocalShadowStore extends ShadowStore {
     return this.shadows.get(thingName, shadowName);
   }
 
-  async update(thingName: string, shadowName: string | null, state: ShadowStateChange): Promise<object> {
-    const result = await this.shadows.update(thingName, shadowName, { state });
+  async update(thingName: string, shadowName: string | null, state: ShadowStateChange, version?: number): Promise<object> {
+    const result = await this.shadows.update(thingName, shadowName, { state, ...(version !== undefined ? { version } : {}) });
     const base = shadowTopic(thingName, shadowName, 'update');
     await this.mqtt.publish(`${base}/documents`, result.documents);
     if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);

@@ -11,6 +11,7 @@ import {
   instanceSpecUrl,
   shadowTopic,
 } from '@edgefleet/contracts';
+import { type AgentLog, SILENT } from '../agent.log';
 import { downloadVerified } from '../download';
 import { type ApplicationRuntime, type RunningInstance, healthOf } from './application.runtime';
 import type { LogShipper } from './log.shipper';
@@ -63,7 +64,7 @@ export class ApplicationsRunner {
     private readonly client: MqttClient,
     private readonly thingName: string,
     private readonly runtime: ApplicationRuntime,
-    private readonly opts: { dataDir: string; logs?: LogShipper; onError?: (err: Error, applicationInstanceId: string) => void },
+    private readonly opts: { dataDir: string; logs?: LogShipper; log?: AgentLog; onError?: (err: Error, applicationInstanceId: string) => void },
   ) {
     this.base = shadowTopic(thingName, APPLICATIONS_SHADOW, 'get').replace(/\/get$/, '');
     client.on('connect', () => this.subscribe());
@@ -158,7 +159,12 @@ export class ApplicationsRunner {
     }
   }
 
+  private get log(): AgentLog {
+    return this.opts.log ?? SILENT;
+  }
+
   private async deploy(id: string, spec: InstanceSpec): Promise<void> {
+    this.log.info({ applicationInstanceId: id }, `deploying application ${spec.name ?? id}${spec.replaces ? ` (to replace ${spec.replaces})` : ''}`);
     const entry: Entry = { spec, report: { status: 'DEPLOYMENT_IN_PROGRESS' } };
     this.entries.set(id, entry);
     this.scheduleReport(id);
@@ -182,6 +188,7 @@ export class ApplicationsRunner {
         changed: () => this.refresh(id),
       });
       entry.report = { status: 'DEPLOYMENT_SUCCEEDED' };
+      this.log.info({ applicationInstanceId: id }, `application ${spec.name ?? id} started`);
       this.refresh(id);
       // It runs: the instance it replaces can go.
       const old = spec.replaces ? this.entries.get(spec.replaces) : undefined;
@@ -192,6 +199,7 @@ export class ApplicationsRunner {
   }
 
   private fail(id: string, spec: InstanceSpec, reason: string): void {
+    this.log.warn({ applicationInstanceId: id }, `application ${spec.name ?? id} failed to deploy: ${reason}`);
     this.opts.onError?.(new Error(reason), id);
     this.entries.set(id, { spec, report: { status: 'DEPLOYMENT_FAILED', reason, healthStatus: 'NOT_AVAILABLE' } });
     this.opts.logs?.add(id, 'console_output', `deployment failed: ${reason}`);
@@ -203,8 +211,10 @@ export class ApplicationsRunner {
     try {
       await entry.running?.stop();
       entry.report = { status: 'REMOVAL_SUCCEEDED', healthStatus: 'NOT_AVAILABLE' };
+      this.log.info({ applicationInstanceId: id }, `application ${entry.spec.name ?? id} removed`);
     } catch (err) {
       entry.report = { status: 'REMOVAL_FAILED', reason: (err as Error).message };
+      this.log.warn({ applicationInstanceId: id }, `application ${entry.spec.name ?? id} could not be removed: ${(err as Error).message}`);
     }
     entry.running = undefined;
     this.scheduleReport(id);
@@ -218,6 +228,12 @@ export class ApplicationsRunner {
     const report = { status: 'DEPLOYMENT_SUCCEEDED' as const, healthStatus: healthOf(nodes), nodes };
     // Only a change is reported: each report comes back as `documents`, which reconciles and refreshes again.
     if (JSON.stringify(report) === JSON.stringify(entry.report)) return;
+    for (const [node, status] of Object.entries(nodes)) {
+      const before = entry.report.nodes?.[node]?.currentStatus;
+      if (before && before !== status.currentStatus) {
+        this.log[status.currentStatus === 'ERROR' ? 'warn' : 'info']({ applicationInstanceId: id }, `application ${entry.spec.name ?? id} node ${node}: ${before} → ${status.currentStatus}${status.reason ? ` (${status.reason})` : ''}`);
+      }
+    }
     entry.report = report;
     this.scheduleReport(id);
   }

@@ -10,7 +10,7 @@ const SECRETS: [RegExp, string][] = [
   [/("(?:authorization|cookie)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, '$1[redacted]"'],
 ];
 
-/** pino's streamWrite hook: the last step of every line the api logs. */
+/** pino's streamWrite hook: the last step of every line the api and the edge agent log. */
 export function redactSecrets(line: string): string {
   return SECRETS.reduce((s, [pattern, replacement]) => s.replace(pattern, replacement), line);
 }
