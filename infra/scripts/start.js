@@ -30,13 +30,12 @@ const HOW_TO_START = {
   Redis: 'start it with `docker compose up -d redis` or `redis-server --daemonize yes --save "" --appendonly no`',
 };
 
-/** In development the admin key lives in DATA_DIR, so every `npm start` can print it. */
-function developmentAdminKey() {
-  if (env.EDGEFLEET_BOOTSTRAP_API_KEY) return env.EDGEFLEET_BOOTSTRAP_API_KEY;
-  const file = path.join(dataDir, 'admin-api-key');
+/** A key kept in DATA_DIR (made on first start, 0600), so every `npm start` can print it. */
+function keptKey(file, prefix) {
+  file = path.join(dataDir, file);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(file, `efk_${crypto.randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, `${prefix}${crypto.randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
   }
   return fs.readFileSync(file, 'utf8').trim();
 }
@@ -99,7 +98,9 @@ async function main() {
     process.stderr.write(`Migrations failed:\n${err.stdout}${err.stderr}\n`);
     process.exit(1);
   }
-  env.EDGEFLEET_BOOTSTRAP_API_KEY = developmentAdminKey();
+  // The default organization's ADMIN key, and the installation admin key (organizations: createOrganization, suspend, resume).
+  env.EDGEFLEET_BOOTSTRAP_API_KEY ??= keptKey('admin-api-key', 'efk_');
+  env.EDGEFLEET_INSTALLATION_ADMIN_KEY ??= keptKey('installation-admin-key', 'efi_');
 
   // A small simulated fleet joins once the api and the gateway are up (FLEET_DEVICES=0 to skip).
   const fleetDevices = Number(env.FLEET_DEVICES ?? 3);
@@ -122,6 +123,7 @@ async function main() {
             (['false', '0'].includes(env.GRAPHIQL) ? '' : `  GraphiQL: ${base}/graphiql\n`) +
             `  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
             `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +
+            `  Installation admin key (organizations: createOrganization, suspendOrganization): kept in ${path.relative(root, dataDir)}/installation-admin-key\n` +
             `  CLI: npx edgefleet configure --endpoint ${base} --api-key <key>, then npx edgefleet devices list\n` +
             `  Metrics (Prometheus): http://${env.METRICS_HOST ?? '127.0.0.1'}:{${env.API_METRICS_PORT ?? 9463},${env.WORKER_METRICS_PORT ?? 9464},${env.GATEWAY_METRICS_PORT ?? 9465}}/metrics (api, worker, gateway)\n` +
             `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with\n` +

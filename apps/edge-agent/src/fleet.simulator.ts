@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { DeviceProvisioningDocument, GraphqlClient, ProvisionDeviceDocument } from '@edgefleet/client';
+import { DeleteDeviceDocument, DeviceProvisioningDocument, DevicesDocument, GraphqlClient, GraphqlRequestError, ProvisionDeviceDocument, codeOf } from '@edgefleet/client';
 import { parseBundle } from './bundle.reader';
 import { connectDevice } from './device.connection';
 import { type DeviceIdentity, loadIdentity, saveIdentity } from './identity.store';
@@ -119,11 +119,35 @@ export class FleetSimulator {
       }
       rmSync(dir, { recursive: true, force: true });
     }
-    const data = await this.api.data(ProvisionDeviceDocument, { input: { name, tags: [{ key: 'simulated' }] } });
+    const data = await this.provision(name);
     const identity = await provisionWithBundle(parseBundle(Buffer.from(data.provisionDevice.certificates, 'base64')));
     saveIdentity(dir, identity);
     this.stats.provisioned++;
     return identity;
+  }
+
+  /**
+   * A new simulated device of this name. One the registry has already (its identity lost with a
+   * deleted data directory, or kept by another checkout) cannot connect again: it is deleted and
+   * provisioned anew. Only simulated devices (tagged `simulated`) are ever replaced.
+   */
+  private async provision(name: string) {
+    const input = { input: { name, tags: [{ key: 'simulated' }] } };
+    try {
+      return await this.api.data(ProvisionDeviceDocument, input);
+    } catch (err) {
+      if (!(err instanceof GraphqlRequestError) || err.reason !== 'ALREADY_EXISTS') throw err;
+      const found = await this.api.data(DevicesDocument, { first: 20, filter: { nameContains: name, tags: [{ key: 'simulated' }] } });
+      const old = found.devices.edges.map((e) => e.node).find((d) => d.name === name);
+      if (!old) throw err;
+      if (old.provisioningStatus !== 'DELETING') await this.api.data(DeleteDeviceDocument, { deviceId: old.deviceId });
+      // The worker purges it; its name is free once the device is gone.
+      for (let waited = 0; codeOf(await this.api.request(DeviceProvisioningDocument, { deviceId: old.deviceId })) !== 'NOT_FOUND'; waited += 250) {
+        if (waited > 60_000) throw new Error(`${name}: the device ${old.deviceId} it replaces was not purged within a minute (is a worker running?)`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return this.api.data(ProvisionDeviceDocument, input);
+    }
   }
 
   private attach(i: number, identity: DeviceIdentity): void {
