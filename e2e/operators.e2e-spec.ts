@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Client } from 'pg';
 import { CreateApiKeyDocument } from '@edgefleet/client';
 import { ROOT, type Stack, dataOf, freePort, gql, startApp, startStack, until, waitForOutput } from './support';
 
@@ -253,6 +254,20 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(appLogs.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}code_node {2}started code_node/m);
     expect((await edgefleet(['logs', devices['ops-2']])).stdout).toMatch(/ {2}syslog {2}connected; running software /);
     expect((await edgefleet(['logs', devices['ops-2'], '--node', 'x'])).code).toBe(2);
+
+    // Like tail: --limit N is the newest N lines, oldest first; --since and --until cut a window.
+    const db = new Client({ connectionString: stack.env.DATABASE_URL });
+    await db.connect();
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 1; i <= 150; i++) {
+      await db.query(`INSERT INTO "LogEvent" ("deviceId", "logGroup", "logStream", "timestamp", message) VALUES ($1, $2, 'tailtest', $3, $4)`, [devices['ops-1'], `/aws/panorama/devices/${devices['ops-1']}`, new Date(base + i * 1000), `line ${i}`]);
+    }
+    await db.end();
+    const lines = async (args: string[]) => (await edgefleet(['logs', devices['ops-1'], '--stream', 'tailtest', ...args, '-o', 'json'])).stdout.trim().split('\n').map((l) => JSON.parse(l).message);
+    expect(await lines(['--limit', '3'])).toEqual(['line 148', 'line 149', 'line 150']);
+    expect(await lines(['--limit', '120'])).toEqual(Array.from({ length: 120 }, (_, i) => `line ${i + 31}`)); // two pages, read backwards
+    expect(await lines(['--since', new Date(base + 10_000).toISOString(), '--until', new Date(base + 13_000).toISOString()])).toEqual(['line 10', 'line 11', 'line 12']);
+    expect((await edgefleet(['logs', devices['ops-1'], '--since', 'yesterday-ish'])).code).toBe(2);
   });
 
   it('administers organizations with the installation admin key only', async () => {

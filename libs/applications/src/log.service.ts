@@ -1,8 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@edgefleet/db';
-import { assertPageSize, decodeCursor, notFound, pageOf, validationFailed } from '@edgefleet/domain';
+import { assertPageSize, decodeCursor, lastPageOf, notFound, pageOf, validationFailed } from '@edgefleet/domain';
 import type { Principal } from '@edgefleet/organizations';
 import { applicationLogGroup, deviceLogGroup } from './device-applications-api.service';
+
+/**
+ * Which lines of a log group: `first` after `after` (oldest first), or the newest `last` before
+ * `before` (as `tail` does), within `since` and `until`; 100 from the oldest when neither is given.
+ */
+export interface LogWindow {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+}
 
 export interface LogEventView {
   logGroup: string;
@@ -12,21 +25,21 @@ export interface LogEventView {
   ingestionTime: Date;
 }
 
-/** Panorama's log groups, read back: a device's own logs and its applications' node output, oldest first. */
+/** Panorama's log groups, read back: a device's own logs and its applications' node output, oldest first or newest last. */
 @Injectable()
 export class LogService {
   constructor(private readonly prisma: PrismaService) {}
 
-  async deviceLogs(principal: Principal, args: { deviceId: string; logStream?: string | null; first: number; after?: string | null }) {
+  async deviceLogs(principal: Principal, args: { deviceId: string; logStream?: string | null } & LogWindow) {
     const device = await this.prisma.device.findFirst({ where: { deviceId: args.deviceId, organizationId: principal.organizationId }, select: { deviceId: true } });
     if (!device) throw notFound('Device', args.deviceId);
-    return this.page(deviceLogGroup(device.deviceId), args.logStream ?? null, args.first, args.after ?? null);
+    return this.page(deviceLogGroup(device.deviceId), args.logStream ?? null, args);
   }
 
-  async applicationInstanceLogs(principal: Principal, args: { applicationInstanceId: string; nodeName?: string | null; first: number; after?: string | null }) {
+  async applicationInstanceLogs(principal: Principal, args: { applicationInstanceId: string; nodeName?: string | null } & LogWindow) {
     const instance = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId: args.applicationInstanceId, organizationId: principal.organizationId } });
     if (!instance) throw notFound('Application instance', args.applicationInstanceId);
-    return this.page(applicationLogGroup(instance.defaultRuntimeContextDevice, instance.applicationInstanceId), args.nodeName ?? null, args.first, args.after ?? null);
+    return this.page(applicationLogGroup(instance.defaultRuntimeContextDevice, instance.applicationInstanceId), args.nodeName ?? null, args);
   }
 
   /**
@@ -61,16 +74,29 @@ export class LogService {
     if (!device) throw notFound('Log group', logGroup);
   }
 
-  private async page(logGroup: string, logStream: string | null, first: number, after: string | null) {
-    assertPageSize(first, 'first');
+  private async page(logGroup: string, logStream: string | null, w: LogWindow) {
+    const backwards = w.last !== null && w.last !== undefined;
+    if (backwards && (w.first != null || w.after != null)) throw validationFailed('last', 'reads the newest lines; give it with before, not with first or after.');
+    if (!backwards && w.before != null) throw validationFailed('before', 'goes with last.');
+    const size = (backwards ? w.last : w.first) ?? 100;
+    assertPageSize(size, backwards ? 'last' : 'first');
     if (logStream !== null && (logStream.length < 1 || logStream.length > 512)) throw validationFailed('logStream', 'must be 1 to 512 characters.');
-    const cursor = after ? decodeCursor(after, 1, 'after')[0] : '0';
-    if (!/^\d{1,18}$/.test(cursor)) throw validationFailed('after', 'is not a cursor returned by this API.', 'INVALID_CURSOR');
-    const from = BigInt(cursor);
+    if (w.since && w.until && w.since >= w.until) throw validationFailed('until', 'must be later than since.');
+    const where = [Prisma.sql`"logGroup" = ${logGroup}`];
+    if (logStream) where.push(Prisma.sql`"logStream" = ${logStream}`);
+    if (w.since) where.push(Prisma.sql`"timestamp" >= ${w.since}`);
+    if (w.until) where.push(Prisma.sql`"timestamp" < ${w.until}`);
+    const cursor = backwards ? w.before : w.after;
+    if (cursor) where.push(backwards ? Prisma.sql`id < ${this.idOf(cursor, 'before')}` : Prisma.sql`id > ${this.idOf(cursor, 'after')}`);
     const rows = await this.prisma.$queryRaw<(LogEventView & { id: bigint })[]>`
       SELECT id, "logGroup", "logStream", "timestamp", message, "ingestedAt" AS "ingestionTime" FROM "LogEvent"
-      WHERE "logGroup" = ${logGroup} ${logStream ? Prisma.sql`AND "logStream" = ${logStream}` : Prisma.empty} AND id > ${from}
-      ORDER BY id LIMIT ${first + 1}`;
-    return pageOf(rows, first, (r) => [String(r.id)]);
+      WHERE ${Prisma.join(where, ' AND ')} ORDER BY id ${backwards ? Prisma.sql`DESC` : Prisma.sql`ASC`} LIMIT ${size + 1}`;
+    return backwards ? lastPageOf(rows, size, (r) => [String(r.id)]) : pageOf(rows, size, (r) => [String(r.id)]);
+  }
+
+  private idOf(cursor: string, argument: string): bigint {
+    const value = decodeCursor(cursor, 1, argument)[0];
+    if (!/^\d{1,18}$/.test(value)) throw validationFailed(argument, 'is not a cursor returned by this API.', 'INVALID_CURSOR');
+    return BigInt(value);
   }
 }

@@ -17,6 +17,7 @@ import {
   provisioningMachine,
   removeTags,
   validationFailed,
+  type PageInfo,
 } from '@edgefleet/domain';
 import { AuditService, OrganizationService, type Principal, actorOf } from '@edgefleet/organizations';
 import { outbox } from '@edgefleet/queue';
@@ -36,7 +37,7 @@ export interface DeviceView extends DeviceRow {
 
 export interface DeviceConnection {
   edges: { cursor: string; node: DeviceView }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
   /** Counts every match across pages; called only when asked for. */
   count: () => Promise<number>;
 }
@@ -69,7 +70,7 @@ export class DeviceService {
     const edges = page.map((row) => ({ cursor: cursorOf(row, field), node: this.view(row, accountId) }));
     return {
       edges,
-      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null },
       count: () => this.devices.count(principal.organizationId, args.filter),
     };
   }

@@ -40,7 +40,21 @@ export function assertPageSize(first: number, argumentName = 'first'): void {
 }
 
 /** A Relay page of rows fetched with one extra (to tell whether there is a next page). */
-export function pageOf<T>(rows: T[], first: number, cursor: (row: T) => string[]): { edges: { cursor: string; node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } {
+export function pageOf<T>(rows: T[], first: number, cursor: (row: T) => string[]): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo } {
   const edges = rows.slice(0, first).map((node) => ({ cursor: encodeCursor(cursor(node)), node }));
-  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null } };
+}
+
+/** The page of a list read backwards (`last`, newest first, one extra): its rows put back in order, oldest first. */
+export function lastPageOf<T>(rowsNewestFirst: T[], last: number, cursor: (row: T) => string[]): { edges: { cursor: string; node: T }[]; pageInfo: PageInfo } {
+  const edges = rowsNewestFirst.slice(0, last).reverse().map((node) => ({ cursor: encodeCursor(cursor(node)), node }));
+  return { edges, pageInfo: { hasNextPage: false, endCursor: edges.at(-1)?.cursor ?? null, hasPreviousPage: rowsNewestFirst.length > last, startCursor: edges[0]?.cursor ?? null } };
+}
+
+/** Relay's page info: forward pages say whether more follow, backward pages whether more precede. */
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
 }

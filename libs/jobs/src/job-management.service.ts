@@ -16,6 +16,7 @@ import {
   pageOf,
   notFound,
   validationFailed,
+  type PageInfo,
 } from '@edgefleet/domain';
 import { AuditService, type Principal, actorOf } from '@edgefleet/organizations';
 import { JobEventsPublisher } from './job-events.publisher';
@@ -40,7 +41,7 @@ export type DeviceJobView = Omit<JobViewRow, 'accountId' | 'statusDetails'> & {
 /** A page of jobs (Relay connection), newest first. */
 export interface DeviceJobConnection {
   edges: { cursor: string; node: DeviceJobView }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: PageInfo;
 }
 
 const JOB_ID = /^device-[a-z2-7]{26}-\d{1,9}$/;

@@ -9,6 +9,7 @@ import {
   ApplicationInstanceFilterInput,
   CreateApplicationInstanceInput,
   LogEventConnection,
+  LogWindowArgs,
   NodeInstance,
   NodeSignalInput,
   PackageDependency,
@@ -68,26 +69,19 @@ export class ApplicationsResolver {
     return toInstance(await this.instances.signal(caller, id, nodeSignals));
   }
 
-  @Query(() => LogEventConnection, { description: "A device's own logs (/aws/panorama/devices/<deviceId>), oldest first." })
-  deviceLogs(
-    @Caller() caller: Principal,
-    @Args('deviceId') deviceId: string,
-    @Args('logStream', { type: () => String, nullable: true }) logStream: string | null,
-    @Args('first', { type: () => Int, defaultValue: 100 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
-  ): Promise<LogEventConnection> {
-    return this.logs.deviceLogs(caller, { deviceId, logStream, first, after });
+  @Query(() => LogEventConnection, { description: "A device's own logs (/aws/panorama/devices/<deviceId>): `first` lines from the oldest (after `after`), or the newest `last` (before `before`), as `tail` shows them; each page oldest first." })
+  deviceLogs(@Caller() caller: Principal, @Args('deviceId') deviceId: string, @Args('logStream', { type: () => String, nullable: true }) logStream: string | null, @Args() window: LogWindowArgs): Promise<LogEventConnection> {
+    return this.logs.deviceLogs(caller, { deviceId, logStream, ...window });
   }
 
-  @Query(() => LogEventConnection, { description: "An application's node output (/aws/panorama/devices/<deviceId>/applications/<id>, a stream per node and console_output), oldest first." })
+  @Query(() => LogEventConnection, { description: "An application's node output (/aws/panorama/devices/<deviceId>/applications/<id>, a stream per node and console_output): `first` from the oldest, or the newest `last`; each page oldest first." })
   applicationInstanceLogs(
     @Caller() caller: Principal,
     @Args('applicationInstanceId') applicationInstanceId: string,
     @Args('nodeName', { type: () => String, nullable: true }) nodeName: string | null,
-    @Args('first', { type: () => Int, defaultValue: 100 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args() window: LogWindowArgs,
   ): Promise<LogEventConnection> {
-    return this.logs.applicationInstanceLogs(caller, { applicationInstanceId, nodeName, first, after });
+    return this.logs.applicationInstanceLogs(caller, { applicationInstanceId, nodeName, ...window });
   }
 
   @Subscription(() => ApplicationInstance, { description: "Fires when an application instance of the device changes status, health or nodes (graphql-ws)." })

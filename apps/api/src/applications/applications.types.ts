@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, GraphQLISODateTime, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { APPLICATION_HEALTH_STATUSES, APPLICATION_INSTANCE_STATUSES, NODE_INSTANCE_STATUSES, NODE_SIGNALS } from '@edgefleet/domain';
 import { Tag, TagInput } from '../graphql/common.types';
 import { Connection } from '../graphql/connection.types';
@@ -99,3 +99,13 @@ export class LogEvent {
 
 @ObjectType()
 export class LogEventConnection extends Connection(LogEvent) {}
+
+@ArgsType()
+export class LogWindowArgs {
+  @Field(() => Int, { nullable: true, description: 'Lines from the oldest (1 to 100; 100 when neither first nor last is given).' }) first?: number | null;
+  @Field(() => String, { nullable: true }) after?: string | null;
+  @Field(() => Int, { nullable: true, description: 'The newest lines instead (1 to 100), as `tail` shows them.' }) last?: number | null;
+  @Field(() => String, { nullable: true, description: 'With last: lines before this cursor (a startCursor).' }) before?: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only lines at or after this time.' }) since?: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Only lines before this time.' }) until?: Date | null;
+}

@@ -5,6 +5,8 @@ import { Field, ObjectType } from '@nestjs/graphql';
 export class PageInfo {
   @Field() hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field({ description: 'Whether rows precede this page (pages read backwards, with `last`).' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
 }
 
 export interface Edge<T> {

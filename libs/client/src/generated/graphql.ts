@@ -605,27 +605,35 @@ export type ApplicationUpdatedSubscriptionVariables = Exact<{
 
 export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
-export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
+export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
 
 export type DeviceLogsQueryVariables = Exact<{
   deviceId: string;
   logStream?: string | null | undefined;
-  first: number;
+  first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
 }>;
 
 
-export type DeviceLogsQuery = { deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+export type DeviceLogsQuery = { deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
 
 export type ApplicationLogsQueryVariables = Exact<{
   id: string;
   nodeName?: string | null | undefined;
-  first: number;
+  first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
 }>;
 
 
-export type ApplicationLogsQuery = { applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+export type ApplicationLogsQuery = { applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
 
 export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -801,6 +809,8 @@ export const LogEventFieldsFragmentDoc = new TypedDocumentString(`
   pageInfo {
     hasNextPage
     endCursor
+    hasPreviousPage
+    startCursor
   }
   edges {
     node {
@@ -1584,12 +1594,16 @@ export const ApplicationUpdatedDocument = new TypedDocumentString(`
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<ApplicationUpdatedSubscription, ApplicationUpdatedSubscriptionVariables>;
 export const DeviceLogsDocument = new TypedDocumentString(`
-    query DeviceLogs($deviceId: String!, $logStream: String, $first: Int!, $after: String) {
+    query DeviceLogs($deviceId: String!, $logStream: String, $first: Int, $after: String, $last: Int, $before: String, $since: DateTime, $until: DateTime) {
   deviceLogs(
     deviceId: $deviceId
     logStream: $logStream
     first: $first
     after: $after
+    last: $last
+    before: $before
+    since: $since
+    until: $until
   ) {
     ...LogEventFields
   }
@@ -1598,6 +1612,8 @@ export const DeviceLogsDocument = new TypedDocumentString(`
   pageInfo {
     hasNextPage
     endCursor
+    hasPreviousPage
+    startCursor
   }
   edges {
     node {
@@ -1608,12 +1624,16 @@ export const DeviceLogsDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<DeviceLogsQuery, DeviceLogsQueryVariables>;
 export const ApplicationLogsDocument = new TypedDocumentString(`
-    query ApplicationLogs($id: String!, $nodeName: String, $first: Int!, $after: String) {
+    query ApplicationLogs($id: String!, $nodeName: String, $first: Int, $after: String, $last: Int, $before: String, $since: DateTime, $until: DateTime) {
   applicationInstanceLogs(
     applicationInstanceId: $id
     nodeName: $nodeName
     first: $first
     after: $after
+    last: $last
+    before: $before
+    since: $since
+    until: $until
   ) {
     ...LogEventFields
   }
@@ -1622,6 +1642,8 @@ export const ApplicationLogsDocument = new TypedDocumentString(`
   pageInfo {
     hasNextPage
     endCursor
+    hasPreviousPage
+    startCursor
   }
   edges {
     node {
