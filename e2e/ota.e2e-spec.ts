@@ -59,7 +59,8 @@ describe('OTA and rollouts, end to end', () => {
   });
 
   it('updates a real edge-agent: resumed download, SHA-256 check, install hook, reboot, new version reported → COMPLETED', async () => {
-    const r = await q('mutation { provisionDevice(input: {name: "dock-cam"}) { deviceId certificates } }');
+    const networking = { ethernet0: { connectionType: 'STATIC_IP', staticIpConnectionInfo: { ipAddress: '192.168.7.20', mask: '255.255.255.0', defaultGateway: '192.168.7.1', dns: ['192.168.7.1'] } }, ntp: { ntpServers: ['ntp.example.com'] } };
+    const r = await q('mutation($n: NetworkingConfigurationInput) { provisionDevice(input: {name: "dock-cam", networkingConfiguration: $n}) { deviceId certificates } }', { n: networking });
     const { deviceId, certificates } = r.provisionDevice;
     const zip = path.join(dir, 'dock-cam.zip');
     writeFileSync(zip, Buffer.from(certificates, 'base64'));
@@ -70,6 +71,10 @@ describe('OTA and rollouts, end to end', () => {
     const agent = startApp('edge-agent', { LOG_LEVEL: 'info' }, ['--bundle', zip, '--data-dir', path.join(dir, 'agent'), '--software-version', '5.0.7', '--install-command', `cp "$IMAGE_FILE" ${installed}-$IMAGE_VERSION; true`]);
     stack.running.push(agent);
     await until(() => q('query($id: ID!) { device(deviceId: $id) { currentSoftware deviceConnectionStatus } }', { id: deviceId }), (d) => d.device.currentSoftware === '5.0.7');
+    // The bundle's network settings, reported back by the device: in its system shadow, and its NTP server in its networking status.
+    const reported = await q('query($id: ID!) { deviceShadow(deviceId: $id, shadowName: "system") device(deviceId: $id) { currentNetworkingStatus { ntpStatus { ntpServerName } } } }', { id: deviceId });
+    expect(reported.deviceShadow.state.reported.networkingConfiguration).toEqual(networking);
+    expect(reported.device.currentNetworkingStatus.ntpStatus.ntpServerName).toBe('ntp.example.com');
 
     expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "4.3.45"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('VALIDATION_FAILED');
     expect(codeOf(await gql(url, key, 'mutation($id: ID!) { createJobForDevices(input: {deviceIds: [$id], jobType: OTA, deviceJobConfig: {otaJobConfig: {imageVersion: "9.9.9"}}}) { jobs { jobId } } }', { id: deviceId }))).toBe('NOT_FOUND');

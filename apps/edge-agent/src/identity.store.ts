@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { NetworkingConfiguration } from '@edgefleet/contracts';
 
 /** The device's own identity after provisioning: its certificate and key (0600), the CA and where to connect. */
 export interface DeviceIdentity {
@@ -8,6 +9,8 @@ export interface DeviceIdentity {
   certificatePem: string;
   privateKeyPem: string;
   rootCaPem: string;
+  /** The network settings of its bundle, which the device applies and reports back. */
+  networking?: NetworkingConfiguration;
 }
 
 const FILES = { meta: 'identity.json', cert: 'device.pem.crt', key: 'device.pem.key', ca: 'root-ca.pem' };
@@ -15,10 +18,11 @@ const FILES = { meta: 'identity.json', cert: 'device.pem.crt', key: 'device.pem.
 export function loadIdentity(dataDir: string): DeviceIdentity | undefined {
   const meta = path.join(dataDir, FILES.meta);
   if (!existsSync(meta)) return undefined;
-  const { thingName, endpoint } = JSON.parse(readFileSync(meta, 'utf8')) as Pick<DeviceIdentity, 'thingName' | 'endpoint'>;
+  const { thingName, endpoint, networking } = JSON.parse(readFileSync(meta, 'utf8')) as Pick<DeviceIdentity, 'thingName' | 'endpoint' | 'networking'>;
   return {
     thingName,
     endpoint,
+    networking,
     certificatePem: readFileSync(path.join(dataDir, FILES.cert), 'utf8'),
     privateKeyPem: readFileSync(path.join(dataDir, FILES.key), 'utf8'),
     rootCaPem: readFileSync(path.join(dataDir, FILES.ca), 'utf8'),
@@ -32,7 +36,7 @@ export function saveIdentity(dataDir: string, identity: DeviceIdentity): void {
   writeFileSync(path.join(dataDir, FILES.cert), identity.certificatePem, { mode: 0o600 });
   writeFileSync(path.join(dataDir, FILES.ca), identity.rootCaPem);
   // Written last: its presence means the identity is complete.
-  writeFileSync(path.join(dataDir, FILES.meta), JSON.stringify({ thingName: identity.thingName, endpoint: identity.endpoint }, null, 2));
+  writeFileSync(path.join(dataDir, FILES.meta), JSON.stringify({ thingName: identity.thingName, endpoint: identity.endpoint, networking: identity.networking }, null, 2));
 }
 
 /**

@@ -100,7 +100,7 @@ async function main() {
     },
   });
   // After an OTA, the installed version is what the device runs.
-  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'] });
+  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'], networking: identity!.networking });
   new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId, logStream: 'ota_log' }, 'job failed'), log);
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
   // Applications from the `applications` shadow, code nodes as child processes; their output and ours go to EdgeFleet's logs.

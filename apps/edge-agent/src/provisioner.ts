@@ -91,6 +91,7 @@ export async function provisionWithBundle(bundle: Bundle, parameters: Record<str
       certificatePem: certificate.certificatePem,
       privateKeyPem: keys.privateKeyPem,
       rootCaPem: bundle.rootCaPem,
+      networking: config.networking,
     };
   } finally {
     await client.endAsync(true).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { SystemReport } from '@edgefleet/contracts';
+import type { NetworkingConfiguration, SystemReport } from '@edgefleet/contracts';
 
 type Ethernet = NonNullable<NonNullable<SystemReport['networking']>['ethernet0']>;
 
@@ -25,12 +25,20 @@ export function hostSerial(explicit?: string): string | undefined {
   }
 }
 
-export function hostSystemReport(opts: { serial?: string; softwareVersion: string }): SystemReport {
+/**
+ * The device's self-report. The network settings of its bundle are reported back as the device
+ * has them (`networkingConfiguration`), with the NTP server it was told to use; the ports'
+ * addresses are the host's own, which the reference agent does not change.
+ */
+export function hostSystemReport(opts: { serial?: string; softwareVersion: string; networking?: NetworkingConfiguration }): SystemReport {
+  const ntpServer = opts.networking?.ntp?.ntpServers[0];
   return {
     currentSoftware: opts.softwareVersion,
     serialNumber: hostSerial(opts.serial),
     deviceType: 'PANORAMA_APPLIANCE',
     networking: hostNetworking(),
+    ...(opts.networking && Object.keys(opts.networking).length ? { networkingConfiguration: opts.networking } : {}),
+    ...(ntpServer ? { ntp: { ntpServerName: ntpServer } } : {}),
     runtime: { status: 0, message: 'RUNNING' },
     uptimeSeconds: Math.round(os.uptime()),
   };

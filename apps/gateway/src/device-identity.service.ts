@@ -44,15 +44,15 @@ export class DeviceIdentityService {
     return undefined;
   }
 
-  /** Who the client is, and its organization (whose suspension ends the session). */
-  async identify(certificateDer: Buffer, clientId: string): Promise<{ identity: Identity; organizationId: string } | { refused: string }> {
+  /** Who the client is, and its organization (whose suspension ends the session); a refusal says whether it is for now only. */
+  async identify(certificateDer: Buffer, clientId: string): Promise<{ identity: Identity; organizationId: string } | { refused: string; forNow?: boolean }> {
     const certificateId = certificateIdOf(certificateDer);
     const cert = await this.certificate(certificateId);
     if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
     if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
     if (cert.notAfter <= this.clock.now()) return { refused: 'certificate expired' };
     if (cert.device.provisioningStatus === 'DELETING') return { refused: 'device is being deleted' };
-    if (cert.device.organization.suspendedAt) return { refused: 'organization suspended' };
+    if (cert.device.organization.suspendedAt) return { refused: 'organization suspended', forNow: true };
     if (cert.kind === 'CLAIM') {
       if (cert.usedAt) return { refused: 'claim already used' };
       if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };

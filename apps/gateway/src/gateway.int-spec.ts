@@ -65,6 +65,8 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
     const reg = await request(claim, REGISTER(b.config.provisioningTemplate), JSON.stringify({ certificateOwnershipToken: csr.body.certificateOwnershipToken, parameters: { SerialNumber: 'SN-1' } }));
     expect(reg.outcome).toBe('accepted');
     expect(await device(b.deviceId)).toMatchObject({ provisioningStatus: 'SUCCEEDED', deviceConnectionStatus: 'NOT_AVAILABLE', serialNumber: 'SN-1' });
+    // Its lease on the fleet: as long as its certificate.
+    expect((await device(b.deviceId)).leaseExpirationTime).toEqual(new X509Certificate(csr.body.certificatePem).validToDate);
 
     const own = await connect(port, { cert: csr.body.certificatePem, key: keys.privateKeyPem, ca: b.ca }, { clientId: b.deviceId });
     const online = await eventually(() => device(b.deviceId), (d) => d.deviceConnectionStatus === 'ONLINE');

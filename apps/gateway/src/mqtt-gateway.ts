@@ -71,7 +71,11 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       mq,
       persistence: this.persistence as never,
       maxClientsIdLength: 128,
-      authenticate: (client, _u, _p, done) => void this.authenticate(client).then((ok) => done(ok ? null : Object.assign(new Error('not authorized'), { returnCode: 5 }), ok), (err) => done(err, false)),
+      authenticate: (client, _u, _p, done) =>
+        void this.authenticate(client).then(
+          (returnCode) => done(returnCode === 0 ? null : Object.assign(new Error(returnCode === 5 ? 'not authorized' : 'server unavailable'), { returnCode }), returnCode === 0),
+          (err) => done(err, false),
+        ),
       authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
       authorizeForward: (client, packet) => this.authorizeForward(client, packet),
@@ -151,19 +155,20 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     if (!socket.destroyed) this.broker!.handle(socket as never);
   }
 
-  private async authenticate(client: Client): Promise<boolean> {
+  /** The CONNACK return code: 0 accepted, 5 not authorized (for good: a deregistered device stops trying), 3 unavailable (for now). */
+  private async authenticate(client: Client): Promise<0 | 3 | 5> {
     const socket = client.conn as unknown as TLSSocket;
     const peer = socket.getPeerCertificate?.();
-    if (!peer?.raw) return false;
+    if (!peer?.raw) return 5;
     const result = await this.identities.identify(peer.raw, client.id);
     if ('refused' in result) {
       this.logger.warn({ clientId: client.id, certificate: peer.fingerprint256, reason: result.refused }, 'connection refused');
       this.metrics.connections.inc({ result: 'refused' });
-      return false;
+      return result.forNow ? 3 : 5;
     }
     this.sessions.set(client, { identity: result.identity, organizationId: result.organizationId, id: randomUUID(), connectedAt: new Date() });
     this.metrics.connections.inc({ result: result.identity.kind });
-    return true;
+    return 0;
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {

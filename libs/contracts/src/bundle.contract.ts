@@ -2,26 +2,30 @@ import { z } from 'zod';
 
 const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'must be an IPv4 address');
 
-/** Panorama's advanced network settings: DHCP, or a static address with DNS; optional NTP servers. */
+const ethernetConfiguration = z
+  .object({
+    connectionType: z.enum(['DHCP', 'STATIC_IP']),
+    staticIpConnectionInfo: z
+      .object({
+        ipAddress: ipv4,
+        mask: ipv4,
+        defaultGateway: ipv4,
+        dns: z.array(ipv4).min(1).max(4),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((e) => e.connectionType === 'DHCP' || e.staticIpConnectionInfo, {
+    message: 'staticIpConnectionInfo is required when connectionType is STATIC_IP',
+  });
+
+/** Panorama's advanced network settings (its NetworkPayload): per port DHCP, or a static address with DNS; optional NTP servers. */
 export const networkingConfiguration = z
   .object({
-    ethernet0: z
-      .object({
-        connectionType: z.enum(['dhcp', 'staticIp']),
-        staticIpConnectionInfo: z
-          .object({
-            ipAddress: ipv4,
-            mask: ipv4,
-            defaultGateway: ipv4,
-            dns: z.array(ipv4).min(1).max(4),
-          })
-          .optional(),
-      })
-      .refine((e) => e.connectionType === 'dhcp' || e.staticIpConnectionInfo, {
-        message: 'staticIpConnectionInfo is required when connectionType is staticIp',
-      })
-      .optional(),
-    ntp: z.object({ ntpServers: z.array(z.string().min(1).max(255)).min(1).max(5) }).optional(),
+    ethernet0: ethernetConfiguration.optional(),
+    ethernet1: ethernetConfiguration.optional(),
+    ntp: z.object({ ntpServers: z.array(z.string().min(1).max(255)).min(1).max(5) }).strict().optional(),
   })
   .strict();
 export type NetworkingConfiguration = z.infer<typeof networkingConfiguration>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { networkingConfiguration } from './bundle.contract';
 
 /** Device Shadow topics: classic (`shadowName` null) and named. */
 export const shadowTopic = (thingName: string, shadowName: string | null, op: 'update' | 'get' | 'delete') =>
@@ -26,6 +27,8 @@ export const systemReport = z.object({
   serialNumber: z.string().max(128).optional(),
   deviceType: z.enum(['PANORAMA_APPLIANCE', 'PANORAMA_APPLIANCE_DEVELOPER_KIT']).optional(),
   networking: z.object({ ethernet0: ethernet.optional(), ethernet1: ethernet.optional() }).optional(),
+  /** The network settings the device has (those of its bundle), reported back. */
+  networkingConfiguration: networkingConfiguration.optional(),
   ntp: z.object({ ntpServerName: z.string().max(255), connectionStatus: z.enum(['CONNECTED', 'NOT_CONNECTED']) }).partial().optional(),
   /** Container runtime status, after the Docker ACAP codes: -1 NOT STARTED … 7 SD CARD WRONG PERMISSION. */
   runtime: z.object({ status: z.number().int().min(-1).max(7), message: z.string().max(255).optional() }).optional(),

@@ -85,6 +85,7 @@ export interface DeviceRow {
   deviceConnectionStatus: string;
   currentSoftware: string | null;
   currentNetworkingStatus: unknown;
+  networkingConfiguration: unknown;
   leaseExpirationTime: Date | null;
   tags: Record<string, string>;
   lastSeenAt: Date | null;
@@ -112,7 +113,7 @@ export function devicePageSql(organizationId: string, args: DeviceListArgs, extr
   return Prisma.sql`${latestSoftwareCte(organizationId)}
     SELECT d."deviceId", d."organizationId", d."name", d."description", d."type", d."brand", d."serialNumber",
            d."provisioningStatus", d."provisioningStatusReason", d."deviceConnectionStatus", d."currentSoftware",
-           d."currentNetworkingStatus", d."leaseExpirationTime", d."tags", d."lastSeenAt", d."createdAt", d."updatedAt",
+           d."currentNetworkingStatus", d."networkingConfiguration", d."leaseExpirationTime", d."tags", d."lastSeenAt", d."createdAt", d."updatedAt",
            array_to_string(latest.v, '.') AS "latestSoftware",
            ${AGGREGATED_STATUS_SQL} AS "deviceAggregatedStatus"
     FROM "Device" d CROSS JOIN latest

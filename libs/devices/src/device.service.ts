@@ -29,6 +29,8 @@ export interface NewDevice {
   description?: string | null;
   tags?: TagInput[] | null;
   networkingConfiguration?: unknown;
+  /** Panorama's Brand: AWS_PANORAMA (the default) or LENOVO. */
+  brand?: 'AWS_PANORAMA' | 'LENOVO' | null;
 }
 
 export interface DeviceView extends DeviceRow {
@@ -115,6 +117,7 @@ export class DeviceService {
         description: input.description ?? null,
         tags,
         networkingConfiguration: (input.networkingConfiguration ?? undefined) as object | undefined,
+        ...(input.brand ? { brand: input.brand } : {}),
       },
     });
     await tx.deviceEvent.create({

@@ -85,8 +85,9 @@ export class FleetProvisioningService {
         data: { usedAt: now, status: 'REVOKED', revokedAt: now, revokedReason: 'claim used' },
       });
       const serialNumber = request.parameters?.SerialNumber;
+      // The device's lease on the fleet lasts as long as its certificate (DEVICE_CERT_DAYS).
       const moved = await moveProvisioning(tx, device.deviceId, device.provisioningStatus, 'REGISTER', ACTOR, {
-        set: serialNumber ? [Prisma.sql`"serialNumber" = ${serialNumber}`] : [],
+        set: [Prisma.sql`"leaseExpirationTime" = ${certificate.notAfter}`, ...(serialNumber ? [Prisma.sql`"serialNumber" = ${serialNumber}`] : [])],
       });
       if (!moved) throw notProvisionable('changing');
       await moveConnection(tx, Prisma.sql`t."deviceId" = ${device.deviceId}`, 'CREDENTIALS_ISSUED', ACTOR);

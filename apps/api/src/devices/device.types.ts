@@ -2,6 +2,7 @@ import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } f
 import type { DeviceView } from '@edgefleet/devices';
 import { Tag, TagInput, toTags } from '../graphql/common.types';
 import { Connection } from '../graphql/connection.types';
+import { NetworkingConfiguration } from './provisioning.types';
 import {
   DeviceAggregatedStatusEnum,
   DeviceBrandEnum,
@@ -52,6 +53,7 @@ export class Device {
   @Field(() => String, { nullable: true, description: 'The newest software image registered for the organization.' })
   latestSoftware!: string | null;
   @Field(() => NetworkStatus, { nullable: true }) currentNetworkingStatus!: NetworkStatus | null;
+  @Field(() => NetworkingConfiguration, { nullable: true }) networkingConfiguration!: NetworkingConfiguration | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) leaseExpirationTime!: Date | null;
   @Field(() => [Tag]) tags!: Tag[];
   @Field(() => GraphQLISODateTime, { nullable: true }) lastSeenAt!: Date | null;
@@ -75,6 +77,7 @@ export function toDevice(v: DeviceView): Device {
     currentSoftware: v.currentSoftware,
     latestSoftware: v.latestSoftware,
     currentNetworkingStatus: networkStatus(v.currentNetworkingStatus),
+    networkingConfiguration: (v.networkingConfiguration as NetworkingConfiguration | null) ?? null,
     leaseExpirationTime: v.leaseExpirationTime,
     tags: toTags(v.tags),
     lastSeenAt: v.lastSeenAt,

@@ -23,7 +23,8 @@ describe('provisionDevice over GraphQL', () => {
       description: 'north gate',
       tags: [{ key: 'site', value: 'hq' }],
       networkingConfiguration: {
-        ethernet0: { connectionType: 'staticIp', staticIpConnectionInfo: { ipAddress: '192.168.0.10', mask: '255.255.255.0', defaultGateway: '192.168.0.1', dns: ['192.168.0.1'] } },
+        ethernet0: { connectionType: 'STATIC_IP', staticIpConnectionInfo: { ipAddress: '192.168.0.10', mask: '255.255.255.0', defaultGateway: '192.168.0.1', dns: ['192.168.0.1'] } },
+        ethernet1: { connectionType: 'DHCP' },
         ntp: { ntpServers: ['pool.ntp.org'] },
       },
     };
@@ -39,6 +40,13 @@ describe('provisionDevice over GraphQL', () => {
     expect(Object.keys(files).sort()).toEqual(['certificates/claim.pem.crt', 'certificates/claim.pem.key', 'certificates/root-ca.pem', 'config.json']);
     const config = JSON.parse(strFromU8(files['config.json']));
     expect(config).toMatchObject({ thingName: out.deviceId, deviceName: 'front-door', provisioningTemplate: 'edgefleet-fleet-provisioning', networking: input.networkingConfiguration });
+    // A Lenovo appliance says so; the default is AWS_PANORAMA.
+    const lenovo = await gql(api.url, org.adminKey, 'mutation { provisionDevice(input: {name: "thinkedge", brand: LENOVO}) { deviceId } }');
+    expect((await gql(api.url, org.adminKey, 'query($id: ID!) { device(deviceId: $id) { brand } }', { id: lenovo.data!.provisionDevice.deviceId })).data!.device.brand).toBe('LENOVO');
+    expect((await gql(api.url, org.adminKey, 'query($id: ID!) { device(deviceId: $id) { brand } }', { id: out.deviceId })).data!.device.brand).toBe('AWS_PANORAMA');
+    // The settings round-trip: the device's networkingConfiguration is what was asked for.
+    const described = await gql(api.url, org.adminKey, 'query($id: ID!) { device(deviceId: $id) { networkingConfiguration { ethernet0 { connectionType staticIpConnectionInfo { ipAddress mask defaultGateway dns } } ethernet1 { connectionType } ntp { ntpServers } } } }', { id: out.deviceId });
+    expect(described.data!.device.networkingConfiguration).toEqual({ ...input.networkingConfiguration, ethernet1: { connectionType: 'DHCP' } });
     const key = strFromU8(files['certificates/claim.pem.key']);
     expect(key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
 
@@ -54,8 +62,8 @@ describe('provisionDevice over GraphQL', () => {
     const cases: [object, string, RegExp][] = [
       [{ name: 'bad name!' }, 'VALIDATION_FAILED', /name/],
       [{ name: 'front-door' }, 'CONFLICT', /exists already/],
-      [{ name: 'x', networkingConfiguration: { ethernet0: { connectionType: 'staticIp' } } }, 'VALIDATION_FAILED', /networkingConfiguration.ethernet0/],
-      [{ name: 'x', networkingConfiguration: { ethernet0: { connectionType: 'staticIp', staticIpConnectionInfo: { ipAddress: '300.1', mask: '255.255.255.0', defaultGateway: '1.1.1.1', dns: ['1.1.1.1'] } } } }, 'VALIDATION_FAILED', /ipAddress/],
+      [{ name: 'x', networkingConfiguration: { ethernet0: { connectionType: 'STATIC_IP' } } }, 'VALIDATION_FAILED', /networkingConfiguration.ethernet0/],
+      [{ name: 'x', networkingConfiguration: { ethernet0: { connectionType: 'STATIC_IP', staticIpConnectionInfo: { ipAddress: '300.1', mask: '255.255.255.0', defaultGateway: '1.1.1.1', dns: ['1.1.1.1'] } } } }, 'VALIDATION_FAILED', /ipAddress/],
       [{ name: 'x', networkingConfiguration: { ethernet0: { connectionType: 'wifi' } } }, 'VALIDATION_FAILED', /wifi/],
     ];
     for (const [input, code, message] of cases) {

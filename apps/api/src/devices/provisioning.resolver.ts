@@ -16,6 +16,7 @@ export class ProvisioningResolver {
       name: input.name,
       description: input.description,
       tags: input.tags,
+      brand: input.brand,
       networkingConfiguration: withoutNulls(input.networkingConfiguration ?? {}),
     });
   }

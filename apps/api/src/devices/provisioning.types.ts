@@ -1,36 +1,42 @@
 import { Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { TagInput } from '../graphql/common.types';
-import { ProvisioningStatusEnum } from '../graphql/enums';
+import { DeviceBrandEnum, ProvisioningStatusEnum } from '../graphql/enums';
 
 export enum ConnectionType {
-  dhcp = 'dhcp',
-  staticIp = 'staticIp',
+  DHCP = 'DHCP',
+  STATIC_IP = 'STATIC_IP',
 }
-registerEnumType(ConnectionType, { name: 'ConnectionType', description: 'How an Ethernet port gets its address.' });
+registerEnumType(ConnectionType, { name: 'ConnectionType', description: "How an Ethernet port gets its address (Panorama's ConnectionType)." });
 
-@InputType()
-export class StaticIpConnectionInfoInput {
+/** Panorama's NetworkPayload, as the input of provisionDevice and as the device's `networkingConfiguration`. */
+@InputType('StaticIpConnectionInfoInput')
+@ObjectType()
+export class StaticIpConnectionInfo {
   @Field() ipAddress!: string;
   @Field() mask!: string;
   @Field() defaultGateway!: string;
   @Field(() => [String]) dns!: string[];
 }
 
-@InputType()
-export class EthernetConfigurationInput {
+@InputType('EthernetConfigurationInput')
+@ObjectType()
+export class EthernetConfiguration {
   @Field(() => ConnectionType) connectionType!: ConnectionType;
-  @Field(() => StaticIpConnectionInfoInput, { nullable: true }) staticIpConnectionInfo?: StaticIpConnectionInfoInput | null;
+  @Field(() => StaticIpConnectionInfo, { nullable: true }) staticIpConnectionInfo?: StaticIpConnectionInfo | null;
 }
 
-@InputType()
-export class NtpConfigurationInput {
+@InputType('NtpConfigurationInput')
+@ObjectType()
+export class NtpConfiguration {
   @Field(() => [String]) ntpServers!: string[];
 }
 
-@InputType({ description: "Panorama's advanced network settings, shipped in the bundle." })
-export class NetworkingConfigurationInput {
-  @Field(() => EthernetConfigurationInput, { nullable: true }) ethernet0?: EthernetConfigurationInput | null;
-  @Field(() => NtpConfigurationInput, { nullable: true }) ntp?: NtpConfigurationInput | null;
+@InputType('NetworkingConfigurationInput', { description: "Panorama's advanced network settings, shipped in the bundle." })
+@ObjectType({ description: 'The network settings the device was provisioned with (shipped in its bundle, applied by the device).' })
+export class NetworkingConfiguration {
+  @Field(() => EthernetConfiguration, { nullable: true }) ethernet0?: EthernetConfiguration | null;
+  @Field(() => EthernetConfiguration, { nullable: true }) ethernet1?: EthernetConfiguration | null;
+  @Field(() => NtpConfiguration, { nullable: true }) ntp?: NtpConfiguration | null;
 }
 
 @InputType()
@@ -38,7 +44,9 @@ export class ProvisionDeviceInput {
   @Field({ description: 'Unique in the organization; a-z, A-Z, 0-9, _ and -; cannot be changed later.' }) name!: string;
   @Field(() => String, { nullable: true }) description?: string | null;
   @Field(() => [TagInput], { nullable: true }) tags?: TagInput[] | null;
-  @Field(() => NetworkingConfigurationInput, { nullable: true }) networkingConfiguration?: NetworkingConfigurationInput | null;
+  @Field(() => NetworkingConfiguration, { nullable: true }) networkingConfiguration?: NetworkingConfiguration | null;
+  @Field(() => DeviceBrandEnum, { nullable: true, description: 'The appliance brand (AWS_PANORAMA by default; LENOVO for Lenovo ThinkEdge appliances).' })
+  brand?: 'AWS_PANORAMA' | 'LENOVO' | null;
 }
 
 @ObjectType({ description: 'The new device and its one-time provisioning bundle.' })

@@ -105,6 +105,13 @@ describe('the Panorama API (restJson1, SigV4) under /panorama', () => {
     expect(Math.abs(described.CreatedTime!.getTime() - Date.now())).toBeLessThan(60_000);
     const page = await sdk.send(new ListDevicesCommand({ MaxResults: 1 }));
     expect(page.Devices).toHaveLength(1);
+
+    // The guide's advanced network settings (static IP, DNS, NTP) round-trip through provision-device and describe-device.
+    const networking = { Ethernet0: { ConnectionType: 'STATIC_IP', StaticIpConnectionInfo: { IpAddress: '192.168.0.10', Mask: '255.255.255.0', DefaultGateway: '192.168.0.1', Dns: ['192.168.0.1', '1.1.1.1'] } }, Ethernet1: { ConnectionType: 'DHCP' }, Ntp: { NtpServers: ['pool.ntp.org'] } };
+    const staticCam = await ok(['panorama', 'provision-device', '--name', 'static-cam', '--networking-configuration', JSON.stringify(networking)]);
+    expect((await ok(['panorama', 'describe-device', '--device-id', staticCam.DeviceId])).NetworkingConfiguration).toEqual(networking);
+    const bad = await aws(['panorama', 'provision-device', '--name', 'bad-net', '--networking-configuration', JSON.stringify({ Ethernet0: { ConnectionType: 'STATIC_IP' } })]);
+    expect(bad).toMatchObject({ ok: false, err: expect.stringMatching(/ValidationException.*staticIpConnectionInfo is required/) });
   });
 
   it('answers with the model errors: ValidationException, ResourceNotFoundException, AccessDeniedException', async () => {

@@ -8,6 +8,7 @@ import { OrganizationService, type Principal } from '@edgefleet/organizations';
 import { PACKAGE_BUCKET, PackageCatalogue, type PackageImportInput, PackageImportService, PackageService, type PackageView } from '@edgefleet/packages';
 import { ProvisioningService } from '@edgefleet/provisioning';
 import { CameraStreamService } from '@edgefleet/streams';
+import { camelKeys } from './rest-json';
 
 type Input = Record<string, any>;
 export type Handler = (principal: Principal, input: Input) => Promise<object>;
@@ -62,7 +63,7 @@ export class PanoramaOperations {
 
     this.handlers = {
       // Devices
-      ProvisionDevice: (p, i) => provisioning.provisionDevice(p, { name: i.Name, description: i.Description, tags: tags(i.Tags), networkingConfiguration: i.NetworkingConfiguration }),
+      ProvisionDevice: (p, i) => provisioning.provisionDevice(p, { name: i.Name, description: i.Description, tags: tags(i.Tags), networkingConfiguration: camelKeys(i.NetworkingConfiguration) }),
       ListDevices: async (p, i) => {
         if (i.SortBy === 'DEVICE_AGGREGATED_STATUS') throw validationFailed('SortBy', 'DEVICE_AGGREGATED_STATUS is not supported; sort by DEVICE_ID, CREATED_TIME or NAME.');
         const result = await devices.list(p, {

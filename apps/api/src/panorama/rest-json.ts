@@ -136,6 +136,13 @@ const ALIASES: Record<string, string> = { CreatedTime: 'createdAt', LastUpdatedT
 
 export const camel = (member: string) => member.replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (m) => m.toLowerCase());
 
+/** An input structure with our names (`Ethernet0.StaticIpConnectionInfo.IpAddress` as `ethernet0.staticIpConnectionInfo.ipAddress`). */
+export function camelKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camel(k), camelKeys(v)]));
+}
+
 /**
  * Our value as the model's output shape: members looked up by their own name or its camel
  * case, timestamps as epoch seconds, tag lists as maps, blobs as base64, members the

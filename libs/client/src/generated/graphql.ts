@@ -45,10 +45,10 @@ export type ApplicationInstanceStatusFilter =
   | 'REMOVAL_FAILED'
   | 'REMOVAL_SUCCEEDED';
 
-/** How an Ethernet port gets its address. */
+/** How an Ethernet port gets its address (Panorama's ConnectionType). */
 export type ConnectionType =
-  | 'dhcp'
-  | 'staticIp';
+  | 'DHCP'
+  | 'STATIC_IP';
 
 export type CreateApiKeyInput = {
   name: string;
@@ -213,6 +213,7 @@ export type NetworkConnectionStatus =
 /** Panorama's advanced network settings, shipped in the bundle. */
 export type NetworkingConfigurationInput = {
   ethernet0?: EthernetConfigurationInput | null | undefined;
+  ethernet1?: EthernetConfigurationInput | null | undefined;
   ntp?: NtpConfigurationInput | null | undefined;
 };
 
@@ -248,6 +249,8 @@ export type OtaJobConfigInput = {
 };
 
 export type ProvisionDeviceInput = {
+  /** The appliance brand (AWS_PANORAMA by default; LENOVO for Lenovo ThinkEdge appliances). */
+  brand?: DeviceBrand | null | undefined;
   description?: string | null | undefined;
   /** Unique in the organization; a-z, A-Z, 0-9, _ and -; cannot be changed later. */
   name: string;
