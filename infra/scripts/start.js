@@ -124,10 +124,10 @@ async function main() {
             `  Admin API key: ${env.EDGEFLEET_BOOTSTRAP_API_KEY}\n` +
             `  (send it as the header  Authorization: Bearer <key>; it is kept in ${path.relative(root, dataDir)}/admin-api-key)\n` +
             `  Installation admin key (organizations: createOrganization, suspendOrganization): kept in ${path.relative(root, dataDir)}/installation-admin-key\n` +
-            `  CLI: npx edgefleet configure --endpoint ${base} --api-key <key>, then npx edgefleet devices list\n` +
+            `  CLI: npm link (once), then edgefleet configure --endpoint ${base} --api-key <key>, and edgefleet devices list\n` +
             `  Metrics (Prometheus): http://${env.METRICS_HOST ?? '127.0.0.1'}:{${env.API_METRICS_PORT ?? 9463},${env.WORKER_METRICS_PORT ?? 9464},${env.GATEWAY_METRICS_PORT ?? 9465}}/metrics (api, worker, gateway)\n` +
             `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with\n` +
-            `  npx edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
+            `  edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
         );
       }
     }),

@@ -28,7 +28,7 @@ import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
 import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
-import { ApplicationsResolver } from './applications/applications.resolver';
+import { ApplicationInstanceFieldsResolver, ApplicationsResolver } from './applications/applications.resolver';
 import { ApplicationUpdatesBridge } from './applications/application-updates.bridge';
 import { PanoramaOperations } from './panorama/panorama.operations';
 
@@ -67,7 +67,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

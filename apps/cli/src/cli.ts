@@ -4,7 +4,9 @@ import { appsCommand, deployCommand } from './commands/applications';
 import { camerasCommand } from './commands/cameras';
 import { configureCommand } from './commands/configure';
 import { devicesCommand } from './commands/devices';
+import { imagesCommand } from './commands/images';
 import { jobsCommand } from './commands/jobs';
+import { keysCommand } from './commands/keys';
 import { logsCommand } from './commands/logs';
 import { orgsCommand } from './commands/organizations';
 import { packagesCommand } from './commands/packages';
@@ -36,8 +38,10 @@ export function buildProgram(): Command {
   deployCommand(program);
   appsCommand(program);
   logsCommand(program);
+  imagesCommand(program);
   jobsCommand(program);
   rolloutsCommand(program);
+  keysCommand(program);
   orgsCommand(program);
   // Errors end the process through main (one line, our exit codes), not through commander's process.exit.
   for (const c of program.commands) c.exitOverride().commands.forEach((s) => s.exitOverride());

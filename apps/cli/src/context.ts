@@ -94,3 +94,16 @@ export function integer(name: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
     return n;
   };
 }
+
+/**
+ * One of an enum's values, in any case (`--status online`); anything else is a usage error (exit 2)
+ * listing them. `values` is a record over the whole enum, so a value the API adds must be added here.
+ */
+export function oneOf<T extends string>(name: string, values: Record<T, true>) {
+  const valid = Object.keys(values) as T[];
+  return (value: string): T => {
+    const upper = value.toUpperCase().replaceAll('-', '_') as T;
+    if (!valid.includes(upper)) throw new InvalidArgumentError(`${name} must be one of ${valid.join(', ')}.`);
+    return upper;
+  };
+}

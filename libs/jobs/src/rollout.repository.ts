@@ -40,7 +40,7 @@ export interface RolloutRow {
 export type NewRollout = Pick<RolloutRow, 'organizationId' | 'name' | 'jobType' | 'deviceJobConfig' | 'target' | 'waves' | 'abortConfig' | 'timeouts' | 'retries' | 'maintenanceWindow'>;
 
 /** The tally plus the counts only operators see. */
-export type RolloutCounts = RolloutTally & Record<'queued' | 'inProgress' | 'canceled' | 'rejected' | 'offline', number>;
+export type RolloutCounts = RolloutTally & Record<'queued' | 'inProgress' | 'canceled' | 'rejected' | 'offline', number> & { offlineUntil: Date | null };
 
 const ROLLOUTS: MachineTable<RolloutStatus, RolloutEvent> = {
   machine: rolloutMachine,
@@ -139,18 +139,19 @@ export class RolloutRepository {
         count(*) FILTER (WHERE j.status = 'CANCELED')::int AS canceled,
         count(*) FILTER (WHERE j.status = 'REJECTED')::int AS rejected,
         count(*) FILTER (WHERE ${offline})::int AS offline,
+        max(j."timeoutAt") FILTER (WHERE ${offline}) AS "offlineUntil",
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL})::int AS active,
         count(*) FILTER (WHERE j.status IN ${ACTIVE_JOB_SQL} AND NOT ${offline})::int AS unsettled,
         count(*) FILTER (WHERE j."createdAt" > ${now ? Prisma.sql`${now}::timestamptz` : Prisma.sql`now()`} - interval '1 minute')::int AS "createdLastMinute"
       FROM (
-        SELECT j.status, j."createdAt", j."deviceId" FROM "DeviceJob" j WHERE j."rolloutId" = ${rolloutId}::uuid
+        SELECT j.status, j."createdAt", j."deviceId", j."timeoutAt" FROM "DeviceJob" j WHERE j."rolloutId" = ${rolloutId}::uuid
         UNION ALL
         -- A deployment rollout's application instances, counted as its jobs.
         SELECT (CASE WHEN a.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED') THEN 'PENDING'
           WHEN a.status = 'DEPLOYMENT_IN_PROGRESS' THEN 'IN_PROGRESS'
           WHEN a.status = 'DEPLOYMENT_SUCCEEDED' THEN 'COMPLETED'
           WHEN a.status IN ('DEPLOYMENT_FAILED', 'DEPLOYMENT_ERROR') THEN 'FAILED'
-          ELSE 'CANCELED' END)::"DeviceJobStatus", a."createdAt", a."defaultRuntimeContextDevice"
+          ELSE 'CANCELED' END)::"DeviceJobStatus", a."createdAt", a."defaultRuntimeContextDevice", a."timeoutAt"
         FROM "ApplicationInstance" a WHERE a."rolloutId" = ${rolloutId}::uuid
       ) j JOIN "Device" d ON d."deviceId" = j."deviceId"`;
     return t;

@@ -62,6 +62,8 @@ export interface RolloutProgress {
   canceled: number;
   rejected: number;
   offline: number;
+  /** When the queued jobs of offline devices stop waiting for them (they time out). */
+  offlineUntil: Date | null;
 }
 
 export type RolloutView = Pick<RolloutRow, 'id' | 'name' | 'jobType' | 'status' | 'statusReason' | 'currentWave' | 'createdAt' | 'startedAt' | 'completedAt'> & {
@@ -187,6 +189,7 @@ export class RolloutService {
       canceled: t.canceled,
       rejected: t.rejected,
       offline: t.offline,
+      offlineUntil: t.offlineUntil,
     };
   }
 

@@ -55,6 +55,8 @@ export interface NodeFromTemplateJobView {
   outputPackageName: string;
   outputPackageVersion: string;
   nodeName: string;
+  /** The camera's interface as a manifest (or its overrides) names it: `<account id>::<package>.<node>`. */
+  interface: string;
   nodeDescription: string | null;
   streamUrl: string;
   status: NodeFromTemplateJobStatus;
@@ -223,13 +225,14 @@ export class CameraStreamService {
   }
 
   private async view(r: CameraRow): Promise<NodeFromTemplateJobView> {
-    const secret = await this.secrets.describe(r.organizationId, r.secretId);
+    const [secret, accountId] = await Promise.all([this.secrets.describe(r.organizationId, r.secretId), this.organizations.accountId(r.organizationId)]);
     return {
       jobId: r.jobId,
       templateType: r.templateType,
       outputPackageName: r.outputPackageName,
       outputPackageVersion: r.outputPackageVersion,
       nodeName: r.nodeName,
+      interface: `${accountId}::${r.outputPackageName}.${r.nodeName}`,
       nodeDescription: r.nodeDescription,
       streamUrl: r.streamUrl,
       status: r.status as NodeFromTemplateJobStatus,

@@ -1,5 +1,6 @@
-import { Args, Context, Int, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ApplicationInstanceService, LogService } from '@edgefleet/applications';
+import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { toInstance, updatedTopic } from './application-updates.bridge';
@@ -90,5 +91,24 @@ export class ApplicationsResolver {
       if (!(await this.apiKeys.isActive(caller.apiKeyId))) return;
       yield event;
     }
+  }
+}
+
+/** Fields of an instance read only when asked for: its node instances, and the name of its device (people read names, not ids). */
+@Resolver(() => ApplicationInstance)
+export class ApplicationInstanceFieldsResolver {
+  constructor(
+    private readonly instances: ApplicationInstanceService,
+    private readonly devices: DeviceService,
+  ) {}
+
+  @ResolveField(() => [NodeInstance], { description: 'Its node instances and their status (as applicationInstanceNodeInstances).' })
+  nodeInstances(@Caller() caller: Principal, @Parent() instance: ApplicationInstance): Promise<NodeInstance[]> {
+    return this.instances.nodeInstances(caller, instance.applicationInstanceId);
+  }
+
+  @ResolveField(() => String, { nullable: true, description: "The name of its device (DefaultRuntimeContextDeviceName); null once the device is deleted." })
+  defaultRuntimeContextDeviceName(@Caller() caller: Principal, @Parent() instance: ApplicationInstance): Promise<string | null> {
+    return this.devices.get(caller, instance.defaultRuntimeContextDevice).then((d) => d.name, () => null);
   }
 }

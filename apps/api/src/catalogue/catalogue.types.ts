@@ -60,6 +60,7 @@ export class NodeFromTemplateJob {
   @Field() outputPackageName!: string;
   @Field() outputPackageVersion!: string;
   @Field() nodeName!: string;
+  @Field({ description: 'The camera as a manifest names it: `<account id>::<package>.<node>` (the interface of an override node).' }) interface!: string;
   @Field(() => String, { nullable: true }) nodeDescription!: string | null;
   @Field() streamUrl!: string;
   @Field(() => NodeFromTemplateJobStatus) status!: string;

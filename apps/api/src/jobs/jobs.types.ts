@@ -164,7 +164,8 @@ export class RolloutProgress {
   @Field(() => Int) timedOut!: number;
   @Field(() => Int) canceled!: number;
   @Field(() => Int, { description: 'Refused by the device, or not eligible (e.g. already on the version).' }) rejected!: number;
-  @Field(() => Int, { description: 'Queued jobs whose device is offline.' }) offline!: number;
+  @Field(() => Int, { description: 'Queued jobs whose device is offline: they wait for it to come back.' }) offline!: number;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Until when the queued jobs of offline devices wait for them (then they time out).' }) offlineUntil!: Date | null;
 }
 
 @ObjectType()

@@ -1,6 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { validationFailed } from '@edgefleet/domain';
-import { AccessKeyService, ApiKeyService, AuditService, type Principal } from '@edgefleet/organizations';
+import { AccessKeyService, ApiKeyService, AuditService, OrganizationService, type Principal } from '@edgefleet/organizations';
 import { uuidArgument } from '../graphql/argument.pipes';
 import { Caller } from '../graphql/caller.decorator';
 import { AUDIT_PAGE_MAX, ApiKey, AuditEvent, Caller as CallerType, CreateApiKeyInput, CreatedAccessKey, CreatedApiKey } from './api-key.types';
@@ -13,11 +13,12 @@ export class ApiKeyResolver {
     private readonly apiKeyService: ApiKeyService,
     private readonly audit: AuditService,
     private readonly accessKeys: AccessKeyService,
+    private readonly organizations: OrganizationService,
   ) {}
 
   @Query(() => CallerType, { description: 'The API key making this request, its organization and role (any role).' })
-  whoami(@Caller() caller: Principal): CallerType {
-    return { apiKeyId: caller.apiKeyId, organizationId: caller.organizationId, role: caller.role };
+  async whoami(@Caller() caller: Principal): Promise<CallerType> {
+    return { apiKeyId: caller.apiKeyId, organizationId: caller.organizationId, accountId: await this.organizations.accountId(caller.organizationId), role: caller.role };
   }
 
   @Query(() => [ApiKey], { description: "Your organization's API keys (ADMIN)." })

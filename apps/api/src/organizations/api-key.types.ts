@@ -49,5 +49,6 @@ export const AUDIT_PAGE_MAX = 200;
 export class Caller {
   @Field(() => ID) apiKeyId!: string;
   @Field(() => ID) organizationId!: string;
+  @Field({ description: "The organization's 12-digit account id: manifests name packages `<accountId>::<package>`, and ARNs hold it." }) accountId!: string;
   @Field(() => ApiKeyRoleEnum) role!: string;
 }

@@ -13,7 +13,7 @@ import {
   SignalNodesDocument,
   ValidateManifestDocument,
 } from '@edgefleet/client';
-import { type Context, action, collect, integer, readText } from '../context';
+import { type Context, action, collect, integer, oneOf, readText } from '../context';
 import { CliError, EXIT } from '../errors';
 import { follow } from '../follow';
 import type { Column } from '../output';
@@ -22,13 +22,18 @@ import { Progress } from '../progress';
 const APP_COLUMNS: Column<ApplicationFieldsFragment>[] = [
   ['APPLICATION INSTANCE ID', (a) => a.applicationInstanceId],
   ['NAME', (a) => a.name],
-  ['DEVICE', (a) => a.defaultRuntimeContextDevice],
+  ['DEVICE', (a) => a.defaultRuntimeContextDeviceName ?? a.defaultRuntimeContextDevice],
   ['STATUS', (a) => a.status],
   ['HEALTH', (a) => a.healthStatus],
   ['DESCRIPTION', (a) => a.statusDescription],
 ];
 
 const DEPLOY_STEPS = ['DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED', 'DEPLOYMENT_IN_PROGRESS', 'DEPLOYMENT_SUCCEEDED'];
+const REMOVAL_STEPS = ['REMOVAL_PENDING', 'REMOVAL_REQUESTED', 'REMOVAL_IN_PROGRESS', 'REMOVAL_SUCCEEDED'];
+const STATUS_FILTERS: Record<ApplicationInstanceStatusFilter, true> = {
+  DEPLOYMENT_SUCCEEDED: true, DEPLOYMENT_ERROR: true, DEPLOYMENT_FAILED: true, REMOVAL_SUCCEEDED: true, REMOVAL_FAILED: true, PROCESSING_DEPLOYMENT: true, PROCESSING_REMOVAL: true,
+};
+type Followed = ApplicationFieldsFragment & { nodeInstances?: { nodeInstanceId: string; currentStatus: string; statusReason: string | null }[] };
 
 /**
  * An application folder as `panorama-cli` lays it out (graphs/<app>/graph.json), or a folder with
@@ -48,27 +53,37 @@ export function applicationFolder(dir: string, overrides?: string): { graphFile:
   return { graphFile, overridesFile };
 }
 
-/** Follows one instance (through its device's subscription) until its deployment ended; exit code 5 unless it succeeded. */
-async function waitForDeployment(ctx: Context, instance: ApplicationFieldsFragment): Promise<void> {
+/**
+ * Follows one instance (through its device's subscription, and reads) until `done`: its
+ * deployment or removal ended, or its nodes took a signal. `steps` drive the progress bar.
+ */
+async function followInstance(ctx: Context, instance: ApplicationFieldsFragment, steps: string[], done: (a: Followed) => boolean): Promise<Followed> {
   const id = instance.applicationInstanceId;
   const progress = new Progress();
-  let final: ApplicationFieldsFragment;
   try {
-    final = (
+    return (
       await follow(ctx, [id], {
         subscription: ApplicationUpdatedDocument,
         variables: () => ({ deviceId: instance.defaultRuntimeContextDevice }),
         fromEvent: (e) => (e.applicationInstanceUpdated.applicationInstanceId === id ? e.applicationInstanceUpdated : undefined),
-        read: async () => (await ctx.api.data(ApplicationDocument, { id })).applicationInstance,
-        done: (a) => ENDED_DEPLOYMENT_STATUSES.has(a.status),
-        onChange: (_id, a) => progress.update(a.name ?? id, Math.max(0, DEPLOY_STEPS.indexOf(a.status)), DEPLOY_STEPS.length - 1, `${a.status} ${a.healthStatus}${a.statusDescription ? ` · ${a.statusDescription}` : ''}`),
+        read: async () => {
+          const r = await ctx.api.data(ApplicationDocument, { id });
+          return { ...r.applicationInstance, nodeInstances: r.applicationInstanceNodeInstances };
+        },
+        done,
+        onChange: (_id, a) => progress.update(a.name ?? id, Math.max(0, steps.indexOf(a.status)), steps.length - 1, `${a.status} ${a.healthStatus}${a.statusDescription ? ` · ${a.statusDescription}` : ''}`),
       })
     ).get(id)!;
   } finally {
     progress.stop();
   }
+}
+
+/** Until its deployment ended; exit code 5 unless it succeeded. */
+async function waitForDeployment(ctx: Context, instance: ApplicationFieldsFragment): Promise<void> {
+  const final = await followInstance(ctx, instance, DEPLOY_STEPS, (a) => ENDED_DEPLOYMENT_STATUSES.has(a.status));
   ctx.out.record(final, APP_COLUMNS.map(([h, v]) => [h, v(final)]));
-  if (final.status !== 'DEPLOYMENT_SUCCEEDED') throw new CliError(`deployment of ${id} ended ${final.status}: ${final.statusDescription ?? ''}`, EXIT.FAILED);
+  if (final.status !== 'DEPLOYMENT_SUCCEEDED') throw new CliError(`deployment of ${final.applicationInstanceId} ended ${final.status}: ${final.statusDescription ?? ''}`, EXIT.FAILED);
 }
 
 export function deployCommand(program: Command): void {
@@ -112,10 +127,19 @@ export function deployCommand(program: Command): void {
     );
 }
 
-async function signal(ctx: Context, id: string, signal: 'PAUSE' | 'RESUME', nodes: string[] | undefined) {
+/** PAUSE or RESUME nodes; with `wait`, until the device says each is PAUSED or RUNNING (exit code 5 if one goes to ERROR; one NOT_AVAILABLE, such as the HDMI output, stays so). */
+async function signal(ctx: Context, id: string, signal: 'PAUSE' | 'RESUME', nodes: string[] | undefined, wait: boolean) {
   const targets = nodes?.length ? nodes : (await ctx.api.data(ApplicationDocument, { id })).applicationInstanceNodeInstances.map((n) => n.nodeInstanceId);
   const { signalApplicationInstanceNodeInstances: a } = await ctx.api.data(SignalNodesDocument, { id, signals: targets.map((nodeInstanceId) => ({ nodeInstanceId, signal })) });
-  ctx.out.record(a, [...APP_COLUMNS.map(([h, v]): [string, unknown] => [h, v(a)]), ['SIGNALED', `${signal} ${targets.join(',')}`]]);
+  let reached: Followed = a;
+  if (wait) {
+    const wanted = signal === 'PAUSE' ? 'PAUSED' : 'RUNNING';
+    const statusOf = (f: Followed, node: string) => f.nodeInstances?.find((n) => n.nodeInstanceId === node)?.currentStatus;
+    reached = await followInstance(ctx, a, [], (f) => targets.every((n) => [wanted, 'ERROR', 'NOT_AVAILABLE'].includes(statusOf(f, n) ?? '')));
+    const stuck = targets.filter((n) => statusOf(reached, n) === 'ERROR');
+    if (stuck.length) throw new CliError(`${stuck.map((n) => `${n} is ${statusOf(reached, n)}`).join(', ')}, not ${wanted}`, EXIT.FAILED);
+  }
+  ctx.out.record(reached, [...APP_COLUMNS.map(([h, v]): [string, unknown] => [h, v(reached)]), ['SIGNALED', `${signal} ${targets.join(',')}`]]);
 }
 
 export function appsCommand(program: Command): void {
@@ -125,11 +149,11 @@ export function appsCommand(program: Command): void {
     .command('list')
     .description('Application instances, of one device or of all.')
     .option('--device <deviceId>', 'only this device')
-    .option('--status <filter>', 'DEPLOYMENT_SUCCEEDED, DEPLOYMENT_ERROR, DEPLOYMENT_FAILED, REMOVAL_SUCCEEDED, REMOVAL_FAILED, PROCESSING_DEPLOYMENT, PROCESSING_REMOVAL')
+    .option('--status <filter>', Object.keys(STATUS_FILTERS).join(', '), oneOf('--status', STATUS_FILTERS))
     .option('--first <n>', 'how many (at most 100)', integer('--first', 1, 100), 25)
     .action(
-      action(async (ctx, o: { device?: string; status?: string; first: number }) => {
-        const page = await ctx.api.data(ApplicationsDocument, { first: o.first, filter: { deviceId: o.device, statusFilter: o.status?.toUpperCase() as ApplicationInstanceStatusFilter | undefined } });
+      action(async (ctx, o: { device?: string; status?: ApplicationInstanceStatusFilter; first: number }) => {
+        const page = await ctx.api.data(ApplicationsDocument, { first: o.first, filter: { deviceId: o.device, statusFilter: o.status } });
         ctx.out.list(page.applicationInstances.edges.map((e) => e.node), APP_COLUMNS);
       }),
     );
@@ -149,10 +173,13 @@ export function appsCommand(program: Command): void {
   apps
     .command('remove <applicationInstanceId>')
     .description('Removes an application instance: the device stops it and deletes it.')
+    .option('--wait', 'follow the removal until it ends (exit code 5 unless it succeeds)')
     .action(
-      action(async (ctx, id: string) => {
-        const { removeApplicationInstance: a } = await ctx.api.data(RemoveApplicationDocument, { id });
+      action(async (ctx, id: string, o: { wait?: boolean }) => {
+        const { removeApplicationInstance: removing } = await ctx.api.data(RemoveApplicationDocument, { id });
+        const a = o.wait ? await followInstance(ctx, removing, REMOVAL_STEPS, (f) => f.status === 'REMOVAL_SUCCEEDED' || f.status === 'REMOVAL_FAILED') : removing;
         ctx.out.record(a, APP_COLUMNS.map(([h, v]) => [h, v(a)]));
+        if (a.status === 'REMOVAL_FAILED') throw new CliError(`removal of ${id} failed: ${a.statusDescription ?? ''}`, EXIT.FAILED);
       }),
     );
 
@@ -161,6 +188,7 @@ export function appsCommand(program: Command): void {
       .command(`${verb} <applicationInstanceId>`)
       .description(`${verb === 'pause' ? 'Pauses' : 'Resumes'} the nodes of an application instance (all, or those given with --node).`)
       .option('--node <nodeInstanceId>', 'only this node (repeatable)', collect)
-      .action(action(async (ctx, id: string, o: { node?: string[] }) => signal(ctx, id, verb === 'pause' ? 'PAUSE' : 'RESUME', o.node)));
+      .option('--wait', `until the device says each node is ${verb === 'pause' ? 'PAUSED' : 'RUNNING'} (exit code 5 if one is not)`)
+      .action(action(async (ctx, id: string, o: { node?: string[]; wait?: boolean }) => signal(ctx, id, verb === 'pause' ? 'PAUSE' : 'RESUME', o.node, o.wait ?? false)));
   }
 }

@@ -7,6 +7,7 @@ import type { Column } from '../output';
 const CAMERA_COLUMNS: Column<CameraFieldsFragment>[] = [
   ['JOB ID', (c) => c.jobId],
   ['NODE', (c) => c.nodeName],
+  ['INTERFACE (IN MANIFESTS)', (c) => c.interface],
   ['PACKAGE', (c) => `${c.outputPackageName} ${c.outputPackageVersion}`],
   ['STATUS', (c) => c.status],
   ['STREAM', (c) => c.streamUrl],

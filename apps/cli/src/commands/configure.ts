@@ -17,7 +17,7 @@ export function configureCommand(program: Command): void {
       const endpoint = normalizeEndpoint(g.endpoint ?? ((await ask('EdgeFleet endpoint [http://127.0.0.1:3000]: ')) || 'http://127.0.0.1:3000'));
       const apiKey = g.apiKey ?? (await ask('API key: ', true));
       if (!apiKey) throw new CliError('the API key is empty', EXIT.USAGE);
-      let whoami: { role: string; organizationId: string } | undefined;
+      let whoami: { role: string; organizationId: string; accountId: string } | undefined;
       if (o.verify) {
         const api = new GraphqlClient(endpoint, apiKey);
         whoami = (await api.data(WhoAmIDocument).catch((err: unknown) => {
@@ -27,11 +27,12 @@ export function configureCommand(program: Command): void {
       }
       const file = configFile();
       saveProfile(profile, { endpoint, apiKey });
-      out.record({ profile, endpoint, file, ...(whoami ? { role: whoami.role, organizationId: whoami.organizationId } : {}) }, [
+      out.record({ profile, endpoint, file, ...(whoami ? { role: whoami.role, organizationId: whoami.organizationId, accountId: whoami.accountId } : {}) }, [
         ['Profile', profile],
         ['Endpoint', endpoint],
         ['Role', whoami?.role ?? 'not checked'],
         ['Organization', whoami?.organizationId ?? 'not checked'],
+        ['Account id', whoami ? `${whoami.accountId} (manifests name your packages ${whoami.accountId}::<package>)` : 'not checked'],
         ['Stored in', file],
       ]);
     });

@@ -7,15 +7,22 @@ import {
   DeviceShadowDocument,
   DevicesDocument,
   type DevicesQuery,
+  type DeviceAggregatedStatus,
+  type DeviceBrand,
   type DeviceFilterInput,
   ApplicationsDocument,
   ProvisionDeviceDocument,
 } from '@edgefleet/client';
-import { type Context, action, collect, integer, parseTags } from '../context';
+import { type Context, action, collect, integer, oneOf, parseTags } from '../context';
 import type { Column } from '../output';
 import { writeSecretFile } from '../settings';
 
 type DeviceRow = DevicesQuery['devices']['edges'][number]['node'];
+
+const AGGREGATED_STATUSES: Record<DeviceAggregatedStatus, true> = {
+  ONLINE: true, OFFLINE: true, UPDATE_NEEDED: true, REBOOTING: true, AWAITING_PROVISIONING: true, PENDING: true, FAILED: true, DELETING: true, ERROR: true, LEASE_EXPIRED: true,
+};
+const BRANDS: Record<DeviceBrand, true> = { AWS_PANORAMA: true, LENOVO: true };
 
 export const DEVICE_COLUMNS: Column<DeviceRow>[] = [
   ['DEVICE ID', (d) => d.deviceId],
@@ -32,7 +39,7 @@ async function listDevices(ctx: Context, filter: DeviceFilterInput, first: numbe
   let after: string | null = null;
   let total = 0;
   do {
-    const page: DevicesQuery = await ctx.api.data(DevicesDocument, { first, after, filter });
+    const page: DevicesQuery = await ctx.api.data(DevicesDocument, { first, after, filter, orderBy: { field: 'CREATED_TIME', order: 'DESCENDING' } });
     devices.push(...page.devices.edges.map((e) => e.node));
     total = page.devices.totalCount;
     after = page.devices.pageInfo.hasNextPage ? page.devices.pageInfo.endCursor : null;
@@ -46,14 +53,14 @@ export function devicesCommand(program: Command): void {
   devices
     .command('list')
     .description('Devices of your organization, newest first.')
-    .option('--status <status>', 'only this aggregated status (ONLINE, OFFLINE, UPDATE_NEEDED, REBOOTING, AWAITING_PROVISIONING, …)')
+    .option('--status <status>', `only this aggregated status (${Object.keys(AGGREGATED_STATUSES).join(', ')})`, oneOf('--status', AGGREGATED_STATUSES))
     .option('--name-contains <text>', 'only devices whose name contains this')
     .option('--tag <key[=value]>', 'only devices with this tag (repeatable)', collect)
     .option('--first <n>', 'devices per page (at most 100)', integer('--first', 1, 100), 20)
     .option('--all', 'every page, not just the first')
     .action(
-      action(async (ctx, opts: { status?: string; nameContains?: string; tag?: string[]; first: number; all?: boolean }) => {
-        const filter = { deviceAggregatedStatus: opts.status?.toUpperCase() as DeviceFilterInput['deviceAggregatedStatus'], nameContains: opts.nameContains, tags: parseTags(opts.tag) };
+      action(async (ctx, opts: { status?: DeviceAggregatedStatus; nameContains?: string; tag?: string[]; first: number; all?: boolean }) => {
+        const filter: DeviceFilterInput = { deviceAggregatedStatus: opts.status, nameContains: opts.nameContains, tags: parseTags(opts.tag) };
         const { devices: rows, total, more } = await listDevices(ctx, filter, opts.first, opts.all ?? false);
         ctx.out.list(rows, DEVICE_COLUMNS, { totalCount: total, devices: rows });
         if (more) ctx.out.note(`${rows.length} of ${total} devices; --all lists every page.`);
@@ -122,9 +129,10 @@ export function devicesCommand(program: Command): void {
     .option('--description <text>', 'a description')
     .option('--tag <key[=value]>', 'a tag (repeatable)', collect)
     .option('--out <dir>', 'where to write the bundle', '.')
+    .option('--brand <brand>', `the appliance brand (${Object.keys(BRANDS).join(', ')})`, oneOf('--brand', BRANDS))
     .action(
-      action(async (ctx, name: string, opts: { description?: string; tag?: string[]; out: string }) => {
-        const { provisionDevice: p } = await ctx.api.data(ProvisionDeviceDocument, { input: { name, description: opts.description, tags: parseTags(opts.tag) } });
+      action(async (ctx, name: string, opts: { description?: string; tag?: string[]; out: string; brand?: DeviceBrand }) => {
+        const { provisionDevice: p } = await ctx.api.data(ProvisionDeviceDocument, { input: { name, description: opts.description, tags: parseTags(opts.tag), brand: opts.brand } });
         const file = path.resolve(opts.out, `certificates-omni_${name}.zip`);
         writeSecretFile(file, Buffer.from(p.certificates, 'base64')); // the claim's private key is in it
         const { certificates: _bundle, ...json } = p;

@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   CreatePackageDocument,
   PackageAssetUploadUrlDocument,
@@ -16,28 +12,17 @@ import { type Context, action, integer, readText } from '../context';
 import { CliError, EXIT } from '../errors';
 import type { Column } from '../output';
 import { Progress } from '../progress';
+import { fileSize, putFile, sha256Of } from '../upload';
 
 const PACKAGE_COLUMNS: Column<PackageFieldsFragment>[] = [
   ['PACKAGE ID', (p) => p.packageId],
   ['NAME', (p) => p.packageName],
+  // A manifest's packages[].name: <account id>::<name>, the account id being the ARN's.
+  ['IN MANIFESTS', (p) => `${p.arn.split(':')[4]}::${p.packageName}`],
   ['CAMERA', (p) => (p.camera ? 'yes' : 'no')],
   ['VERSIONS', (p) => p.versions.map((v) => `${v.packageVersion}${v.isLatestPatch ? '*' : ''}`)],
   ['CREATED', (p) => p.createdTime],
 ];
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code}`, EXIT.USAGE);
-  }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return hash.digest('hex');
-}
 
 /** Uploads one file through a signed URL, once (a file the package already has is skipped); returns its SHA-256. */
 export async function uploadAsset(ctx: Context, packageId: string, file: string, progress: Progress): Promise<{ file: string; sha256: string; sizeBytes: number; uploaded: boolean }> {
@@ -50,18 +35,7 @@ export async function uploadAsset(ctx: Context, packageId: string, file: string,
     progress.update(name, sizeBytes, Math.max(1, sizeBytes), 'already uploaded');
     return { file, sha256, sizeBytes, uploaded: false };
   }
-  let sent = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      progress.update(name, sent, Math.max(1, sizeBytes), 'uploading');
-      done(null, chunk);
-    },
-  });
-  const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream;
-  const res = await fetch(u.url, { method: 'PUT', body, duplex: 'half', headers: { 'content-type': 'application/octet-stream', 'content-length': String(sizeBytes) } } as RequestInit);
-  if (!res.ok) throw new CliError(`upload of ${file} refused: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`, EXIT.REFUSED);
-  progress.update(name, sizeBytes, Math.max(1, sizeBytes), 'uploaded');
+  await putFile(u.url, file, progress);
   return { file, sha256, sizeBytes, uploaded: true };
 }
 

@@ -13,7 +13,7 @@ import {
   RolloutsDocument,
   type RolloutJobType,
 } from '@edgefleet/client';
-import { type Context, action, collect, integer, parseTags } from '../context';
+import { type Context, action, collect, integer, oneOf, parseTags, readText } from '../context';
 import { CliError, EXIT } from '../errors';
 import { follow } from '../follow';
 import type { Column } from '../output';
@@ -40,9 +40,12 @@ function progressText(r: RolloutFieldsFragment): string {
   return `${settled(r)}/${p.targeted} done: ${p.succeeded} succeeded, ${p.failed + p.timedOut + p.rejected} failed, ${p.canceled} canceled, ${p.inProgress} in progress, ${p.queued} queued, ${p.offline} offline`;
 }
 
-/** Follows a rollout's progress live until it ends; exit code 5 unless it COMPLETED. */
+const JOB_TYPES: Record<RolloutJobType, true> = { OTA: true, REBOOT: true, DEPLOY_APPLICATION: true };
+
+/** Follows a rollout's progress live until it ends; exit code 5 unless it COMPLETED. Devices that are offline are said, and until when their jobs wait. */
 async function watch(ctx: Context, id: string): Promise<void> {
   const progress = new Progress();
+  let offline = 0;
   let final: Map<string, RolloutFieldsFragment>;
   try {
     final = await follow(ctx, [id], {
@@ -51,7 +54,13 @@ async function watch(ctx: Context, id: string): Promise<void> {
       fromEvent: (e) => e.rolloutProgress,
       read: async () => (await ctx.api.data(RolloutDocument, { id })).rollout,
       done: (r) => ENDED_ROLLOUT_STATUSES.has(r.status),
-      onChange: (_id, r) => progress.update(r.name, settled(r), Math.max(1, r.progress.targeted), `${r.status} wave ${r.currentWave} · ${progressText(r)}`),
+      onChange: (_id, r) => {
+        progress.update(r.name, settled(r), Math.max(1, r.progress.targeted), `${r.status} wave ${r.currentWave} · ${progressText(r)}`);
+        if (r.progress.offline !== offline) {
+          offline = r.progress.offline;
+          if (offline > 0) ctx.out.note(`${offline} device${offline > 1 ? 's are' : ' is'} offline: ${offline > 1 ? 'their jobs wait for them' : 'its job waits for it'}${r.progress.offlineUntil ? ` until ${r.progress.offlineUntil}` : ''}, then time out.`);
+        }
+      },
     });
   } finally {
     progress.stop();
@@ -63,8 +72,12 @@ async function watch(ctx: Context, id: string): Promise<void> {
 
 interface CreateOptions {
   name: string;
-  type: string;
+  type: RolloutJobType;
   version?: string;
+  manifest?: string;
+  overrides?: string;
+  appName?: string;
+  replace?: string;
   allowMajor?: boolean;
   device?: string[];
   tag?: string[];
@@ -80,7 +93,7 @@ interface CreateOptions {
 }
 
 export function rolloutsCommand(program: Command): void {
-  const rollouts = program.command('rollouts').description('Rollouts: OTA or reboot jobs released in waves under abort rules, followed live.');
+  const rollouts = program.command('rollouts').description('Rollouts: OTA, reboot or application deployments released in waves under abort rules, followed live.');
 
   rollouts
     .command('list')
@@ -101,8 +114,12 @@ export function rolloutsCommand(program: Command): void {
     .command('create')
     .description('Creates a rollout over devices chosen by id, tag or name; --dry-run shows which devices it would touch.')
     .requiredOption('--name <name>', 'the rollout name')
-    .requiredOption('--type <type>', 'OTA or REBOOT')
+    .requiredOption('--type <type>', 'OTA, REBOOT or DEPLOY_APPLICATION', oneOf('--type', JOB_TYPES))
     .option('--version <version>', 'OTA: the software image version')
+    .option('--manifest <graph.json>', 'DEPLOY_APPLICATION: the application manifest')
+    .option('--overrides <override.json>', 'DEPLOY_APPLICATION: its overrides')
+    .option('--app-name <name>', 'DEPLOY_APPLICATION: the name of each device\'s application instance')
+    .option('--replace <name>', 'DEPLOY_APPLICATION: replace each device\'s instance of this name')
     .option('--allow-major', 'OTA: allow a major version update')
     .option('--device <deviceId>', 'target this device (repeatable)', collect)
     .option('--tag <key[=value]>', 'target devices with this tag (repeatable: all must match)', collect)
@@ -117,9 +134,9 @@ export function rolloutsCommand(program: Command): void {
     .option('--watch', 'follow the rollout live until it ends (exit code 5 unless it completes)')
     .action(
       action(async (ctx, o: CreateOptions) => {
-        const jobType = o.type.toUpperCase() as RolloutJobType;
-        if (jobType !== 'OTA' && jobType !== 'REBOOT') throw new CliError(`--type must be OTA or REBOOT, got ${JSON.stringify(o.type)} (deployments: edgefleet deploy)`, EXIT.USAGE);
+        const jobType = o.type;
         if (jobType === 'OTA' && !o.version) throw new CliError('an OTA rollout needs --version', EXIT.USAGE);
+        if (jobType === 'DEPLOY_APPLICATION' && !o.manifest) throw new CliError('a DEPLOY_APPLICATION rollout needs --manifest (graph.json)', EXIT.USAGE);
         if ((o.abortPercent === undefined) !== (o.abortMin === undefined)) throw new CliError('--abort-percent and --abort-min go together', EXIT.USAGE);
         const input: CreateRolloutInput = {
           name: o.name,
@@ -130,6 +147,18 @@ export function rolloutsCommand(program: Command): void {
           waves: { initialSize: o.initial, growthFactor: o.growth, maxPerMinute: o.maxPerMinute },
           ...(o.abortPercent !== undefined ? { abortConfig: { failurePercent: o.abortPercent, minExecutedForAbort: o.abortMin! } } : {}),
           ...(jobType === 'OTA' ? { deviceJobConfig: { otaJobConfig: { imageVersion: o.version!, allowMajorVersionUpdate: o.allowMajor ?? false } } } : {}),
+          ...(jobType === 'DEPLOY_APPLICATION'
+            ? {
+                deviceJobConfig: {
+                  deployApplicationConfig: {
+                    manifestPayload: { payloadData: readText(o.manifest!) },
+                    ...(o.overrides ? { manifestOverridesPayload: { payloadData: readText(o.overrides) } } : {}),
+                    applicationInstanceName: o.appName,
+                    replaceApplicationInstanceName: o.replace,
+                  },
+                },
+              }
+            : {}),
         };
         const { createRollout } = await ctx.api.data(CreateRolloutDocument, { input });
         if (createRollout.dryRun) {
@@ -138,7 +167,10 @@ export function rolloutsCommand(program: Command): void {
           return ctx.out.note(`would target ${d.targeted} devices (${d.offline} offline)`);
         }
         const r = createRollout.rollout!;
-        if (o.watch) return watch(ctx, r.id);
+        if (o.watch) {
+          ctx.out.note(`rollout ${r.name} created: ${r.id}`);
+          return watch(ctx, r.id);
+        }
         ctx.out.record(r, ROLLOUT_COLUMNS.map(([h, v]) => [h, v(r)]));
       }),
     );

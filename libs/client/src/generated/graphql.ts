@@ -158,6 +158,17 @@ export type DeviceJobConfigInput = {
   otaJobConfig?: OtaJobConfigInput | null | undefined;
 };
 
+export type DeviceOrderInput = {
+  field: DeviceSortBy;
+  order?: SortOrder;
+};
+
+/** Sort key of device lists. */
+export type DeviceSortBy =
+  | 'CREATED_TIME'
+  | 'DEVICE_ID'
+  | 'NAME';
+
 /** Hardware type. */
 export type DeviceType =
   | 'PANORAMA_APPLIANCE'
@@ -277,6 +288,14 @@ export type RegisterPackageVersionInput = {
   patchVersion: string;
 };
 
+export type RegisterSoftwareImageInput = {
+  /** Devices need allowMajorVersionUpdate to install it. */
+  majorVersionUpdate?: boolean | null | undefined;
+  releaseNotes?: string | null | undefined;
+  /** Dotted numbers, e.g. 4.3.55. */
+  version: string;
+};
+
 export type RolloutAbortInput = {
   failurePercent: number;
   minExecutedForAbort: number;
@@ -310,6 +329,11 @@ export type RolloutWavesInput = {
   /** Jobs created per minute at most. */
   maxPerMinute?: number | null | undefined;
 };
+
+/** Sort direction. */
+export type SortOrder =
+  | 'ASCENDING'
+  | 'DESCENDING';
 
 export type StaticIpConnectionInfoInput = {
   defaultGateway: string;
@@ -355,6 +379,7 @@ export type DevicesQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
   filter?: DeviceFilterInput | null | undefined;
+  orderBy?: DeviceOrderInput | null | undefined;
 }>;
 
 
@@ -440,56 +465,56 @@ export type DeviceUpdatedSubscriptionVariables = Exact<{
 
 export type DeviceUpdatedSubscription = { deviceUpdated: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> } };
 
-export type RolloutFieldsFragment = { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } };
+export type RolloutFieldsFragment = { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } };
 
 export type RolloutsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RolloutsQuery = { rollouts: Array<{ id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } }> };
+export type RolloutsQuery = { rollouts: Array<{ id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } }> };
 
 export type RolloutQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RolloutQuery = { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+export type RolloutQuery = { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } };
 
 export type CreateRolloutMutationVariables = Exact<{
   input: CreateRolloutInput;
 }>;
 
 
-export type CreateRolloutMutation = { createRollout: { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } | null, dryRun: { targeted: number, offline: number, devices: Array<{ deviceId: string, name: string, online: boolean }> } | null } };
+export type CreateRolloutMutation = { createRollout: { rollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } | null, dryRun: { targeted: number, offline: number, devices: Array<{ deviceId: string, name: string, online: boolean }> } | null } };
 
 export type PauseRolloutMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type PauseRolloutMutation = { pauseRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+export type PauseRolloutMutation = { pauseRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } };
 
 export type ResumeRolloutMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ResumeRolloutMutation = { resumeRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+export type ResumeRolloutMutation = { resumeRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } };
 
 export type CancelRolloutMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type CancelRolloutMutation = { cancelRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+export type CancelRolloutMutation = { cancelRollout: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } };
 
 export type RolloutProgressSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type RolloutProgressSubscription = { rolloutProgress: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number } } };
+export type RolloutProgressSubscription = { rolloutProgress: { id: string, name: string, jobType: RolloutJobType, imageVersion: string | null, status: RolloutStatus, statusReason: string | null, currentWave: number, createdAt: string, startedAt: string | null, completedAt: string | null, progress: { targeted: number, queued: number, inProgress: number, succeeded: number, failed: number, timedOut: number, rejected: number, canceled: number, offline: number, offlineUntil: string | null } } };
 
-export type CameraFieldsFragment = { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } };
+export type CameraFieldsFragment = { jobId: string, nodeName: string, interface: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } };
 
 export type CamerasQueryVariables = Exact<{
   first: number;
@@ -497,21 +522,21 @@ export type CamerasQueryVariables = Exact<{
 }>;
 
 
-export type CamerasQuery = { nodeFromTemplateJobs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } }> } };
+export type CamerasQuery = { nodeFromTemplateJobs: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { jobId: string, nodeName: string, interface: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } }> } };
 
 export type CameraQueryVariables = Exact<{
   jobId: string;
 }>;
 
 
-export type CameraQuery = { nodeFromTemplateJob: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
+export type CameraQuery = { nodeFromTemplateJob: { jobId: string, nodeName: string, interface: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
 
 export type CreateCameraMutationVariables = Exact<{
   input: CreateNodeFromTemplateJobInput;
 }>;
 
 
-export type CreateCameraMutation = { createNodeFromTemplateJob: { jobId: string, nodeName: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
+export type CreateCameraMutation = { createNodeFromTemplateJob: { jobId: string, nodeName: string, interface: string, nodeDescription: string | null, outputPackageName: string, outputPackageVersion: string, packageId: string | null, status: NodeFromTemplateJobStatus, statusMessage: string | null, streamUrl: string, createdTime: string, credentials: { stored: boolean, updatedAt: string | null } } };
 
 export type PackageFieldsFragment = { packageId: string, packageName: string, arn: string, camera: boolean, createdTime: string, versions: Array<{ packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean, registeredTime: string | null }> };
 
@@ -553,7 +578,7 @@ export type RegisterPackageVersionMutationVariables = Exact<{
 
 export type RegisterPackageVersionMutation = { registerPackageVersion: { packageId: string, packageName: string, packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean } };
 
-export type ApplicationFieldsFragment = { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string };
+export type ApplicationFieldsFragment = { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string };
 
 export type ApplicationsQueryVariables = Exact<{
   first: number;
@@ -562,14 +587,14 @@ export type ApplicationsQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> } };
+export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> } };
 
 export type ApplicationQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
+export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
 
 export type ValidateManifestQueryVariables = Exact<{
   manifest: string;
@@ -584,14 +609,14 @@ export type CreateApplicationMutationVariables = Exact<{
 }>;
 
 
-export type CreateApplicationMutation = { createApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type CreateApplicationMutation = { createApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
 export type RemoveApplicationMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
 export type SignalNodesMutationVariables = Exact<{
   id: string;
@@ -599,14 +624,14 @@ export type SignalNodesMutationVariables = Exact<{
 }>;
 
 
-export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
 export type ApplicationUpdatedSubscriptionVariables = Exact<{
   deviceId: string;
 }>;
 
 
-export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, nodeInstances: Array<{ nodeInstanceId: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> } };
 
 export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
 
@@ -641,7 +666,7 @@ export type ApplicationLogsQuery = { applicationInstanceLogs: { pageInfo: { hasN
 export type WhoAmIQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WhoAmIQuery = { whoami: { apiKeyId: string, organizationId: string, role: ApiKeyRole } };
+export type WhoAmIQuery = { whoami: { apiKeyId: string, organizationId: string, accountId: string, role: ApiKeyRole } };
 
 export type OrganizationsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -674,7 +699,49 @@ export type CreateApiKeyMutationVariables = Exact<{
 }>;
 
 
-export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: ApiKeyRole } } };
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, role: ApiKeyRole, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } } };
+
+export type ApiKeyFieldsFragment = { id: string, name: string, role: ApiKeyRole, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, role: ApiKeyRole, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type CreateAccessKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateAccessKeyMutation = { createAccessKey: { accessKeyId: string, secretAccessKey: string, apiKey: { id: string, name: string, role: ApiKeyRole, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, name: string, role: ApiKeyRole, prefix: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } };
+
+export type SoftwareImageFieldsFragment = { id: string, version: string, releaseNotes: string | null, majorVersionUpdate: boolean, sha256: string | null, size: number | null, createdAt: string, uploadedAt: string | null };
+
+export type SoftwareImagesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SoftwareImagesQuery = { softwareImages: Array<{ id: string, version: string, releaseNotes: string | null, majorVersionUpdate: boolean, sha256: string | null, size: number | null, createdAt: string, uploadedAt: string | null }> };
+
+export type RegisterSoftwareImageMutationVariables = Exact<{
+  input: RegisterSoftwareImageInput;
+}>;
+
+
+export type RegisterSoftwareImageMutation = { registerSoftwareImage: { id: string, version: string, releaseNotes: string | null, majorVersionUpdate: boolean, sha256: string | null, size: number | null, createdAt: string, uploadedAt: string | null } };
+
+export type CreateImageUploadUrlMutationVariables = Exact<{
+  version: string;
+}>;
+
+
+export type CreateImageUploadUrlMutation = { createUploadUrl: { url: string, expiresAt: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -756,6 +823,7 @@ export const RolloutFieldsFragmentDoc = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }
     `, {"fragmentName":"RolloutFields"}) as unknown as TypedDocumentString<RolloutFieldsFragment, unknown>;
@@ -763,6 +831,7 @@ export const CameraFieldsFragmentDoc = new TypedDocumentString(`
     fragment CameraFields on NodeFromTemplateJob {
   jobId
   nodeName
+  interface
   nodeDescription
   outputPackageName
   outputPackageVersion
@@ -800,6 +869,7 @@ export const ApplicationFieldsFragmentDoc = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -824,9 +894,32 @@ export const LogEventFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"LogEventFields"}) as unknown as TypedDocumentString<LogEventFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  role
+  prefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
+export const SoftwareImageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SoftwareImageFields on SoftwareImage {
+  id
+  version
+  releaseNotes
+  majorVersionUpdate
+  sha256
+  size
+  createdAt
+  uploadedAt
+}
+    `, {"fragmentName":"SoftwareImageFields"}) as unknown as TypedDocumentString<SoftwareImageFieldsFragment, unknown>;
 export const DevicesDocument = new TypedDocumentString(`
-    query Devices($first: Int!, $after: String, $filter: DeviceFilterInput) {
-  devices(first: $first, after: $after, filter: $filter) {
+    query Devices($first: Int!, $after: String, $filter: DeviceFilterInput, $orderBy: DeviceOrderInput) {
+  devices(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     totalCount
     pageInfo {
       hasNextPage
@@ -1095,6 +1188,7 @@ export const RolloutsDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<RolloutsQuery, RolloutsQueryVariables>;
 export const RolloutDocument = new TypedDocumentString(`
@@ -1124,6 +1218,7 @@ export const RolloutDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<RolloutQuery, RolloutQueryVariables>;
 export const CreateRolloutDocument = new TypedDocumentString(`
@@ -1164,6 +1259,7 @@ export const CreateRolloutDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<CreateRolloutMutation, CreateRolloutMutationVariables>;
 export const PauseRolloutDocument = new TypedDocumentString(`
@@ -1193,6 +1289,7 @@ export const PauseRolloutDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<PauseRolloutMutation, PauseRolloutMutationVariables>;
 export const ResumeRolloutDocument = new TypedDocumentString(`
@@ -1222,6 +1319,7 @@ export const ResumeRolloutDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<ResumeRolloutMutation, ResumeRolloutMutationVariables>;
 export const CancelRolloutDocument = new TypedDocumentString(`
@@ -1251,6 +1349,7 @@ export const CancelRolloutDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<CancelRolloutMutation, CancelRolloutMutationVariables>;
 export const RolloutProgressDocument = new TypedDocumentString(`
@@ -1280,6 +1379,7 @@ export const RolloutProgressDocument = new TypedDocumentString(`
     rejected
     canceled
     offline
+    offlineUntil
   }
 }`) as unknown as TypedDocumentString<RolloutProgressSubscription, RolloutProgressSubscriptionVariables>;
 export const CamerasDocument = new TypedDocumentString(`
@@ -1299,6 +1399,7 @@ export const CamerasDocument = new TypedDocumentString(`
     fragment CameraFields on NodeFromTemplateJob {
   jobId
   nodeName
+  interface
   nodeDescription
   outputPackageName
   outputPackageVersion
@@ -1321,6 +1422,7 @@ export const CameraDocument = new TypedDocumentString(`
     fragment CameraFields on NodeFromTemplateJob {
   jobId
   nodeName
+  interface
   nodeDescription
   outputPackageName
   outputPackageVersion
@@ -1343,6 +1445,7 @@ export const CreateCameraDocument = new TypedDocumentString(`
     fragment CameraFields on NodeFromTemplateJob {
   jobId
   nodeName
+  interface
   nodeDescription
   outputPackageName
   outputPackageVersion
@@ -1477,6 +1580,7 @@ export const ApplicationsDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1504,6 +1608,7 @@ export const ApplicationDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1536,6 +1641,7 @@ export const CreateApplicationDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1553,6 +1659,7 @@ export const RemoveApplicationDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1573,6 +1680,7 @@ export const SignalNodesDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1583,6 +1691,11 @@ export const ApplicationUpdatedDocument = new TypedDocumentString(`
     subscription ApplicationUpdated($deviceId: String!) {
   applicationInstanceUpdated(deviceId: $deviceId) {
     ...ApplicationFields
+    nodeInstances {
+      nodeInstanceId
+      currentStatus
+      statusReason
+    }
   }
 }
     fragment ApplicationFields on ApplicationInstance {
@@ -1590,6 +1703,7 @@ export const ApplicationUpdatedDocument = new TypedDocumentString(`
   name
   description
   defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
   status
   healthStatus
   statusDescription
@@ -1661,6 +1775,7 @@ export const WhoAmIDocument = new TypedDocumentString(`
   whoami {
     apiKeyId
     organizationId
+    accountId
     role
   }
 }
@@ -1713,10 +1828,105 @@ export const CreateApiKeyDocument = new TypedDocumentString(`
   createApiKey(input: $input) {
     secret
     apiKey {
-      id
-      name
-      role
+      ...ApiKeyFields
     }
   }
 }
-    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  role
+  prefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys {
+  apiKeys {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  role
+  prefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const CreateAccessKeyDocument = new TypedDocumentString(`
+    mutation CreateAccessKey($input: CreateApiKeyInput!) {
+  createAccessKey(input: $input) {
+    accessKeyId
+    secretAccessKey
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  role
+  prefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<CreateAccessKeyMutation, CreateAccessKeyMutationVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    ...ApiKeyFields
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  role
+  prefix
+  createdAt
+  lastUsedAt
+  revokedAt
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const SoftwareImagesDocument = new TypedDocumentString(`
+    query SoftwareImages {
+  softwareImages {
+    ...SoftwareImageFields
+  }
+}
+    fragment SoftwareImageFields on SoftwareImage {
+  id
+  version
+  releaseNotes
+  majorVersionUpdate
+  sha256
+  size
+  createdAt
+  uploadedAt
+}`) as unknown as TypedDocumentString<SoftwareImagesQuery, SoftwareImagesQueryVariables>;
+export const RegisterSoftwareImageDocument = new TypedDocumentString(`
+    mutation RegisterSoftwareImage($input: RegisterSoftwareImageInput!) {
+  registerSoftwareImage(input: $input) {
+    ...SoftwareImageFields
+  }
+}
+    fragment SoftwareImageFields on SoftwareImage {
+  id
+  version
+  releaseNotes
+  majorVersionUpdate
+  sha256
+  size
+  createdAt
+  uploadedAt
+}`) as unknown as TypedDocumentString<RegisterSoftwareImageMutation, RegisterSoftwareImageMutationVariables>;
+export const CreateImageUploadUrlDocument = new TypedDocumentString(`
+    mutation CreateImageUploadUrl($version: String!) {
+  createUploadUrl(version: $version) {
+    url
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<CreateImageUploadUrlMutation, CreateImageUploadUrlMutationVariables>;
