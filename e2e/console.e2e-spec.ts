@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { CreateApiKeyDocument } from '@edgefleet/client';
 import { ROOT, type Stack, dataOf, gql, startApp, startStack, waitForOutput } from './support';
@@ -13,8 +15,10 @@ const SHOTS = path.join(ROOT, 'test-artifacts', 'console');
 
 /**
  * The web console in a real browser, against every app as its own process and a simulated
- * fleet: sign in with an API key, find a device, open it, reboot it and watch the job complete
- * live; a VIEWER sees no button the api would refuse; nothing is loaded from outside.
+ * fleet, at Panorama's default rates (5 requests and 1 mutation a second per key): sign in with an
+ * API key, find a device, open it (one request), reboot it and watch the job complete live, update
+ * its software, deploy an application to it and remove it, delete a device; a VIEWER sees no button
+ * the api would refuse; nothing is loaded from outside.
  */
 describe('the web console, in Chromium', () => {
   let stack: Stack;
@@ -40,8 +44,10 @@ describe('the web console, in Chromium', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install Debian's (apt-get install -y chromium) or set CHROMIUM_PATH.`);
     if (!existsSync(path.join(ROOT, 'dist/console/index.html'))) throw new Error('The console is not built: npm run console:build (npm install does it).');
     mkdirSync(SHOTS, { recursive: true });
-    stack = await startStack('console', { JOB_SWEEP_MS: '250' });
-    const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: stack.key, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '3', '--prefix', 'dock', '--churn', '0', '--job-step-ms', '300', '--reboot-ms', '4000'], 'fleet.main.ts');
+    // The default rates: the console must live within them.
+    stack = await startStack('console', { JOB_SWEEP_MS: '250', RATE_LIMIT_REQUESTS_PER_SECOND: '5', RATE_LIMIT_MUTATIONS_PER_SECOND: '1' });
+    const fleetKey = dataOf(await gql(stack.url, stack.key, CreateApiKeyDocument, { input: { name: 'fleet', role: 'OPERATOR' } })).createApiKey.secret;
+    const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: fleetKey, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '3', '--prefix', 'dock', '--churn', '0', '--job-step-ms', '300', '--reboot-ms', '4000'], 'fleet.main.ts');
     stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 3 devices/, 90_000);
     browser = await chromium.launch({
@@ -66,6 +72,8 @@ describe('the web console, in Chromium', () => {
 
     await signIn(page, stack.key);
     await expectText(page.getByTestId('role'), /^ADMIN$/);
+    // The account id manifests name packages by, in the header.
+    await expectText(page.getByTestId('account'), /^Account \d{12}$/);
     await expectText(page.getByTestId('device-total'), /^3$/);
     await expectText(page.getByTestId('status-ONLINE'), /^3\s*ONLINE$/);
     await shot(page, '02-overview');
@@ -77,8 +85,13 @@ describe('the web console, in Chromium', () => {
     expect(await page.locator('tbody tr').count()).toBe(1);
     await shot(page, '03-devices-filtered');
 
+    // The device page is one request (its subscriptions ride one WebSocket).
+    const posts: string[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/graphql') && posts.push(r.postData() ?? ''));
     await row.click();
     await expectText(page.getByRole('heading', { level: 1 }), /^dock-2\s*ONLINE$/);
+    await page.waitForTimeout(1_000);
+    expect(posts.length).toBe(1);
     await expectText(page.getByTestId('connection'), /^ONLINE$/);
     await page.getByText('system shadow').click();
     await expectText(page.locator('details pre').first(), /"currentSoftware"/);
@@ -93,7 +106,107 @@ describe('the web console, in Chromium', () => {
     await expectText(page.getByRole('heading', { level: 1 }), /^dock-2\s*ONLINE$/, 30_000);
     await expectText(page.getByTestId('connection'), /^ONLINE$/, 30_000);
     await shot(page, '06-reboot-completed');
+    await page.getByRole('button', { name: 'Refresh' }).click();
     await expectText(page.locator('pre.logs'), /syslog {2}connected; running software/);
+    expect(await page.getByText('RATE_LIMITED').count()).toBe(0);
+    await page.close();
+  });
+
+  it('lists devices with their tags, filters by tag, and pages', async () => {
+    // 22 more devices of the organization, written directly: 25 in all, two pages of 20. Those at the depot were provisioned and are offline.
+    const db = new Client({ connectionString: stack.env.DATABASE_URL });
+    await db.connect();
+    const { rows } = await db.query(`SELECT id FROM "Organization" WHERE name = $1`, [stack.env.EDGEFLEET_DEFAULT_ORGANIZATION]);
+    for (let i = 0; i < 22; i++) {
+      const depot = i % 2 === 0;
+      await db.query(`INSERT INTO "Device" ("deviceId", "organizationId", name, tags, "provisioningStatus", "deviceConnectionStatus", "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`, [
+        `device-${randomBytes(16).toString('hex').slice(0, 26).replace(/[018-9]/g, 'a')}`,
+        rows[0].id,
+        `spare-${i}`,
+        JSON.stringify({ site: depot ? 'depot' : 'hq' }),
+        depot ? 'SUCCEEDED' : 'AWAITING_PROVISIONING',
+        depot ? 'OFFLINE' : 'AWAITING_CREDENTIALS',
+      ]);
+    }
+    await db.end();
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await expectText(page.locator('.filters'), /25 devices$/);
+    expect(await page.locator('tbody tr').count()).toBe(20);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expectText(page.locator('tbody tr').nth(4), /\S/);
+    expect(await page.locator('tbody tr').count()).toBe(5);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.locator('tbody tr').nth(19).waitFor();
+    await page.getByLabel('Tag').fill('site=hq');
+    await expectText(page.locator('.filters'), /11 devices$/);
+    await expectText(page.locator('tbody tr').first(), /site=hq/);
+    await page.getByLabel('Tag').fill('simulated');
+    await expectText(page.locator('.filters'), /3 devices$/);
+    await shot(page, '07-devices-by-tag');
+    await page.close();
+  });
+
+  it('updates a device, deploys an application to it and removes it, and deletes a device', async () => {
+    // A software image to update to, uploaded as an operator would (the CLI's images upload).
+    const image = dataOf(await gql(stack.url, stack.key, 'mutation { registerSoftwareImage(input: {version: "5.2.0"}) { version } createUploadUrl(version: "5.2.0") { url } }'));
+    expect((await fetch(image.createUploadUrl.url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(1000) })).status).toBe(200);
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByLabel('Name contains').fill('dock-1');
+    await page.locator('tbody tr', { hasText: 'dock-1' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), /^dock-1/);
+
+    await page.getByRole('button', { name: 'Update software' }).click();
+    await page.getByLabel('Software image').selectOption('5.2.0');
+    await page.getByRole('button', { name: 'Start OTA to 5.2.0' }).click();
+    const ota = page.locator('tbody tr', { hasText: 'OTA' });
+    await expectText(ota, /COMPLETED/, 60_000);
+    await expectText(page.locator('dl.fields'), /Software5\.2\.0/, 30_000);
+
+    // An application (the HDMI output alone: nothing to upload), deployed from the device's page.
+    await page.getByRole('button', { name: 'Deploy application' }).click();
+    await page.getByLabel('Application name').fill('hdmi-only');
+    await page.getByLabel('Manifest').fill(JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'output_node', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } }));
+    await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), /^hdmi-only\s*DEPLOYMENT_SUCCEEDED/, 60_000);
+    await expectText(page.getByText('On dock-1'), /dock-1/);
+    await expectText(page.getByTestId('manifest'), /hdmi_data_sink/);
+    await shot(page, '08-application');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), /^hdmi-only\s*REMOVAL_SUCCEEDED/, 60_000);
+
+    // Deleting asks first, then goes back to the list.
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByLabel('Name contains').fill('spare-0');
+    await page.locator('tbody tr', { hasText: 'spare-0' }).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete spare-0' }).click();
+    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    expect(await page.getByText('RATE_LIMITED').count()).toBe(0);
+    await page.close();
+  });
+
+  it("shows each camera's interface with the account id, and a rollout's offline devices and canceled jobs", async () => {
+    await gql(stack.url, stack.key, 'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "gate", outputPackageVersion: "1.0", nodeName: "gate", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.1.1.1/live"}}) { jobId } }');
+    // A reboot rollout over devices that never connect: their jobs wait, and the rollout is canceled.
+    const rollout = dataOf(await gql(stack.url, stack.key, 'mutation { createRollout(input: {name: "spares", jobType: REBOOT, target: {tags: [{key: "site", value: "depot"}]}, waves: {initialSize: 10}}) { rollout { id } } }')).createRollout.rollout;
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    const account = ((await page.getByTestId('account-id').textContent()) ?? '').trim();
+    await expectText(page.locator('tbody tr', { hasText: 'gate' }), new RegExp(`${account}::gate\\.gate`));
+    await page.getByRole('link', { name: 'Rollouts' }).click();
+    const card = page.locator('article[data-rollout="spares"]');
+    await expectText(card.getByTestId('offline'), /offline: their jobs wait for them until .*, then time out\./, 30_000);
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await expectText(card, /CANCELED/);
+    expect(await card.locator('[data-segment="ok"]').count()).toBe(0);
+    expect(await card.locator('[data-segment="muted"]').count()).toBe(1);
+    await shot(page, '09-rollout-canceled');
+    expect(rollout.id).toBeTruthy();
     await page.close();
   });
 
@@ -105,11 +218,11 @@ describe('the web console, in Chromium', () => {
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.locator('tbody tr', { hasText: 'dock-1' }).click();
     await expectText(page.getByRole('heading', { level: 1 }), /^dock-1/);
-    expect(await page.getByRole('button', { name: 'Reboot' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Reboot|Delete|Update software|Deploy/ }).count()).toBe(0);
     await page.getByRole('link', { name: 'Rollouts' }).click();
     await page.getByRole('heading', { name: 'Rollouts' }).waitFor();
     expect(await page.getByRole('button', { name: /Pause|Cancel/ }).count()).toBe(0);
-    await shot(page, '07-viewer-device');
+    await shot(page, '10-viewer-device');
     await page.close();
   });
 
@@ -124,13 +237,13 @@ describe('the web console, in Chromium', () => {
     // Run it until it answers: a click while GraphiQL still loads the schema may be dropped.
     const deadline = Date.now() + 30_000;
     let answer = '';
-    while (Date.now() < deadline && !/"total":\s*3/.test(answer)) {
+    while (Date.now() < deadline && !/"total":\s*24/.test(answer)) {
       await page.getByRole('button', { name: /Execute query/ }).click();
       await page.waitForTimeout(1_000);
       answer = (await page.locator('.result-window').textContent()) ?? '';
     }
-    expect(answer).toMatch(/"total":\s*3/);
-    await shot(page, '08-graphiql');
+    expect(answer).toMatch(/"total":\s*24/); // 3 simulated and 22 spare devices, one of them deleted
+    await shot(page, '11-graphiql');
     await page.close();
   });
 

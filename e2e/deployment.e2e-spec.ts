@@ -132,13 +132,13 @@ describe('application deployment, end to end', () => {
     await q('mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', { i: id });
     await until(() => instance(), (d) => d.applicationInstance.status === 'REMOVAL_SUCCEEDED', 60_000);
     await until(async () => stateOf(pid), (s) => s === undefined || s === 'Z', 10_000);
-    const listed = (await q('query($d: String) { applicationInstances(filter: {deviceId: $d, statusFilter: REMOVAL_SUCCEEDED}) { edges { node { applicationInstanceId } } } }', { d: deviceId })).applicationInstances.edges;
+    const listed = (await q('query($d: ID) { applicationInstances(filter: {deviceId: $d, statusFilter: REMOVAL_SUCCEEDED}) { edges { node { applicationInstanceId } } } }', { d: deviceId })).applicationInstances.edges;
     expect(listed).toEqual([{ node: { applicationInstanceId: id } }]);
     // The camera's password reached the node's configuration, never the logs of any process; no signed URL reached the agent's log.
     expect(stack.running.map((p) => p.output()).join('')).not.toContain('cam-pass-e2e');
     expect(agent.output()).not.toMatch(/signature=(?!\[redacted\])/);
     // The agent's own events reached the device's log group: its connection and the application's life.
-    const deviceLog = async () => (await q('query($d: String!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
+    const deviceLog = async () => (await q('query($d: ID!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
     const shipped = await until(deviceLog, (l) => l.some((m: string) => /application sample removed/.test(m)), 10_000);
     expect(shipped).toEqual(expect.arrayContaining([expect.stringMatching(/^syslog INFO connected/), expect.stringMatching(/^syslog INFO application sample started/), expect.stringMatching(/^syslog WARN application sample failed to deploy: node code_node exited at start/)]));
   });
@@ -204,7 +204,7 @@ describe('application deployment, end to end', () => {
       });
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push(dataOf(await deploy(`ten-${i}`)).createApplicationInstance.applicationInstanceId);
-    const statuses = () => q('query($d: String) { applicationInstances(first: 50, filter: {deviceId: $d}) { edges { node { applicationInstanceId status statusDescription } } } }', { d: deviceId });
+    const statuses = () => q('query($d: ID) { applicationInstances(first: 50, filter: {deviceId: $d}) { edges { node { applicationInstanceId status statusDescription } } } }', { d: deviceId });
     const all = await until(statuses, (d) => d.applicationInstances.edges.filter((e: any) => e.node.status === 'DEPLOYMENT_SUCCEEDED').length === 10 || d.applicationInstances.edges.some((e: any) => e.node.status === 'DEPLOYMENT_FAILED'), 120_000);
     expect(all.applicationInstances.edges.map((e: any) => e.node.status)).toEqual(Array(10).fill('DEPLOYMENT_SUCCEEDED'));
 

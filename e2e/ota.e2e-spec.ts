@@ -92,7 +92,7 @@ describe('OTA and rollouts, end to end', () => {
     expect(listed.devicesJobs).toEqual({ edges: [{ node: { jobId, status: 'COMPLETED' } }], pageInfo: { hasNextPage: false } });
     expect(existsSync(path.join(dir, 'agent', 'downloads', sha256))).toBe(false); // installed, then cleaned up
     // The agent's own events are the device's logs, as on an appliance: `edgefleet logs <device>` shows the OTA.
-    const lines = async () => (await q('query($d: String!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
+    const lines = async () => (await q('query($d: ID!) { deviceLogs(deviceId: $d, first: 100) { edges { node { logStream message } } } }', { d: deviceId })).deviceLogs.edges.map((e: any) => `${e.node.logStream} ${e.node.message}`);
     const logged = await until(lines, (l) => l.some((m: string) => /connected/.test(m)) && l.some((m: string) => /rebooting/.test(m)));
     expect(logged).toEqual(expect.arrayContaining([
       expect.stringMatching(/^syslog INFO provisioned; identity stored/),

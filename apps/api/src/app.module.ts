@@ -18,7 +18,7 @@ import { DeviceShadowsModule } from '@edgefleet/shadows';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
 import { ProvisioningResolver } from './devices/provisioning.resolver';
 import { DeviceUpdatesBridge } from './devices/device-updates.bridge';
-import { DeviceShadowResolver } from './devices/device-shadow.resolver';
+import { DeviceShadowFieldResolver, DeviceShadowResolver } from './devices/device-shadow.resolver';
 import { GraphqlErrorFilter } from './graphql/graphql-errors';
 import { graphqlOptions } from './graphql/graphql.options';
 import { redactSecrets } from '@edgefleet/domain';
@@ -67,7 +67,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, DeviceShadowFieldResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

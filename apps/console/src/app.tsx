@@ -19,7 +19,7 @@ function SignIn({ onSession }: { onSession: (s: Session) => void }) {
     setError(undefined);
     try {
       const { whoami } = await clientFor(apiKey.trim()).data(WhoAmIDocument);
-      onSession({ apiKey: apiKey.trim(), role: whoami.role, organizationId: whoami.organizationId });
+      onSession({ apiKey: apiKey.trim(), role: whoami.role, organizationId: whoami.organizationId, accountId: whoami.accountId });
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -74,7 +74,8 @@ function Page({ route }: { route: string[] }) {
 }
 
 export function App() {
-  const [session, setSession] = useState(storedSession);
+  // A session stored before accounts were shown has no account id: signing in again fills it.
+  const [session, setSession] = useState(() => { const s = storedSession(); return s?.accountId ? s : undefined; });
   const route = useRoute();
   const api = useMemo(() => (session ? clientFor(session.apiKey) : undefined), [session]);
   const change = (s: Session | undefined) => {
@@ -95,6 +96,9 @@ export function App() {
             </a>
           ))}
         </nav>
+        <span className="who" title="Manifests name your packages <account id>::<package>" data-testid="account">
+          Account {session.accountId}
+        </span>
         <span className="who" data-testid="role">
           {session.role}
         </span>

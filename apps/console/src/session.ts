@@ -6,6 +6,8 @@ export interface Session {
   apiKey: string;
   role: Role;
   organizationId: string;
+  /** The organization's 12-digit account id: manifests name its packages `<accountId>::<package>`. */
+  accountId: string;
 }
 
 const KEY = 'edgefleet.session';

@@ -30,11 +30,19 @@ export function Table<T>({ rows, columns, rowKey, onRow, empty = 'Nothing here y
 
 export const Problem = ({ error }: { error?: string }) => (error ? <p className="problem" role="alert">{error}</p> : null);
 
-export function Bar({ value, total, label }: { value: number; total: number; label: string }) {
-  const percent = total > 0 ? Math.round((value / total) * 100) : 0;
+/** A progress bar of segments by outcome (succeeded green, failed red, canceled grey, in progress blue), so a canceled rollout never shows all green. */
+export function Bar({ segments, total, label }: { segments: { value: number; kind: 'ok' | 'bad' | 'muted' | 'warn' }[]; total: number; label: string }) {
+  const done = segments.filter((s) => s.kind !== 'warn').reduce((n, s) => n + s.value, 0);
+  const percent = total > 0 ? Math.round((done / total) * 100) : 0;
+  let left = 0;
   return (
     <div className="bar" role="progressbar" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label={label}>
-      <div style={{ width: `${percent}%` }} />
+      {segments.map((s, i) => {
+        const width = total > 0 ? (s.value / total) * 100 : 0;
+        const style = { left: `${left}%`, width: `${width}%` };
+        left += width;
+        return s.value > 0 ? <div key={i} className={s.kind} data-segment={s.kind} style={style} /> : null;
+      })}
       <span>{label}</span>
     </div>
   );

@@ -65,7 +65,7 @@ describe('application instances through GraphQL, and the worker and device use c
     expect((await signal('cam')).errors).toBeUndefined();
     expect(await prisma.nodeInstance.findFirst({ where: { applicationInstanceId: id, nodeInstanceId: 'cam' } })).toMatchObject({ signal: 'RESUME' });
     expect(errorOf(await signal('nope')).extensions).toMatchObject({ code: 'NOT_FOUND', field: 'nodeInstanceId' });
-    const listed = dataOf(await q('query($d: String) { applicationInstances(filter: {deviceId: $d, statusFilter: PROCESSING_DEPLOYMENT}) { edges { node { applicationInstanceId tags { key value } manifestPayload { payloadData } } } } }', { d: deviceId })).applicationInstances.edges;
+    const listed = dataOf(await q('query($d: ID) { applicationInstances(filter: {deviceId: $d, statusFilter: PROCESSING_DEPLOYMENT}) { edges { node { applicationInstanceId tags { key value } manifestPayload { payloadData } } } } }', { d: deviceId })).applicationInstances.edges;
     expect(listed.map((e: any) => e.node.applicationInstanceId)).toContain(id);
     expect(JSON.parse(listed.find((e: any) => e.node.applicationInstanceId === id).node.manifestPayload.payloadData).nodeGraph.nodes).toHaveLength(2);
 
@@ -106,7 +106,7 @@ describe('application instances through GraphQL, and the worker and device use c
     // Subscribers of that device hear the change; another organization's key subscribing to it hears nothing.
     const watcher = subscriptionClient(api.url, other.adminKey);
     const intruder = subscriptionClient(api.url, org.adminKey);
-    const subscription = 'subscription($d: String!) { applicationInstanceUpdated(deviceId: $d) { applicationInstanceId status } }';
+    const subscription = 'subscription($d: ID!) { applicationInstanceUpdated(deviceId: $d) { applicationInstanceId status } }';
     const heard = collect(watcher, subscription, { d: device }, 1, 5000);
     const overheard = collect(intruder, subscription, { d: device }, 1, 2500);
     await new Promise((r) => setTimeout(r, 300)); // both subscribed

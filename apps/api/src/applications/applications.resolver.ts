@@ -1,4 +1,4 @@
-import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { ApplicationInstanceService, LogService } from '@edgefleet/applications';
 import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
@@ -71,7 +71,7 @@ export class ApplicationsResolver {
   }
 
   @Query(() => LogEventConnection, { description: "A device's own logs (/aws/panorama/devices/<deviceId>): `first` lines from the oldest (after `after`), or the newest `last` (before `before`), as `tail` shows them; each page oldest first." })
-  deviceLogs(@Caller() caller: Principal, @Args('deviceId') deviceId: string, @Args('logStream', { type: () => String, nullable: true }) logStream: string | null, @Args() window: LogWindowArgs): Promise<LogEventConnection> {
+  deviceLogs(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string, @Args('logStream', { type: () => String, nullable: true }) logStream: string | null, @Args() window: LogWindowArgs): Promise<LogEventConnection> {
     return this.logs.deviceLogs(caller, { deviceId, logStream, ...window });
   }
 
@@ -86,7 +86,7 @@ export class ApplicationsResolver {
   }
 
   @Subscription(() => ApplicationInstance, { description: "Fires when an application instance of the device changes status, health or nodes (graphql-ws)." })
-  async *applicationInstanceUpdated(@Caller() caller: Principal, @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> }, @Args('deviceId') deviceId: string) {
+  async *applicationInstanceUpdated(@Caller() caller: Principal, @Context('pubsub') pubsub: { subscribe(topic: string): Promise<AsyncIterable<unknown>> }, @Args('deviceId', { type: () => ID }) deviceId: string) {
     for await (const event of await pubsub.subscribe(updatedTopic(caller.organizationId, deviceId))) {
       if (!(await this.apiKeys.isActive(caller.apiKeyId))) return;
       yield event;

@@ -1,4 +1,4 @@
-import { ArgsType, Field, GraphQLISODateTime, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { APPLICATION_HEALTH_STATUSES, APPLICATION_INSTANCE_STATUSES, NODE_INSTANCE_STATUSES, NODE_SIGNALS } from '@edgefleet/domain';
 import { Tag, TagInput } from '../graphql/common.types';
 import { Connection } from '../graphql/connection.types';
@@ -59,7 +59,7 @@ export class ApplicationInstanceConnection extends Connection(ApplicationInstanc
 
 @InputType()
 export class ApplicationInstanceFilterInput {
-  @Field(() => String, { nullable: true }) deviceId?: string | null;
+  @Field(() => ID, { nullable: true }) deviceId?: string | null;
   @Field(() => StatusFilterEnum, { nullable: true }) statusFilter?: string | null;
 }
 

@@ -60,7 +60,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       applicationInstanceDependencies: ['query($i: String!) { applicationInstanceDependencies(applicationInstanceId: $i) { packageName } }', { i: a.applicationInstanceId }],
       applicationInstanceNodeInstances: ['query($i: String!) { applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId } }', { i: a.applicationInstanceId }],
       applicationInstanceLogs: ['query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i) { edges { node { message } } } }', { i: a.applicationInstanceId }],
-      deviceLogs: ['query($d: String!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
+      deviceLogs: ['query($d: ID!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
       validateApplicationManifest: [
         'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
         { m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) },

@@ -1,4 +1,4 @@
-import { ApplicationDocument, ApplicationUpdatedDocument, ApplicationsDocument, SignalNodesDocument } from '@edgefleet/client';
+import { ApplicationPageDocument, ApplicationUpdatedDocument, ApplicationsDocument, RemoveApplicationDocument, SignalNodesDocument } from '@edgefleet/client';
 import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Problem, Status, Table, go, when } from '../ui';
@@ -8,7 +8,7 @@ export function Applications() {
   return (
     <section>
       <h1>Application instances</h1>
-      <p className="muted">Deploy with <code>edgefleet deploy</code> or the createApplicationInstance mutation.</p>
+      <p className="muted">Deploy from a device's page, with <code>edgefleet deploy</code> or the createApplicationInstance mutation.</p>
       <Problem error={apps.error} />
       <Table
         rows={apps.data?.applicationInstances.edges.map((e) => e.node) ?? []}
@@ -17,7 +17,7 @@ export function Applications() {
         empty="No application instance yet."
         columns={[
           ['Name', (a) => a.name ?? '—'],
-          ['Device', (a) => <code>{a.defaultRuntimeContextDevice}</code>],
+          ['Device', (a) => a.defaultRuntimeContextDeviceName ?? a.defaultRuntimeContextDevice],
           ['Status', (a) => <Status value={a.status} />],
           ['Health', (a) => <Status value={a.healthStatus} />],
           ['Updated', (a) => when(a.lastUpdatedTime)],
@@ -27,19 +27,35 @@ export function Applications() {
   );
 }
 
-/** One instance with the status of each node, followed live, and PAUSE/RESUME per node. */
+const pretty = (payload: { payloadData: string } | null | undefined) => {
+  if (!payload) return '—';
+  try {
+    return JSON.stringify(JSON.parse(payload.payloadData), null, 2);
+  } catch {
+    return payload.payloadData;
+  }
+};
+
+/**
+ * One instance, read in one request: its status, nodes (PAUSE/RESUME per node), the manifest and
+ * overrides it runs, and its newest output; changes come by subscription. Remove for those who may.
+ */
 export function Application({ id }: { id: string }) {
   const { session } = useSession();
-  const app = useQuery(ApplicationDocument, { id });
-  const device = app.data?.applicationInstance.defaultRuntimeContextDevice;
-  useSubscription(ApplicationUpdatedDocument, device ? { deviceId: device } : null, (e) => e.applicationInstanceUpdated.applicationInstanceId === id && app.reload());
+  const page = useQuery(ApplicationPageDocument, { id });
+  const device = page.data?.applicationInstance.defaultRuntimeContextDevice;
+  useSubscription(ApplicationUpdatedDocument, device ? { deviceId: device } : null, (e) => e.applicationInstanceUpdated.applicationInstanceId === id && page.reload());
   const action = useAction();
   const signal = async (nodeInstanceId: string, s: 'PAUSE' | 'RESUME') => {
-    if (await action.run(SignalNodesDocument, { id, signals: [{ nodeInstanceId, signal: s }] })) app.reload();
+    if (await action.run(SignalNodesDocument, { id, signals: [{ nodeInstanceId, signal: s }] })) page.reload();
   };
-  if (app.error) return <Problem error={app.error} />;
-  const a = app.data?.applicationInstance;
+  const remove = async () => {
+    if (await action.run(RemoveApplicationDocument, { id })) page.reload();
+  };
+  if (page.error) return <Problem error={page.error} />;
+  const a = page.data?.applicationInstance;
   if (!a) return <p>Loading…</p>;
+  const removable = !a.status.startsWith('REMOVAL_') && a.status !== 'DEPLOYMENT_FAILED';
   return (
     <section>
       <p className="crumbs">
@@ -50,11 +66,18 @@ export function Application({ id }: { id: string }) {
       </h1>
       <p className="muted">{a.statusDescription}</p>
       <p>
-        On <a href={`#/devices/${a.defaultRuntimeContextDevice}`}>{a.defaultRuntimeContextDevice}</a>
+        On <a href={`#/devices/${a.defaultRuntimeContextDevice}`}>{a.defaultRuntimeContextDeviceName ?? a.defaultRuntimeContextDevice}</a> · <code>{id}</code>
       </p>
+      {canOperate(session.role) && removable && (
+        <div className="actions">
+          <button className="danger" onClick={remove} disabled={action.busy}>
+            Remove
+          </button>
+        </div>
+      )}
       <Problem error={action.error} />
       <Table
-        rows={app.data?.applicationInstanceNodeInstances ?? []}
+        rows={a.nodeInstances}
         rowKey={(n) => n.nodeInstanceId}
         columns={[
           ['Node', (n) => n.nodeInstanceId],
@@ -72,6 +95,19 @@ export function Application({ id }: { id: string }) {
           ],
         ]}
       />
+      <h2>
+        Output <button className="small" onClick={page.reload}>Refresh</button>
+      </h2>
+      <pre className="logs" data-testid="output">{page.data!.applicationInstanceLogs.edges.map((e) => `${e.node.timestamp}  ${e.node.logStream}  ${e.node.message}`).join('\n') || 'No output yet.'}</pre>
+      <h2>Manifest</h2>
+      <details open>
+        <summary>graph.json</summary>
+        <pre data-testid="manifest">{pretty(a.manifestPayload)}</pre>
+      </details>
+      <details>
+        <summary>Overrides</summary>
+        <pre>{pretty(a.manifestOverridesPayload)}</pre>
+      </details>
     </section>
   );
 }

@@ -1,13 +1,17 @@
 import { CamerasDocument, PackagesDocument } from '@edgefleet/client';
-import { useQuery } from '../hooks';
+import { useQuery, useSession } from '../hooks';
 import { Problem, Status, Table, when } from '../ui';
 
 export function Cameras() {
+  const { session } = useSession();
   const cameras = useQuery(CamerasDocument, { first: 100 });
   return (
     <section>
       <h1>Cameras</h1>
-      <p className="muted">Add one with <code>edgefleet cameras add</code>; credentials stay in the secret store and are never shown.</p>
+      <p className="muted">
+        Add one with <code>edgefleet cameras add</code>; credentials stay in the secret store and are never shown. A manifest names a camera by its
+        interface (your account id is <code data-testid="account-id">{session.accountId}</code>).
+      </p>
       <Problem error={cameras.error} />
       <Table
         rows={cameras.data?.nodeFromTemplateJobs.edges.map((e) => e.node) ?? []}
@@ -15,6 +19,7 @@ export function Cameras() {
         empty="No camera stream yet."
         columns={[
           ['Node', (c) => c.nodeName],
+          ['Interface (in manifests)', (c) => <code>{c.interface}</code>],
           ['Package', (c) => `${c.outputPackageName} ${c.outputPackageVersion}`],
           ['Status', (c) => <Status value={c.status} />],
           ['Stream', (c) => <code>{c.streamUrl}</code>],
@@ -27,10 +32,14 @@ export function Cameras() {
 }
 
 export function Packages() {
+  const { session } = useSession();
   const packages = useQuery(PackagesDocument, { first: 100 });
   return (
     <section>
       <h1>Packages</h1>
+      <p className="muted">
+        A manifest names these packages <code>{session.accountId}::&lt;name&gt;</code> (your account id is <code>{session.accountId}</code>).
+      </p>
       <Problem error={packages.error} />
       <Table
         rows={packages.data?.packages.edges.map((e) => e.node) ?? []}
@@ -38,6 +47,7 @@ export function Packages() {
         empty="No package yet."
         columns={[
           ['Name', (p) => p.packageName],
+          ['In manifests', (p) => <code>{`${session.accountId}::${p.packageName}`}</code>],
           ['Camera', (p) => (p.camera ? 'yes' : 'no')],
           ['Versions', (p) => p.versions.map((v) => `${v.packageVersion}${v.isLatestPatch ? ' (latest)' : ''} ${v.status}`).join(', ') || '—'],
           ['Created', (p) => when(p.createdTime)],

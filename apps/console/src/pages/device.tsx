@@ -1,13 +1,13 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import {
-  ApplicationsDocument,
+  ApplicationUpdatedDocument,
+  CreateApplicationDocument,
   CreateJobForDevicesDocument,
-  DeviceDocument,
-  type DeviceJobFieldsFragment,
-  DeviceJobsDocument,
-  DeviceLogsDocument,
-  DeviceShadowDocument,
+  DeleteDeviceDocument,
+  DevicePageDocument,
+  type DevicePageQuery,
   DeviceUpdatedDocument,
+  type DeviceJobFieldsFragment,
   FINISHED_JOB_STATUSES,
   JobUpdatedDocument,
 } from '@edgefleet/client';
@@ -15,7 +15,7 @@ import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Problem, Status, Table, go, when } from '../ui';
 
-/** A job's status, followed live until it finishes (then the device is read again: its aggregated status depends on its jobs). */
+/** A job's status, followed live until it finishes (then the page is read again: the device's aggregated status depends on its jobs). */
 function JobStatus({ job, onFinished }: { job: DeviceJobFieldsFragment; onFinished: () => void }) {
   const [live, setLive] = useState(job);
   useSubscription(JobUpdatedDocument, FINISHED_JOB_STATUSES.has(job.status) ? null : { jobId: job.jobId }, (e) => {
@@ -25,41 +25,90 @@ function JobStatus({ job, onFinished }: { job: DeviceJobFieldsFragment; onFinish
   return <Status value={live.status} />;
 }
 
-function Shadow({ deviceId, name }: { deviceId: string; name: string }) {
-  const shadow = useQuery(DeviceShadowDocument, { deviceId, shadowName: name });
+const Shadow = ({ name, document }: { name: string; document: { version?: number } | null | undefined }) => (
+  <details>
+    <summary>
+      {name} shadow {document?.version !== undefined ? `(version ${document.version})` : '(none yet)'}
+    </summary>
+    <pre>{JSON.stringify(document ?? null, null, 2)}</pre>
+  </details>
+);
+
+type Page = DevicePageQuery;
+
+/** Deploy an application to this device: its manifest (graph.json) and overrides, as createApplicationInstance takes them. */
+function DeployForm({ deviceId, onDeployed }: { deviceId: string; onDeployed: (id: string) => void }) {
+  const action = useAction();
+  const [name, setName] = useState('');
+  const [manifest, setManifest] = useState('');
+  const [overrides, setOverrides] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const created = await action.run(CreateApplicationDocument, {
+      input: { defaultRuntimeContextDevice: deviceId, name: name || null, manifestPayload: { payloadData: manifest }, manifestOverridesPayload: overrides.trim() ? { payloadData: overrides } : null },
+    });
+    if (created) onDeployed(created.createApplicationInstance.applicationInstanceId);
+  };
   return (
-    <details>
-      <summary>
-        {name} shadow {shadow.data ? `(version ${shadow.data.deviceShadow?.version ?? '—'})` : ''}
-      </summary>
-      <Problem error={shadow.error} />
-      <pre>{shadow.data ? JSON.stringify(shadow.data.deviceShadow, null, 2) : 'Loading…'}</pre>
-    </details>
+    <form className="panel" onSubmit={submit} aria-label="Deploy an application">
+      <label>
+        Application instance name
+        <input value={name} onChange={(e) => setName(e.target.value)} aria-label="Application name" />
+      </label>
+      <label>
+        Manifest (graph.json)
+        <textarea rows={8} value={manifest} onChange={(e) => setManifest(e.target.value)} aria-label="Manifest" />
+      </label>
+      <label>
+        Overrides (optional)
+        <textarea rows={4} value={overrides} onChange={(e) => setOverrides(e.target.value)} aria-label="Overrides" />
+      </label>
+      <Problem error={action.error} />
+      <button type="submit" disabled={action.busy || !manifest.trim()}>
+        Deploy
+      </button>
+    </form>
   );
 }
 
+/**
+ * One device, read in one request (the device, its jobs, applications, newest log lines, shadows
+ * and the images it could take); what changes comes by subscription: the device, each running job,
+ * its applications. Reboot, OTA, Deploy and Delete for those who may.
+ */
 export function Device({ deviceId }: { deviceId: string }) {
   const { session } = useSession();
-  const device = useQuery(DeviceDocument, { deviceId });
-  const jobs = useQuery(DeviceJobsDocument, { deviceId, first: 10 });
-  const apps = useQuery(ApplicationsDocument, { first: 25, filter: { deviceId } });
-  const logs = useQuery(DeviceLogsDocument, { deviceId, first: 100 });
-  const [live, setLive] = useState<NonNullable<typeof device.data>['device'] | undefined>();
-  useSubscription(DeviceUpdatedDocument, { deviceId }, (e) => setLive((d) => ({ ...(d ?? device.data?.device)!, ...e.deviceUpdated })));
+  const page = useQuery(DevicePageDocument, { deviceId });
+  const [device, setDevice] = useState<Partial<Page['device']>>({});
+  const [apps, setApps] = useState<Record<string, Page['applicationInstances']['edges'][number]['node']>>({});
+  useSubscription(DeviceUpdatedDocument, { deviceId }, (e) => setDevice((d) => ({ ...d, ...e.deviceUpdated })));
+  useSubscription(ApplicationUpdatedDocument, { deviceId }, (e) => setApps((a) => ({ ...a, [e.applicationInstanceUpdated.applicationInstanceId]: e.applicationInstanceUpdated })));
   const action = useAction();
-  const d = live ?? device.data?.device;
+  const [panel, setPanel] = useState<'ota' | 'deploy' | 'delete' | null>(null);
+  const [image, setImage] = useState('');
 
-  const refresh = () => {
-    setLive(undefined);
-    device.reload();
+  if (page.error) return <Problem error={page.error} />;
+  if (!page.data) return <p>Loading…</p>;
+  const d = { ...page.data.device, ...device };
+  const reload = () => {
+    setDevice({});
+    page.reload();
   };
-  const reboot = async () => {
-    if (await action.run(CreateJobForDevicesDocument, { input: { jobType: 'REBOOT', deviceIds: [deviceId] } })) jobs.reload();
+  const job = async (jobType: 'REBOOT' | 'OTA') => {
+    const input = { jobType, deviceIds: [deviceId], ...(jobType === 'OTA' ? { deviceJobConfig: { otaJobConfig: { imageVersion: image, allowMajorVersionUpdate: true } } } : {}) };
+    if (await action.run(CreateJobForDevicesDocument, { input })) {
+      setPanel(null);
+      reload();
+    }
   };
-  if (device.error) return <Problem error={device.error} />;
-  if (!d) return <p>Loading…</p>;
+  const remove = async () => {
+    if (await action.run(DeleteDeviceDocument, { deviceId })) go('devices');
+  };
+  const images = page.data.softwareImages.filter((i) => i.uploadedAt);
+  const applications = page.data.applicationInstances.edges.map((e) => apps[e.node.applicationInstanceId] ?? e.node);
   const net = d.currentNetworkingStatus;
   const port = (p?: { ipAddress: string | null; connectionStatus: string | null; hwAddress: string | null } | null) => (p ? `${p.ipAddress ?? '—'} · ${p.connectionStatus ?? '—'} · ${p.hwAddress ?? '—'}` : '—');
+  const provisioned = d.provisioningStatus === 'SUCCEEDED';
   return (
     <section>
       <p className="crumbs">
@@ -70,8 +119,44 @@ export function Device({ deviceId }: { deviceId: string }) {
       </h1>
       {canOperate(session.role) && (
         <div className="actions">
-          <button onClick={reboot} disabled={action.busy || d.provisioningStatus !== 'SUCCEEDED'}>
+          <button onClick={() => job('REBOOT')} disabled={action.busy || !provisioned}>
             Reboot
+          </button>
+          <button onClick={() => setPanel(panel === 'ota' ? null : 'ota')} disabled={!provisioned}>
+            Update software
+          </button>
+          <button onClick={() => setPanel(panel === 'deploy' ? null : 'deploy')} disabled={!provisioned}>
+            Deploy application
+          </button>
+          <button className="danger" onClick={() => setPanel(panel === 'delete' ? null : 'delete')} disabled={d.provisioningStatus === 'DELETING'}>
+            Delete
+          </button>
+        </div>
+      )}
+      {panel === 'ota' && (
+        <form className="panel" onSubmit={(e) => (e.preventDefault(), void job('OTA'))} aria-label="Update software">
+          <label>
+            Software image
+            <select value={image} onChange={(e) => setImage(e.target.value)} aria-label="Software image">
+              <option value="">choose a version</option>
+              {images.map((i) => (
+                <option key={i.version}>{i.version}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={action.busy || !image}>
+            Start OTA to {image || '…'}
+          </button>
+        </form>
+      )}
+      {panel === 'deploy' && <DeployForm deviceId={deviceId} onDeployed={(id) => go(`applications/${id}`)} />}
+      {panel === 'delete' && (
+        <div className="panel">
+          <p>
+            Delete {d.name}? Its certificates are revoked at once and it can never connect again; its applications stop.
+          </p>
+          <button className="danger" onClick={remove} disabled={action.busy}>
+            Delete {d.name}
           </button>
         </div>
       )}
@@ -86,9 +171,11 @@ export function Device({ deviceId }: { deviceId: string }) {
         <dt>Software</dt>
         <dd>{d.currentSoftware ?? '—'}{d.latestSoftware && d.latestSoftware !== d.currentSoftware ? ` (latest ${d.latestSoftware})` : ''}</dd>
         <dt>Type</dt>
-        <dd>{d.type}{d.serialNumber ? ` · ${d.serialNumber}` : ''}</dd>
+        <dd>{d.type} · {d.brand}{d.serialNumber ? ` · ${d.serialNumber}` : ''}</dd>
         <dt>Last seen</dt>
         <dd>{when(d.lastSeenAt)}</dd>
+        <dt>Lease expires</dt>
+        <dd>{when(d.leaseExpirationTime)}</dd>
         <dt>Ethernet 0</dt>
         <dd>{port(net?.ethernet0Status)}</dd>
         <dt>Ethernet 1</dt>
@@ -96,36 +183,36 @@ export function Device({ deviceId }: { deviceId: string }) {
         <dt>NTP</dt>
         <dd>{net?.ntpStatus ? `${net.ntpStatus.ntpServerName ?? '—'} · ${net.ntpStatus.connectionStatus ?? '—'}` : '—'}</dd>
         <dt>Tags</dt>
-        <dd>{d.tags.map((t) => (t.value ? `${t.key}=${t.value}` : t.key)).join(', ') || '—'}</dd>
+        <dd>{d.tags?.map((t) => (t.value ? `${t.key}=${t.value}` : t.key)).join(', ') || '—'}</dd>
       </dl>
       <h2>Jobs</h2>
       <Table
-        rows={jobs.data?.devicesJobs.edges.map((e) => e.node) ?? []}
+        rows={page.data.devicesJobs.edges.map((e) => e.node)}
         rowKey={(j) => j.jobId}
         empty="No job yet."
         columns={[
           ['Job', (j) => <code>{j.jobId}</code>],
           ['Type', (j) => j.jobType],
-          ['Status', (j) => <JobStatus job={j} onFinished={refresh} />],
+          ['Status', (j) => <JobStatus job={j} onFinished={reload} />],
           ['Image', (j) => j.imageVersion ?? '—'],
           ['Created', (j) => when(j.createdTime)],
         ]}
       />
       <h2>Applications</h2>
       <Table
-        rows={apps.data?.applicationInstances.edges.map((e) => e.node) ?? []}
+        rows={applications}
         rowKey={(a) => a.applicationInstanceId}
         onRow={(a) => go(`applications/${a.applicationInstanceId}`)}
         empty="No application on this device."
         columns={[['Name', (a) => a.name ?? '—'], ['Status', (a) => <Status value={a.status} />], ['Health', (a) => <Status value={a.healthStatus} />]]}
       />
       <h2>Shadows</h2>
-      <Shadow deviceId={deviceId} name="system" />
-      <Shadow deviceId={deviceId} name="applications" />
+      <Shadow name="system" document={page.data.device.system} />
+      <Shadow name="applications" document={page.data.device.applications} />
       <h2>
-        Logs <button className="small" onClick={logs.reload}>Refresh</button>
+        Logs <button className="small" onClick={reload}>Refresh</button>
       </h2>
-      <pre className="logs">{(logs.data?.deviceLogs.edges ?? []).map((e) => `${e.node.timestamp}  ${e.node.logStream}  ${e.node.message}`).join('\n') || 'No log lines.'}</pre>
+      <pre className="logs">{page.data.deviceLogs.edges.map((e) => `${e.node.timestamp}  ${e.node.logStream}  ${e.node.message}`).join('\n') || 'No log lines.'}</pre>
     </section>
   );
 }

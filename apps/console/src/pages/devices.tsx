@@ -10,9 +10,12 @@ const PAGE = 20;
 export function Devices({ initialStatus }: { initialStatus?: string }) {
   const [status, setStatus] = useState(initialStatus ?? '');
   const [name, setName] = useState('');
+  const [tag, setTag] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [live, setLive] = useState<Record<string, DeviceFieldsFragment>>({});
-  const filter = { deviceAggregatedStatus: (status || null) as DeviceAggregatedStatus | null, nameContains: name || null };
+  // `key` or `key=value`, as the CLI's --tag takes it.
+  const [tagKey, tagValue] = tag.split('=', 2);
+  const filter = { deviceAggregatedStatus: (status || null) as DeviceAggregatedStatus | null, nameContains: name || null, tags: tagKey ? [{ key: tagKey, value: tagValue ?? null }] : null };
   const page = useQuery(DevicesDocument, { first: PAGE, after: cursors.at(-1) ?? null, filter });
   useSubscription(DeviceUpdatedDocument, {}, (e) => setLive((l) => ({ ...l, [e.deviceUpdated.deviceId]: e.deviceUpdated })));
   const rows = (page.data?.devices.edges ?? []).map((e) => live[e.node.deviceId] ?? e.node);
@@ -35,6 +38,10 @@ export function Devices({ initialStatus }: { initialStatus?: string }) {
           Name contains
           <input value={name} onChange={(e) => (setName(e.target.value), restart())} aria-label="Name contains" />
         </label>
+        <label>
+          Tag (key or key=value)
+          <input value={tag} onChange={(e) => (setTag(e.target.value.trim()), restart())} aria-label="Tag" />
+        </label>
         {info && <span className="muted">{info.totalCount} devices</span>}
       </div>
       <Problem error={page.error} />
@@ -48,6 +55,7 @@ export function Devices({ initialStatus }: { initialStatus?: string }) {
           ['Status', (d) => <Status value={d.deviceAggregatedStatus} />],
           ['Connection', (d) => d.deviceConnectionStatus],
           ['Software', (d) => d.currentSoftware ?? '—'],
+          ['Tags', (d) => d.tags.map((t) => (t.value ? `${t.key}=${t.value}` : t.key)).join(', ')],
           ['Last seen', (d) => when(d.lastSeenAt)],
           ['Device ID', (d) => <code>{d.deviceId}</code>],
         ]}

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import { DeviceUpdatedDocument, FleetSummaryDocument, RolloutsDocument } from '@edgefleet/client';
 import { useQuery, useSubscription } from '../hooks';
 import { Bar, Problem, Status, Table, go } from '../ui';
+import { rolloutSegments } from './rollouts';
 
 /** Counts by aggregated status and software version, read again (at most every second) as devices change. */
 export function Overview() {
@@ -34,11 +35,11 @@ export function Overview() {
             ))}
           </div>
           <h2>Software versions</h2>
-          <Table rows={s.bySoftware} rowKey={(r) => r.software ?? 'none'} columns={[['Version', (r) => r.software ?? 'not reported'], ['Devices', (r) => r.count], ['Share', (r) => <Bar value={r.count} total={s.total} label={`${Math.round((r.count / Math.max(1, s.total)) * 100)}%`} />]]} />
+          <Table rows={s.bySoftware} rowKey={(r) => r.software ?? 'none'} columns={[['Version', (r) => r.software ?? 'not reported'], ['Devices', (r) => r.count], ['Share', (r) => <Bar segments={[{ value: r.count, kind: 'ok' }]} total={s.total} label={`${Math.round((r.count / Math.max(1, s.total)) * 100)}%`} />]]} />
         </>
       )}
       <h2>Active rollouts</h2>
-      <Table rows={active} rowKey={(r) => r.id} onRow={(r) => go(`rollouts/${r.id}`)} empty="No rollout is running." columns={[['Name', (r) => r.name], ['Status', (r) => <Status value={r.status} />], ['Progress', (r) => <Bar value={r.progress.succeeded + r.progress.failed} total={r.progress.targeted} label={`${r.progress.succeeded}/${r.progress.targeted}`} />]]} />
+      <Table rows={active} rowKey={(r) => r.id} onRow={(r) => go(`rollouts/${r.id}`)} empty="No rollout is running." columns={[['Name', (r) => r.name], ['Status', (r) => <Status value={r.status} />], ['Progress', (r) => <Bar segments={rolloutSegments(r.progress)} total={r.progress.targeted} label={`${r.progress.succeeded}/${r.progress.targeted}`} />]]} />
     </section>
   );
 }

@@ -4,6 +4,16 @@ import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Bar, Problem, Status, when } from '../ui';
 
+type Progress = RolloutFieldsFragment['progress'];
+
+/** A rollout's jobs by outcome: canceled ones grey, never counted as succeeded. */
+export const rolloutSegments = (p: Progress) => [
+  { value: p.succeeded, kind: 'ok' as const },
+  { value: p.failed + p.timedOut + p.rejected, kind: 'bad' as const },
+  { value: p.canceled, kind: 'muted' as const },
+  { value: p.inProgress, kind: 'warn' as const },
+];
+
 /** One rollout: its progress live (rolloutProgress), and pause/resume/cancel for those who may. */
 function RolloutCard({ rollout, highlighted }: { rollout: RolloutFieldsFragment; highlighted: boolean }) {
   const { session } = useSession();
@@ -27,7 +37,13 @@ function RolloutCard({ rollout, highlighted }: { rollout: RolloutFieldsFragment;
           {r.imageVersion ? ` ${r.imageVersion}` : ''} · wave {r.currentWave} · created {when(r.createdAt)}
         </span>
       </header>
-      <Bar value={p.succeeded + failed + p.canceled} total={p.targeted} label={`${p.succeeded} succeeded · ${failed} failed · ${p.inProgress} in progress · ${p.queued} queued · ${p.offline} offline of ${p.targeted}`} />
+      <Bar segments={rolloutSegments(p)} total={p.targeted} label={`${p.succeeded} succeeded · ${failed} failed · ${p.canceled} canceled · ${p.inProgress} in progress · ${p.queued} queued of ${p.targeted}`} />
+      {p.offline > 0 && (
+        <p className="muted" data-testid="offline">
+          {p.offline} device{p.offline > 1 ? 's are' : ' is'} offline: {p.offline > 1 ? 'their jobs wait for them' : 'its job waits for it'}
+          {p.offlineUntil ? ` until ${when(p.offlineUntil)}` : ''}, then time out.
+        </p>
+      )}
       {r.statusReason && <p className="muted">{r.statusReason}</p>}
       {canOperate(session.role) && !ENDED_ROLLOUT_STATUSES.has(r.status) && (
         <div className="actions">

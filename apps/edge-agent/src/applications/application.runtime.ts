@@ -39,8 +39,8 @@ export function healthOf(nodes: Record<string, NodeStatus>): 'RUNNING' | 'ERROR'
 
 /** Node statuses that need no process: cameras (PAUSED on signal), the HDMI output (no display here). */
 export function passiveStatus(node: InstanceSpec['nodes'][number], paused: boolean): NodeStatus | undefined {
-  if (node.category === 'media_source') return node.streamUrl ? { currentStatus: paused ? 'PAUSED' : 'RUNNING' } : { currentStatus: 'NOT_AVAILABLE', reason: 'No camera stream was chosen for this placeholder.' };
-  if (node.category === 'media_sink') return { currentStatus: 'NOT_AVAILABLE', reason: 'This device has no HDMI output; the node is not run.' };
+  if (node.category === 'media_source') return node.streamUrl ? { currentStatus: paused ? 'PAUSED' : 'RUNNING' } : { currentStatus: 'NOT_AVAILABLE', reason: 'No camera chosen for this placeholder.' };
+  if (node.category === 'media_sink') return { currentStatus: 'NOT_AVAILABLE', reason: 'No HDMI output on this device.' };
   return undefined;
 }
 

@@ -39,7 +39,7 @@ export class ProcessRuntime implements ApplicationRuntime {
     for (const node of spec.nodes.filter((n) => n.category !== 'parameter')) {
       const passive = passiveStatus(node, paused.has(node.name));
       if (passive) statuses[node.name] = passive;
-      else if (node.category === 'ml_model') statuses[node.name] = { currentStatus: 'ERROR', reason: 'This device has no model runtime; the process runtime runs code nodes only.' };
+      else if (node.category === 'ml_model') statuses[node.name] = { currentStatus: 'ERROR', reason: 'No model runtime on this device.' };
       else {
         const prepared = await this.prepare(launch, node, path.join(root, node.name));
         processes.set(node.name, new Supervised(node.name, prepared, launch, (s) => ((statuses[node.name] = s), launch.changed())));

@@ -11,7 +11,7 @@ export type ApiKeyRole =
   | 'VIEWER';
 
 export type ApplicationInstanceFilterInput = {
-  deviceId?: string | null | undefined;
+  deviceId?: string | number | null | undefined;
   statusFilter?: ApplicationInstanceStatusFilter | null | undefined;
 };
 
@@ -385,12 +385,21 @@ export type DevicesQueryVariables = Exact<{
 
 export type DevicesQuery = { devices: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> } }> } };
 
+export type DeviceDetailsFragment = { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, networkingConfiguration: { ethernet0: { connectionType: ConnectionType, staticIpConnectionInfo: { ipAddress: string, mask: string, defaultGateway: string, dns: Array<string> } | null } | null, ethernet1: { connectionType: ConnectionType } | null, ntp: { ntpServers: Array<string> } | null } | null, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> };
+
 export type DeviceQueryVariables = Exact<{
   deviceId: string | number;
 }>;
 
 
-export type DeviceQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> } };
+export type DeviceQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, networkingConfiguration: { ethernet0: { connectionType: ConnectionType, staticIpConnectionInfo: { ipAddress: string, mask: string, defaultGateway: string, dns: Array<string> } | null } | null, ethernet1: { connectionType: ConnectionType } | null, ntp: { ntpServers: Array<string> } | null } | null, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> } };
+
+export type DevicePageQueryVariables = Exact<{
+  deviceId: string | number;
+}>;
+
+
+export type DevicePageQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, system: any, applications: any, networkingConfiguration: { ethernet0: { connectionType: ConnectionType, staticIpConnectionInfo: { ipAddress: string, mask: string, defaultGateway: string, dns: Array<string> } | null } | null, ethernet1: { connectionType: ConnectionType } | null, ntp: { ntpServers: Array<string> } | null } | null, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> }, devicesJobs: { edges: Array<{ node: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null } }> }, applicationInstances: { edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> }, deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, softwareImages: Array<{ version: string, uploadedAt: string | null }> };
 
 export type DeviceProvisioningQueryVariables = Exact<{
   deviceId: string | number;
@@ -589,6 +598,13 @@ export type ApplicationsQueryVariables = Exact<{
 
 export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> } };
 
+export type ApplicationPageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ApplicationPageQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, manifestPayload: { payloadData: string }, manifestOverridesPayload: { payloadData: string } | null, nodeInstances: Array<{ nodeInstanceId: string, packageName: string, packageVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> }, applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+
 export type ApplicationQueryVariables = Exact<{
   id: string;
 }>;
@@ -627,7 +643,7 @@ export type SignalNodesMutationVariables = Exact<{
 export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
 export type ApplicationUpdatedSubscriptionVariables = Exact<{
-  deviceId: string;
+  deviceId: string | number;
 }>;
 
 
@@ -636,7 +652,7 @@ export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { app
 export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
 
 export type DeviceLogsQueryVariables = Exact<{
-  deviceId: string;
+  deviceId: string | number;
   logStream?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -785,6 +801,67 @@ export const DeviceFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DeviceFields"}) as unknown as TypedDocumentString<DeviceFieldsFragment, unknown>;
+export const DeviceDetailsFragmentDoc = new TypedDocumentString(`
+    fragment DeviceDetails on Device {
+  ...DeviceFields
+  networkingConfiguration {
+    ethernet0 {
+      connectionType
+      staticIpConnectionInfo {
+        ipAddress
+        mask
+        defaultGateway
+        dns
+      }
+    }
+    ethernet1 {
+      connectionType
+    }
+    ntp {
+      ntpServers
+    }
+  }
+  currentNetworkingStatus {
+    lastUpdatedTime
+    ethernet0Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ethernet1Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ntpStatus {
+      connectionStatus
+      ipAddress
+      ntpServerName
+    }
+  }
+}
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}`, {"fragmentName":"DeviceDetails"}) as unknown as TypedDocumentString<DeviceDetailsFragment, unknown>;
 export const DeviceJobFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeviceJobFields on DeviceJob {
   jobId
@@ -957,25 +1034,7 @@ export const DevicesDocument = new TypedDocumentString(`
 export const DeviceDocument = new TypedDocumentString(`
     query Device($deviceId: ID!) {
   device(deviceId: $deviceId) {
-    ...DeviceFields
-    currentNetworkingStatus {
-      lastUpdatedTime
-      ethernet0Status {
-        ipAddress
-        connectionStatus
-        hwAddress
-      }
-      ethernet1Status {
-        ipAddress
-        connectionStatus
-        hwAddress
-      }
-      ntpStatus {
-        connectionStatus
-        ipAddress
-        ntpServerName
-      }
-    }
+    ...DeviceDetails
   }
 }
     fragment DeviceFields on Device {
@@ -999,7 +1058,175 @@ export const DeviceDocument = new TypedDocumentString(`
     key
     value
   }
+}
+fragment DeviceDetails on Device {
+  ...DeviceFields
+  networkingConfiguration {
+    ethernet0 {
+      connectionType
+      staticIpConnectionInfo {
+        ipAddress
+        mask
+        defaultGateway
+        dns
+      }
+    }
+    ethernet1 {
+      connectionType
+    }
+    ntp {
+      ntpServers
+    }
+  }
+  currentNetworkingStatus {
+    lastUpdatedTime
+    ethernet0Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ethernet1Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ntpStatus {
+      connectionStatus
+      ipAddress
+      ntpServerName
+    }
+  }
 }`) as unknown as TypedDocumentString<DeviceQuery, DeviceQueryVariables>;
+export const DevicePageDocument = new TypedDocumentString(`
+    query DevicePage($deviceId: ID!) {
+  device(deviceId: $deviceId) {
+    ...DeviceDetails
+    system: shadow(name: "system")
+    applications: shadow(name: "applications")
+  }
+  devicesJobs(deviceId: $deviceId, first: 10) {
+    edges {
+      node {
+        ...DeviceJobFields
+      }
+    }
+  }
+  applicationInstances(first: 25, filter: {deviceId: $deviceId}) {
+    edges {
+      node {
+        ...ApplicationFields
+      }
+    }
+  }
+  deviceLogs(deviceId: $deviceId, last: 100) {
+    ...LogEventFields
+  }
+  softwareImages {
+    version
+    uploadedAt
+  }
+}
+    fragment DeviceFields on Device {
+  deviceId
+  name
+  description
+  arn
+  type
+  brand
+  serialNumber
+  provisioningStatus
+  provisioningStatusReason
+  deviceConnectionStatus
+  deviceAggregatedStatus
+  currentSoftware
+  latestSoftware
+  lastSeenAt
+  leaseExpirationTime
+  createdTime
+  tags {
+    key
+    value
+  }
+}
+fragment DeviceDetails on Device {
+  ...DeviceFields
+  networkingConfiguration {
+    ethernet0 {
+      connectionType
+      staticIpConnectionInfo {
+        ipAddress
+        mask
+        defaultGateway
+        dns
+      }
+    }
+    ethernet1 {
+      connectionType
+    }
+    ntp {
+      ntpServers
+    }
+  }
+  currentNetworkingStatus {
+    lastUpdatedTime
+    ethernet0Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ethernet1Status {
+      ipAddress
+      connectionStatus
+      hwAddress
+    }
+    ntpStatus {
+      connectionStatus
+      ipAddress
+      ntpServerName
+    }
+  }
+}
+fragment DeviceJobFields on DeviceJob {
+  jobId
+  jobType
+  deviceId
+  deviceName
+  status
+  executionStatus
+  imageVersion
+  statusReason
+  rolloutId
+  createdTime
+  startedAt
+  completedAt
+}
+fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}
+fragment LogEventFields on LogEventConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+    hasPreviousPage
+    startCursor
+  }
+  edges {
+    node {
+      timestamp
+      logStream
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<DevicePageQuery, DevicePageQueryVariables>;
 export const DeviceProvisioningDocument = new TypedDocumentString(`
     query DeviceProvisioning($deviceId: ID!) {
   device(deviceId: $deviceId) {
@@ -1587,6 +1814,55 @@ export const ApplicationsDocument = new TypedDocumentString(`
   createdTime
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<ApplicationsQuery, ApplicationsQueryVariables>;
+export const ApplicationPageDocument = new TypedDocumentString(`
+    query ApplicationPage($id: String!) {
+  applicationInstance(applicationInstanceId: $id) {
+    ...ApplicationFields
+    manifestPayload {
+      payloadData
+    }
+    manifestOverridesPayload {
+      payloadData
+    }
+    nodeInstances {
+      nodeInstanceId
+      packageName
+      packageVersion
+      currentStatus
+      statusReason
+    }
+  }
+  applicationInstanceLogs(applicationInstanceId: $id, last: 100) {
+    ...LogEventFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}
+fragment LogEventFields on LogEventConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+    hasPreviousPage
+    startCursor
+  }
+  edges {
+    node {
+      timestamp
+      logStream
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<ApplicationPageQuery, ApplicationPageQueryVariables>;
 export const ApplicationDocument = new TypedDocumentString(`
     query Application($id: String!) {
   applicationInstance(applicationInstanceId: $id) {
@@ -1688,7 +1964,7 @@ export const SignalNodesDocument = new TypedDocumentString(`
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<SignalNodesMutation, SignalNodesMutationVariables>;
 export const ApplicationUpdatedDocument = new TypedDocumentString(`
-    subscription ApplicationUpdated($deviceId: String!) {
+    subscription ApplicationUpdated($deviceId: ID!) {
   applicationInstanceUpdated(deviceId: $deviceId) {
     ...ApplicationFields
     nodeInstances {
@@ -1711,7 +1987,7 @@ export const ApplicationUpdatedDocument = new TypedDocumentString(`
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<ApplicationUpdatedSubscription, ApplicationUpdatedSubscriptionVariables>;
 export const DeviceLogsDocument = new TypedDocumentString(`
-    query DeviceLogs($deviceId: String!, $logStream: String, $first: Int, $after: String, $last: Int, $before: String, $since: DateTime, $until: DateTime) {
+    query DeviceLogs($deviceId: ID!, $logStream: String, $first: Int, $after: String, $last: Int, $before: String, $since: DateTime, $until: DateTime) {
   deviceLogs(
     deviceId: $deviceId
     logStream: $logStream
