@@ -108,6 +108,9 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(Object.keys(devices).sort()).toEqual(['ops-1', 'ops-2']);
     const table = await edgefleet(['devices', 'list']);
     expect(table.stdout.split('\n')[0]).toMatch(/^DEVICE ID\s+NAME\s+STATUS\s+CONNECTION\s+SOFTWARE\s+LAST SEEN$/);
+    // An enum value that is not one: a usage error (2) listing the valid ones, in any case.
+    const bogus = await edgefleet(['devices', 'list', '--status', 'sleeping']);
+    expect([bogus.code, bogus.stderr]).toEqual([2, expect.stringMatching(/--status must be one of ONLINE, OFFLINE, UPDATE_NEEDED, REBOOTING, AWAITING_PROVISIONING/)]);
     expect(table.stdout).toMatch(new RegExp(`^${devices['ops-1']}\\s+ops-1\\s+ONLINE\\s+ONLINE\\s+\\S+`, 'm'));
 
     const described = await edgefleet(['devices', 'describe', devices['ops-1'], '--shadow', 'system']);
@@ -124,6 +127,8 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(provisioned).not.toHaveProperty('certificates');
     expect(readFileSync(bundle).subarray(0, 2).toString()).toBe('PK');
     expect(statSync(bundle).mode & 0o777).toBe(0o600);
+    // Newest first, as its help says.
+    expect((await edgefleet(['devices', 'list'])).stdout.split('\n')[1]).toMatch(/^\S+\s+lobby-cam\s/);
     const again = await edgefleet(['devices', 'provision', 'lobby-cam', '--out', out]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error: (CONFLICT|ALREADY_EXISTS) \(\w+\): /);
@@ -354,8 +359,35 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(all.match(/signature=[^&"\s]*/g)?.filter((m) => m !== 'signature=REDACTED') ?? []).toEqual([]);
   });
 
-  it('removes the application instance', async () => {
-    expect((await json(['apps', 'remove', appId])).status).toMatch(/^REMOVAL_/);
-    await until(async () => (await json(['apps', 'describe', appId])).status, (s) => s === 'REMOVAL_SUCCEEDED');
+  it('uploads and lists software images, creates, lists and revokes keys, and rolls a deployment out', async () => {
+    const image = path.join(stack.dir, 'image-6.0.0.bin');
+    writeFileSync(image, randomBytes(50_000));
+    expect(await json(['images', 'upload', '6.0.0', image, '--release-notes', 'new model runtime', '--major'])).toMatchObject({ version: '6.0.0', majorVersionUpdate: true, size: 50_000, sha256: sha256(readFileSync(image)) });
+    expect((await json(['images', 'list'])).map((i: any) => i.version)).toContain('6.0.0');
+
+    const access = await json(['keys', 'create', 'ci-scripts', '--role', 'viewer', '--access-key']);
+    expect(access).toMatchObject({ accessKeyId: expect.stringMatching(/^EFAK/), secretAccessKey: expect.any(String), apiKey: { role: 'VIEWER' } });
+    expect((await json(['keys', 'list'])).map((k: any) => k.name)).toContain('ci-scripts');
+    expect((await json(['keys', 'revoke', access.apiKey.id])).revokedAt).toEqual(expect.any(String));
+    const badRole = await edgefleet(['keys', 'create', 'x', '--role', 'root']);
+    expect([badRole.code, badRole.stderr]).toEqual([2, expect.stringMatching(/--role.*VIEWER, OPERATOR, ADMIN/)]);
+
+    // The deployed application again, to both devices, as a rollout replacing each device's instance of that name.
+    const graph = path.join(stack.dir, 'sample', 'graphs', 'sample', 'graph.json');
+    const overrides = path.join(stack.dir, 'sample', 'graphs', 'sample', 'override.json');
+    const rollout = await edgefleet(['rollouts', 'create', '--name', 'redeploy', '--type', 'deploy_application', '--manifest', graph, '--overrides', overrides, '--app-name', 'sample', '--replace', 'sample', '--name-contains', 'ops-', '--initial', '2', '--watch']);
+    expect([rollout.code, rollout.stderr.split('\n')[0]]).toEqual([0, expect.stringMatching(/^rollout redeploy created: [0-9a-f-]{36}$/)]);
+    const running = await json(['apps', 'list', '--status', 'deployment_succeeded']);
+    expect(running.filter((a: any) => a.name === 'sample').map((a: any) => a.defaultRuntimeContextDeviceName).sort()).toEqual(['ops-1', 'ops-2']);
+    appId = running.find((a: any) => a.defaultRuntimeContextDeviceName === 'ops-2').applicationInstanceId;
+    // Pause and resume wait for the device to say so.
+    expect((await edgefleet(['apps', 'pause', appId, '--node', 'code_node', '--wait'])).code).toBe(0);
+    expect((await json(['apps', 'describe', appId])).nodeInstances.find((n: any) => n.nodeInstanceId === 'code_node').currentStatus).toBe('PAUSED');
+    expect((await edgefleet(['apps', 'resume', appId, '--wait'])).code).toBe(0);
+  });
+
+  it('removes the application instance, waiting for the device', async () => {
+    const removed = await json(['apps', 'remove', appId, '--wait']);
+    expect(removed.status).toBe('REMOVAL_SUCCEEDED');
   });
 });

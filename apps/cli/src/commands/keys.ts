@@ -1,6 +1,6 @@
-import { type Command, Option } from 'commander';
-import { type ApiKeyFieldsFragment, ApiKeysDocument, CreateAccessKeyDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '@edgefleet/client';
-import { action } from '../context';
+import type { Command } from 'commander';
+import { type ApiKeyFieldsFragment, type ApiKeyRole, ApiKeysDocument, CreateAccessKeyDocument, CreateApiKeyDocument, RevokeApiKeyDocument } from '@edgefleet/client';
+import { action, oneOf } from '../context';
 import type { Column } from '../output';
 
 const KEY_COLUMNS: Column<ApiKeyFieldsFragment>[] = [
@@ -12,7 +12,7 @@ const KEY_COLUMNS: Column<ApiKeyFieldsFragment>[] = [
   ['LAST USED', (k) => k.lastUsedAt],
   ['REVOKED', (k) => k.revokedAt],
 ];
-const ROLES = ['VIEWER', 'OPERATOR', 'ADMIN'] as const;
+const ROLES: Record<ApiKeyRole, true> = { VIEWER: true, OPERATOR: true, ADMIN: true };
 
 export function keysCommand(program: Command): void {
   const keys = program.command('keys').description("Your organization's API keys and access keys (ADMIN): create one (shown once), list, revoke.");
@@ -25,10 +25,10 @@ export function keysCommand(program: Command): void {
   keys
     .command('create <name>')
     .description('Creates an API key (Bearer, for GraphQL, the CLI and the console), or with --access-key an access key for the Panorama API and CloudWatch Logs (SigV4, the aws CLI). The secret is printed once.')
-    .addOption(new Option('--role <role>', 'what the key may do').choices(ROLES).makeOptionMandatory())
+    .requiredOption('--role <role>', 'VIEWER reads; OPERATOR also changes the fleet; ADMIN also manages keys', oneOf('--role', ROLES))
     .option('--access-key', 'an access key (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) instead of an API key')
     .action(
-      action(async (ctx, name: string, o: { role: (typeof ROLES)[number]; accessKey?: boolean }) => {
+      action(async (ctx, name: string, o: { role: ApiKeyRole; accessKey?: boolean }) => {
         const input = { name, role: o.role };
         if (o.accessKey) {
           const { createAccessKey: k } = await ctx.api.data(CreateAccessKeyDocument, { input });
