@@ -32,7 +32,7 @@ export function startApp(app: string, env: Record<string, string>, args: string[
   const child = spawn(process.execPath, ['-r', './infra/scripts/register.js', `apps/${app}/src/${entry}`, ...args], {
     cwd: ROOT,
     // Metrics on any free port (each process prints where), so parallel stacks never collide.
-    env: { ...process.env, NODE_OPTIONS: '', API_METRICS_PORT: '0', WORKER_METRICS_PORT: '0', GATEWAY_METRICS_PORT: '0', ...env },
+    env: { ...process.env, NODE_OPTIONS: '', EDGEFLEET_EXIT_WITH_PARENT: '1', API_METRICS_PORT: '0', WORKER_METRICS_PORT: '0', GATEWAY_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -31,3 +31,12 @@ require.extensions['.ts'] = function (module, filename) {
   module._compile(code, filename);
 };
 process.setSourceMapsEnabled(true);
+
+// Test harnesses set this so a process they started never outlives them (a killed
+// Jest run would otherwise leave workers consuming the next run's database).
+if (process.env.EDGEFLEET_EXIT_WITH_PARENT === '1') {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 1000).unref();
+}
