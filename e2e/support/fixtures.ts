@@ -1,9 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
-import { PrismaService } from '@edgefleet/db';
 import { DeviceService, type NewDevice } from '@edgefleet/devices';
 import type { ApiKeyRole, Quotas } from '@edgefleet/domain';
-import { ApiKeyService, OrganizationService, type Principal } from '@edgefleet/organizations';
+import { ApiKeyService, InstallationService, type Principal } from '@edgefleet/organizations';
 import { uniqueName } from './test-env';
 
 /** Any running app (api or worker) whose real services the fixtures below use. */
@@ -38,7 +37,7 @@ export interface TestOrganization {
 
 /** A fresh organization with its ADMIN key, made through the real service. */
 export async function newOrganization(api: HasApp, quotas: Partial<Quotas> = {}): Promise<TestOrganization> {
-  const { organization, apiKey, secret } = await get(api, OrganizationService).create(uniqueName('org'), quotas);
+  const { organization, apiKey, secret } = await get(api, InstallationService).create(uniqueName('org'), quotas);
   return { organizationId: organization.id, adminKey: secret, admin: { apiKeyId: apiKey.id, organizationId: organization.id, role: 'ADMIN' } };
 }
 
@@ -48,10 +47,7 @@ export async function newKey(api: HasApp, org: TestOrganization, role: ApiKeyRol
 
 /** Registers a device the way provisioning does (AWAITING_PROVISIONING). */
 export async function seedDevice(api: HasApp, org: TestOrganization, input: Partial<NewDevice> = {}) {
-  const prisma = get(api, PrismaService);
-  return prisma.$transaction((tx) =>
-    get(api, DeviceService).create(tx, org.admin, { name: uniqueName('dev'), ...input }, 1_000),
-  );
+  return get(api, DeviceService).create(org.admin, { name: uniqueName('dev'), ...input }, 1_000);
 }
 
 /**

@@ -1,10 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { DeploymentService, LogService } from '@edgefleet/applications';
+import { DeploymentSpecs, LogService } from '@edgefleet/applications';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
-import { PackageService, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
+import { PackageFiles, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
+import { UrlSigner } from '@edgefleet/artifacts';
 import { Metrics } from '@edgefleet/telemetry';
 import { AccessKeyService, ApiKeyService, OrganizationService, RequestAdmission } from '@edgefleet/organizations';
 import { RedisConnections } from '@edgefleet/runtime';
@@ -34,14 +35,15 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   fastify.addHook('onClose', async () => void (await Promise.all(queues.map((q) => q.close()))));
   await registerConsoleRoutes(fastify, { graphiql: config.GRAPHIQL });
   const images = app.get(SoftwareImageService);
-  const packages = app.get(PackageService);
+  const packageFiles = app.get(PackageFiles);
+  const signer = app.get(UrlSigner);
   registerSignedFileRoutes(fastify, [
     {
       uploadRoute: '/images/upload/:id',
       downloadRoute: '/images/download/:id',
       uploadPath,
       downloadPath,
-      signer: images.signer,
+      signer,
       receive: async (id, body, length) => {
         const image = await images.receiveUpload(id, body, length);
         return { version: image.version, sha256: image.sha256, size: image.size };
@@ -53,12 +55,12 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
       downloadRoute: '/packages/assets/download/:id',
       uploadPath: assetUploadPath,
       downloadPath: assetDownloadPath,
-      signer: packages.signer,
-      receive: (id, body) => packages.receiveAssetUpload(id, body),
-      blob: (sha256) => packages.blob(sha256),
+      signer,
+      receive: (id, body) => packageFiles.receiveUpload(id, body),
+      blob: (sha256) => packageFiles.blob(sha256),
     },
   ]);
-  registerDeploymentSpecRoutes(fastify, app.get(DeploymentService), packages.signer);
+  registerDeploymentSpecRoutes(fastify, app.get(DeploymentSpecs), signer);
   // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
   const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);

@@ -1,14 +1,14 @@
 import './instrument';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@edgefleet/config';
-import { OrganizationService } from '@edgefleet/organizations';
+import { InstallationService } from '@edgefleet/organizations';
 import { OpsServerHost, metricsLine } from '@edgefleet/telemetry';
 import { createApi } from './api.app';
 
 async function main() {
   const config = loadConfig();
   const app = await createApi(config);
-  const { createdAdminKey } = await app.get(OrganizationService).bootstrap();
+  const { createdAdminKey } = await app.get(InstallationService).bootstrap(config.EDGEFLEET_DEFAULT_ORGANIZATION, config.EDGEFLEET_BOOTSTRAP_API_KEY);
   await app.listen(config.API_PORT, config.API_HOST);
   const base = config.API_PUBLIC_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
   const lines = [`EdgeFleet API listening on ${base}/graphql; ${metricsLine(config.METRICS_HOST, app.get(OpsServerHost).port)}`];

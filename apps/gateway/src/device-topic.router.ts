@@ -26,13 +26,12 @@ import {
   toRejected,
   updateJobExecutionRequest,
 } from '@edgefleet/contracts';
-import type { DeviceApplicationsApi } from '@edgefleet/applications';
-import { type DeviceEventsPublisher, type SystemProjection, prepareSystemReport, writeSystemReports } from '@edgefleet/devices';
+import { type DeviceApplicationsApi, applicationsReportFollower } from '@edgefleet/applications';
+import type { DeviceEventsPublisher, SystemReports } from '@edgefleet/devices';
 import { DomainError, assertShadowName, validationFailed } from '@edgefleet/domain';
 import type { JobsDeviceApi } from '@edgefleet/jobs';
-import type { FleetProvisioningService } from '@edgefleet/provisioning';
-import type { ShadowDeviceApi, ShadowFollower } from '@edgefleet/iot';
-import { outbox } from '@edgefleet/queue';
+import type { ClaimCertificates, FleetProvisioningService } from '@edgefleet/provisioning';
+import type { ShadowDeviceApi } from '@edgefleet/shadows';
 import type { DeviceRequestLimiter } from './device-request.limiter';
 import type { Identity } from './topic.policy';
 
@@ -182,27 +181,12 @@ const accepted = (request: DeviceRequest<unknown>, body: object): Reply => ({ to
 const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
   accepted(request, { ...body, timestamp: Math.floor(Date.now() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
 
-/** A `system` report into its device row (one statement for a group commit's reports). */
-const systemFollower: ShadowFollower<SystemProjection> = {
-  key: 'system',
-  prepare: (_thing, doc) => prepareSystemReport(doc),
-  write: (tx, items) => writeSystemReports(tx, items.map((i) => ({ thingName: i.thingName, version: i.document.version, projection: i.prepared }))),
-};
-
-/** An `applications` report: the worker follows it into instance rows. */
-const applicationsFollower: ShadowFollower<null> = {
-  key: 'applications',
-  prepare: () => null,
-  write: async (tx, items) => {
-    await outbox.enqueue(tx, 'applications', 'project-report', items.map((i) => ({ payload: { deviceId: i.thingName }, key: `apps-report-${i.thingName}-${i.document.version}` })));
-    return items.map(() => false);
-  },
-};
-
 /** The AWS IoT device APIs the gateway serves: fleet provisioning (claims), Device Shadow and Jobs (devices). */
 export function deviceTopicRoutes(s: {
+  claims: ClaimCertificates;
   provisioning: FleetProvisioningService;
   shadows: ShadowDeviceApi;
+  systemReports: SystemReports;
   jobs: JobsDeviceApi;
   events: DeviceEventsPublisher;
   applications: DeviceApplicationsApi;
@@ -210,8 +194,8 @@ export function deviceTopicRoutes(s: {
   const claim = ({ identity }: DeviceRequest<unknown>) => ({ certificateId: identity.certificateId, thingName: identity.thingName });
   const shadow = (r: DeviceRequest<unknown>) => [r.identity.thingName, r.params.shadowName ?? null] as const;
   return [
-    route({ service: 'provisioning', topic: CREATE_CERTIFICATE_FROM_CSR_TOPIC, schema: createCertificateFromCsrRequest, handle: async (r) => [accepted(r, await s.provisioning.createCertificateFromCsr(claim(r), r.body.certificateSigningRequest))] }),
-    route({ service: 'provisioning', topic: CREATE_KEYS_AND_CERTIFICATE_TOPIC, emptyAllowed: true, schema: createKeysAndCertificateRequest, handle: async (r) => [accepted(r, await s.provisioning.createKeysAndCertificate(claim(r)))] }),
+    route({ service: 'provisioning', topic: CREATE_CERTIFICATE_FROM_CSR_TOPIC, schema: createCertificateFromCsrRequest, handle: async (r) => [accepted(r, await s.claims.createCertificateFromCsr(claim(r), r.body.certificateSigningRequest))] }),
+    route({ service: 'provisioning', topic: CREATE_KEYS_AND_CERTIFICATE_TOPIC, emptyAllowed: true, schema: createKeysAndCertificateRequest, handle: async (r) => [accepted(r, await s.claims.createKeysAndCertificate(claim(r)))] }),
     route({
       service: 'provisioning',
       topic: registerThingTopic('{templateName}'),
@@ -233,7 +217,7 @@ export function deviceTopicRoutes(s: {
           // Accepted `system` reports project into the registry in the same transaction; `applications`
           // reports go to the worker (in the same transaction too), which follows them into instance rows.
           const reports = r.body.state?.reported !== undefined;
-          const follow = !reports ? undefined : r.params.shadowName === SYSTEM_SHADOW ? systemFollower : r.params.shadowName === APPLICATIONS_SHADOW ? applicationsFollower : undefined;
+          const follow = !reports ? undefined : r.params.shadowName === SYSTEM_SHADOW ? s.systemReports.follower : r.params.shadowName === APPLICATIONS_SHADOW ? applicationsReportFollower : undefined;
           const result = await s.shadows.update(...shadow(r), r.body, r.clientToken, follow);
           if (result.projected) await s.events.updated([r.identity.thingName]);
           const delta = result.delta ? [{ topic: `${r.topic}/delta`, body: result.delta }] : [];

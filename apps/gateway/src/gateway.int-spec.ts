@@ -6,7 +6,7 @@ import { PrismaService } from '@edgefleet/db';
 import { type TestOrganization, eventually, newOrganization } from '@edgefleet/e2e-support';
 import { DeviceIdentities } from '@edgefleet/iot';
 import { CertificateAuthority, createCsr, generateKeyPair } from '@edgefleet/pki';
-import { ProvisioningService } from '@edgefleet/provisioning';
+import { DeviceRegistration } from '@edgefleet/devices';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, type TestBundle, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';
 
@@ -193,7 +193,7 @@ describe('gateway: fleet provisioning and authorization over real mTLS', () => {
       // TLS 1.3 reports the refusal after the client's side of the handshake: a closed socket, never a CONNACK.
       await expect(connect(shortLived.app.get(MqttGateway).port, { cert: expired.cert, key: expired.key, ca: expired.ca })).rejects.toThrow();
       // The worker's sweep marks such devices FAILED with the reason.
-      await shortLived.app.get(ProvisioningService, { strict: false }).failExpiredClaims(new Date());
+      await shortLived.app.get(DeviceRegistration, { strict: false }).failExpiredClaims(new Date());
       expect(await device(expired.deviceId)).toMatchObject({ provisioningStatus: 'FAILED', provisioningStatusReason: expect.stringMatching(/expired/) });
     } finally {
       await shortLived.app.close();

@@ -5,11 +5,12 @@ import { Clock, RuntimeModule } from '@edgefleet/runtime';
 import { OPS_HEALTH, TelemetryModule } from '@edgefleet/telemetry';
 import { DbModule } from '@edgefleet/db';
 import { ApplicationsModule, DeviceApplicationsApi } from '@edgefleet/applications';
-import { DeviceEventsPublisher, DevicesModule } from '@edgefleet/devices';
+import { DeviceEventsPublisher, DevicesModule, SystemReports } from '@edgefleet/devices';
 import { JobsDeviceApi, JobsModule } from '@edgefleet/jobs';
-import { IotModule, ShadowDeviceApi } from '@edgefleet/iot';
+import { IotModule } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
-import { FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
+import { ClaimCertificates, FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
+import { DeviceShadowsModule, ShadowDeviceApi } from '@edgefleet/shadows';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceRequestLimiter } from './device-request.limiter';
 import { DeviceTopicRouter, deviceTopicRoutes } from './device-topic.router';
@@ -28,6 +29,7 @@ export class GatewayModule {
         DbModule,
         IotModule.forGateway(config),
         ProvisioningModule.forRoot(config),
+        DeviceShadowsModule.forRoot(config),
         OrganizationsModule,
         DevicesModule,
         JobsModule,
@@ -37,7 +39,6 @@ export class GatewayModule {
         MqttGateway,
         GatewayMetrics,
         { provide: OPS_HEALTH, inject: [GatewayMetrics], useFactory: (m: GatewayMetrics) => m.health },
-        FleetProvisioningService,
         DeviceIdentityService,
         {
           provide: DeviceRequestLimiter,
@@ -46,9 +47,18 @@ export class GatewayModule {
         },
         {
           provide: DeviceTopicRouter,
-          inject: [FleetProvisioningService, ShadowDeviceApi, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter, GatewayMetrics],
-          useFactory: (provisioning: FleetProvisioningService, shadows: ShadowDeviceApi, jobs: JobsDeviceApi, events: DeviceEventsPublisher, applications: DeviceApplicationsApi, limiter: DeviceRequestLimiter, metrics: GatewayMetrics) =>
-            new DeviceTopicRouter(deviceTopicRoutes({ provisioning, shadows, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter, metrics.observeRequest),
+          inject: [ClaimCertificates, FleetProvisioningService, ShadowDeviceApi, SystemReports, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter, GatewayMetrics],
+          useFactory: (
+            claims: ClaimCertificates,
+            provisioning: FleetProvisioningService,
+            shadows: ShadowDeviceApi,
+            systemReports: SystemReports,
+            jobs: JobsDeviceApi,
+            events: DeviceEventsPublisher,
+            applications: DeviceApplicationsApi,
+            limiter: DeviceRequestLimiter,
+            metrics: GatewayMetrics,
+          ) => new DeviceTopicRouter(deviceTopicRoutes({ claims, provisioning, shadows, systemReports, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter, metrics.observeRequest),
         },
       ],
     };

@@ -7,14 +7,12 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
 import { DevicePresenceService } from '@edgefleet/devices';
 import { type DisconnectOrder, ThingRoutedEmitter, topicMatches } from '@edgefleet/iot';
-import { CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
 import { GatewayMetrics } from './gateway.metrics';
 import { guardPacketSize } from './packet-size.guard';
 import { type Identity, isOwnTopic, isPrivateResponse, mayPublish, mayRetain, maySubscribe } from './topic.policy';
 
-const SERVER_CERT_DAYS = 30;
 const ACTOR = 'system:gateway';
 
 interface Session {
@@ -49,7 +47,6 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
-    private readonly ca: CertificateAuthority,
     private readonly identities: DeviceIdentityService,
     private readonly presence: DevicePresenceService,
     private readonly router: DeviceTopicRouter,
@@ -92,18 +89,8 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.markReason(client, /not authorized|denied/.test(err.message) ? 'AUTH_ERROR' : 'CONNECTION_LOST');
     });
 
-    const keys = await generateKeyPair();
-    const serverCert = await this.ca.issue({
-      commonName: this.config.GATEWAY_SANS[0] ?? 'localhost',
-      publicKey: keys.publicKey,
-      validForMs: SERVER_CERT_DAYS * 86_400_000,
-      usage: 'server',
-      subjectAltNames: this.config.GATEWAY_SANS,
-    });
     this.server = createServer({
-      key: keys.privateKeyPem,
-      cert: serverCert.certificatePem,
-      ca: [this.ca.certificatePem],
+      ...(await this.identities.serverTls()),
       requestCert: true,
       rejectUnauthorized: true, // no client certificate, another CA, or an expired one: refused at the handshake
       minVersion: 'TLSv1.2',

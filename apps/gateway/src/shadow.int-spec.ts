@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { PrismaService } from '@edgefleet/db';
-import { ShadowDeviceApi } from '@edgefleet/iot';
+import { ShadowDeviceApi } from '@edgefleet/shadows';
 import { type TestOrganization, newOrganization } from '@edgefleet/e2e-support';
 import { MqttGateway } from './mqtt-gateway';
 import { type RunningGateway, closed, connect, newBundle, provisionDevice, request, startGateway } from './test/gateway.harness';

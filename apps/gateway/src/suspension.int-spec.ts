@@ -1,5 +1,5 @@
 import { newOrganization } from '@edgefleet/e2e-support';
-import { OrganizationService } from '@edgefleet/organizations';
+import { InstallationService } from '@edgefleet/organizations';
 import { MqttGateway } from './mqtt-gateway';
 import { closed, connect, newBundle, provisionDevice, type RunningGateway, startGateway } from './test/gateway.harness';
 
@@ -28,7 +28,7 @@ describe('gateway: a suspended organization’s devices', () => {
     const live = [await connect(portOf(gw), devices[0].creds, { clientId: devices[0].b.deviceId }), await connect(portOf(other), devices[1].creds, { clientId: devices[1].b.deviceId })];
     const untouched = await connect(portOf(other), bystanderCreds, { clientId: bystander.deviceId });
 
-    const orgs = gw.app.get(OrganizationService, { strict: false });
+    const orgs = gw.app.get(InstallationService, { strict: false });
     const suspendedAt = Date.now();
     await orgs.setSuspended(org.organizationId, true, 'test');
     await Promise.all(live.map(closed));

@@ -3,9 +3,10 @@ import {
   CREATE_KEYS_AND_CERTIFICATE_TOPIC,
   REGISTER_THING_TOPIC,
 } from '@edgefleet/contracts';
+import type { DeviceIdentity } from '@edgefleet/provisioning';
 
 /** Who is on the other end of a connection, as its certificate says. */
-export type Identity = { kind: 'claim'; thingName: string; certificateId: string } | { kind: 'device'; thingName: string; certificateId: string };
+export type Identity = DeviceIdentity;
 
 /** Topics only the server publishes: responses and events (AWS IoT reserves them). */
 const SERVER_ONLY = /(^\$aws\/events\/)|\/(accepted|rejected|delta|documents|notify|notify-next)$/;

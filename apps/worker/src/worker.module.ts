@@ -21,6 +21,7 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { FleetGaugesRepository } from './metrics/fleet-gauges.repository';
 import { WORKER_QUEUES, WorkerMetrics } from './metrics/worker.metrics';
 import { RetentionPruner } from './retention/retention.pruner';
+import { RetentionRepository } from './retention/retention.repository';
 import { StreamsProcessor } from './streams/streams.processor';
 import { ApplicationsProcessor, ApplicationsScheduler } from './applications/applications.processor';
 
@@ -44,6 +45,7 @@ export class WorkerModule {
       ],
       providers: [
         FleetGaugesRepository,
+        RetentionRepository,
         WorkerMetrics,
         { provide: OPS_HEALTH, inject: [WorkerMetrics], useFactory: (m: WorkerMetrics) => m.health },
         { provide: WORKER_QUEUES, inject: QUEUE_NAMES.map((name) => getQueueToken(name)), useFactory: (...queues: unknown[]) => queues },

@@ -1,18 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ArtifactsModule } from '@edgefleet/artifacts';
 import type { Config } from '@edgefleet/config';
-import { IotModule } from '@edgefleet/iot';
+import { DevicesModule } from '@edgefleet/devices';
+import { RolloutDeployments } from '@edgefleet/jobs';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { PackagesModule } from '@edgefleet/packages';
-import { SecretsModule } from '@edgefleet/secrets';
+import { DeviceShadowsModule } from '@edgefleet/shadows';
+import { StreamsModule } from '@edgefleet/streams';
 import { ApplicationEventsPublisher } from './application-events.publisher';
+import { ApplicationInstanceRepository } from './application-instance.repository';
 import { ApplicationInstanceService } from './application-instance.service';
+import { DeploymentQuotas } from './deployment-quotas.service';
+import { DeploymentSpecs } from './deployment-specs.service';
 import { DeploymentService } from './deployment.service';
 import { DeviceApplicationsApi } from './device-applications-api.service';
+import { LogRepository } from './log.repository';
 import { LogService } from './log.service';
 import { ApplicationRolloutDeployments } from './rollout-deployments.service';
-import { RolloutDeployments } from '@edgefleet/jobs';
 
-const services = [ApplicationInstanceService, DeploymentService, DeviceApplicationsApi, LogService, ApplicationEventsPublisher];
+const services = [ApplicationInstanceService, DeploymentService, DeploymentSpecs, DeviceApplicationsApi, LogService, ApplicationEventsPublisher];
 
 /** Application instances: created by the api, deployed by the worker through the `applications` shadow, run by the edge agent. */
 @Module({})
@@ -22,8 +28,8 @@ export class ApplicationsModule {
       module: ApplicationsModule,
       // Global: rollouts (libs/jobs) find their deployments port wherever this module runs.
       global: true,
-      imports: [IotModule.forRoot(config), OrganizationsModule, PackagesModule, SecretsModule],
-      providers: [...services, { provide: RolloutDeployments, useClass: ApplicationRolloutDeployments }],
+      imports: [DeviceShadowsModule.forRoot(config), OrganizationsModule, DevicesModule, PackagesModule, StreamsModule, ArtifactsModule],
+      providers: [...services, ApplicationInstanceRepository, LogRepository, DeploymentQuotas, { provide: RolloutDeployments, useClass: ApplicationRolloutDeployments }],
       exports: [...services, RolloutDeployments],
     };
   }

@@ -1,15 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CONFIG, type Config } from '@edgefleet/config';
-import { createHash } from 'node:crypto';
-import { APPLICATIONS_SHADOW, type ApplicationsDesired, type InstanceSpec, REVISION_LENGTH, type ReportedInstance, deploymentSpecsPath } from '@edgefleet/contracts';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { DomainError, IN_DESIRED_STATE_STATUSES, REPORTED_EVENTS, SETTLED_STATUSES, type ResolvedGraph, STATUS_DESCRIPTIONS, type ApplicationInstanceEvent, notFound } from '@edgefleet/domain';
+import { Injectable, Logger } from '@nestjs/common';
+import { APPLICATIONS_SHADOW, type ApplicationsDesired, type ReportedInstance } from '@edgefleet/contracts';
+import type { Tx } from '@edgefleet/db';
+import { type ApplicationHealthStatus, type ApplicationInstanceEvent, DomainError, IN_DESIRED_STATE_STATUSES, type NodeInstanceStatus, REPORTED_EVENTS, STATUS_DESCRIPTIONS } from '@edgefleet/domain';
 import { ShadowStore } from '@edgefleet/iot';
-import { OrganizationService } from '@edgefleet/organizations';
-import { PackageCatalogue, PackageService } from '@edgefleet/packages';
-import { type ApplicationInstanceRow, hostPortsOf, nodeInstancesOf, syncLater } from './application-instance.service';
-import { moveInstances, withdrawInstances } from './application-instance.transitions';
+import { PackageCatalogue } from '@edgefleet/packages';
 import { ApplicationEventsPublisher } from './application-events.publisher';
+import { followReports } from './applications-report.follower';
+import { type ApplicationInstanceRow, ApplicationInstanceRepository } from './application-instance.repository';
+import { hostPortsOf } from './deployment-quotas.service';
+import { DeploymentSpecs } from './deployment-specs.service';
 
 const ACTOR = 'system:worker';
 
@@ -18,13 +17,11 @@ const HEALTH = new Set(['RUNNING', 'ERROR', 'NOT_AVAILABLE']);
 /** Writes of a device's desired state that lost to another write before one holds. */
 const MAX_WRITE_ATTEMPTS = 20;
 
-type SpecSource = ApplicationInstanceRow & { nodeInstances: { nodeInstanceId: string; signal: string | null }[] };
-
 /**
  * The worker's half of deployments: the device's desired `applications` state is always
  * written whole from its instance rows (so every change, retry and replay converges): each
- * instance by the revision of its spec, which the device fetches (`spec`) through the signed
- * URL of its specs. Its reported state is followed back into the rows, and entries the rows
+ * instance by the revision of its spec, which the device fetches (DeploymentSpecs) through the
+ * signed URL of its specs. Its reported state is followed back into the rows, and entries the rows
  * have taken in for good are cleared, so the shadow keeps room for ten instances.
  */
 @Injectable()
@@ -32,13 +29,11 @@ export class DeploymentService {
   private readonly logger = new Logger(DeploymentService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly instances: ApplicationInstanceRepository,
     private readonly shadows: ShadowStore,
     private readonly catalogue: PackageCatalogue,
-    private readonly packages: PackageService,
+    private readonly specs: DeploymentSpecs,
     private readonly events: ApplicationEventsPublisher,
-    private readonly organizations: OrganizationService,
-    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /** Syncs of one device, one after the other in this process (so they do not write over each other for nothing). */
@@ -61,24 +56,19 @@ export class DeploymentService {
   }
 
   private async writeDesired(deviceId: string): Promise<void> {
-    const pending = await this.prisma.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, status: 'DEPLOYMENT_PENDING' }, orderBy: { createdAt: 'asc' } });
+    const pending = await this.instances.onDevice(deviceId, { statuses: ['DEPLOYMENT_PENDING'] });
     for (const instance of pending) await this.request(instance);
-    await this.prisma.$transaction((tx) =>
-      moveInstances(tx, this.config, { event: 'REQUEST_REMOVAL', where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId}`, actor: ACTOR }),
-    );
+    await this.instances.transaction((tx) => this.instances.move(tx, { event: 'REQUEST_REMOVAL', select: { deviceId }, actor: ACTOR }));
     for (let attempt = 1; ; attempt++) {
       // The shadow before the rows: whatever a sync wrote, it wrote from rows this one reads too.
       const current = (await this.shadows.get(deviceId, APPLICATIONS_SHADOW).catch(() => ({}))) as { state?: { desired?: ApplicationsDesired }; version?: number };
-      const instances = await this.prisma.applicationInstance.findMany({
-        where: { defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
-        include: { nodeInstances: true },
-      });
+      const instances = await this.instances.onDevice(deviceId, { statuses: IN_DESIRED_STATE_STATUSES });
       const wanted: Record<string, string | null> = {};
-      for (const i of instances) wanted[i.applicationInstanceId] = (await this.specOf(i)).revision;
+      for (const i of instances) wanted[i.applicationInstanceId] = (await this.specs.of(i)).revision;
       // Instances the device had that are no longer wanted: null removes them from desired state.
       for (const id of Object.keys(current.state?.desired?.instances ?? {})) if (!(id in wanted)) wanted[id] = null;
       if (Object.keys(wanted).length === 0) return;
-      const specs = this.packages.signer.sign('GET', deploymentSpecsPath(deviceId), this.config.DEPLOYMENT_URL_TTL_SECONDS).url;
+      const specs = this.specs.url(deviceId);
       try {
         await this.shadows.update(deviceId, APPLICATIONS_SHADOW, { desired: { specs, instances: wanted } satisfies ApplicationsDesired }, current.version);
       } catch (err) {
@@ -90,14 +80,14 @@ export class DeploymentService {
         }
         // Too large for the device's shadow (SHADOW_MAX_BYTES): the deployments not yet on the device fail, saying why; the rest is written again.
         if (err.code !== 'VALIDATION_FAILED') throw err;
-        await this.prisma.$transaction(async (tx) => {
-          const failed = await moveInstances(tx, this.config, {
+        await this.instances.transaction(async (tx) => {
+          const failed = await this.instances.move(tx, {
             event: 'FAIL',
-            where: Prisma.sql`t."defaultRuntimeContextDevice" = ${deviceId} AND t.status = 'DEPLOYMENT_REQUESTED'`,
+            select: { deviceId, status: 'DEPLOYMENT_REQUESTED' },
             actor: ACTOR,
             description: `The device's applications shadow cannot hold this deployment: ${err.message}`,
           });
-          if (failed.length) await syncLater(tx, deviceId);
+          if (failed.length) await this.instances.syncLater(tx, deviceId);
         });
         return;
       }
@@ -108,88 +98,28 @@ export class DeploymentService {
 
   /** A pending deployment, checked against today's catalogue and quotas: requested, or failed with the reason. */
   private async request(instance: ApplicationInstanceRow): Promise<void> {
-    const others = await this.prisma.applicationInstance.findMany({
-      where: { defaultRuntimeContextDevice: instance.defaultRuntimeContextDevice, status: { in: [...IN_DESIRED_STATE_STATUSES] }, applicationInstanceId: { notIn: [instance.applicationInstanceId, ...(instance.applicationInstanceIdToReplace ? [instance.applicationInstanceIdToReplace] : [])] } },
-      select: { resolvedGraph: true },
+    const others = await this.instances.onDevice(instance.defaultRuntimeContextDevice, {
+      statuses: IN_DESIRED_STATE_STATUSES,
+      except: [instance.applicationInstanceId, ...(instance.applicationInstanceIdToReplace ? [instance.applicationInstanceIdToReplace] : [])],
     });
     const overrides = instance.manifestOverridesPayload === null ? null : JSON.stringify(instance.manifestOverridesPayload);
     const validation = await this.catalogue.validate(instance.organizationId, JSON.stringify(instance.manifestPayload), overrides, hostPortsOf(others));
-    const where = Prisma.sql`t."applicationInstanceId" = ${instance.applicationInstanceId}`;
-    await this.prisma.$transaction(async (tx) => {
+    const select = { applicationInstanceId: instance.applicationInstanceId };
+    await this.instances.transaction(async (tx) => {
       if (!validation.valid) {
         const reason = `The manifest no longer checks: ${validation.problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`).join('; ')}`;
-        await moveInstances(tx, this.config, { event: 'FAIL', where, actor: ACTOR, description: reason });
+        await this.instances.move(tx, { event: 'FAIL', select, actor: ACTOR, description: reason });
         return;
       }
       // The graph as it resolves now (a newer latest patch, say), with its node instances.
-      await tx.nodeInstance.deleteMany({ where: { applicationInstanceId: instance.applicationInstanceId } });
-      await tx.nodeInstance.createMany({ data: nodeInstancesOf(instance.applicationInstanceId, validation.graph!) });
-      await moveInstances(tx, this.config, { event: 'REQUEST', where, actor: ACTOR, description: STATUS_DESCRIPTIONS.validated, set: [Prisma.sql`"resolvedGraph" = ${JSON.stringify(validation.graph)}::jsonb`] });
+      await this.instances.replaceNodeInstances(tx, instance.applicationInstanceId, validation.graph!);
+      await this.instances.move(tx, { event: 'REQUEST', select, actor: ACTOR, description: STATUS_DESCRIPTIONS.validated, resolvedGraph: validation.graph! });
     });
   }
 
-  /**
-   * The spec of an instance the device's desired state names, as its signed specs URL serves it
-   * (`/deployments/<thing>/<instance>`): as it is now, its files' URLs signed now. Any other
-   * instance, another device's included, reads as not found.
-   */
-  async spec(deviceId: string, applicationInstanceId: string): Promise<InstanceSpec> {
-    const instance = await this.prisma.applicationInstance.findFirst({
-      where: { applicationInstanceId, defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
-      include: { nodeInstances: true },
-    });
-    if (!instance) throw notFound('Application instance', applicationInstanceId);
-    return this.specOf(instance);
-  }
-
-  /** The instance as the device needs it: packages, files with signed URLs and digests, nodes, edges, ports, signals, and the revision of all that. */
-  private async specOf(i: SpecSource): Promise<InstanceSpec> {
-    const graph = i.resolvedGraph as unknown as ResolvedGraph;
-    const prefix = `${await this.organizations.accountId(i.organizationId)}::`;
-    const files: InstanceSpec['files'] = {};
-    /** Per package: a camera's stream URL, or the files of each interface's asset. */
-    const byPackage = new Map<string, { streamUrl?: string; interfaces: Map<string, { asset: string; descriptor: string }> }>();
-    for (const p of graph.packages) {
-      if (!p.patchVersion || !p.name.startsWith(prefix)) continue;
-      const version = await this.prisma.packageVersion.findFirst({
-        where: { package: { organizationId: i.organizationId, packageName: p.name.slice(prefix.length) }, packageVersion: p.version, patchVersion: p.patchVersion },
-        include: { package: { include: { assets: true } } },
-      });
-      if (!version) throw new DomainError('PACKAGE_VERSION_NOT_FOUND', `${p.name} ${p.version} (${p.patchVersion}) is no longer registered.`);
-      const manifest = version.descriptor as {
-        nodePackage?: { assets?: { name: string; implementations: { assetUri: string; descriptorUri: string }[] }[]; interfaces?: { name: string; asset?: string }[] };
-        mediaSource?: { streamUrl: string };
-      };
-      const sizes = new Map(version.package.assets.map((a) => [a.sha256, Number(a.sizeBytes)]));
-      const file = (uri: string) => {
-        const sha256 = uri.split('.')[0];
-        files[sha256] = { url: this.packages.downloadUrl(sha256, this.config.DEPLOYMENT_URL_TTL_SECONDS), sizeBytes: sizes.get(sha256) ?? 0 };
-        return sha256;
-      };
-      const interfaces = new Map<string, { asset: string; descriptor: string }>();
-      for (const iface of manifest.nodePackage?.interfaces ?? []) {
-        const impl = manifest.nodePackage?.assets?.find((a) => a.name === iface.asset)?.implementations[0];
-        if (impl) interfaces.set(iface.name, { asset: file(impl.assetUri), descriptor: file(impl.descriptorUri) });
-      }
-      byPackage.set(p.name, { streamUrl: manifest.mediaSource?.streamUrl, interfaces });
-    }
-    const spec: Omit<InstanceSpec, 'revision'> = {
-      name: i.name,
-      replaces: i.applicationInstanceIdToReplace,
-      packages: graph.packages.filter((p) => p.patchVersion).map((p) => ({ name: p.name, version: p.version, patchVersion: p.patchVersion! })),
-      files,
-      nodes: graph.nodes.map((n) => {
-        const pkg = n.packageName ? byPackage.get(n.packageName) : undefined;
-        const code = pkg?.interfaces.get(n.interface.split('.').at(-1)!);
-        return { name: n.name, interface: n.interface, category: n.category, launch: n.launch, value: n.value, streamUrl: pkg?.streamUrl ?? null, asset: code?.asset ?? null, descriptor: code?.descriptor ?? null };
-      }),
-      edges: graph.edges,
-      ports: graph.networkRoutingRules.map((r) => ({ node: r.node, containerPort: r.containerPort, hostPort: r.hostPort })),
-      signals: Object.fromEntries(i.nodeInstances.filter((n) => n.signal).map((n) => [n.nodeInstanceId, n.signal!])),
-    };
-    // File URLs are signed anew each time; the revision is of everything else.
-    const unsigned = { ...spec, files: Object.fromEntries(Object.entries(files).map(([sha256, f]) => [sha256, f.sizeBytes])) };
-    return { revision: createHash('sha256').update(JSON.stringify(unsigned)).digest('hex').slice(0, REVISION_LENGTH), ...spec };
+  /** A device reported its `applications` state (AWS IoT's shadow documents event): the worker follows it into the rows. */
+  reportArrived(deviceId: string, version: number): Promise<void> {
+    return this.instances.transaction((tx) => followReports(tx, [{ deviceId, version }]));
   }
 
   /**
@@ -203,14 +133,14 @@ export class DeploymentService {
     const reported = shadow?.state?.reported?.instances ?? {};
     const ids = Object.keys(reported);
     if (ids.length === 0) return;
-    const instances = await this.prisma.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, applicationInstanceId: { in: ids } } });
+    const instances = await this.instances.ofDevice(deviceId, ids);
     let resync = false;
     const settled: string[] = [];
-    await this.prisma.$transaction(async (tx) => {
+    await this.instances.transaction(async (tx) => {
       for (const instance of instances) {
         const r = reported[instance.applicationInstanceId];
         if (!r) continue;
-        const where = Prisma.sql`t."applicationInstanceId" = ${instance.applicationInstanceId}`;
+        const select = { applicationInstanceId: instance.applicationInstanceId };
         let event: ApplicationInstanceEvent | undefined = r.status ? REPORTED_EVENTS[r.status as string] : undefined;
         const reason = typeof r.reason === 'string' ? r.reason.slice(0, 1000) : null;
         const replaced = instance.applicationInstanceIdToReplace;
@@ -218,35 +148,28 @@ export class DeploymentService {
           const description = event === 'SUCCEED' ? STATUS_DESCRIPTIONS.deployed : (reason ?? 'The device could not run the application.');
           // A failed replacement is DEPLOYMENT_FAILED: the device went back to the instance it was to replace.
           if (event === 'ERROR' && replaced) event = 'FAIL';
-          const moved = await moveInstances(tx, this.config, { event, where, actor: `device:${deviceId}`, description });
+          const moved = await this.instances.move(tx, { event, select, actor: `device:${deviceId}`, description });
           if (moved.length > 0 && replaced) {
             resync = true;
             if (event === 'SUCCEED') await this.retire(tx, replaced, instance.applicationInstanceId);
-            else await tx.applicationInstance.updateMany({ where: { applicationInstanceId: replaced }, data: { statusDescription: `Still running: its replacement ${instance.applicationInstanceId} failed: ${description}` } });
+            else await this.instances.describe(tx, replaced, `Still running: its replacement ${instance.applicationInstanceId} failed: ${description}`);
           }
           if (moved.length > 0 && event !== 'SUCCEED') resync = true; // drop it from the desired state
         } else if (event) {
-          await moveInstances(tx, this.config, { event, where, actor: `device:${deviceId}`, description: event === 'REMOVED' ? STATUS_DESCRIPTIONS.removed : reason ?? undefined });
+          await this.instances.move(tx, { event, select, actor: `device:${deviceId}`, description: event === 'REMOVED' ? STATUS_DESCRIPTIONS.removed : reason ?? undefined });
           if (event === 'REMOVED' || event === 'FAIL_REMOVAL') resync = true;
         }
         if (r.healthStatus && HEALTH.has(r.healthStatus)) {
-          await tx.applicationInstance.updateMany({ where: { applicationInstanceId: instance.applicationInstanceId, healthStatus: { not: r.healthStatus as never } }, data: { healthStatus: r.healthStatus as never } });
+          await this.instances.setHealth(tx, instance.applicationInstanceId, r.healthStatus as ApplicationHealthStatus);
         }
         for (const [nodeInstanceId, n] of Object.entries(r.nodes ?? {})) {
           if (!n?.currentStatus || !NODE_STATUSES.has(n.currentStatus)) continue;
-          await tx.nodeInstance.updateMany({
-            where: { applicationInstanceId: instance.applicationInstanceId, nodeInstanceId },
-            data: { currentStatus: n.currentStatus as never, statusReason: typeof n.reason === 'string' ? n.reason.slice(0, 1000) : null },
-          });
+          await this.instances.setNodeStatus(tx, instance.applicationInstanceId, nodeInstanceId, n.currentStatus as NodeInstanceStatus, typeof n.reason === 'string' ? n.reason.slice(0, 1000) : null);
         }
       }
-      if (resync) await syncLater(tx, deviceId);
+      if (resync) await this.instances.syncLater(tx, deviceId);
       // What the rows hold for good (removed, failed, or not this device's) needs no entry any more.
-      const open = await tx.applicationInstance.findMany({
-        where: { applicationInstanceId: { in: ids }, defaultRuntimeContextDevice: deviceId, status: { notIn: [...SETTLED_STATUSES] } },
-        select: { applicationInstanceId: true },
-      });
-      const needed = new Set(open.map((i) => i.applicationInstanceId));
+      const needed = await this.instances.unsettled(tx, deviceId, ids);
       settled.push(...ids.filter((id) => !needed.has(id) && reported[id] !== null));
     });
     // Cleared from the reported state (the device, seeing its entry gone, forgets it): the shadow keeps room for ten instances.
@@ -256,18 +179,17 @@ export class DeploymentService {
 
   /** The instance a successful replacement replaced: removed (the device stopped it), saying by which. */
   private retire(tx: Tx, applicationInstanceId: string, by: string) {
-    return withdrawInstances(tx, this.config, Prisma.sql`t."applicationInstanceId" = ${applicationInstanceId}`, ACTOR, `Replaced by ${by}.`);
+    return this.instances.withdraw(tx, { applicationInstanceId }, ACTOR, `Replaced by ${by}.`);
   }
 
   /** Deployment steps past their deadline: failed, and dropped from their device's desired state. */
   async sweep(): Promise<string[]> {
-    const moved = await this.prisma.$transaction(async (tx) => {
-      const late = Prisma.sql`t."timeoutAt" < now()`;
-      const reason = Prisma.sql`'Timed out while ' || sel."from"`;
-      const a = await moveInstances(tx, this.config, { event: 'FAIL', where: late, actor: ACTOR, description: reason });
-      const b = await moveInstances(tx, this.config, { event: 'FAIL_REMOVAL', where: late, actor: ACTOR, description: reason });
+    const moved = await this.instances.transaction(async (tx) => {
+      const late = { timedOut: true } as const;
+      const a = await this.instances.move(tx, { event: 'FAIL', select: late, actor: ACTOR, description: late });
+      const b = await this.instances.move(tx, { event: 'FAIL_REMOVAL', select: late, actor: ACTOR, description: late });
       const devices = [...new Set([...a, ...b].map((m) => m.defaultRuntimeContextDevice))];
-      for (const deviceId of devices) await syncLater(tx, deviceId);
+      for (const deviceId of devices) await this.instances.syncLater(tx, deviceId);
       return [...a, ...b];
     });
     if (moved.length) this.logger.warn({ instances: moved.map((m) => m.applicationInstanceId) }, 'deployment steps timed out');

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { PrismaService } from '@edgefleet/db';
-import { DomainError, ON_DEVICE_STATUSES, type ResolvedGraph, validationFailed } from '@edgefleet/domain';
-import { SecretStore } from '@edgefleet/secrets';
-import { cameraSecretName } from '@edgefleet/streams';
+import { DomainError, type ResolvedGraph, validationFailed } from '@edgefleet/domain';
+import { CameraStreamService } from '@edgefleet/streams';
+import { ApplicationInstanceRepository } from './application-instance.repository';
+import { LogRepository } from './log.repository';
 
 export const deviceLogGroup = (deviceId: string) => `/aws/panorama/devices/${deviceId}`;
 export const applicationLogGroup = (deviceId: string, applicationInstanceId: string) => `${deviceLogGroup(deviceId)}/applications/${applicationInstanceId}`;
@@ -27,8 +27,9 @@ const storable = (message: string) => message.slice(0, MAX_MESSAGE).replaceAll('
 @Injectable()
 export class DeviceApplicationsApi {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly secrets: SecretStore,
+    private readonly instances: ApplicationInstanceRepository,
+    private readonly logs: LogRepository,
+    private readonly cameras: CameraStreamService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -38,16 +39,11 @@ export class DeviceApplicationsApi {
    */
   async cameraCredentials(deviceId: string, camera: string): Promise<{ username: string; password: string }> {
     const notYours = new DomainError('RESOURCE_NOT_FOUND', `No application deployed to ${deviceId} uses camera ${camera.slice(0, 128)}.`);
-    const instances = await this.prisma.applicationInstance.findMany({
-      where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } },
-      select: { organizationId: true, resolvedGraph: true },
-    });
+    const instances = await this.instances.onDevice(deviceId);
     const uses = instances.find((i) => ((i.resolvedGraph as ResolvedGraph | null)?.nodes ?? []).some((n) => n.category === 'media_source' && n.packageName?.split('::')[1] === camera));
-    if (!uses) throw notYours;
-    const job = await this.prisma.cameraStream.findFirst({ where: { organizationId: uses.organizationId, outputPackageName: camera, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' } });
-    if (!job) throw notYours;
-    const value = await this.secrets.get(uses.organizationId, cameraSecretName(job.jobId));
-    return { username: value.Username ?? '', password: value.Password ?? '' };
+    const credentials = uses && (await this.cameras.credentialsOf(uses.organizationId, camera));
+    if (!credentials) throw notYours;
+    return credentials;
   }
 
   /** Stores a batch of log lines under Panorama's log groups; lines of an instance not on this device are refused. */
@@ -55,15 +51,15 @@ export class DeviceApplicationsApi {
     if (batch.events.length > this.config.LOG_MAX_EVENTS_PER_BATCH) throw validationFailed('events', `at most ${this.config.LOG_MAX_EVENTS_PER_BATCH} lines per message.`);
     let group = deviceLogGroup(deviceId);
     if (batch.applicationInstanceId) {
-      const instance = await this.prisma.applicationInstance.findFirst({ where: { applicationInstanceId: batch.applicationInstanceId, defaultRuntimeContextDevice: deviceId }, select: { applicationInstanceId: true } });
+      const [instance] = await this.instances.ofDevice(deviceId, [batch.applicationInstanceId]);
       if (!instance) throw new DomainError('RESOURCE_NOT_FOUND', `Application instance ${batch.applicationInstanceId.slice(0, 64)} is not deployed to ${deviceId}.`);
       group = applicationLogGroup(deviceId, batch.applicationInstanceId);
     }
     if (batch.events.length === 0) return { accepted: 0 };
-    await this.prisma.$executeRaw`
-      INSERT INTO "LogEvent" ("deviceId", "applicationInstanceId", "logGroup", "logStream", "timestamp", message)
-      SELECT ${deviceId}, ${batch.applicationInstanceId ?? null}, ${group}, ${batch.logStream}, to_timestamp(e.ts / 1000.0), e.message
-      FROM unnest(${batch.events.map((e) => e.timestamp)}::float8[], ${batch.events.map((e) => storable(e.message))}::text[]) AS e(ts, message)`;
+    await this.logs.insert(
+      { deviceId, applicationInstanceId: batch.applicationInstanceId ?? null, logGroup: group, logStream: batch.logStream },
+      batch.events.map((e) => ({ timestamp: e.timestamp, message: storable(e.message) })),
+    );
     return { accepted: batch.events.length };
   }
 }

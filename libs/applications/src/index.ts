@@ -1,7 +1,10 @@
 export { ApplicationsModule } from './applications.module';
 export { ApplicationInstanceService } from './application-instance.service';
-export type { ApplicationInstanceRow, CreateApplicationInstanceInput, NodeInstanceRow } from './application-instance.service';
+export type { CreateApplicationInstanceInput } from './application-instance.service';
+export type { ApplicationInstanceRow, NodeInstanceRow } from './application-instance.repository';
+export { applicationsReportFollower } from './applications-report.follower';
 export { DeploymentService } from './deployment.service';
+export { DeploymentSpecs } from './deployment-specs.service';
 export { DeviceApplicationsApi, applicationLogGroup, deviceLogGroup } from './device-applications-api.service';
 export type { LogBatch } from './device-applications-api.service';
 export { LogService } from './log.service';

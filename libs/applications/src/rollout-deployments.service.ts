@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, type Config } from '@edgefleet/config';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { DomainError, ON_DEVICE_STATUSES, assertResourceName, newApplicationInstanceId } from '@edgefleet/domain';
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '@edgefleet/db';
+import { DomainError, assertResourceName, newApplicationInstanceId } from '@edgefleet/domain';
 import { type DeploymentConfig, RolloutDeployments } from '@edgefleet/jobs';
-import { OrganizationService } from '@edgefleet/organizations';
-import { PackageCatalogue, type ManifestValidation } from '@edgefleet/packages';
-import { hostPortsOf, insertInstance, quotaRefusal, syncLater } from './application-instance.service';
-import { withdrawInstances } from './application-instance.transitions';
+import { type ManifestValidation, PackageCatalogue } from '@edgefleet/packages';
+import { ApplicationInstanceRepository } from './application-instance.repository';
+import { DeploymentQuotas, hostPortsOf } from './deployment-quotas.service';
 
 const manifestError = (v: ManifestValidation) =>
   new DomainError('INVALID_PACKAGE_MANIFEST', `The manifest has ${v.problems.length} problem(s): ${v.problems.slice(0, 3).map((p) => `${p.document} ${p.path}: ${p.message}`).join('; ')}`, { problems: v.problems });
@@ -19,10 +17,9 @@ const manifestError = (v: ManifestValidation) =>
 @Injectable()
 export class ApplicationRolloutDeployments extends RolloutDeployments {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly instances: ApplicationInstanceRepository,
     private readonly catalogue: PackageCatalogue,
-    private readonly organizations: OrganizationService,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly quotas: DeploymentQuotas,
   ) {
     super();
   }
@@ -35,11 +32,11 @@ export class ApplicationRolloutDeployments extends RolloutDeployments {
 
   async create(tx: Tx, organizationId: string, rolloutId: string, deviceIds: string[], c: DeploymentConfig, actor: string): Promise<void> {
     const v = await this.catalogue.validate(organizationId, c.manifestPayload, c.manifestOverridesPayload);
-    const quotas = await this.organizations.quotas(organizationId);
+    const limits = await this.quotas.limits(organizationId);
     const ports = v.graph?.networkRoutingRules.map((r) => r.hostPort) ?? [];
     for (const deviceId of deviceIds) {
-      await tx.$executeRaw`SELECT 1 FROM "Device" WHERE "deviceId" = ${deviceId} FOR UPDATE`;
-      const others = await tx.applicationInstance.findMany({ where: { defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } }, select: { applicationInstanceId: true, name: true, resolvedGraph: true } });
+      await this.instances.lockDevice(tx, deviceId);
+      const others = await this.instances.onDevice(deviceId, { tx });
       const replaced = c.replaceApplicationInstanceName ? (others.find((o) => o.name === c.replaceApplicationInstanceName)?.applicationInstanceId ?? null) : null;
       const taken = hostPortsOf(others.filter((o) => o.applicationInstanceId !== replaced));
       const busy = ports.find((p) => taken.has(p));
@@ -47,8 +44,8 @@ export class ApplicationRolloutDeployments extends RolloutDeployments {
         ? manifestError(v).message
         : busy !== undefined
           ? `Host port ${busy} is in use by another application on the device.`
-          : (await quotaRefusal(tx, this.config, { deviceId, replaced, graph: v.graph! }, quotas))?.message;
-      await insertInstance(tx, {
+          : (await this.quotas.refusal(tx, { deviceId, replaced, graph: v.graph! }, limits))?.message;
+      await this.instances.insert(tx, {
         applicationInstanceId: newApplicationInstanceId(),
         organizationId,
         name: c.applicationInstanceName,
@@ -68,7 +65,7 @@ export class ApplicationRolloutDeployments extends RolloutDeployments {
   }
 
   async cancelPending(tx: Tx, rolloutId: string, actor: string, reason: string): Promise<void> {
-    const withdrawn = await withdrawInstances(tx, this.config, Prisma.sql`t."rolloutId" = ${rolloutId}::uuid AND t.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED')`, actor, reason);
-    for (const deviceId of new Set(withdrawn.map((w) => w.defaultRuntimeContextDevice))) await syncLater(tx, deviceId);
+    const withdrawn = await this.instances.withdraw(tx, { rolloutId, statuses: ['DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED'] }, actor, reason);
+    for (const deviceId of new Set(withdrawn.map((w) => w.defaultRuntimeContextDevice))) await this.instances.syncLater(tx, deviceId);
   }
 }

@@ -14,6 +14,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     });
   }
 
+  /** A round trip to the database, for health checks. */
+  async ping(): Promise<void> {
+    await this.$queryRaw`SELECT 1`;
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }

@@ -10,8 +10,8 @@ export interface MachineTable<S extends string, E extends string> {
   column: string;
   /** The Postgres enum type of the column. */
   enumType: string;
-  /** The event table, its key column, and the `field` value for tables that record several machines. */
-  events: { table: string; key: string; field?: string };
+  /** The event table, its key column, and the `field` value for tables that record several machines; none where the row itself records the change (`revokedAt`). */
+  events?: { table: string; key: string; field?: string };
   /** Assignments every move makes (versions, timestamps). */
   always?: Prisma.Sql[];
 }
@@ -61,10 +61,11 @@ export async function transition<S extends string, E extends string, R extends o
 ): Promise<(R & Moved<S>)[]> {
   const pairs = spec.machine.sourcesOf(req.event).map((from) => Prisma.sql`(${from}, ${spec.machine.next(from, req.event)!})`);
   if (pairs.length === 0) return [];
-  const [table, key, column, events] = [ident(spec.table), ident(spec.key), ident(spec.column), ident(spec.events.table)];
+  const [table, key, column] = [ident(spec.table), ident(spec.key), ident(spec.column)];
   const reason = req.reason === undefined || req.reason === null || typeof req.reason === 'string' ? Prisma.sql`${req.reason ?? null}::text` : req.reason;
   const sets = [Prisma.sql`${column} = sel."to"::${Prisma.raw(`"${spec.enumType}"`)}`, ...(spec.always ?? []), ...(req.set ?? [])];
-  const field = spec.events.field;
+  const events = spec.events;
+  const field = events?.field;
   return db.$queryRaw<(R & Moved<S>)[]>`
     WITH tr("from", "to") AS (VALUES ${Prisma.join(pairs)}),
     sel AS (
@@ -74,9 +75,12 @@ export async function transition<S extends string, E extends string, R extends o
     ), moved AS (
       UPDATE ${table} t SET ${Prisma.join(sets)} FROM sel WHERE t.${key} = sel.k
       RETURNING t.*, sel."from" AS "from$", sel."to" AS "to$", ${reason} AS "reason$"
-    ), ev AS (
-      INSERT INTO ${events} (${ident(spec.events.key)}, ${field ? Prisma.sql`field, ` : Prisma.empty}"from", "to", actor, reason)
-      SELECT ${key}, ${field ? Prisma.sql`${field}, ` : Prisma.empty}"from$", "to$", ${req.actor}, "reason$" FROM moved WHERE "from$" <> "to$"
-    ) ${req.then?.length ? Prisma.sql`, ${Prisma.join(req.then)}` : Prisma.empty}
+    ) ${
+      events
+        ? Prisma.sql`, ev AS (
+      INSERT INTO ${ident(events.table)} (${ident(events.key)}, ${field ? Prisma.sql`field, ` : Prisma.empty}"from", "to", actor, reason)
+      SELECT ${key}, ${field ? Prisma.sql`${field}, ` : Prisma.empty}"from$", "to$", ${req.actor}, "reason$" FROM moved WHERE "from$" <> "to$")`
+        : Prisma.empty
+    } ${req.then?.length ? Prisma.sql`, ${Prisma.join(req.then)}` : Prisma.empty}
     SELECT ${req.returning ? Prisma.sql`${req.returning}, ` : Prisma.empty}"from$" AS "from", "to$" AS "to" FROM moved t`;
 }

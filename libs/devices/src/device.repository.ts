@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { Prisma, Repository, type Tx } from '@edgefleet/db';
 import { type DeviceAggregatedStatus, cursorTimestamp, decodeCursor, encodeCursor, validationFailed } from '@edgefleet/domain';
 
 export type DeviceSortBy = 'DEVICE_ID' | 'CREATED_TIME' | 'NAME';
@@ -154,11 +154,14 @@ function targetWhere(organizationId: string, target: DeviceTarget, notInRollout:
 
 /** The SQL of the devices feature. */
 @Injectable()
-export class DeviceRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
+export class DeviceRepository extends Repository {
   page(organizationId: string, args: DeviceListArgs, extra: Prisma.Sql[] = []): Promise<DeviceRow[]> {
     return this.prisma.$queryRaw<DeviceRow[]>(devicePageSql(organizationId, args, extra));
+  }
+
+  /** One device as a page shows it. */
+  async one(organizationId: string, deviceId: string): Promise<DeviceRow | undefined> {
+    return (await this.page(organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]))[0];
   }
 
   async count(organizationId: string, filter: DeviceFilter | null | undefined): Promise<number> {
@@ -179,8 +182,8 @@ export class DeviceRepository {
   }
 
   /** Provisioned devices a target selects, by deviceId; with `notInRollout`, only those without a job of that rollout yet. */
-  targets(db: Tx | PrismaService, organizationId: string, target: DeviceTarget, opts: { notInRollout?: string | null; limit: number }): Promise<TargetDevice[]> {
-    return db.$queryRaw<TargetDevice[]>`${latestSoftwareCte(organizationId)}
+  targets(db: Tx | undefined, organizationId: string, target: DeviceTarget, opts: { notInRollout?: string | null; limit: number }): Promise<TargetDevice[]> {
+    return (db ?? this.prisma).$queryRaw<TargetDevice[]>`${latestSoftwareCte(organizationId)}
       SELECT d."deviceId", d.name, (d."deviceConnectionStatus" = 'ONLINE') AS online FROM "Device" d CROSS JOIN latest
       WHERE ${targetWhere(organizationId, target, opts.notInRollout)} ORDER BY d."deviceId" LIMIT ${opts.limit}`;
   }
@@ -196,5 +199,114 @@ export class DeviceRepository {
     const [device] = await tx.$queryRaw<{ tags: Record<string, string> }[]>`
       SELECT tags FROM "Device" WHERE "deviceId" = ${deviceId} AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
     return device?.tags;
+  }
+
+  async exists(organizationId: string, deviceId: string): Promise<boolean> {
+    return !!(await this.prisma.device.findFirst({ where: { deviceId, organizationId }, select: { deviceId: true } }));
+  }
+
+  /** Which organization each of these devices is in (those that exist). */
+  owners(deviceIds: string[]): Promise<{ deviceId: string; organizationId: string }[]> {
+    return this.prisma.device.findMany({ where: { deviceId: { in: deviceIds } }, select: { deviceId: true, organizationId: true } });
+  }
+
+  find(organizationId: string, deviceId: string, tx?: Tx) {
+    return (tx ?? this.prisma).device.findFirst({ where: { deviceId, organizationId } });
+  }
+
+  /** Any organization's device (workers, devices themselves). */
+  byId(deviceId: string, tx?: Tx) {
+    return (tx ?? this.prisma).device.findUnique({ where: { deviceId } });
+  }
+
+  /**
+   * The organization's device count, its row locked: one creation at a time per organization, so
+   * concurrent requests cannot overshoot the quota (the count is the one a trigger keeps on the row:
+   * counting the fleet made every creation slower as the fleet grew).
+   */
+  async lockDeviceCount(tx: Tx, organizationId: string): Promise<number> {
+    const [{ deviceCount }] = await tx.$queryRaw<{ deviceCount: number }[]>`SELECT "deviceCount" FROM "Organization" WHERE id = ${organizationId}::uuid FOR UPDATE`;
+    return deviceCount;
+  }
+
+  async nameTaken(tx: Tx, organizationId: string, name: string): Promise<boolean> {
+    return !!(await tx.device.findFirst({ where: { organizationId, name }, select: { deviceId: true } }));
+  }
+
+  /** A new device, AWAITING_PROVISIONING, with its first event row. */
+  async insert(tx: Tx, d: { deviceId: string; organizationId: string; name: string; description: string | null; tags: Record<string, string>; networkingConfiguration?: object; brand?: 'AWS_PANORAMA' | 'LENOVO' }, actor: string) {
+    const device = await tx.device.create({ data: d });
+    await tx.deviceEvent.create({ data: { deviceId: device.deviceId, field: 'provisioningStatus', from: null, to: device.provisioningStatus, actor } });
+    return device;
+  }
+
+  /** Removes the device and everything that hangs off it (the foreign keys cascade). */
+  async delete(deviceId: string, tx?: Tx): Promise<void> {
+    await (tx ?? this.prisma).device.delete({ where: { deviceId } });
+  }
+
+  /** Sets the description unless the device is being deleted: whether it did. */
+  async describe(tx: Tx, organizationId: string, deviceId: string, description: string | null): Promise<boolean> {
+    const updated = await tx.device.updateMany({ where: { deviceId, organizationId, provisioningStatus: { not: 'DELETING' } }, data: { description } });
+    return updated.count === 1;
+  }
+
+  async tags(organizationId: string, deviceId: string): Promise<Record<string, string> | undefined> {
+    return (await this.prisma.device.findFirst({ where: { deviceId, organizationId }, select: { tags: true } }))?.tags as Record<string, string> | undefined;
+  }
+
+  async setTags(tx: Tx, deviceId: string, tags: Record<string, string>): Promise<void> {
+    await tx.device.update({ where: { deviceId }, data: { tags } });
+  }
+
+  /** Devices whose provisioning bundle expired unused while they could still fail. */
+  expiredClaims(now: Date, sources: string[]) {
+    return this.prisma.device.findMany({
+      where: {
+        provisioningStatus: { in: sources as never[] },
+        certificates: { some: { kind: 'CLAIM' } },
+        NOT: { certificates: { some: { kind: 'CLAIM', notAfter: { gt: now } } } },
+      },
+      select: { deviceId: true, provisioningStatus: true, organizationId: true },
+      take: 1000,
+    });
+  }
+
+  /**
+   * Records a new session, its row locked, unless a newer connection is recorded already (a late
+   * event from a replaced session): whether it did.
+   */
+  async recordSession(tx: Tx, deviceId: string, s: { session: string; connectedAt: Date; seenAt: Date; keepAliveSeconds: number }): Promise<boolean> {
+    const [before] = await tx.$queryRaw<{ connectedAt: Date | null }[]>`SELECT "connectedAt" FROM "Device" WHERE "deviceId" = ${deviceId} FOR UPDATE`;
+    // Ordered by connection time, not by when events are processed: a newer session always wins.
+    if (!before || (before.connectedAt && before.connectedAt > s.connectedAt)) return false;
+    await tx.device.update({ where: { deviceId }, data: { connectionSession: s.session, connectedAt: s.connectedAt, lastSeenAt: s.seenAt, keepAliveSeconds: s.keepAliveSeconds } });
+    return true;
+  }
+
+  /** The live sessions' devices stay ONLINE: seen now. */
+  async heartbeat(sessions: string[], at: Date): Promise<void> {
+    await this.prisma.device.updateMany({ where: { connectionSession: { in: sessions }, deviceConnectionStatus: 'ONLINE' }, data: { lastSeenAt: at } });
+  }
+
+  /**
+   * `system` reports into their device rows, in the caller's transaction, one statement for all,
+   * each only if its shadow version is newer than the last projected: late messages never move a
+   * device back. The devices whose row changed.
+   */
+  async writeSystemReports(tx: Tx, items: { deviceId: string; version: number; currentSoftware: string | null; serialNumber: string | null; type: string | null; networking: object | null }[]): Promise<Set<string>> {
+    const moved = await tx.$queryRaw<{ deviceId: string }[]>`
+      UPDATE "Device" d SET
+        "systemShadowVersion" = v.version,
+        "currentSoftware" = coalesce(v."currentSoftware", d."currentSoftware"),
+        "systemReportedAt" = CASE WHEN v."currentSoftware" IS NULL THEN d."systemReportedAt" ELSE now() END,
+        "serialNumber" = coalesce(v."serialNumber", d."serialNumber"),
+        type = coalesce(v.type::"DeviceType", d.type),
+        "currentNetworkingStatus" = coalesce(v.networking, d."currentNetworkingStatus"),
+        "updatedAt" = now()
+      FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v("deviceId" text, version int, "currentSoftware" text, "serialNumber" text, type text, networking jsonb)
+      WHERE d."deviceId" = v."deviceId" AND d."systemShadowVersion" < v.version
+      RETURNING d."deviceId"`;
+    return new Set(moved.map((m) => m.deviceId));
   }
 }

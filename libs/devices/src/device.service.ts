@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import type { Tx } from '@edgefleet/db';
 import {
   type DeviceAggregatedStatus,
   DomainError,
@@ -56,7 +56,6 @@ const DEVICE_ARN = /^arn:aws:panorama:[a-z0-9-]+:\d{12}:device\/(device-[a-z2-7]
 @Injectable()
 export class DeviceService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly devices: DeviceRepository,
     private readonly audit: AuditService,
     private readonly organizations: OrganizationService,
@@ -89,28 +88,48 @@ export class DeviceService {
   }
 
   async get(principal: Principal, deviceId: string): Promise<DeviceView> {
-    const rows = await this.devices.page(principal.organizationId, { first: 1 }, [Prisma.sql`d."deviceId" = ${deviceId}`]);
-    if (rows.length === 0) throw notFound('Device', deviceId);
-    return this.view(rows[0], await this.organizations.accountId(principal.organizationId));
+    const row = await this.devices.one(principal.organizationId, deviceId);
+    if (!row) throw notFound('Device', deviceId);
+    return this.view(row, await this.organizations.accountId(principal.organizationId));
   }
 
   /**
-   * Registers a new device (AWAITING_PROVISIONING) in the caller's transaction:
-   * name rules, unique name per organization, and the organization's device quota.
+   * Devices as they are now, each with its organization, for relaying changes to that
+   * organization's subscribers (not a caller's view: no principal).
    */
-  async create(tx: Tx, principal: Principal, input: NewDevice, deviceQuota: number) {
+  async changed(deviceIds: string[]): Promise<DeviceView[]> {
+    const views: DeviceView[] = [];
+    for (const { deviceId, organizationId } of await this.devices.owners(deviceIds)) {
+      const row = await this.devices.one(organizationId, deviceId);
+      if (row) views.push(this.view(row, await this.organizations.accountId(organizationId)));
+    }
+    return views;
+  }
+
+  /** Whether the organization has this device (any status). */
+  exists(organizationId: string, deviceId: string): Promise<boolean> {
+    return this.devices.exists(organizationId, deviceId);
+  }
+
+  /**
+   * Registers a new device (AWAITING_PROVISIONING): name rules, unique name per organization,
+   * and the organization's device quota.
+   */
+  create(principal: Principal, input: NewDevice, deviceQuota: number) {
+    return this.devices.transaction((tx) => this.insert(tx, principal, input, deviceQuota));
+  }
+
+  private async insert(tx: Tx, principal: Principal, input: NewDevice, deviceQuota: number) {
     assertResourceName('name', input.name);
     if (input.description) assertDescription('description', input.description);
     const tags = mergeTags({}, input.tags ?? []);
-    // One creation at a time per organization (its row locked), so concurrent requests cannot overshoot the quota; the
-    // count is the one a trigger keeps on the row (counting the fleet made every creation slower as the fleet grew).
-    const [{ deviceCount }] = await tx.$queryRaw<{ deviceCount: number }[]>`SELECT "deviceCount" FROM "Organization" WHERE id = ${principal.organizationId}::uuid FOR UPDATE`;
-    assertWithinQuota('devices', deviceCount, 1, deviceQuota);
-    if (await tx.device.findFirst({ where: { organizationId: principal.organizationId, name: input.name }, select: { deviceId: true } })) {
+    assertWithinQuota('devices', await this.devices.lockDeviceCount(tx, principal.organizationId), 1, deviceQuota);
+    if (await this.devices.nameTaken(tx, principal.organizationId, input.name)) {
       throw new DomainError('ALREADY_EXISTS', `A device named ${input.name} exists already; names are unique and cannot be reused until it is deleted.`);
     }
-    const device = await tx.device.create({
-      data: {
+    const device = await this.devices.insert(
+      tx,
+      {
         deviceId: newDeviceId(),
         organizationId: principal.organizationId,
         name: input.name,
@@ -119,10 +138,8 @@ export class DeviceService {
         networkingConfiguration: (input.networkingConfiguration ?? undefined) as object | undefined,
         ...(input.brand ? { brand: input.brand } : {}),
       },
-    });
-    await tx.deviceEvent.create({
-      data: { deviceId: device.deviceId, field: 'provisioningStatus', from: null, to: device.provisioningStatus, actor: actorOf(principal) },
-    });
+      actorOf(principal),
+    );
     await this.audit.record(tx, principal, {
       action: 'device.create',
       targetType: 'Device',
@@ -132,12 +149,17 @@ export class DeviceService {
     return device;
   }
 
+  /** Whether the device exists and is DELETING (the worker's purge decommissions it first). */
+  async isBeingDeleted(deviceId: string): Promise<boolean> {
+    return (await this.devices.byId(deviceId))?.provisioningStatus === 'DELETING';
+  }
+
   /** The worker's half of deleteDevice: removes a DELETING device and everything that hangs off it. */
   async purge(deviceId: string, actor: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const device = await tx.device.findUnique({ where: { deviceId } });
+    return this.devices.transaction(async (tx) => {
+      const device = await this.devices.byId(deviceId, tx);
       if (!device || device.provisioningStatus !== 'DELETING') return false;
-      await tx.device.delete({ where: { deviceId } });
+      await this.devices.delete(deviceId, tx);
       await this.audit.record(tx, { organizationId: device.organizationId, actor }, {
         action: 'device.purge',
         targetType: 'Device',
@@ -150,12 +172,8 @@ export class DeviceService {
 
   async updateMetadata(principal: Principal, deviceId: string, description: string | null): Promise<DeviceView> {
     if (description !== null) assertDescription('description', description);
-    await this.prisma.$transaction(async (tx) => {
-      const updated = await tx.device.updateMany({
-        where: { deviceId, organizationId: principal.organizationId, provisioningStatus: { not: 'DELETING' } },
-        data: { description },
-      });
-      if (updated.count === 0) throw await this.missing(tx, principal, deviceId);
+    await this.devices.transaction(async (tx) => {
+      if (!(await this.devices.describe(tx, principal.organizationId, deviceId, description))) throw await this.missing(tx, principal, deviceId);
       await this.audit.record(tx, principal, { action: 'device.updateMetadata', targetType: 'Device', targetId: deviceId });
     });
     return this.get(principal, deviceId);
@@ -175,8 +193,8 @@ export class DeviceService {
    * to purge it (certificates, connections, thing, rows).
    */
   async scheduleDeletion(principal: Principal, deviceId: string): Promise<DeviceView> {
-    await this.prisma.$transaction(async (tx) => {
-      const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
+    await this.devices.transaction(async (tx) => {
+      const device = await this.devices.find(principal.organizationId, deviceId, tx);
       if (!device) throw notFound('Device', deviceId);
       provisioningMachine.transition(device.provisioningStatus, 'DELETE'); // a refusal says why
       if (!(await moveProvisioning(tx, deviceId, device.provisioningStatus, 'DELETE', actorOf(principal)))) {
@@ -192,9 +210,9 @@ export class DeviceService {
   async tags(principal: Principal, resourceArn: string): Promise<Tags> {
     const deviceId = DEVICE_ARN.exec(resourceArn)?.[1];
     if (!deviceId) throw validationFailed('resourceArn', `"${resourceArn.slice(0, 200)}" is not the ARN of a device.`);
-    const device = await this.prisma.device.findFirst({ where: { deviceId, organizationId: principal.organizationId }, select: { tags: true } });
-    if (!device) throw notFound('Resource', resourceArn);
-    return device.tags as Tags;
+    const tags = await this.devices.tags(principal.organizationId, deviceId);
+    if (!tags) throw notFound('Resource', resourceArn);
+    return tags;
   }
 
   private async changeTags(
@@ -206,18 +224,18 @@ export class DeviceService {
   ): Promise<Tags> {
     const deviceId = DEVICE_ARN.exec(resourceArn)?.[1];
     if (!deviceId) throw validationFailed('resourceArn', `"${resourceArn}" is not the ARN of a device.`);
-    return this.prisma.$transaction(async (tx) => {
+    return this.devices.transaction(async (tx) => {
       const current = await this.devices.lockTags(tx, principal.organizationId, deviceId);
       if (!current) throw notFound('Resource', resourceArn);
       const tags = change(current);
-      await tx.device.update({ where: { deviceId }, data: { tags } });
+      await this.devices.setTags(tx, deviceId, tags);
       await this.audit.record(tx, principal, { action, targetType: 'Device', targetId: deviceId, details });
       return tags;
     });
   }
 
   private async missing(tx: Tx, principal: Principal, deviceId: string): Promise<DomainError> {
-    const device = await tx.device.findFirst({ where: { deviceId, organizationId: principal.organizationId } });
+    const device = await this.devices.find(principal.organizationId, deviceId, tx);
     return device ? new DomainError('DEVICE_BEING_DELETED', `Device ${deviceId} is being deleted.`) : notFound('Device', deviceId);
   }
 

@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { DeviceEventsPublisher } from './device-events.publisher';
 import { DevicePresenceService } from './device-presence.service';
+import { DeviceRegistration } from './device-registration.service';
 import { DeviceRepository } from './device.repository';
 import { DeviceService } from './device.service';
+import { SystemReports } from './system-reports.service';
 
-@Module({ imports: [OrganizationsModule], providers: [DeviceService, DeviceRepository, DeviceEventsPublisher, DevicePresenceService], exports: [DeviceService, DeviceRepository, DeviceEventsPublisher, DevicePresenceService] })
+const services = [DeviceService, DeviceRegistration, DevicePresenceService, SystemReports, DeviceEventsPublisher];
+
+@Module({ imports: [OrganizationsModule], providers: [DeviceRepository, ...services], exports: [...services, DeviceRepository] })
 export class DevicesModule {}

@@ -4,28 +4,28 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { PrismaService } from '@edgefleet/db';
 import { CertificateAuthority } from '@edgefleet/pki';
 import { Clock, RedisConnections } from '@edgefleet/runtime';
 import { AwsIotBackend } from './aws-iot.backend';
 import { AwsJobsClient } from './aws-jobs.client';
 import { AwsShadowClient } from './aws-shadow.client';
+import { CertificateRepository } from './certificate.repository';
 import { DeviceIdentities } from './device-identities.port';
 import { AwsJobDispatch, JobDispatch, LocalJobDispatch } from './job-dispatch.port';
 import { LocalIotBackend } from './local-iot.backend';
-import { LocalShadowStore, ShadowDeviceApi } from './shadow-device-api.service';
 import { MqttPublisher } from './mqtt.publisher';
 import { AwsIotEventsFeed, GatewayPresenceFeed, PresenceFeed } from './presence-feed.port';
 import { ShadowStore } from './shadow-store.port';
 
 export const caDirectory = (config: Config) => path.resolve(config.DATA_DIR, 'pki');
 
-const PORTS = [DeviceIdentities, ShadowStore, JobDispatch, PresenceFeed];
+const PORTS = [DeviceIdentities, JobDispatch, PresenceFeed];
 
 /**
  * The one place that reads IOT_BACKEND: it picks the adapters of every IoT port (device
  * identities, shadow store, job dispatch, presence feed). The local one also exposes its
- * CertificateAuthority and shadow service, which the gateway serves.
+ * CertificateAuthority, certificate registry and MQTT publisher, which the gateway and the
+ * shadows feature (the local shadow store, see `localOnly`) build on.
  */
 @Module({})
 export class IotModule {
@@ -51,26 +51,30 @@ export class IotModule {
           { provide: JobDispatch, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsJobDispatch(new AwsJobsClient(iot)) },
           { provide: PresenceFeed, useFactory: () => new AwsIotEventsFeed(config) },
         ],
-        exports: PORTS,
+        exports: [...PORTS, ShadowStore],
       };
     }
     return {
       module: IotModule,
       providers: [
         { provide: CertificateAuthority, useFactory: () => CertificateAuthority.loadOrCreate(caDirectory(config)) },
+        CertificateRepository,
         {
           provide: DeviceIdentities,
-          inject: [CONFIG, PrismaService, CertificateAuthority, RedisConnections, Clock],
-          useFactory: (c: Config, prisma: PrismaService, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, prisma, ca, redis.shared, clock),
+          inject: [CONFIG, CertificateRepository, CertificateAuthority, RedisConnections, Clock],
+          useFactory: (c: Config, certificates: CertificateRepository, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, certificates, ca, redis.shared, clock),
         },
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL, config.REDIS_PREFIX) },
-        ShadowDeviceApi,
-        { provide: ShadowStore, inject: [ShadowDeviceApi, MqttPublisher], useFactory: (s: ShadowDeviceApi, m: MqttPublisher) => new LocalShadowStore(s, m) },
         { provide: JobDispatch, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new LocalJobDispatch(m) },
         { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
       ],
-      exports: [...PORTS, CertificateAuthority, MqttPublisher, ShadowDeviceApi],
+      exports: [...PORTS, CertificateAuthority, CertificateRepository, MqttPublisher],
     };
+  }
+
+  /** Providers that exist on the local backend only (the local shadow store, served from our Postgres); none with AWS IoT Core. */
+  static localOnly<T>(config: Config, providers: T[]): T[] {
+    return config.IOT_BACKEND === 'local' ? providers : [];
   }
 
   /** The gateway is the local backend's broker; with AWS IoT Core there is none to run. */

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '@edgefleet/config';
-import type { PrismaService } from '@edgefleet/db';
 import type { Clock } from '@edgefleet/runtime';
 import { type CertificateAuthority, generateKeyPair } from '@edgefleet/pki';
+import type { CertificateRepository } from './certificate.repository';
 import { type DisconnectOrder, DeviceIdentities, type ProvisioningClaim, disconnectChannel } from './device-identities.port';
 
 /** Claim subjects are `claim-<thingName>`, so the gateway knows which device a claim may provision. */
@@ -12,7 +12,7 @@ export const claimCommonName = (thingName: string) => `claim-${thingName}`;
 export class LocalIotBackend extends DeviceIdentities {
   constructor(
     private readonly config: Config,
-    private readonly prisma: PrismaService,
+    private readonly certificates: CertificateRepository,
     private readonly ca: CertificateAuthority,
     private readonly redis: Redis,
     private readonly clock: Clock,
@@ -33,19 +33,17 @@ export class LocalIotBackend extends DeviceIdentities {
       usage: 'client',
       now: this.clock.now(),
     });
-    await this.prisma.certificate.create({
-      data: {
-        certificateId: issued.certificateId,
-        organizationId,
-        deviceId: thingName,
-        kind: 'CLAIM',
-        serialNumber: issued.serialNumber,
-        subject: issued.subject,
-        certificatePem: issued.certificatePem,
-        status: 'ACTIVE',
-        notBefore: issued.notBefore,
-        notAfter: issued.notAfter,
-      },
+    await this.certificates.insert({
+      certificateId: issued.certificateId,
+      organizationId,
+      deviceId: thingName,
+      kind: 'CLAIM',
+      serialNumber: issued.serialNumber,
+      subject: issued.subject,
+      certificatePem: issued.certificatePem,
+      status: 'ACTIVE',
+      notBefore: issued.notBefore,
+      notAfter: issued.notAfter,
     });
     return {
       certificateId: issued.certificateId,
@@ -59,12 +57,9 @@ export class LocalIotBackend extends DeviceIdentities {
   }
 
   async decommissionThing(thingName: string): Promise<void> {
-    const certificates = await this.prisma.certificate.findMany({ where: { deviceId: thingName }, select: { certificateId: true } });
-    await this.prisma.certificate.updateMany({
-      where: { deviceId: thingName, status: { not: 'REVOKED' } },
-      data: { status: 'REVOKED', revokedAt: this.clock.now(), revokedReason: 'device deleted' },
-    });
-    const order: DisconnectOrder = { certificateIds: certificates.map((c) => c.certificateId), reason: 'device deleted' };
+    const certificateIds = await this.certificates.idsOfDevice(thingName);
+    await this.certificates.move(undefined, { deviceId: thingName }, 'REVOKE', { at: this.clock.now(), reason: 'device deleted' });
+    const order: DisconnectOrder = { certificateIds, reason: 'device deleted' };
     if (order.certificateIds.length > 0) await this.redis.publish(disconnectChannel(this.config.REDIS_PREFIX), JSON.stringify(order));
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import type { DeviceJobStatus, JobRequest, JobTarget, JobTimeouts } from '@edgefleet/domain';
-import { ACTIVE_JOB_SQL, type MovedJob, moveJob, notifyDevices, timeoutAtSql } from './device-job.transitions';
+import { Prisma, PrismaService, Repository, type Tx } from '@edgefleet/db';
+import { type DeviceJobStatus, type JobRequest, type JobTarget, type JobTimeouts, cursorTimestamp, decodeCursor } from '@edgefleet/domain';
+import { ACTIVE_JOB_SQL, type JobChange, type MovedJob, type Sweep, moveJob, notifyDevices, sweepJobs, timeoutAtSql } from './device-job.transitions';
 import { EXECUTION_COLUMNS, type ExecutionRow, IMAGE_JOIN } from './job-execution.view';
 
 /** A job as the device API reads it. */
@@ -49,18 +49,25 @@ const NEXT_ORDER = Prisma.sql`(j."executionStatus" = 'IN_PROGRESS') DESC, j."cre
 
 /** The SQL of device jobs (their status changes are in device-job.transitions.ts). */
 @Injectable()
-export class DeviceJobRepository {
+export class DeviceJobRepository extends Repository {
   constructor(
-    private readonly prisma: PrismaService,
+    prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    super(prisma);
+  }
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>, timeoutMs?: number): Promise<T> {
-    return this.prisma.$transaction(fn, timeoutMs ? { timeout: timeoutMs } : undefined);
+  /**
+   * The sweeps of job executions, set-based in one transaction (rows claimed with SKIP LOCKED, so
+   * several workers can sweep at once): `complete` (devices came back after their reboot) or
+   * `timeOut` (past their step's deadline).
+   */
+  sweep(kind: Sweep, notifyKey: string) {
+    return this.transaction((tx) => sweepJobs(tx, this.config, kind, notifyKey));
   }
 
   /** One job's compare-and-set (see moveJob). */
-  move(job: { jobId: string; status: DeviceJobStatus; versionNumber: number }, m: Parameters<typeof moveJob>[3], tx?: Tx): Promise<MovedJob | undefined> {
+  move(job: { jobId: string; status: DeviceJobStatus; versionNumber: number }, m: JobChange, tx?: Tx): Promise<MovedJob | undefined> {
     return moveJob(tx ?? this.prisma, this.config, job, m);
   }
 
@@ -114,19 +121,33 @@ export class DeviceJobRepository {
     await notifyDevices(tx, queued.map((r) => r.deviceId), `notify-created-${jobs[0].jobId}`);
   }
 
+  /** The organization's software image of this version, if any. */
+  image(tx: Tx, organizationId: string, version: string) {
+    return tx.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version } } });
+  }
+
   async versionOf(jobId: string): Promise<number> {
     return (await this.prisma.deviceJob.findUniqueOrThrow({ where: { jobId }, select: { versionNumber: true } })).versionNumber;
   }
 
-  /** Jobs of an organization, newest first. */
-  views(organizationId: string, where: Prisma.Sql, limit: number): Promise<JobViewRow[]> {
+  /** Jobs of an organization, newest first: one, or a device's (or all), keyset-paginated on (createdAt, jobId). */
+  views(organizationId: string, select: { jobId: string } | { deviceId?: string | null; after?: string | null }, limit: number): Promise<JobViewRow[]> {
+    const where = [Prisma.sql`TRUE`];
+    if ('jobId' in select) where.push(Prisma.sql`j."jobId" = ${select.jobId}`);
+    else {
+      if (select.deviceId) where.push(Prisma.sql`j."deviceId" = ${select.deviceId}`);
+      if (select.after) {
+        const [at, id] = decodeCursor(select.after, 2, 'after');
+        where.push(Prisma.sql`(j."createdAt", j."jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
+      }
+    }
     return this.prisma.$queryRaw<JobViewRow[]>`
       SELECT j."jobId", j."deviceId", d.name AS "deviceName", d.type::text AS "deviceType", j."jobType"::text AS "jobType", j."imageVersion",
              j.status::text AS status, j."executionStatus"::text AS "executionStatus", j."statusDetails", j."statusReason",
              j.attempts, j."executionNumber", j."rolloutId"::text AS "rolloutId", j."createdAt" AS "createdTime",
              j."startedAt", j."completedAt", j."timeoutAt", o."accountId"
       FROM "DeviceJob" j JOIN "Device" d ON d."deviceId" = j."deviceId" JOIN "Organization" o ON o.id = j."organizationId"
-      WHERE j."organizationId" = ${organizationId}::uuid AND ${where}
+      WHERE j."organizationId" = ${organizationId}::uuid AND ${Prisma.join(where, ' AND ')}
       ORDER BY j."createdAt" DESC, j."jobId" DESC LIMIT ${limit}`;
   }
 
@@ -135,12 +156,17 @@ export class DeviceJobRepository {
   }
 
   /** A device's jobs for the device API, next first. */
-  executions(where: Prisma.Sql, limit: number): Promise<JobRow[]> {
+  private executions(where: Prisma.Sql, limit: number): Promise<JobRow[]> {
     return this.prisma.$queryRaw<JobRow[]>`
       SELECT ${Prisma.raw(EXECUTION_COLUMNS)}, j.status::text AS status, j."organizationId"::text AS "organizationId",
              j."rolloutId"::text AS "rolloutId", j.attempts, j."maxAttempts"
       FROM "DeviceJob" j ${Prisma.raw(IMAGE_JOIN)}
       WHERE ${where} ORDER BY ${NEXT_ORDER} LIMIT ${limit}`;
+  }
+
+  /** The device's own job (any other reads as not found: a device learns nothing about other devices). */
+  async ownExecution(thingName: string, jobId: string): Promise<JobRow | undefined> {
+    return (await this.executions(Prisma.sql`j."jobId" = ${jobId} AND j."deviceId" = ${thingName}`, 1))[0];
   }
 
   /** A device's pending executions (queued or in progress), next first. */

@@ -140,16 +140,80 @@ export function moveJobs(db: Db, config: Config, m: JobMove): Promise<MovedJob[]
 }
 
 /** One job, compare-and-set on its status and version: the move, or undefined when it changed meanwhile. */
-export async function moveJob(
-  db: Db,
-  config: Config,
-  job: { jobId: string; status: DeviceJobStatus; versionNumber: number },
-  m: Omit<JobMove, 'where' | 'notifyKey' | 'limit' | 'orderBy' | 'skipLocked'> & { notify?: boolean; where?: Prisma.Sql },
-): Promise<MovedJob | undefined> {
+export async function moveJob(db: Db, config: Config, job: { jobId: string; status: DeviceJobStatus; versionNumber: number }, c: JobChange): Promise<MovedJob | undefined> {
+  const set: Prisma.Sql[] = [];
+  if (c.statusDetails) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(c.statusDetails)}::jsonb`);
+  if (c.starts) set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = t.attempts + 1`);
+  if (c.rebootFromSession !== undefined) set.push(Prisma.sql`"rebootFromSession" = ${c.rebootFromSession}`);
+  const retry = c.event === 'RETRY';
   const [moved] = await moveJobs(db, config, {
-    ...m,
-    where: Prisma.sql`t."jobId" = ${job.jobId} AND t."versionNumber" = ${job.versionNumber} AND t.status = ${job.status}::"DeviceJobStatus" ${m.where ? Prisma.sql`AND ${m.where}` : Prisma.empty}`,
-    notifyKey: m.notify ? `notify-${job.jobId}-v${job.versionNumber + 1}` : undefined,
+    event: c.event,
+    actor: c.actor,
+    // A retry goes back to the queue only where the retry rule allows it, saying which attempt comes.
+    reason: retry ? Prisma.sql`${c.reason ?? null} || '; retrying (attempt ' || (t.attempts + 1) || ' of ' || t."maxAttempts" || ')'` : c.reason,
+    set,
+    timeoutMinutes: c.timeoutMinutes,
+    deviceSucceeded: c.deviceSucceeded,
+    where: Prisma.sql`t."jobId" = ${job.jobId} AND t."versionNumber" = ${job.versionNumber} AND t.status = ${job.status}::"DeviceJobStatus" ${retry ? Prisma.sql`AND ${RETRYABLE_SQL}` : Prisma.empty}`,
+    notifyKey: c.notify ? `notify-${job.jobId}-v${job.versionNumber + 1}` : undefined,
   });
+  return moved;
+}
+
+/** One job's change, as an operator or its device asks for it. */
+export interface JobChange {
+  event: DeviceJobEvent;
+  actor: string;
+  /** The new statusReason; for RETRY, the reason the attempt failed. */
+  reason?: string | null;
+  /** The device's statusDetails, kept with the job. */
+  statusDetails?: Record<string, string> | null;
+  /** The device started the job: its startedAt, and one more attempt. */
+  starts?: boolean;
+  /** The session the device reported success from (a reboot must come back in another). */
+  rebootFromSession?: string | null;
+  timeoutMinutes?: number;
+  deviceSucceeded?: boolean;
+  /** Tell the device its next job afterwards. */
+  notify?: boolean;
+}
+
+/** REBOOTING jobs whose device reported SUCCEEDED and came back in another session (with a fresh `system` report, for an OTA). */
+const CAME_BACK = Prisma.sql`t.status = 'REBOOTING' AND t."executionStatus" = 'SUCCEEDED' AND EXISTS (
+  SELECT 1 FROM "Device" d WHERE d."deviceId" = t."deviceId" AND d."deviceConnectionStatus" = 'ONLINE'
+    AND d."connectionSession" IS DISTINCT FROM t."rebootFromSession" AND (t."jobType" = 'REBOOT' OR d."systemReportedAt" >= d."connectedAt"))`;
+const ON_NEW_VERSION = Prisma.sql`(t."jobType" = 'REBOOT' OR t."imageVersion" = (SELECT "currentSoftware" FROM "Device" d WHERE d."deviceId" = t."deviceId"))`;
+const CAME_BACK_ON = Prisma.sql`'The device came back on ' || COALESCE((SELECT "currentSoftware" FROM "Device" d WHERE d."deviceId" = t."deviceId"), 'an unknown version') || ', not ' || t."imageVersion"`;
+const TIMED_OUT = Prisma.sql`t."timeoutAt" < now()`;
+const TIMED_OUT_WHILE = Prisma.sql`'Timed out while ' || t.status::text`;
+
+/** The sweeps of job executions, as moves: jobs whose device came back complete (or fail, on the old version); jobs past their deadline retry or time out. */
+const SWEEPS = {
+  complete: [
+    { event: 'CONFIRM', where: Prisma.sql`${CAME_BACK} AND ${ON_NEW_VERSION}`, reason: null },
+    { event: 'FAIL', where: Prisma.sql`${CAME_BACK} AND NOT ${ON_NEW_VERSION}`, reason: CAME_BACK_ON },
+  ],
+  // A new execution when retries are left and the device had started it; else TIMED_OUT.
+  timeOut: [
+    {
+      event: 'RETRY',
+      where: Prisma.sql`${TIMED_OUT} AND ${RETRYABLE_SQL}`,
+      reason: Prisma.sql`${TIMED_OUT_WHILE} || '; retrying (attempt ' || (t.attempts + 1) || ' of ' || t."maxAttempts" || ')'`,
+    },
+    { event: 'TIME_OUT', where: TIMED_OUT, reason: TIMED_OUT_WHILE },
+  ],
+} satisfies Record<string, Pick<JobMove, 'event' | 'where' | 'reason'>[]>;
+
+export type Sweep = keyof typeof SWEEPS;
+
+/** Sweep batches are this many jobs per move. */
+const SWEEP_BATCH = 5000;
+
+/** One sweep's moves, set-based in the caller's transaction, rows claimed with SKIP LOCKED, the moved jobs' devices told. */
+export async function sweepJobs(tx: Tx, config: Config, sweep: Sweep, notifyKey: string): Promise<MovedJob[]> {
+  const moved: MovedJob[] = [];
+  for (const m of SWEEPS[sweep]) {
+    moved.push(...(await moveJobs(tx, config, { ...m, actor: 'system:worker', limit: SWEEP_BATCH, orderBy: Prisma.sql`t."jobId"`, skipLocked: true, notifyKey })));
+  }
   return moved;
 }

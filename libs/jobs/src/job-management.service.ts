@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { Clock } from '@edgefleet/runtime';
-import { Prisma, type Tx } from '@edgefleet/db';
+import type { Tx } from '@edgefleet/db';
 import {
   DomainError,
   type JobRequest,
@@ -9,8 +9,6 @@ import {
   assertDeviceIdCount,
   assertPageSize,
   assertJobAllowed,
-  cursorTimestamp,
-  decodeCursor,
   deviceArn,
   deviceJobMachine,
   pageOf,
@@ -94,7 +92,7 @@ export class JobManagementService {
       devices.forEach((d) => (d.activeOtaJobId = busy.get(d.deviceId) ?? null));
     }
     const image = request.imageVersion
-      ? await tx.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: request.imageVersion } } })
+      ? await this.jobs.image(tx, organizationId, request.imageVersion)
       : null;
     const otaImage = image ? { version: image.version, majorVersionUpdate: image.majorVersionUpdate, uploaded: image.uploadedAt !== null } : undefined;
 
@@ -124,7 +122,7 @@ export class JobManagementService {
   /** DescribeDeviceJob, with the job's timeline. */
   async describe(principal: Principal, jobId: string): Promise<DeviceJobView> {
     if (!JOB_ID.test(jobId)) throw notFound('Job', jobId);
-    const [view] = await this.views(principal.organizationId, Prisma.sql`j."jobId" = ${jobId}`, 1, true);
+    const [view] = await this.views(principal.organizationId, { jobId }, 1, true);
     if (!view) throw notFound('Job', jobId);
     return view;
   }
@@ -132,13 +130,7 @@ export class JobManagementService {
   /** ListDevicesJobs: newest first, optionally for one device. */
   async list(principal: Principal, args: { deviceId?: string | null; first: number; after?: string | null }): Promise<DeviceJobConnection> {
     assertPageSize(args.first);
-    const where = [Prisma.sql`TRUE`];
-    if (args.deviceId) where.push(Prisma.sql`j."deviceId" = ${args.deviceId}`);
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, 2, 'after');
-      where.push(Prisma.sql`(j."createdAt", j."jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
-    }
-    const views = await this.views(principal.organizationId, Prisma.join(where, ' AND '), args.first + 1, false);
+    const views = await this.views(principal.organizationId, { deviceId: args.deviceId, after: args.after }, args.first + 1, false);
     return pageOf(views, args.first, (v) => [v.createdTime.toISOString(), v.jobId]);
   }
 
@@ -157,8 +149,8 @@ export class JobManagementService {
     return this.describe(principal, jobId);
   }
 
-  private async views(organizationId: string, where: Prisma.Sql, limit: number, withTimeline: boolean): Promise<DeviceJobView[]> {
-    const rows = await this.jobs.views(organizationId, where, limit);
+  private async views(organizationId: string, select: Parameters<DeviceJobRepository['views']>[1], limit: number, withTimeline: boolean): Promise<DeviceJobView[]> {
+    const rows = await this.jobs.views(organizationId, select, limit);
     const events = withTimeline && rows.length ? await this.jobs.timeline(rows.map((r) => r.jobId)) : [];
     return rows.map(({ accountId, ...r }) => ({
       ...r,

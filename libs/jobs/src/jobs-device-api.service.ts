@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@edgefleet/runtime';
-import { Prisma } from '@edgefleet/db';
 import type { JobExecutionPayload, UpdateJobExecutionRequest } from '@edgefleet/contracts';
 import {
   DomainError,
@@ -13,7 +12,7 @@ import {
 import { JobEventsPublisher } from './job-events.publisher';
 import { type ExecutionRow, executionOf, jobDocument, summaryOf } from './job-execution.view';
 import { DeviceJobRepository, type JobRow } from './device-job.repository';
-import { type MovedJob, RETRYABLE_SQL } from './device-job.transitions';
+import type { MovedJob } from './device-job.transitions';
 import { SoftwareImageService } from './software-image.service';
 
 const actorOf = (thingName: string) => `device:${thingName}`;
@@ -135,25 +134,17 @@ export class JobsDeviceApi {
     const actor = actorOf(row.deviceId);
     let moved =
       event === 'FAIL'
-        ? await this.jobs.move(row, {
-            event: 'RETRY',
-            where: RETRYABLE_SQL,
-            actor,
-            reason: Prisma.sql`${reason} || '; retrying (attempt ' || (t.attempts + 1) || ' of ' || t."maxAttempts" || ')'`,
-            notify: true,
-          })
+        ? await this.jobs.move(row, { event: 'RETRY', actor, reason, notify: true })
         : undefined;
     const retried = moved !== undefined;
     if (!moved) {
-      const set: Prisma.Sql[] = [];
-      if (statusDetails) set.push(Prisma.sql`"statusDetails" = ${JSON.stringify(statusDetails)}::jsonb`);
-      if (row.status === 'PENDING' && to !== 'PENDING') set.push(Prisma.sql`"startedAt" = now()`, Prisma.sql`attempts = t.attempts + 1`);
-      if (event === 'DEVICE_SUCCEEDED') set.push(Prisma.sql`"rebootFromSession" = ${sessionId ?? null}`);
       moved = await this.jobs.move(row, {
         event,
         actor,
         reason,
-        set,
+        statusDetails,
+        starts: row.status === 'PENDING' && to !== 'PENDING',
+        ...(event === 'DEVICE_SUCCEEDED' ? { rebootFromSession: sessionId ?? null } : {}),
         timeoutMinutes: stepTimeoutInMinutes,
         deviceSucceeded: event === 'DEVICE_SUCCEEDED',
         notify: TERMINAL_EXECUTION_STATUSES.includes(executionStatusOf(to, event === 'DEVICE_SUCCEEDED')),
@@ -164,9 +155,7 @@ export class JobsDeviceApi {
   }
 
   private async own(thingName: string, jobId: string): Promise<JobRow | undefined> {
-    // Someone else's job reads as not found: a device learns nothing about other devices.
-    const [row] = await this.jobs.executions(Prisma.sql`j."jobId" = ${jobId} AND j."deviceId" = ${thingName}`, 1);
-    return row;
+    return this.jobs.ownExecution(thingName, jobId);
   }
 
   private execution(row: ExecutionRow, withDocument = true): JobExecutionPayload {

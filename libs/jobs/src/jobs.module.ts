@@ -10,6 +10,7 @@ import { JobSweeper } from './job-sweeper.service';
 import { RolloutAdvancer } from './rollout-advancer.service';
 import { RolloutRepository } from './rollout.repository';
 import { RolloutService } from './rollout.service';
+import { SoftwareImageRepository } from './software-image.repository';
 import { SoftwareImageService } from './software-image.service';
 
 const services = [SoftwareImageService, JobManagementService, JobsDeviceApi, JobSweeper, RolloutService, RolloutAdvancer, JobEventsPublisher];
@@ -17,7 +18,7 @@ const services = [SoftwareImageService, JobManagementService, JobsDeviceApi, Job
 /** Software images, device jobs, their execution by devices, and rollouts: used by the api, the worker and the gateway. */
 @Module({
   imports: [OrganizationsModule, DevicesModule, ArtifactsModule],
-  providers: [...services, RolloutRepository, DeviceJobRepository],
+  providers: [...services, RolloutRepository, DeviceJobRepository, SoftwareImageRepository],
   exports: services,
 })
 export class JobsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { type MachineTable, Prisma, PrismaService, type Tx, transition } from '@edgefleet/db';
+import { type MachineTable, Prisma, PrismaService, Repository, type Tx, transition } from '@edgefleet/db';
 import type { DeviceTarget } from '@edgefleet/devices';
 import {
   type AbortConfig,
@@ -56,11 +56,13 @@ const ENDED_BY: readonly RolloutEvent[] = ['COMPLETE', 'ABORT', 'CANCEL'];
 
 /** The SQL of rollouts. */
 @Injectable()
-export class RolloutRepository {
+export class RolloutRepository extends Repository {
   constructor(
-    private readonly prisma: PrismaService,
+    prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    super(prisma);
+  }
 
   /** A new rollout with its first event, and the worker asked to advance it. */
   async insert(tx: Tx, r: NewRollout, actor: string): Promise<RolloutRow> {
@@ -88,8 +90,19 @@ export class RolloutRepository {
     return (await this.prisma.rollout.findMany({ where: { organizationId }, orderBy: { createdAt: 'desc' }, take: limit })) as unknown as RolloutRow[];
   }
 
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, { timeout: 120_000 });
+  /** A rollout's step may create a large wave: its transactions get two minutes. */
+  override transaction<T>(fn: (tx: Tx) => Promise<T>, timeoutMs = 120_000): Promise<T> {
+    return super.transaction(fn, timeoutMs);
+  }
+
+  /** Any organization's rollout (the worker's, and progress readers'). */
+  async byId(id: string): Promise<RolloutRow> {
+    return (await this.prisma.rollout.findUniqueOrThrow({ where: { id } })) as unknown as RolloutRow;
+  }
+
+  /** The organization's software image of this version, if any. */
+  image(organizationId: string, version: string, tx?: Tx) {
+    return (tx ?? this.prisma).softwareImage.findUnique({ where: { organizationId_version: { organizationId, version } } });
   }
 
   /** The rollout locked for this transaction, or undefined when another worker holds it right now. */
@@ -127,9 +140,9 @@ export class RolloutRepository {
     await moveJobs(tx, this.config, { event: 'CANCEL', where: Prisma.sql`t."rolloutId" = ${rolloutId}::uuid`, actor, reason, notifyKey: `notify-cancel-${rolloutId}-${randomUUID()}` });
   }
 
-  async counts(db: Tx | PrismaService, rolloutId: string, now?: Date): Promise<RolloutCounts> {
+  async counts(db: Tx | undefined, rolloutId: string, now?: Date): Promise<RolloutCounts> {
     const offline = Prisma.sql`(j.status = 'PENDING' AND d."deviceConnectionStatus" <> 'ONLINE')`;
-    const [t] = await db.$queryRaw<RolloutCounts[]>`
+    const [t] = await (db ?? this.prisma).$queryRaw<RolloutCounts[]>`
       SELECT count(*)::int AS total,
         count(*) FILTER (WHERE j.status = 'PENDING')::int AS queued,
         count(*) FILTER (WHERE j.status IN ('IN_PROGRESS', 'DOWNLOADING', 'VERIFYING', 'REBOOTING'))::int AS "inProgress",

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
+import { Prisma, type Tx } from '@edgefleet/db';
 import { DeviceRepository } from '@edgefleet/devices';
 import {
   DomainError,
@@ -85,7 +85,6 @@ export interface DryRun {
 @Injectable()
 export class RolloutService {
   constructor(
-    private readonly prisma: PrismaService,
     private readonly rollouts: RolloutRepository,
     private readonly devices: DeviceRepository,
     private readonly audit: AuditService,
@@ -97,7 +96,7 @@ export class RolloutService {
   async create(principal: Principal, input: RolloutInput): Promise<RolloutView> {
     const r = this.validate(input);
     try {
-      const row = await this.prisma.$transaction(async (tx) => {
+      const row = await this.rollouts.transaction(async (tx) => {
         await this.assertImage(tx, principal.organizationId, r);
         const rollout = await this.rollouts.insert(
           tx,
@@ -128,8 +127,8 @@ export class RolloutService {
   /** Exactly the devices the rollout would create jobs for, without doing anything. */
   async dryRun(principal: Principal, input: RolloutInput): Promise<DryRun> {
     const r = this.validate(input);
-    await this.assertImage(this.prisma, principal.organizationId, r);
-    const devices = await this.devices.targets(this.prisma, principal.organizationId, r.target, { limit: MAX_DEVICES_PER_JOB_REQUEST * 10 });
+    await this.assertImage(undefined, principal.organizationId, r);
+    const devices = await this.devices.targets(undefined, principal.organizationId, r.target, { limit: MAX_DEVICES_PER_JOB_REQUEST * 10 });
     return { devices, targeted: devices.length, offline: devices.filter((d) => !d.online).length };
   }
 
@@ -158,7 +157,7 @@ export class RolloutService {
 
   private async operate(principal: Principal, id: string, event: RolloutEvent, reason: string | null): Promise<RolloutView> {
     await this.get(principal, id); // NOT_FOUND for someone else's rollout
-    await this.prisma.$transaction(async (tx) => {
+    await this.rollouts.transaction(async (tx) => {
       // The move locks the row: a worker advancing the rollout finishes its step first.
       if (!(await this.rollouts.move(tx, id, event, actorOf(principal), reason))) {
         rolloutMachine.transition(await this.rollouts.status(tx, id), event); // a refusal says why
@@ -175,10 +174,10 @@ export class RolloutService {
   }
 
   async progress(rolloutId: string): Promise<RolloutProgress> {
-    const row = await this.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId } });
-    const t = await this.rollouts.counts(this.prisma, rolloutId);
+    const row = await this.rollouts.byId(rolloutId);
+    const t = await this.rollouts.counts(undefined, rolloutId);
     const done = ['COMPLETED', 'ABORTED', 'CANCELED'].includes(row.status);
-    const remaining = done ? 0 : await this.devices.countTargets(row.organizationId, row.target as RolloutRow['target'], rolloutId);
+    const remaining = done ? 0 : await this.devices.countTargets(row.organizationId, row.target, rolloutId);
     return {
       targeted: t.total + remaining,
       queued: t.queued,
@@ -217,13 +216,13 @@ export class RolloutService {
     return r;
   }
 
-  private async assertImage(db: Tx | PrismaService, organizationId: string, r: Rollout): Promise<void> {
+  private async assertImage(tx: Tx | undefined, organizationId: string, r: Rollout): Promise<void> {
     if (r.jobType === 'DEPLOY_APPLICATION') {
       if (!this.deployments) throw new DomainError('INVALID_ARGUMENT', 'Deployment rollouts are not available in this process.');
       return this.deployments.check(organizationId, r.deployment!);
     }
     if (r.jobType !== 'OTA') return;
-    const image = await db.softwareImage.findUnique({ where: { organizationId_version: { organizationId, version: r.imageVersion! } } });
+    const image = await this.rollouts.image(organizationId, r.imageVersion!, tx);
     if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${r.imageVersion} was not found; register and upload it first.`);
     if (!image.uploadedAt) throw new DomainError('IMAGE_NOT_UPLOADED', `Software image ${r.imageVersion} has no uploaded file yet.`);
   }

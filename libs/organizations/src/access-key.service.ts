@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
-import { PrismaService } from '@edgefleet/db';
 import { type ApiKeyRole, DomainError, assertRole, validationFailed } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
 import { SecretStore } from '@edgefleet/secrets';
+import { ApiKeyRepository } from './api-key.repository';
 import { AuditService } from './audit.service';
 import type { Principal } from './principal';
 
@@ -29,7 +29,7 @@ export class AccessKeyService {
   private readonly cache = new Map<string, { key: SigningKey | DomainError; expires: number }>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeyRepository,
     private readonly audit: AuditService,
     private readonly secrets: SecretStore,
     private readonly clock: Clock,
@@ -43,10 +43,8 @@ export class AccessKeyService {
     const secretAccessKey = randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'x' : 'y'));
     // The secret first: a key row never exists without it. The row's hash is of a value no one holds, so the key is no bearer key.
     await this.secrets.put(principal.organizationId, secretName(accessKeyId), { secretAccessKey });
-    const apiKey = await this.prisma.$transaction(async (tx) => {
-      const key = await tx.apiKey.create({
-        data: { organizationId: principal.organizationId, name, role: input.role, prefix: accessKeyId, accessKeyId, hash: randomBytes(32).toString('hex'), createdBy: principal.apiKeyId },
-      });
+    const apiKey = await this.keys.transaction(async (tx) => {
+      const key = await this.keys.insert(tx, { organizationId: principal.organizationId, name, role: input.role, prefix: accessKeyId, accessKeyId, hash: randomBytes(32).toString('hex'), createdBy: principal.apiKeyId });
       await this.audit.record(tx, principal, { action: 'accessKey.create', targetType: 'ApiKey', targetId: key.id, details: { name, role: input.role, accessKeyId } });
       return key;
     });
@@ -68,7 +66,7 @@ export class AccessKeyService {
 
   private async load(accessKeyId: string): Promise<SigningKey | DomainError> {
     if (!ACCESS_KEY_ID.test(accessKeyId)) return new DomainError('API_KEY_INVALID', `The security token included in the request is invalid: ${JSON.stringify(accessKeyId.slice(0, 40))} is not an EdgeFleet access key id.`);
-    const key = await this.prisma.apiKey.findUnique({ where: { accessKeyId }, include: { organization: { select: { suspendedAt: true } } } });
+    const key = await this.keys.byAccessKeyId(accessKeyId);
     if (!key) return new DomainError('API_KEY_INVALID', `The access key ${accessKeyId} does not exist.`);
     if (key.revokedAt) return new DomainError('API_KEY_INVALID', `The access key ${accessKeyId} was revoked.`);
     if (key.organization.suspendedAt) return new DomainError('ORGANIZATION_SUSPENDED', 'The organization of this key is suspended; ask the installation administrator.');

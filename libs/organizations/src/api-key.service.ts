@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
-import { PrismaService } from '@edgefleet/db';
 import { type ApiKeyRole, DomainError, assertRole, notFound, validationFailed } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
 import { AccessRevocations } from './access-revocations';
+import { ApiKeyRepository } from './api-key.repository';
 import { AuditService } from './audit.service';
 import type { Principal } from './principal';
 
@@ -28,7 +28,7 @@ export class ApiKeyService {
   private readonly activeById = new Map<string, { active: boolean; expires: number }>();
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly keys: ApiKeyRepository,
     private readonly audit: AuditService,
     private readonly revocations: AccessRevocations,
     private readonly clock: Clock,
@@ -40,16 +40,14 @@ export class ApiKeyService {
     const name = input.name.trim();
     if (name.length < 1 || name.length > 255) throw validationFailed('name', 'must be 1 to 255 characters.');
     const secret = newApiKeySecret();
-    const apiKey = await this.prisma.$transaction(async (tx) => {
-      const key = await tx.apiKey.create({
-        data: {
-          organizationId: principal.organizationId,
-          name,
-          role: input.role,
-          prefix: secret.slice(0, 12),
-          hash: hashApiKey(secret),
-          createdBy: principal.apiKeyId,
-        },
+    const apiKey = await this.keys.transaction(async (tx) => {
+      const key = await this.keys.insert(tx, {
+        organizationId: principal.organizationId,
+        name,
+        role: input.role,
+        prefix: secret.slice(0, 12),
+        hash: hashApiKey(secret),
+        createdBy: principal.apiKeyId,
       });
       await this.audit.record(tx, principal, {
         action: 'apiKey.create',
@@ -64,24 +62,18 @@ export class ApiKeyService {
 
   async revoke(principal: Principal, id: string) {
     assertRole(principal.role, 'ADMIN', 'Revoking API keys');
-    const revoked = await this.prisma.$transaction(async (tx) => {
-      const key = await tx.apiKey.findFirst({ where: { id, organizationId: principal.organizationId } });
+    const revoked = await this.keys.transaction(async (tx) => {
+      const key = await this.keys.find(tx, principal.organizationId, id);
       if (!key) throw notFound('API key', id);
       if (key.revokedAt) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
-      if (key.role === 'ADMIN') {
-        // Serialize concurrent revocations in this organization so two cannot both pass the check below.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${'apikeys:' + principal.organizationId}))`;
-        const admins = await tx.apiKey.count({
-          where: { organizationId: principal.organizationId, role: 'ADMIN', revokedAt: null },
-        });
-        if (admins <= 1) {
-          throw new DomainError('LAST_ADMIN_KEY', 'This is the last ADMIN key of the organization; create another ADMIN key first.');
-        }
+      // Concurrent revocations in this organization are serialized, so two cannot both pass this check.
+      if (key.role === 'ADMIN' && (await this.keys.lockAndCountAdmins(tx, principal.organizationId)) <= 1) {
+        throw new DomainError('LAST_ADMIN_KEY', 'This is the last ADMIN key of the organization; create another ADMIN key first.');
       }
-      const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: this.clock.now() } });
-      if (updated.count !== 1) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
+      const revoked = await this.keys.revoke(tx, id, this.clock.now());
+      if (!revoked) throw new DomainError('ALREADY_REVOKED', `API key ${id} is already revoked.`);
       await this.audit.record(tx, principal, { action: 'apiKey.revoke', targetType: 'ApiKey', targetId: id });
-      return tx.apiKey.findUniqueOrThrow({ where: { id } });
+      return revoked;
     });
     this.cache.delete(revoked.hash);
     this.activeById.delete(id);
@@ -92,10 +84,7 @@ export class ApiKeyService {
 
   async list(principal: Principal) {
     assertRole(principal.role, 'ADMIN', 'Listing API keys');
-    return this.prisma.apiKey.findMany({
-      where: { organizationId: principal.organizationId },
-      orderBy: { createdAt: 'asc' },
-    });
+    return this.keys.list(principal.organizationId);
   }
 
   /** Whether a key still works (for long-lived sessions such as subscriptions); cached like authenticate. */
@@ -103,8 +92,7 @@ export class ApiKeyService {
     const now = this.clock.now().getTime();
     const cached = this.activeById.get(apiKeyId);
     if (cached && cached.expires > now) return cached.active;
-    const key = await this.prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: { revokedAt: true } });
-    const active = !!key && !key.revokedAt;
+    const active = await this.keys.isActive(apiKeyId);
     if (this.activeById.size > 10_000) this.activeById.clear();
     this.activeById.set(apiKeyId, { active, expires: now + CACHE_MS });
     return active;
@@ -119,7 +107,7 @@ export class ApiKeyService {
     const now = this.clock.now().getTime();
     let entry = this.cache.get(hash);
     if (!entry || entry.expires < now) {
-      const key = await this.prisma.apiKey.findUnique({ where: { hash }, include: { organization: { select: { suspendedAt: true } } } });
+      const key = await this.keys.byHash(hash);
       const principal =
         key && !key.revokedAt ? { apiKeyId: key.id, organizationId: key.organizationId, role: key.role } : null;
       entry = { principal, suspended: !!key?.organization.suspendedAt, lastUsedAt: key?.lastUsedAt?.getTime() ?? 0, expires: now + CACHE_MS };
@@ -130,9 +118,7 @@ export class ApiKeyService {
     if (entry.suspended) throw new DomainError('ORGANIZATION_SUSPENDED', 'The organization of this key is suspended; ask the installation administrator.');
     if (now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
       entry.lastUsedAt = now;
-      void this.prisma.apiKey
-        .update({ where: { id: entry.principal.apiKeyId }, data: { lastUsedAt: new Date(now) } })
-        .catch(() => undefined);
+      void this.keys.touch(entry.principal.apiKeyId, new Date(now)).catch(() => undefined);
     }
     return entry.principal;
   }

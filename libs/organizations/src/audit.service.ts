@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, type Tx } from '@edgefleet/db';
+import type { Tx } from '@edgefleet/db';
 import { assertRole } from '@edgefleet/domain';
+import { AuditRepository } from './audit.repository';
 import { type Principal, actorOf } from './principal';
 
 export interface AuditEntry {
@@ -13,32 +14,27 @@ export interface AuditEntry {
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly trail: AuditRepository) {}
 
   /** Written in the caller's transaction, so a change and its audit row commit together. */
-  async record(tx: Tx, who: Principal | { organizationId: string; actor: string }, entry: AuditEntry): Promise<void> {
-    await tx.auditEvent.create({
-      data: {
-        organizationId: who.organizationId,
-        actor: 'actor' in who ? who.actor : actorOf(who),
-        action: entry.action,
-        targetType: entry.targetType,
-        targetId: entry.targetId ?? null,
-        details: (entry.details ?? {}) as object,
-      },
+  record(tx: Tx, who: Principal | { organizationId: string; actor: string }, entry: AuditEntry): Promise<void> {
+    return this.trail.insert(tx, {
+      organizationId: who.organizationId,
+      actor: 'actor' in who ? who.actor : actorOf(who),
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId ?? null,
+      details: entry.details ?? {},
     });
+  }
+
+  /** For a change that is not a transaction of ours (a shadow write, a secret): its audit row on its own. */
+  recordNow(who: Principal | { organizationId: string; actor: string }, entry: AuditEntry): Promise<void> {
+    return this.trail.transaction((tx) => this.record(tx, who, entry));
   }
 
   async list(principal: Principal, args: { first: number; before?: bigint; targetId?: string }) {
     assertRole(principal.role, 'ADMIN', 'Reading the audit trail');
-    return this.prisma.auditEvent.findMany({
-      where: {
-        organizationId: principal.organizationId,
-        ...(args.before ? { id: { lt: args.before } } : {}),
-        ...(args.targetId ? { targetId: args.targetId } : {}),
-      },
-      orderBy: { id: 'desc' },
-      take: args.first,
-    });
+    return this.trail.page(principal.organizationId, args);
   }
 }

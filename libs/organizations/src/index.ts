@@ -5,6 +5,8 @@ export { ApiKeyService } from './api-key.service';
 export { AuditService } from './audit.service';
 export type { AuditEntry } from './audit.service';
 export { OrganizationService } from './organization.service';
+export { InstallationService } from './installation.service';
+export type { BootstrapResult } from './installation.service';
 export { RequestAdmission } from './request-admission.service';
 export type { Principal } from './principal';
 export { actorOf } from './principal';

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@edgefleet/db';
 import {
   BUILT_IN_PACKAGES,
   type Catalogue,
@@ -19,7 +18,7 @@ import {
   validateApplicationManifest,
 } from '@edgefleet/domain';
 import { OrganizationService, type Principal } from '@edgefleet/organizations';
-import { PackageService } from './package.service';
+import { PackageRepository } from './package.repository';
 
 /** Panorama's ManifestPayload limit: 51,200 characters of JSON. */
 export const MAX_MANIFEST_PAYLOAD_CHARS = 51_200;
@@ -57,8 +56,7 @@ export interface ManifestValidation {
 @Injectable()
 export class PackageCatalogue {
   constructor(
-    private readonly prisma: PrismaService,
-    private readonly packages: PackageService,
+    private readonly packages: PackageRepository,
     private readonly organizations: OrganizationService,
   ) {}
 
@@ -80,10 +78,7 @@ export class PackageCatalogue {
 
   private async allNodes(principal: Principal, where: { packageName?: string }) {
     const accountId = await this.organizations.accountId(principal.organizationId);
-    const rows = await this.prisma.packageVersion.findMany({
-      where: { status: 'REGISTER_COMPLETED', package: { organizationId: principal.organizationId, ...where } },
-      include: { package: true },
-    });
+    const rows = await this.packages.registeredVersions(principal.organizationId, where.packageName ? [where.packageName] : undefined);
     return rows.flatMap((v) =>
       interfacesOf(v.descriptor).map((i) => ({
         nodeId: nodeIdOf(v.package.packageName, v.packageVersion, v.patchVersion, i.name),
@@ -138,11 +133,7 @@ export class PackageCatalogue {
     const prefix = `${await this.organizations.accountId(organizationId)}::`;
     const names = [...new Set(refs.filter((r) => r.name.startsWith(prefix)).map((r) => r.name.slice(prefix.length)))];
     if (names.length === 0) return map;
-    const versions = await this.prisma.packageVersion.findMany({
-      where: { status: 'REGISTER_COMPLETED', package: { organizationId, packageName: { in: names } } },
-      include: { package: { select: { packageName: true } } },
-      orderBy: { registeredTime: 'asc' },
-    });
+    const versions = await this.packages.registeredVersions(organizationId, names);
     // The latest patch of each version; without one marked, the newest registered (rows come oldest first).
     const chosen = new Map<string, (typeof versions)[number]>();
     for (const v of versions) {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@edgefleet/db';
 import { DomainError, assertPageSize, decodeCursor, newId, notFound, pageOf, validationFailed } from '@edgefleet/domain';
 import { AuditService, type Principal } from '@edgefleet/organizations';
+import { settleImportJob } from './package-import.transitions';
+import { PackageRepository } from './package.repository';
 import { PackageService } from './package.service';
 
 /** The bucket Panorama's StorageLocation names: EdgeFleet's asset store, reached through signed URLs. */
@@ -26,13 +27,13 @@ export interface PackageImportInput {
 @Injectable()
 export class PackageImportService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly repository: PackageRepository,
     private readonly packages: PackageService,
     private readonly audit: AuditService,
   ) {}
 
   async create(principal: Principal, input: PackageImportInput): Promise<{ jobId: string }> {
-    const known = await this.prisma.packageImportJob.findUnique({ where: { organizationId_clientToken: { organizationId: principal.organizationId, clientToken: input.ClientToken } } });
+    const known = await this.repository.importJobByToken(principal.organizationId, input.ClientToken);
     if (known) return known;
     if (input.JobType !== 'NODE_PACKAGE_VERSION') throw validationFailed('JobType', `${input.JobType} imports need AWS Marketplace; EdgeFleet imports NODE_PACKAGE_VERSION.`);
     const location = input.InputConfig.PackageVersionInputConfig?.S3Location;
@@ -47,30 +48,37 @@ export class PackageImportService {
     if (pkg.packageName !== output.PackageName) throw validationFailed('OutputConfig.PackageVersionOutputConfig.PackageName', `is ${output.PackageName}, but the manifest belongs to package ${pkg.packageName}.`);
 
     const jobId = newId('packageImportJob');
-    await this.prisma.$transaction(async (tx) => {
-      await tx.packageImportJob.create({
-        data: { jobId, organizationId: principal.organizationId, clientToken: input.ClientToken, jobType: input.JobType, inputConfig: input.InputConfig as object, outputConfig: input.OutputConfig as object, jobTags: (input.JobTags ?? []) as object[], status: 'IN_PROGRESS', statusMessage: 'Registering the package version.' },
+    await this.repository.transaction(async (tx) => {
+      await this.repository.insertImportJob(tx, {
+        jobId,
+        organizationId: principal.organizationId,
+        clientToken: input.ClientToken,
+        jobType: input.JobType,
+        inputConfig: input.InputConfig as object,
+        outputConfig: input.OutputConfig as object,
+        jobTags: (input.JobTags ?? []) as object[],
+        statusMessage: 'Registering the package version.',
       });
       await this.audit.record(tx, principal, { action: 'package.import', targetType: 'Package', targetId: packageId, details: { jobId, packageVersion: output.PackageVersion, patchVersion } });
     });
-    let outcome: { status: string; statusMessage: string; output?: object };
+    let outcome: Parameters<typeof settleImportJob>[2];
     try {
       await this.packages.registerVersion(principal, { packageId, packageVersion: output.PackageVersion, patchVersion, markLatest: output.MarkLatest });
       outcome = {
-        status: 'SUCCEEDED',
+        event: 'SUCCEED',
         statusMessage: `Registered ${pkg.packageName} ${output.PackageVersion} (patch ${patchVersion}).`,
         output: { PackageId: packageId, PackageVersion: output.PackageVersion, PatchVersion: patchVersion, OutputS3Location: { BucketName: PACKAGE_BUCKET, ObjectKey: location.ObjectKey } },
       };
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      outcome = { status: 'FAILED', statusMessage: err.message.slice(0, 1000) };
+      outcome = { event: 'FAIL', statusMessage: err.message.slice(0, 1000) };
     }
-    await this.prisma.packageImportJob.update({ where: { jobId }, data: outcome });
+    await this.repository.transaction((tx) => settleImportJob(tx, jobId, outcome));
     return { jobId };
   }
 
   async describe(principal: Principal, jobId: string) {
-    const job = await this.prisma.packageImportJob.findFirst({ where: { jobId, organizationId: principal.organizationId } });
+    const job = await this.repository.importJob(principal.organizationId, jobId);
     if (!job) throw notFound('Package import job', jobId);
     return job;
   }
@@ -78,11 +86,7 @@ export class PackageImportService {
   async list(principal: Principal, args: { first: number; after?: string | null }) {
     assertPageSize(args.first, 'MaxResults');
     const after = args.after ? decodeCursor(args.after, 1, 'NextToken')[0] : null;
-    const rows = await this.prisma.packageImportJob.findMany({
-      where: { organizationId: principal.organizationId, ...(after ? { jobId: { lt: after } } : {}) },
-      orderBy: { jobId: 'desc' },
-      take: args.first + 1,
-    });
+    const rows = await this.repository.importJobs(principal.organizationId, args.first, after);
     return pageOf(rows, args.first, (r) => [r.jobId]);
   }
 }

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
-import { PackageImportService } from './package-import.service';
 import { ArtifactsModule } from '@edgefleet/artifacts';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { PackageCatalogue } from './package-catalogue.service';
+import { PackageFiles } from './package-files.service';
+import { PackageImportService } from './package-import.service';
+import { PackageRepository } from './package.repository';
 import { PackageService } from './package.service';
 
 /** Packages, their versions and files, and the catalogue application manifests are checked against. */
 @Module({
   imports: [OrganizationsModule, ArtifactsModule],
-  providers: [PackageService, PackageCatalogue, PackageImportService],
-  exports: [PackageService, PackageCatalogue, PackageImportService],
+  providers: [PackageRepository, PackageService, PackageFiles, PackageCatalogue, PackageImportService],
+  exports: [PackageService, PackageFiles, PackageCatalogue, PackageImportService],
 })
 export class PackagesModule {}

@@ -1,10 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { strToU8, zipSync } from 'fflate';
-import { CONFIG, type Config } from '@edgefleet/config';
 import { BUNDLE_FILES, type BundleConfig, networkingConfiguration } from '@edgefleet/contracts';
-import { PrismaService } from '@edgefleet/db';
-import { DeviceService, type NewDevice, moveProvisioning } from '@edgefleet/devices';
-import { deviceArn, provisioningMachine, validationFailed } from '@edgefleet/domain';
+import { DeviceRegistration, DeviceService, type NewDevice } from '@edgefleet/devices';
+import { validationFailed } from '@edgefleet/domain';
 import { DeviceIdentities } from '@edgefleet/iot';
 import { OrganizationService, type Principal } from '@edgefleet/organizations';
 
@@ -24,11 +22,10 @@ export class ProvisioningService {
   private readonly logger = new Logger(ProvisioningService.name);
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly devices: DeviceService,
+    private readonly registration: DeviceRegistration,
     private readonly organizations: OrganizationService,
     private readonly iot: DeviceIdentities,
-    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /**
@@ -41,23 +38,10 @@ export class ProvisioningService {
     return device;
   }
 
-  /** Provisioning bundles that expired unused leave their device FAILED, with the reason. */
-  async failExpiredClaims(now: Date): Promise<number> {
-    const stale = await this.prisma.device.findMany({
-      where: {
-        provisioningStatus: { in: provisioningMachine.sourcesOf('FAIL') },
-        certificates: { some: { kind: 'CLAIM' } },
-        NOT: { certificates: { some: { kind: 'CLAIM', notAfter: { gt: now } } } },
-      },
-      select: { deviceId: true, provisioningStatus: true, organizationId: true },
-      take: 1000,
-    });
-    let failed = 0;
-    for (const d of stale) {
-      const reason = 'The provisioning bundle expired before the device registered; delete the device and provision it again.';
-      if (await this.prisma.$transaction((tx) => moveProvisioning(tx, d.deviceId, d.provisioningStatus, 'FAIL', 'system:worker', { reason }))) failed++;
-    }
-    return failed;
+  /** The worker's half of deleteDevice: certificates revoked and connections dropped first (the device can never come back), then the rows. */
+  async purgeDevice(deviceId: string, actor: string): Promise<boolean> {
+    if (await this.devices.isBeingDeleted(deviceId)) await this.iot.decommissionThing(deviceId);
+    return this.devices.purge(deviceId, actor);
   }
 
   async provisionDevice(principal: Principal, input: NewDevice): Promise<ProvisionedDevice> {
@@ -67,9 +51,7 @@ export class ProvisioningService {
       throw validationFailed(['networkingConfiguration', ...issue.path].join('.'), issue.message);
     }
     const quotas = await this.organizations.quotas(principal.organizationId);
-    const device = await this.prisma.$transaction((tx) =>
-      this.devices.create(tx, principal, { ...input, networkingConfiguration: networking.data }, quotas.devices),
-    );
+    const device = await this.devices.create(principal, { ...input, networkingConfiguration: networking.data }, quotas.devices);
     try {
       await this.iot.createThing(device.deviceId, principal.organizationId);
       const claim = await this.iot.createProvisioningClaim(device.deviceId, principal.organizationId);
@@ -89,10 +71,10 @@ export class ProvisioningService {
         [BUNDLE_FILES.claimPrivateKey]: strToU8(claim.privateKeyPem),
         [BUNDLE_FILES.rootCa]: strToU8(claim.rootCaPem),
       });
-      const { accountId } = await this.prisma.organization.findUniqueOrThrow({ where: { id: principal.organizationId } });
+      const { arn } = await this.devices.get(principal, device.deviceId);
       return {
         deviceId: device.deviceId,
-        arn: deviceArn(this.config.REGION, accountId, device.deviceId),
+        arn,
         status: 'AWAITING_PROVISIONING',
         iotThingName: device.deviceId,
         certificates: Buffer.from(zip).toString('base64'),
@@ -101,7 +83,7 @@ export class ProvisioningService {
     } catch (err) {
       // No half-provisioned device: without a bundle the registration is undone.
       await this.iot.decommissionThing(device.deviceId).catch(() => undefined);
-      await this.prisma.device.delete({ where: { deviceId: device.deviceId } }).catch(() => undefined);
+      await this.registration.withdraw(device.deviceId).catch(() => undefined);
       throw err;
     }
   }

@@ -8,6 +8,7 @@ import { loadConfig } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule, PrismaService } from '@edgefleet/db';
 import { AwsSecretStore } from './aws-secret.store';
+import { SecretRepository } from './secret.repository';
 import { LocalSecretStore } from './local-secret.store';
 import { SecretStore } from './secret.store';
 import { SecretsModule } from './secrets.module';
@@ -145,7 +146,7 @@ describe('LocalSecretStore (Postgres)', () => {
   it('a different master key cannot decrypt', async () => {
     const org = await newOrganization();
     await store.put(org, 'cam', value);
-    const err = await failure(new LocalSecretStore(prisma, randomBytes(32)).get(org, 'cam'));
+    const err = await failure(new LocalSecretStore(new SecretRepository(prisma), randomBytes(32)).get(org, 'cam'));
     expect(err).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/SECRETS_MASTER_KEY .* is not the key it was written with/) });
     expect(err.message).not.toContain(password);
   });

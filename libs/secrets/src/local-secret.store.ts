@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Config } from '@edgefleet/config';
-import type { PrismaService } from '@edgefleet/db';
 import { DomainError, notFound } from '@edgefleet/domain';
 import { loadOrCreateKeyFile } from '@edgefleet/runtime';
+import type { SecretRepository } from './secret.repository';
 import { type SecretMetadata, SecretStore, assertSecretName } from './secret.store';
 
 const IV_BYTES = 12;
@@ -37,7 +37,7 @@ function open(key: Uint8Array, { iv, authTag, ciphertext }: Sealed, aad: Uint8Ar
  */
 export class LocalSecretStore extends SecretStore {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly secrets: SecretRepository,
     private readonly masterKey: Buffer,
   ) {
     super();
@@ -51,13 +51,7 @@ export class LocalSecretStore extends SecretStore {
     try {
       const sealed = seal(dataKey, Buffer.from(JSON.stringify(value)), aad);
       const key = seal(this.masterKey, dataKey, aad);
-      const columns = { ...sealed, wrappedKey: Buffer.concat([key.iv, key.authTag, key.ciphertext]) };
-      return await this.prisma.secret.upsert({
-        where: { organizationId_name: { organizationId, name } },
-        create: { organizationId, name, ...columns },
-        update: columns,
-        select: { name: true, createdAt: true, updatedAt: true },
-      });
+      return await this.secrets.put(organizationId, name, { ...sealed, wrappedKey: Buffer.concat([key.iv, key.authTag, key.ciphertext]) });
     } finally {
       dataKey.fill(0);
     }
@@ -65,7 +59,7 @@ export class LocalSecretStore extends SecretStore {
 
   async get(organizationId: string, name: string): Promise<Record<string, string>> {
     assertSecretName(name);
-    const row = await this.prisma.secret.findUnique({ where: { organizationId_name: { organizationId, name } } });
+    const row = await this.secrets.find(organizationId, name);
     if (!row) throw notFound('Secret', name);
     const aad = associatedData(organizationId, name);
     const wrapped = Buffer.from(row.wrappedKey);
@@ -85,17 +79,12 @@ export class LocalSecretStore extends SecretStore {
 
   async describe(organizationId: string, name: string): Promise<SecretMetadata | undefined> {
     assertSecretName(name);
-    const row = await this.prisma.secret.findUnique({
-      where: { organizationId_name: { organizationId, name } },
-      select: { name: true, createdAt: true, updatedAt: true },
-    });
-    return row ?? undefined;
+    return (await this.secrets.metadata(organizationId, name)) ?? undefined;
   }
 
   async delete(organizationId: string, name: string): Promise<void> {
     assertSecretName(name);
-    // A real delete: a soft-deleted row would keep ciphertext that the master key still opens.
-    await this.prisma.secret.deleteMany({ where: { organizationId, name } });
+    await this.secrets.delete(organizationId, name);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@edgefleet/db';
+import { DeviceService } from '@edgefleet/devices';
 import { assertShadowName, notFound, validationFailed } from '@edgefleet/domain';
 import { ShadowStore } from '@edgefleet/iot';
 import { AuditService, type Principal } from '@edgefleet/organizations';
@@ -7,7 +7,7 @@ import { AuditService, type Principal } from '@edgefleet/organizations';
 @Injectable()
 export class ShadowManagementService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly devices: DeviceService,
     private readonly backend: ShadowStore,
     private readonly audit: AuditService,
   ) {}
@@ -22,15 +22,12 @@ export class ShadowManagementService {
     await this.assertDevice(principal, deviceId, shadowName);
     if (desired !== null && (typeof desired !== 'object' || Array.isArray(desired))) throw validationFailed('desired', 'must be a JSON object (or null to clear it).');
     const document = await this.backend.update(deviceId, shadowName, { desired });
-    await this.prisma.$transaction((tx) =>
-      this.audit.record(tx, principal, { action: 'shadow.updateDesired', targetType: 'Device', targetId: deviceId, details: { shadowName: shadowName ?? '(classic)' } }),
-    );
+    await this.audit.recordNow(principal, { action: 'shadow.updateDesired', targetType: 'Device', targetId: deviceId, details: { shadowName: shadowName ?? '(classic)' } });
     return document;
   }
 
   private async assertDevice(principal: Principal, deviceId: string, shadowName: string | null) {
     if (shadowName !== null) assertShadowName('shadowName', shadowName);
-    const device = await this.prisma.device.findFirst({ where: { deviceId, organizationId: principal.organizationId }, select: { deviceId: true } });
-    if (!device) throw notFound('Device', deviceId);
+    if (!(await this.devices.exists(principal.organizationId, deviceId))) throw notFound('Device', deviceId);
   }
 }

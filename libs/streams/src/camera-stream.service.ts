@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type MachineTable, Prisma, PrismaService, transition } from '@edgefleet/db';
+import { Prisma } from '@edgefleet/db';
 import {
   DomainError,
-  type NodeFromTemplateJobEvent,
   type NodeFromTemplateJobStatus,
   type TagInput,
   type Tags,
@@ -12,12 +11,8 @@ import {
   assertPageSize,
   assertRtspTemplateParameters,
   assertWithinQuota,
-  cursorTimestamp,
-  decodeCursor,
   mergeTags,
   newNodeFromTemplateJobId,
-  newPackageId,
-  nodeFromTemplateJobMachine,
   notFound,
   pageOf,
   validationFailed,
@@ -26,15 +21,8 @@ import { AuditService, OrganizationService, type Principal, actorOf } from '@edg
 import { PackageService } from '@edgefleet/packages';
 import { outbox } from '@edgefleet/queue';
 import { SecretStore } from '@edgefleet/secrets';
-
-const JOBS: MachineTable<NodeFromTemplateJobStatus, NodeFromTemplateJobEvent> = {
-  machine: nodeFromTemplateJobMachine,
-  table: 'CameraStream',
-  key: 'jobId',
-  column: 'status',
-  enumType: 'NodeFromTemplateJobStatus',
-  events: { table: 'NodeFromTemplateJobEvent', key: 'jobId' },
-};
+import { type CameraRow, CameraStreamRepository } from './camera-stream.repository';
+import { moveCameraJob } from './camera-stream.transitions';
 
 export const TEMPLATE_TYPE = 'RTSP_CAMERA_STREAM';
 
@@ -80,7 +68,7 @@ export const cameraSecretName = (jobId: string) => `panorama-camera-${jobId}`;
 @Injectable()
 export class CameraStreamService {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly cameras: CameraStreamRepository,
     private readonly audit: AuditService,
     private readonly organizations: OrganizationService,
     private readonly packages: PackageService,
@@ -97,29 +85,27 @@ export class CameraStreamService {
     const jobTags = mergeTags({}, input.jobTags ?? []);
     const org = principal.organizationId;
     await this.assertNameFree(org, input.outputPackageName, input.nodeName);
-    assertWithinQuota('packages', await this.prisma.package.count({ where: { organizationId: org } }), 1, (await this.organizations.quotas(org)).packages);
+    assertWithinQuota('packages', await this.packages.count(org), 1, (await this.organizations.quotas(org)).packages);
 
     const jobId = newNodeFromTemplateJobId();
     const secretName = cameraSecretName(jobId);
     const { username, password, streamUrl } = input.templateParameters;
     await this.secrets.put(org, secretName, { Username: username, Password: password });
     try {
-      await this.prisma.$transaction(async (tx) => {
-        await tx.cameraStream.create({
-          data: {
-            jobId,
-            organizationId: org,
-            templateType: TEMPLATE_TYPE,
-            nodeName: input.nodeName,
-            nodeDescription: input.nodeDescription ?? null,
-            outputPackageName: input.outputPackageName,
-            outputPackageVersion: input.outputPackageVersion,
-            streamUrl,
-            secretId: secretName,
-            jobTags,
-          },
-        });
-        await tx.nodeFromTemplateJobEvent.create({ data: { jobId, from: null, to: 'PENDING', actor: actorOf(principal) } });
+      await this.cameras.transaction(async (tx) => {
+        const camera = {
+          jobId,
+          organizationId: org,
+          templateType: TEMPLATE_TYPE,
+          nodeName: input.nodeName,
+          nodeDescription: input.nodeDescription ?? null,
+          outputPackageName: input.outputPackageName,
+          outputPackageVersion: input.outputPackageVersion,
+          streamUrl,
+          secretId: secretName,
+          jobTags,
+        };
+        await this.cameras.insert(tx, camera, actorOf(principal));
         await outbox.enqueue(tx, 'streams', 'create-camera-node', [{ payload: { jobId }, key: `create-camera-node-${jobId}` }]);
         await this.audit.record(tx, principal, {
           action: 'cameraStream.create',
@@ -137,22 +123,27 @@ export class CameraStreamService {
   }
 
   async get(principal: Principal, jobId: string): Promise<NodeFromTemplateJobView> {
-    const row = await this.prisma.cameraStream.findFirst({ where: { jobId, organizationId: principal.organizationId } });
+    const row = await this.cameras.find(principal.organizationId, jobId);
     if (!row) throw notFound('Node from template job', jobId);
     return this.view(row);
   }
 
   async list(principal: Principal, args: { first: number; after?: string | null }) {
     assertPageSize(args.first);
-    const where = [Prisma.sql`"organizationId" = ${principal.organizationId}::uuid`];
-    if (args.after) {
-      const [at, id] = decodeCursor(args.after, 2, 'after');
-      where.push(Prisma.sql`("createdAt", "jobId") < (${cursorTimestamp(at, 'after')}::timestamp, ${id})`);
-    }
-    const rows = await this.prisma.$queryRaw<CameraRow[]>`
-      SELECT * FROM "CameraStream" WHERE ${Prisma.join(where, ' AND ')} ORDER BY "createdAt" DESC, "jobId" DESC LIMIT ${args.first + 1}`;
+    const rows = await this.cameras.page(principal.organizationId, args.first, args.after);
     const views = await Promise.all(rows.map((r) => this.view(r)));
     return pageOf(views, args.first, (v) => [v.createdTime.toISOString(), v.jobId]);
+  }
+
+  /**
+   * The username and password of the organization's camera (its package name), as devices
+   * running it fetch them; undefined when there is no such camera, or its credentials are gone.
+   */
+  async credentialsOf(organizationId: string, packageName: string): Promise<{ username: string; password: string } | undefined> {
+    const job = await this.cameras.latestSucceeded(organizationId, packageName);
+    if (!job) return undefined;
+    const value = await this.secrets.get(organizationId, cameraSecretName(job.jobId));
+    return { username: value.Username ?? '', password: value.Password ?? '' };
   }
 
   /** Replaces a camera's username and password in the secret store; devices read the new ones on their next fetch. */
@@ -160,7 +151,7 @@ export class CameraStreamService {
     const job = await this.get(principal, jobId);
     assertRtspTemplateParameters({ ...credentials, streamUrl: job.streamUrl });
     await this.secrets.put(principal.organizationId, cameraSecretName(jobId), { Username: credentials.username, Password: credentials.password });
-    await this.audit.record(this.prisma, principal, { action: 'cameraStream.updateCredentials', targetType: 'NodeFromTemplateJob', targetId: jobId, details: { nodeName: job.nodeName } });
+    await this.audit.recordNow(principal, { action: 'cameraStream.updateCredentials', targetType: 'NodeFromTemplateJob', targetId: jobId, details: { nodeName: job.nodeName } });
     return this.get(principal, jobId);
   }
 
@@ -169,54 +160,33 @@ export class CameraStreamService {
    * reason when the name was taken or the quota reached meanwhile, or the credentials are gone.
    */
   async process(jobId: string, actor = 'system:worker'): Promise<NodeFromTemplateJobStatus | undefined> {
-    const job = await this.prisma.cameraStream.findUnique({ where: { jobId } });
+    const job = await this.cameras.byJobId(jobId);
     if (!job || job.status !== 'PENDING') return job?.status;
     const quota = (await this.organizations.quotas(job.organizationId)).packages;
     const credentials = await this.secrets.describe(job.organizationId, job.secretId);
-    return this.prisma.$transaction(async (tx) => {
+    const accountId = await this.organizations.accountId(job.organizationId);
+    return this.cameras.transaction(async (tx) => {
       const fail = async (statusMessage: string) => {
-        await transition(tx, JOBS, { event: 'FAIL', where: Prisma.sql`t."jobId" = ${jobId}`, actor, reason: statusMessage, set: [Prisma.sql`"statusMessage" = ${statusMessage}`] });
+        await moveCameraJob(tx, jobId, 'FAIL', actor, { statusMessage });
         return 'FAILED' as const;
       };
       if (!credentials) return fail('The camera credentials are missing from the secret store.');
+      let packageId: string;
       try {
-        await this.packages.claimName(tx, job.organizationId, job.outputPackageName, quota);
+        const manifest = cameraPackageManifest(job, accountId);
+        packageId = await this.packages.createRegistered(tx, { organizationId: job.organizationId, packageName: job.outputPackageName, tags: job.jobTags as Tags, packageVersion: job.outputPackageVersion, manifest }, quota);
       } catch (err) {
         if (err instanceof DomainError) return fail(err.message);
         throw err;
       }
-      const accountId = await this.organizations.accountId(job.organizationId);
-      const manifest = cameraPackageManifest(job, accountId);
-      const packageId = newPackageId();
-      await tx.package.create({ data: { packageId, organizationId: job.organizationId, packageName: job.outputPackageName, tags: job.jobTags as object } });
-      await tx.packageVersion.create({
-        data: {
-          packageId,
-          packageVersion: job.outputPackageVersion,
-          patchVersion: PackageService.digest(JSON.stringify(manifest)),
-          isLatestPatch: true,
-          status: 'REGISTER_COMPLETED',
-          registeredTime: new Date(),
-          descriptor: manifest,
-        },
-      });
-      const moved = await transition(tx, JOBS, {
-        event: 'SUCCEED',
-        where: Prisma.sql`t."jobId" = ${jobId}`,
-        actor,
-        set: [Prisma.sql`"packageId" = ${packageId}`, Prisma.sql`"statusMessage" = ${'Created camera node ' + job.nodeName}`],
-      });
-      if (moved.length === 0) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile.`); // rolls the package back
+      if (!(await moveCameraJob(tx, jobId, 'SUCCEED', actor, { packageId, statusMessage: 'Created camera node ' + job.nodeName }))) throw new DomainError('CHANGED_MEANWHILE', `Job ${jobId} changed meanwhile.`); // rolls the package back
       await this.audit.record(tx, { organizationId: job.organizationId, actor }, { action: 'package.create', targetType: 'Package', targetId: packageId, details: { name: job.outputPackageName, fromJob: jobId } });
       return 'SUCCEEDED' as const;
     });
   }
 
   private async assertNameFree(organizationId: string, packageName: string, nodeName: string): Promise<void> {
-    const [pkg, camera] = await Promise.all([
-      this.prisma.package.findFirst({ where: { organizationId, packageName }, select: { packageId: true } }),
-      this.prisma.cameraStream.findFirst({ where: { organizationId, status: { not: 'FAILED' }, OR: [{ outputPackageName: packageName }, { nodeName }] }, select: { jobId: true } }),
-    ]);
+    const [pkg, camera] = await Promise.all([this.packages.exists(organizationId, packageName), this.cameras.nameInUse(organizationId, packageName, nodeName)]);
     if (pkg || camera) throw this.nameTaken(packageName, nodeName);
   }
 
@@ -245,8 +215,6 @@ export class CameraStreamService {
     };
   }
 }
-
-type CameraRow = Prisma.CameraStreamGetPayload<object>;
 
 /**
  * The camera's package manifest: one media_source interface named after the node, with the

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ApplicationInstanceRow, type ApplicationsUpdated, applicationsUpdatedChannel } from '@edgefleet/applications';
+import { type ApplicationInstanceRow, ApplicationInstanceService, type ApplicationsUpdated, applicationsUpdatedChannel } from '@edgefleet/applications';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { PrismaService } from '@edgefleet/db';
 import { RedisConnections } from '@edgefleet/runtime';
 import { toTags } from '../graphql/common.types';
 import { graphqlPubSub } from '../graphql/graphql-pubsub';
@@ -29,7 +28,7 @@ export class ApplicationUpdatesBridge implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly redis: RedisConnections,
-    private readonly prisma: PrismaService,
+    private readonly instances: ApplicationInstanceService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -38,7 +37,7 @@ export class ApplicationUpdatesBridge implements OnApplicationBootstrap {
     this.redis.subscribe(applicationsUpdatedChannel(this.config.REDIS_PREFIX), async (message) => {
       try {
         const change = JSON.parse(message) as ApplicationsUpdated;
-        const rows = await this.prisma.applicationInstance.findMany({ where: { applicationInstanceId: { in: change.applicationInstanceIds }, defaultRuntimeContextDevice: change.deviceId } });
+        const rows = await this.instances.changed(change.deviceId, change.applicationInstanceIds);
         for (const row of rows) await pubsub.publish({ topic: updatedTopic(row.organizationId, row.defaultRuntimeContextDevice), payload: { applicationInstanceUpdated: toInstance(row) } });
       } catch (err) {
         this.logger.warn({ err }, 'could not relay an application instance update');

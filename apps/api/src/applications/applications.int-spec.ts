@@ -1,7 +1,7 @@
 import { type ApplicationsDesired, instanceSpecUrl } from '@edgefleet/contracts';
 import { DeploymentService, DeviceApplicationsApi } from '@edgefleet/applications';
 import { PrismaService } from '@edgefleet/db';
-import { ShadowDeviceApi } from '@edgefleet/iot';
+import { ShadowDeviceApi } from '@edgefleet/shadows';
 import { CameraStreamService } from '@edgefleet/streams';
 import { codeOf, collect, dataOf, errorOf, gql, newOrganization, seedDevice, subscriptionClient, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';

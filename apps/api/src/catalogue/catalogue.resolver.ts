@@ -1,6 +1,6 @@
 import { Args, Float, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Principal } from '@edgefleet/organizations';
-import { PackageCatalogue, PackageService, type PackageView } from '@edgefleet/packages';
+import { PackageCatalogue, PackageFiles, PackageService, type PackageView } from '@edgefleet/packages';
 import { CameraStreamService, type NodeFromTemplateJobView } from '@edgefleet/streams';
 import { Caller } from '../graphql/caller.decorator';
 import { TagInput, toTags } from '../graphql/common.types';
@@ -31,6 +31,7 @@ export class CatalogueResolver {
   constructor(
     private readonly cameras: CameraStreamService,
     private readonly packages: PackageService,
+    private readonly files: PackageFiles,
     private readonly catalogue: PackageCatalogue,
   ) {}
 
@@ -99,7 +100,7 @@ export class CatalogueResolver {
     @Args('sha256') sha256: string,
     @Args('sizeBytes', { type: () => Float }) sizeBytes: number,
   ): Promise<PackageAssetUploadUrl> {
-    return this.packages.createAssetUploadUrl(caller, packageId, sha256, sizeBytes);
+    return this.files.createUploadUrl(caller, packageId, sha256, sizeBytes);
   }
 
   @Mutation(() => PackageVersion, { description: 'Panorama RegisterPackageVersion: from the uploaded package manifest, once every file it names is uploaded.' })
@@ -144,11 +145,11 @@ export class CatalogueResolver {
 
 @Resolver(() => Package)
 export class PackageFieldsResolver {
-  constructor(private readonly packages: PackageService) {}
+  constructor(private readonly files: PackageFiles) {}
 
   @ResolveField(() => [PackageAsset], { description: 'The files of the package, uploaded or awaited.' })
   async assets(@Caller() caller: Principal, @Parent() pkg: Package): Promise<PackageAsset[]> {
-    const assets = await this.packages.assets(caller, pkg.packageId);
-    return assets.map((a) => ({ ...a, downloadUrl: a.uploadedAt ? this.packages.downloadUrl(a.sha256) : null }));
+    const assets = await this.files.list(caller, pkg.packageId);
+    return assets.map((a) => ({ ...a, downloadUrl: a.uploadedAt ? this.files.downloadUrl(a.sha256) : null }));
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { PrismaService } from '@edgefleet/db';
 import { DeviceService, deviceUpdatedChannel } from '@edgefleet/devices';
 import { RedisConnections } from '@edgefleet/runtime';
 import { type PubSub, graphqlPubSub } from '../graphql/graphql-pubsub';
@@ -19,7 +18,6 @@ export class DeviceUpdatesBridge implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly redis: RedisConnections,
-    private readonly prisma: PrismaService,
     private readonly devices: DeviceService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
@@ -32,9 +30,8 @@ export class DeviceUpdatesBridge implements OnApplicationBootstrap {
   private async relay(pubsub: PubSub, message: string): Promise<void> {
     try {
       const { deviceIds } = JSON.parse(message) as { deviceIds: string[] };
-      const owners = await this.prisma.device.findMany({ where: { deviceId: { in: deviceIds } }, select: { deviceId: true, organizationId: true } });
-      for (const { deviceId, organizationId } of owners) {
-        const view = await this.devices.get({ organizationId, apiKeyId: 'system', role: 'VIEWER' }, deviceId);
+      for (const view of await this.devices.changed(deviceIds)) {
+        const { deviceId, organizationId } = view;
         const payload = { deviceUpdated: toDevice(view) };
         await pubsub.publish({ topic: deviceUpdatedTopics(organizationId), payload });
         await pubsub.publish({ topic: deviceUpdatedTopics(organizationId, deviceId), payload });

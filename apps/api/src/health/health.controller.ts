@@ -26,7 +26,7 @@ export class HealthController {
   @Get()
   async check(@Res() reply: FastifyReply) {
     const checks = await Promise.allSettled([
-      withTimeout(this.prisma.$queryRaw`SELECT 1`),
+      withTimeout(this.prisma.ping()),
       withTimeout(this.redis.status === 'ready' ? this.redis.ping() : this.redis.connect().then(() => this.redis.ping())),
     ]);
     const [postgres, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'up' : `down: ${(c.reason as Error).message}`));

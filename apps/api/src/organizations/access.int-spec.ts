@@ -5,7 +5,7 @@ import { PrismaService } from '@edgefleet/db';
 import { newApplicationInstanceId, newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
 import { codeOf, dataOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
 import { GraphqlClient } from '@edgefleet/client';
-import { OrganizationService } from '@edgefleet/organizations';
+import { InstallationService } from '@edgefleet/organizations';
 import { OPERATIONS } from '../panorama/rest-json';
 import { type RunningApi, startApi } from '../test/start-api';
 
@@ -481,7 +481,7 @@ describe('revocation and suspension, across api processes', () => {
     expect(await devicesWith(two, suspended.adminKey)).toBeUndefined();
     expect((await signedCall(two, access, 'GET', '/devices')).status).toBe(200);
 
-    const orgs = one.app.get(OrganizationService);
+    const orgs = one.app.get(InstallationService);
     await orgs.setSuspended(suspended.organizationId, true, 'test');
     expect(await devicesWith(two, suspended.adminKey)).toBe('FORBIDDEN');
     expect(await signedCall(two, access, 'GET', '/devices')).toMatchObject({ status: 403, body: { Message: expect.stringMatching(/suspended/) } });

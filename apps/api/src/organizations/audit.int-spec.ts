@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { PrismaService } from '@edgefleet/db';
-import { PackageService } from '@edgefleet/packages';
+import { PackageFiles, PackageService } from '@edgefleet/packages';
 import { dataOf, gql, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
 import { type RunningApi, startApi } from '../test/start-api';
 
@@ -39,7 +39,7 @@ describe('audit trail', () => {
     const patchVersion = createHash('sha256').update(manifest).digest('hex');
     await prisma.packageAsset.create({ data: { packageId: pkg.packageId, sha256: patchVersion, sizeBytes: manifest.length } });
     const asset = await prisma.packageAsset.findFirstOrThrow({ where: { packageId: pkg.packageId } });
-    await packages.receiveAssetUpload(asset.id, Readable.from([Buffer.from(manifest)]));
+    await api.app.get(PackageFiles).receiveUpload(asset.id, Readable.from([Buffer.from(manifest)]));
 
     /** One successful call of each mutation, in an order where each finds what it needs. */
     const calls: [name: string, query: string, variables: () => Record<string, unknown>][] = [

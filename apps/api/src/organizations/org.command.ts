@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@edgefleet/config';
 import { DbModule } from '@edgefleet/db';
 import { DomainError } from '@edgefleet/domain';
-import { OrganizationService, OrganizationsModule } from '@edgefleet/organizations';
+import { InstallationService, OrganizationsModule } from '@edgefleet/organizations';
 import { RuntimeModule } from '@edgefleet/runtime';
 
 const USAGE = `usage: npm run org -- create <name> | list | suspend <organizationId> | resume <organizationId>`;
@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   class OrgCommandModule {}
   const app = await NestFactory.createApplicationContext(OrgCommandModule, { logger: false });
   try {
-    const orgs = app.get(OrganizationService);
+    const orgs = app.get(InstallationService);
     switch (command) {
       case 'create': {
         const { organization, secret } = await orgs.create(arg, {}, ACTOR);

@@ -1,6 +1,6 @@
 import { Args, Context, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { DomainError } from '@edgefleet/domain';
-import { OrganizationService } from '@edgefleet/organizations';
+import { InstallationService } from '@edgefleet/organizations';
 
 @ObjectType('Organization', { description: 'An organization of the installation (installation admin key).' })
 export class Organization {
@@ -24,7 +24,7 @@ const ACTOR = 'installation-admin';
 /** Installation administration; the auth hook lets only the installation admin key through to these fields. */
 @Resolver()
 export class OrganizationAdminResolver {
-  constructor(private readonly service: OrganizationService) {}
+  constructor(private readonly service: InstallationService) {}
 
   @Query(() => [Organization], { description: 'Every organization of the installation (installation admin key).' })
   async organizations(@Context() ctx: { installation?: boolean }): Promise<Organization[]> {

@@ -2,11 +2,10 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { MqttClient } from 'mqtt';
 import type { z } from 'zod';
 import { type DisconnectReason, jobExecutionEvent, parseBody, parseJsonObject, presenceEventPayload, shadowDocumentsEvent } from '@edgefleet/contracts';
-import { Prisma, PrismaService } from '@edgefleet/db';
-import { DeviceEventsPublisher, DevicePresenceService, moveConnection, moveProvisioning, projectSystemReport } from '@edgefleet/devices';
+import { DeploymentService } from '@edgefleet/applications';
+import { DevicePresenceService, SystemReports } from '@edgefleet/devices';
 import { PresenceFeed } from '@edgefleet/iot';
 import { JobsDeviceApi } from '@edgefleet/jobs';
-import { outbox } from '@edgefleet/queue';
 
 const ACTOR = 'system:aws-iot';
 const PRESENCE = /^\$aws\/events\/presence\/(connected|disconnected)\/([^/]+)$/;
@@ -28,9 +27,9 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     private readonly feed: PresenceFeed,
-    private readonly prisma: PrismaService,
     private readonly presence: DevicePresenceService,
-    private readonly events: DeviceEventsPublisher,
+    private readonly systemReports: SystemReports,
+    private readonly deployments: DeploymentService,
     private readonly jobs: JobsDeviceApi,
   ) {}
 
@@ -52,8 +51,7 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
       if (!event) return;
       const thingName = presence[2];
       if (presence[1] === 'connected') {
-        await this.completeProvisioning(thingName);
-        await this.presence.connected(thingName, event.sessionIdentifier, 0, new Date(event.timestamp), ACTOR);
+        await this.presence.connected(thingName, event.sessionIdentifier, 0, new Date(event.timestamp), ACTOR, { registers: true });
       } else {
         await this.presence.disconnected(thingName, event.sessionIdentifier, (event.disconnectReason ?? 'CONNECTION_LOST') as DisconnectReason, ACTOR);
       }
@@ -69,15 +67,13 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
     if (applications) {
       // The device reported (or the worker wrote) its applications: the deployment worker follows the shadow itself.
       const current = this.parse(topic, payload, shadowDocumentsEvent)?.current;
-      if (current?.state.reported) await outbox.enqueue(this.prisma, 'applications', 'project-report', [{ payload: { deviceId: applications[1] }, key: `apps-report-${applications[1]}-${current.version}` }]);
+      if (current?.state.reported) await this.deployments.reportArrived(applications[1], current.version);
       return;
     }
     const documents = SYSTEM_DOCUMENTS.exec(topic);
     if (documents) {
       const current = this.parse(topic, payload, shadowDocumentsEvent)?.current;
-      if (!current) return;
-      const projected = await this.prisma.$transaction((tx) => projectSystemReport(tx, documents[1], { reported: (current.state.reported ?? null) as never, version: current.version }));
-      if (projected) await this.events.updated([documents[1]]);
+      if (current) await this.systemReports.project(documents[1], { reported: (current.state.reported ?? null) as never, version: current.version });
     }
   }
 
@@ -91,16 +87,6 @@ export class AwsIotEventsSubscriber implements OnApplicationBootstrap, OnModuleD
       this.logger.warn({ topic, problem: (err as Error).message }, 'malformed AWS IoT event skipped');
       return undefined;
     }
-  }
-
-  /** AWS ran RegisterThing; its first connection as itself means the device is provisioned. */
-  private async completeProvisioning(thingName: string): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const device = await tx.device.findUnique({ where: { deviceId: thingName }, select: { provisioningStatus: true } });
-      if (device && (await moveProvisioning(tx, thingName, device.provisioningStatus, 'REGISTER', ACTOR))) {
-        await moveConnection(tx, Prisma.sql`t."deviceId" = ${thingName}`, 'CREDENTIALS_ISSUED', ACTOR);
-      }
-    });
   }
 
   async onModuleDestroy(): Promise<void> {

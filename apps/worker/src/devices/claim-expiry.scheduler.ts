@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ProvisioningService } from '@edgefleet/provisioning';
+import { DeviceRegistration } from '@edgefleet/devices';
 import { Clock, Scheduler } from '@edgefleet/runtime';
 
 const EVERY_MS = 30_000;
@@ -10,14 +10,14 @@ export class ClaimExpiryScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(ClaimExpiryScheduler.name);
 
   constructor(
-    private readonly provisioning: ProvisioningService,
+    private readonly registration: DeviceRegistration,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     this.scheduler.every('claim expiry', EVERY_MS, async () => {
-      const n = await this.provisioning.failExpiredClaims(this.clock.now());
+      const n = await this.registration.failExpiredClaims(this.clock.now());
       if (n > 0) this.logger.log({ count: n }, 'devices failed: bundle expired unused');
     });
   }

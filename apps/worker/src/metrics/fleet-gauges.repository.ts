@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '@edgefleet/db';
+import { Repository } from '@edgefleet/db';
 
 export interface FleetGauges {
   devices: { organizationId: string; deviceId: string; name: string; status: string }[];
@@ -10,9 +10,7 @@ export interface FleetGauges {
 
 /** What the worker's fleet gauges read at scrape time: a handful of grouped reads, no row-by-row work. */
 @Injectable()
-export class FleetGaugesRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
+export class FleetGaugesRepository extends Repository {
   async read(): Promise<FleetGauges> {
     const [devices, applications, jobs, rollouts] = await Promise.all([
       this.prisma.$queryRaw<FleetGauges['devices']>`

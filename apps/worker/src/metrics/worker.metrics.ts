@@ -76,7 +76,7 @@ export class WorkerMetrics {
 
   /** `/health`: the worker can reach Postgres. */
   readonly health = async () => {
-    await this.prisma.$queryRaw`SELECT 1`;
+    await this.prisma.ping();
     return { status: 'ok' };
   };
 }

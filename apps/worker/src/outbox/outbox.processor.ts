@@ -3,7 +3,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { PrismaService } from '@edgefleet/db';
 import { DomainError, type ErrorCode } from '@edgefleet/domain';
-import type { JobName, JobPayload, QueueName } from '@edgefleet/queue';
+import { type JobName, type JobPayload, type QueueName, outbox } from '@edgefleet/queue';
 import { SpanKind, TRACEPARENT_KEY, inSpan } from '@edgefleet/telemetry';
 import { WorkerMetrics } from '../metrics/worker.metrics';
 
@@ -62,6 +62,6 @@ export abstract class OutboxProcessor<Q extends QueueName> extends WorkerHost {
   }
 
   private async complete(job: QueueJob<Q>): Promise<void> {
-    await this.prisma.outboxMessage.updateMany({ where: { idempotencyKey: job.id, completedAt: null }, data: { completedAt: new Date() } }); // a record's time, not a deadline
+    await outbox.complete(this.prisma, job.id!);
   }
 }

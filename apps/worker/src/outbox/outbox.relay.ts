@@ -1,27 +1,18 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
-import { DEFAULT_JOB_OPTIONS, OUTBOX_CHANNEL, type QueueName } from '@edgefleet/queue';
+import { DEFAULT_JOB_OPTIONS, OUTBOX_CHANNEL, type OutboxRow, outbox } from '@edgefleet/queue';
 import { Scheduler } from '@edgefleet/runtime';
 import { TRACEPARENT_KEY } from '@edgefleet/telemetry';
+import { WORKER_QUEUES } from '../metrics/worker.metrics';
 
 const POLL_MS = 1_000;
 const RECONCILE_MS = 15_000;
 /** A dispatched message older than this whose job Redis no longer holds is enqueued again. */
 const LOST_AFTER_MS = 10_000;
 const BATCH = 500;
-
-interface OutboxRow {
-  id: bigint;
-  queue: string;
-  jobName: string;
-  payload: object;
-  idempotencyKey: string;
-  traceparent: string | null;
-}
 
 /**
  * Moves outbox rows to BullMQ (woken by NOTIFY, with a poll as a safety net), and
@@ -31,7 +22,7 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly queues: Record<QueueName, Queue>;
+  private readonly queues: Map<string, Queue>;
   private listener?: Client;
   private running?: Promise<void>;
   private again = false;
@@ -40,13 +31,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
-    @InjectQueue('devices') devices: Queue,
-    @InjectQueue('jobs') jobs: Queue,
-    @InjectQueue('streams') streams: Queue,
-    @InjectQueue('applications') applications: Queue,
+    @Inject(WORKER_QUEUES) queues: Queue[],
     private readonly scheduler: Scheduler,
   ) {
-    this.queues = { devices, jobs, streams, applications };
+    this.queues = new Map(queues.map((q) => [q.name, q]));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -85,25 +73,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async relay(): Promise<void> {
-    for (;;) {
-      const rows = await this.prisma.$transaction(async (tx) => {
-        const batch = await tx.$queryRaw<OutboxRow[]>`
-          SELECT id, queue, "jobName", payload, "idempotencyKey", traceparent FROM "OutboxMessage"
-          WHERE "dispatchedAt" IS NULL ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
-        if (batch.length === 0) return batch;
-        await this.enqueue(batch);
-        await tx.$executeRaw`UPDATE "OutboxMessage" SET "dispatchedAt" = now() WHERE id = ANY(${batch.map((r) => r.id)})`;
-        return batch;
-      });
-      if (rows.length < BATCH) return;
-    }
+    while ((await outbox.relay(this.prisma, BATCH, (rows) => this.enqueue(rows))) === BATCH);
   }
 
   async reconcile(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<OutboxRow[]>`
-      SELECT id, queue, "jobName", payload, "idempotencyKey", traceparent FROM "OutboxMessage"
-      WHERE "completedAt" IS NULL AND "dispatchedAt" < now() - make_interval(secs => ${LOST_AFTER_MS / 1000})
-      ORDER BY id LIMIT 5000`;
+    const rows = await outbox.unfinished(this.prisma, LOST_AFTER_MS, 5000);
     const lost: OutboxRow[] = [];
     for (const row of rows) {
       const queue = this.queueOf(row);
@@ -134,6 +108,6 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private queueOf(row: OutboxRow): Queue | undefined {
-    return this.queues[row.queue as QueueName];
+    return this.queues.get(row.queue);
   }
 }

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { type ShadowDocument, type ShadowState, type ShadowUpdate, applyShadowUpdate, deltaOf, metadataOf, shadowTopic, shadowView } from '@edgefleet/contracts';
-import { Prisma, PrismaService, type Tx } from '@edgefleet/db';
-import { MqttPublisher } from './mqtt.publisher';
-import { ShadowStore, type ShadowStateChange } from './shadow-store.port';
+import { type ShadowDocument, type ShadowState, type ShadowUpdate, applyShadowUpdate, deltaOf, metadataOf, shadowView } from '@edgefleet/contracts';
+import type { Tx } from '@edgefleet/db';
 import { DomainError } from '@edgefleet/domain';
+import type { ShadowFollower } from '@edgefleet/iot';
+import { Clock } from '@edgefleet/runtime';
+import { type ShadowRow, ShadowRepository } from './shadow.repository';
 
 /** What an accepted update produces: the replies AWS IoT publishes. */
 export interface ShadowUpdateResult {
@@ -14,19 +15,6 @@ export interface ShadowUpdateResult {
   delta?: object;
   /** What the follower answered (the device row changed, for the `system` shadow). */
   projected: boolean;
-}
-
-/**
- * What follows an accepted update into other tables, in the update's transaction: how the
- * registry follows a shadow without a second transaction. Batched: the updates of one group
- * commit that share a follower (same `key`) are written by one `write` call.
- */
-export interface ShadowFollower<P = unknown> {
-  key: string;
-  /** Checks the accepted document, before anything is written; a DomainError rejects this update only. */
-  prepare(thingName: string, document: ShadowDocument): P;
-  /** Writes the prepared items in the batch's transaction; per item, whether the row it follows changed. */
-  write(tx: Tx, items: { thingName: string; document: ShadowDocument; prepared: P }[]): Promise<boolean[]>;
 }
 
 interface PendingUpdate {
@@ -46,13 +34,10 @@ interface PendingUpdate {
 /** How an update of a batch ended: answered, refused, or (neither) lost the race to create its shadow. */
 type Settled = { u: PendingUpdate; result: ShadowUpdateResult } | { u: PendingUpdate; error: unknown } | { u: PendingUpdate };
 
-type ShadowRow = { deviceId: string; name: string; desired: unknown; reported: unknown; metadata: unknown; version: number; deletedAt: Date | null };
-
 const CLASSIC = '';
 /** Updates one group commit takes at most, and group commits running at once (each on its own connection). */
 const MAX_BATCH = 500;
 const MAX_CONCURRENT_BATCHES = 4;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 const noShadow = (thingName: string, shadowName: string | null) => new DomainError('SHADOW_NOT_FOUND', `No shadow exists with name: '${shadowName ?? thingName}'`);
 const keyOf = (u: { thingName: string; name: string }) => `${u.thingName}\u0000${u.name}`;
 
@@ -61,8 +46,8 @@ function toDocument(row: { desired: unknown; reported: unknown; metadata: unknow
 }
 
 /**
- * AWS IoT Device Shadow service for the local backend (what the gateway serves), persisted in
- * Postgres.
+ * AWS IoT Device Shadow service for the local backend (what the gateway serves to devices),
+ * persisted in Postgres.
  *
  * Updates are group-committed: while earlier updates are being written, new ones queue, and
  * the next transaction takes all of them (up to MAX_BATCH) — one locking read of every shadow,
@@ -80,14 +65,19 @@ export class ShadowDeviceApi {
   private scheduled = false;
 
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly shadows: ShadowRepository,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
   async get(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
-    const row = await this.prisma.shadow.findUnique({ where: { deviceId_name: { deviceId: thingName, name: shadowName ?? CLASSIC } } });
+    const row = await this.shadows.find(thingName, shadowName ?? CLASSIC);
     if (!row || row.deletedAt) throw noShadow(thingName, shadowName);
-    return { ...shadowView(toDocument(row)), timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+    return { ...shadowView(toDocument(row)), timestamp: this.nowSeconds(), ...(clientToken ? { clientToken } : {}) };
   }
 
   update(thingName: string, shadowName: string | null, request: Record<string, unknown>, clientToken?: string, follower?: ShadowFollower): Promise<ShadowUpdateResult> {
@@ -133,7 +123,7 @@ export class ShadowDeviceApi {
   private async commit(batch: PendingUpdate[]): Promise<void> {
     let settled: Settled[];
     try {
-      settled = await this.prisma.$transaction((tx) => this.apply(tx, batch));
+      settled = await this.shadows.transaction((tx) => this.apply(tx, batch));
     } catch (err) {
       // Nothing of the batch was written (the database, a follower's write): each update again alone, so only the culprit fails.
       for (const u of batch) {
@@ -152,12 +142,9 @@ export class ShadowDeviceApi {
   }
 
   private async apply(tx: Tx, batch: PendingUpdate[]): Promise<Settled[]> {
-    const rows = await tx.$queryRaw<ShadowRow[]>`
-      SELECT s."deviceId", s.name, s.desired, s.reported, s.metadata, s.version, s."deletedAt"
-      FROM "Shadow" s JOIN unnest(${batch.map((u) => u.thingName)}::text[], ${batch.map((u) => u.name)}::text[]) AS k(d, n) ON s."deviceId" = k.d AND s.name = k.n
-      ORDER BY s."deviceId", s.name FOR UPDATE OF s`;
-    const byKey = new Map(rows.map((r) => [keyOf({ thingName: r.deviceId, name: r.name }), r]));
-    const timestamp = nowSeconds();
+    const rows = await this.shadows.lockAll(tx, batch.map((u) => ({ deviceId: u.thingName, name: u.name })));
+    const byKey = new Map(rows.map((r: ShadowRow) => [keyOf({ thingName: r.deviceId, name: r.name }), r]));
+    const timestamp = this.nowSeconds();
     const out: Settled[] = [];
     const accepted: { u: PendingUpdate; existed: boolean; previous: ShadowDocument | null; next: ShadowDocument; state: ShadowUpdate; metadata: object; prepared: unknown }[] = [];
     for (const u of batch) {
@@ -174,21 +161,7 @@ export class ShadowDeviceApi {
     }
     const values = accepted.map((a) => ({ deviceId: a.u.thingName, name: a.u.name, desired: a.next.desired, reported: a.next.reported, metadata: a.next.metadata, version: a.next.version, existed: a.existed }));
     // Existing shadows are locked above; a new one is inserted unless another writer created it meanwhile (then it is applied again, on top).
-    const written = new Set(
-      (
-        await tx.$queryRaw<{ deviceId: string; name: string }[]>`
-          WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
-                       AS v("deviceId" text, name text, desired jsonb, reported jsonb, metadata jsonb, version int, existed boolean)),
-          updated AS (
-            UPDATE "Shadow" s SET desired = v.desired, reported = v.reported, metadata = v.metadata, version = v.version, "deletedAt" = NULL, "updatedAt" = now()
-            FROM v WHERE v.existed AND s."deviceId" = v."deviceId" AND s.name = v.name RETURNING s."deviceId", s.name),
-          inserted AS (
-            INSERT INTO "Shadow" ("deviceId", name, desired, reported, metadata, version, "updatedAt")
-            SELECT "deviceId", name, desired, reported, metadata, version, now() FROM v WHERE NOT v.existed
-            ON CONFLICT DO NOTHING RETURNING "deviceId", name)
-          SELECT * FROM updated UNION ALL SELECT * FROM inserted`
-      ).map((r) => keyOf({ thingName: r.deviceId, name: r.name })),
-    );
+    const written = new Set((await this.shadows.writeAll(tx, values)).map((r) => keyOf({ thingName: r.deviceId, name: r.name })));
     const kept = accepted.filter((a) => written.has(keyOf(a.u)));
     for (const a of accepted) if (!written.has(keyOf(a.u))) out.push({ u: a.u });
     // Followers write only what was written: one call per follower for the batch.
@@ -220,37 +193,11 @@ export class ShadowDeviceApi {
   /** Deletes the document, keeping its version (the next update continues from it). */
   async delete(thingName: string, shadowName: string | null, clientToken?: string): Promise<object> {
     const name = shadowName ?? CLASSIC;
-    return this.prisma.$transaction(async (tx) => {
-      const [row] = await tx.$queryRaw<{ version: number; deletedAt: Date | null }[]>`
-        SELECT version, "deletedAt" FROM "Shadow" WHERE "deviceId" = ${thingName} AND name = ${name} FOR UPDATE`;
+    return this.shadows.transaction(async (tx) => {
+      const row = await this.shadows.lockOne(tx, thingName, name);
       if (!row || row.deletedAt) throw noShadow(thingName, shadowName);
-      await tx.shadow.update({
-        where: { deviceId_name: { deviceId: thingName, name } },
-        data: { desired: Prisma.DbNull, reported: Prisma.DbNull, metadata: {}, deletedAt: new Date() },
-      });
-      return { version: row.version, timestamp: nowSeconds(), ...(clientToken ? { clientToken } : {}) };
+      await this.shadows.markDeleted(tx, thingName, name, this.clock.now());
+      return { version: row.version, timestamp: this.nowSeconds(), ...(clientToken ? { clientToken } : {}) };
     });
-  }
-}
-
-/** Local backend's shadow store for operators and workers: the shadow service, and the delta routed to whichever gateway holds the device. */
-export class LocalShadowStore extends ShadowStore {
-  constructor(
-    private readonly shadows: ShadowDeviceApi,
-    private readonly mqtt: MqttPublisher,
-  ) {
-    super();
-  }
-
-  get(thingName: string, shadowName: string | null): Promise<object> {
-    return this.shadows.get(thingName, shadowName);
-  }
-
-  async update(thingName: string, shadowName: string | null, state: ShadowStateChange, version?: number): Promise<object> {
-    const result = await this.shadows.update(thingName, shadowName, { state, ...(version !== undefined ? { version } : {}) });
-    const base = shadowTopic(thingName, shadowName, 'update');
-    await this.mqtt.publish(`${base}/documents`, result.documents);
-    if (result.delta) await this.mqtt.publish(`${base}/delta`, result.delta);
-    return this.get(thingName, shadowName);
   }
 }

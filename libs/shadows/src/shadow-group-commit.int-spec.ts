@@ -5,9 +5,11 @@ import { loadConfig } from '@edgefleet/config';
 import { RuntimeModule } from '@edgefleet/runtime';
 import { DbModule, PrismaService } from '@edgefleet/db';
 import { DomainError } from '@edgefleet/domain';
-import { type ShadowFollower, ShadowDeviceApi } from './shadow-device-api.service';
+import type { ShadowFollower } from '@edgefleet/iot';
+import { ShadowDeviceApi } from './shadow-device-api.service';
+import { ShadowRepository } from './shadow.repository';
 
-// The database the integration global setup migrated (e2e/support/test-env.ts; a port lib may not import e2e support).
+// The database the integration global setup migrated (e2e/support/test-env.ts).
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_test';
 
 describe('ShadowDeviceApi group commit (Postgres)', () => {
@@ -18,7 +20,7 @@ describe('ShadowDeviceApi group commit (Postgres)', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ DATABASE_URL, DATABASE_POOL_SIZE: '4', LOG_LEVEL: 'silent' });
-    const root: DynamicModule = { module: class ShadowTestModule {}, imports: [RuntimeModule.forRoot(config), DbModule], providers: [ShadowDeviceApi] };
+    const root: DynamicModule = { module: class ShadowTestModule {}, imports: [RuntimeModule.forRoot(config), DbModule], providers: [ShadowDeviceApi, ShadowRepository] };
     app = await NestFactory.createApplicationContext(root, { logger: false });
     prisma = app.get(PrismaService);
     shadows = app.get(ShadowDeviceApi);
