@@ -64,7 +64,12 @@ describe('camera streams, end to end', () => {
     const o = JSON.parse(overrides);
     o.nodeGraphOverrides.nodeOverrides = o.nodeGraphOverrides.nodeOverrides.filter((x: { replace: string }) => x.replace === 'camera_node');
     o.nodeGraphOverrides.nodes = o.nodeGraphOverrides.nodes.filter((x: { name: string }) => x.name === 'my_camera');
-    const v = dataOf(await q('query($m: String!, $o: String) { validateApplicationManifest(manifestPayload: $m, manifestOverridesPayload: $o) { valid problems { path message } graph } }', { m: JSON.stringify(graph), o: JSON.stringify(o) })).validateApplicationManifest;
+    const v = dataOf(
+      await q('query($m: ManifestPayloadInput!, $o: ManifestPayloadInput) { validateApplicationManifest(manifestPayload: $m, manifestOverridesPayload: $o) { valid problems { path message } graph } }', {
+        m: { payloadData: JSON.stringify(graph) },
+        o: { payloadData: JSON.stringify(o) },
+      }),
+    ).validateApplicationManifest;
     expect(v).toMatchObject({ valid: true, problems: [] });
     expect(v.graph.edges).toEqual([{ producer: 'my_camera.video_out', consumer: 'output_node.video_in' }]);
 

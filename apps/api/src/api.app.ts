@@ -8,7 +8,7 @@ import { PackageFiles, assetDownloadPath, assetUploadPath } from '@edgefleet/pac
 import { UrlSigner } from '@edgefleet/artifacts';
 import { Metrics } from '@edgefleet/telemetry';
 import { AccessKeyService, ApiKeyService, OrganizationService, RequestAdmission } from '@edgefleet/organizations';
-import { RedisConnections } from '@edgefleet/runtime';
+import { Clock, RedisConnections } from '@edgefleet/runtime';
 import { registerQueuesDashboard } from './admin/queues.dashboard';
 import { registerDeploymentSpecRoutes } from './applications/deployment-specs.routes';
 import { AppModule } from './app.module';
@@ -62,7 +62,7 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   ]);
   registerDeploymentSpecRoutes(fastify, app.get(DeploymentSpecs), signer);
   // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
-  const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config };
+  const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config, clock: app.get(Clock) };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);
   registerLogsRoutes(fastify, app.get(LogService), signed);
   app.enableShutdownHooks();

@@ -30,7 +30,7 @@ import { JobsResolver, RolloutFieldsResolver } from './jobs/jobs.resolver';
 import { CatalogueResolver, PackageFieldsResolver } from './catalogue/catalogue.resolver';
 import { ApplicationInstanceFieldsResolver, ApplicationsResolver } from './applications/applications.resolver';
 import { ApplicationUpdatesBridge } from './applications/application-updates.bridge';
-import { PanoramaOperations } from './panorama/panorama.operations';
+import { PanoramaApplicationOperations, PanoramaCatalogueOperations, PanoramaDeviceOperations, PanoramaOperations } from './panorama/panorama.operations';
 
 @Module({})
 export class AppModule {
@@ -67,7 +67,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, DeviceShadowFieldResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, DeviceShadowFieldResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaDeviceOperations, PanoramaCatalogueOperations, PanoramaApplicationOperations, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

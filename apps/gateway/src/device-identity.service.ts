@@ -3,7 +3,7 @@ import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectOrder, disconnectChannel } from '@edgefleet/iot';
 import { CertificateAuthority, certificateIdOf, generateKeyPair } from '@edgefleet/pki';
 import { DeviceAuthentication } from '@edgefleet/provisioning';
-import { RedisConnections } from '@edgefleet/runtime';
+import { Clock, RedisConnections } from '@edgefleet/runtime';
 import type { Identity } from './topic.policy';
 
 /** The gateway's server certificate lasts this long; a restart issues a new one. */
@@ -19,6 +19,7 @@ export class DeviceIdentityService {
     private readonly authentication: DeviceAuthentication,
     private readonly ca: CertificateAuthority,
     private readonly redis: RedisConnections,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -31,6 +32,7 @@ export class DeviceIdentityService {
       validForMs: SERVER_CERT_DAYS * 86_400_000,
       usage: 'server',
       subjectAltNames: this.config.GATEWAY_SANS,
+      now: this.clock.now(),
     });
     return { key: keys.privateKeyPem, cert: serverCert.certificatePem, ca: [this.ca.certificatePem] };
   }
@@ -47,7 +49,7 @@ export class DeviceIdentityService {
     return this.authentication.refusedAtHandshake(certificateIdOf(certificateDer));
   }
 
-  identify(certificateDer: Buffer, clientId: string): Promise<{ identity: Identity; organizationId: string } | { refused: string; forNow?: boolean }> {
+  identify(certificateDer: Buffer, clientId: string): Promise<{ identity: Identity; organizationId: string; at: Date } | { refused: string; forNow?: boolean }> {
     return this.authentication.identify(certificateIdOf(certificateDer), clientId);
   }
 }

@@ -31,6 +31,7 @@ import type { DeviceEventsPublisher, SystemReports } from '@edgefleet/devices';
 import { DomainError, assertShadowName, validationFailed } from '@edgefleet/domain';
 import type { JobsDeviceApi } from '@edgefleet/jobs';
 import type { ClaimCertificates, FleetProvisioningService } from '@edgefleet/provisioning';
+import type { Clock } from '@edgefleet/runtime';
 import type { ShadowDeviceApi } from '@edgefleet/shadows';
 import type { DeviceRequestLimiter } from './device-request.limiter';
 import type { Identity } from './topic.policy';
@@ -177,9 +178,6 @@ export class DeviceTopicRouter {
 }
 
 const accepted = (request: DeviceRequest<unknown>, body: object): Reply => ({ topic: `${request.topic}/accepted`, body });
-/** AWS IoT Jobs stamps every response, and echoes the clientToken. */
-const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
-  accepted(request, { ...body, timestamp: Math.floor(Date.now() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
 
 /** The AWS IoT device APIs the gateway serves: fleet provisioning (claims), Device Shadow and Jobs (devices). */
 export function deviceTopicRoutes(s: {
@@ -190,7 +188,11 @@ export function deviceTopicRoutes(s: {
   jobs: JobsDeviceApi;
   events: DeviceEventsPublisher;
   applications: DeviceApplicationsApi;
+  clock: Clock;
 }): DeviceRoute[] {
+  /** AWS IoT Jobs stamps every response, and echoes the clientToken. */
+  const jobsAccepted = (request: DeviceRequest<unknown>, body: object) =>
+    accepted(request, { ...body, timestamp: Math.floor(s.clock.now().getTime() / 1000), ...(request.clientToken ? { clientToken: request.clientToken } : {}) });
   const claim = ({ identity }: DeviceRequest<unknown>) => ({ certificateId: identity.certificateId, thingName: identity.thingName });
   const shadow = (r: DeviceRequest<unknown>) => [r.identity.thingName, r.params.shadowName ?? null] as const;
   return [

@@ -47,7 +47,7 @@ export class GatewayModule {
         },
         {
           provide: DeviceTopicRouter,
-          inject: [ClaimCertificates, FleetProvisioningService, ShadowDeviceApi, SystemReports, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter, GatewayMetrics],
+          inject: [ClaimCertificates, FleetProvisioningService, ShadowDeviceApi, SystemReports, JobsDeviceApi, DeviceEventsPublisher, DeviceApplicationsApi, DeviceRequestLimiter, GatewayMetrics, Clock],
           useFactory: (
             claims: ClaimCertificates,
             provisioning: FleetProvisioningService,
@@ -58,7 +58,8 @@ export class GatewayModule {
             applications: DeviceApplicationsApi,
             limiter: DeviceRequestLimiter,
             metrics: GatewayMetrics,
-          ) => new DeviceTopicRouter(deviceTopicRoutes({ claims, provisioning, shadows, systemReports, jobs, events, applications }), config.MQTT_MAX_PAYLOAD_BYTES, limiter, metrics.observeRequest),
+            clock: Clock,
+          ) => new DeviceTopicRouter(deviceTopicRoutes({ claims, provisioning, shadows, systemReports, jobs, events, applications, clock }), config.MQTT_MAX_PAYLOAD_BYTES, limiter, metrics.observeRequest),
         },
       ],
     };

@@ -153,7 +153,7 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       this.metrics.connections.inc({ result: 'refused' });
       return result.forNow ? 3 : 5;
     }
-    this.sessions.set(client, { identity: result.identity, organizationId: result.organizationId, id: randomUUID(), connectedAt: new Date() });
+    this.sessions.set(client, { identity: result.identity, organizationId: result.organizationId, id: randomUUID(), connectedAt: result.at });
     this.metrics.connections.inc({ result: result.identity.kind });
     return 0;
   }

@@ -65,7 +65,7 @@ export class IotModule {
           useFactory: (c: Config, certificates: CertificateRepository, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, certificates, ca, redis.shared, clock),
         },
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL, config.REDIS_PREFIX) },
-        { provide: JobDispatch, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new LocalJobDispatch(m) },
+        { provide: JobDispatch, inject: [MqttPublisher, Clock], useFactory: (m: MqttPublisher, clock: Clock) => new LocalJobDispatch(m, clock) },
         { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
       ],
       exports: [...PORTS, CertificateAuthority, CertificateRepository, MqttPublisher],

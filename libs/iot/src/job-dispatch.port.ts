@@ -2,6 +2,7 @@ import type { JobExecutionPayload } from '@edgefleet/contracts';
 import { notifyNextTopic } from '@edgefleet/contracts';
 import type { AwsJobsClient } from './aws-jobs.client';
 import type { MqttPublisher } from './mqtt.publisher';
+import type { Clock } from '@edgefleet/runtime';
 
 export interface CanceledJob {
   jobId: string;
@@ -19,12 +20,15 @@ export abstract class JobDispatch {
 
 /** notify-next with each device's next execution, or none; a repeat tells the device nothing new. */
 export class LocalJobDispatch extends JobDispatch {
-  constructor(private readonly mqtt: MqttPublisher) {
+  constructor(
+    private readonly mqtt: MqttPublisher,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
   async dispatch(deviceIds: string[], next: Map<string, JobExecutionPayload>): Promise<void> {
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     await Promise.all(deviceIds.map((deviceId) => {
       const execution = next.get(deviceId);
       return this.mqtt.publish(notifyNextTopic(deviceId), execution ? { timestamp, execution } : { timestamp });

@@ -10,7 +10,7 @@ function minutesOfDay(date: Date, timeZone: string): number {
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 /** Whether new jobs may start now: always without a window; a daily start–end window may cross midnight. */
-export function isWindowOpen(window: MaintenanceWindow | null | undefined, now = new Date()): boolean {
+export function isWindowOpen(window: MaintenanceWindow | null | undefined, now: Date): boolean {
   if (!window) return true;
   if (window.cron) {
     const last = CronExpressionParser.parse(window.cron, { currentDate: new Date(now.getTime() + 1000), tz: window.timezone }).prev().toDate();

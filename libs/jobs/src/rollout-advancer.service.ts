@@ -1,5 +1,4 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { DeviceRepository } from '@edgefleet/devices';
 import { MAX_DEVICES_PER_JOB_REQUEST, nextRolloutStep } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
 import { JobManagementService } from './job-management.service';
@@ -15,7 +14,6 @@ const ACTOR = 'system:worker';
 export class RolloutAdvancer {
   constructor(
     private readonly rollouts: RolloutRepository,
-    private readonly devices: DeviceRepository,
     private readonly jobs: JobManagementService,
     private readonly events: JobEventsPublisher,
     private readonly clock: Clock,
@@ -33,7 +31,7 @@ export class RolloutAdvancer {
       let step = first.step;
       if (first.start) await this.rollouts.move(tx, rolloutId, 'START', ACTOR, null, 'PENDING');
       if (step.kind === 'create') {
-        const next = await this.devices.targets(tx, row.organizationId, row.target, { notInRollout: rolloutId, limit: step.limit });
+        const next = await this.rollouts.nextDevices(tx, row, step.limit);
         if (next.length > 0) {
           const { imageVersion, allowMajorVersionUpdate, deployment } = row.deviceJobConfig;
           const deviceIds = next.map((d) => d.deviceId);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type MachineTable, Prisma, PrismaService, Repository, type Tx, transition } from '@edgefleet/db';
-import type { DeviceTarget } from '@edgefleet/devices';
+import { type DeviceTarget, DeviceRepository, type TargetDevice } from '@edgefleet/devices';
 import {
   type AbortConfig,
   type JobTimeouts,
@@ -60,8 +60,14 @@ export class RolloutRepository extends Repository {
   constructor(
     prisma: PrismaService,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly devices: DeviceRepository,
   ) {
     super(prisma);
+  }
+
+  /** The rollout's next devices: provisioned devices its target selects that have no job (or instance) of it yet, by deviceId. */
+  nextDevices(tx: Tx, rollout: Pick<RolloutRow, 'id' | 'organizationId' | 'target'>, limit: number): Promise<TargetDevice[]> {
+    return this.devices.targets(tx, rollout.organizationId, rollout.target, { notInRollout: rollout.id, limit });
   }
 
   /** A new rollout with its first event, and the worker asked to advance it. */

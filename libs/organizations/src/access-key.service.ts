@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
-import { type ApiKeyRole, DomainError, assertRole, validationFailed } from '@edgefleet/domain';
+import { type ApiKeyRole, DomainError, assertRole } from '@edgefleet/domain';
 import { Clock } from '@edgefleet/runtime';
 import { SecretStore } from '@edgefleet/secrets';
 import { ApiKeyRepository } from './api-key.repository';
+import { keyName } from './api-key.service';
 import { AuditService } from './audit.service';
 import type { Principal } from './principal';
 
@@ -37,8 +38,7 @@ export class AccessKeyService {
 
   async create(principal: Principal, input: { name: string; role: ApiKeyRole }) {
     assertRole(principal.role, 'ADMIN', 'Creating access keys');
-    const name = input.name.trim();
-    if (name.length < 1 || name.length > 255) throw validationFailed('name', 'must be 1 to 255 characters.');
+    const name = keyName(input.name);
     const accessKeyId = newAccessKeyId();
     const secretAccessKey = randomBytes(30).toString('base64').replace(/[+/]/g, (c) => (c === '+' ? 'x' : 'y'));
     // The secret first: a key row never exists without it. The row's hash is of a value no one holds, so the key is no bearer key.

@@ -14,6 +14,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 export const newApiKeySecret = () => KEY_PREFIX + randomBytes(32).toString('base64url');
 
+/** A key's name as given, trimmed: 1 to 255 characters. */
+export function keyName(raw: string): string {
+  const name = raw.trim();
+  if (name.length < 1 || name.length > 255) throw validationFailed('name', 'must be 1 to 255 characters.');
+  return name;
+}
+
 interface CachedKey {
   principal: Principal | null;
   suspended: boolean;
@@ -37,8 +44,7 @@ export class ApiKeyService {
   /** Creates a key; the secret is returned here once and only its hash is kept. */
   async create(principal: Principal, input: { name: string; role: ApiKeyRole }) {
     assertRole(principal.role, 'ADMIN', 'Creating API keys');
-    const name = input.name.trim();
-    if (name.length < 1 || name.length > 255) throw validationFailed('name', 'must be 1 to 255 characters.');
+    const name = keyName(input.name);
     const secret = newApiKeySecret();
     const apiKey = await this.keys.transaction(async (tx) => {
       const key = await this.keys.insert(tx, {

@@ -34,12 +34,16 @@ export class DeviceAuthentication {
     return undefined;
   }
 
-  /** Who the client is, and its organization (whose suspension ends the session); a refusal says whether it is for now only. */
-  async identify(certificateId: string, clientId: string): Promise<{ identity: DeviceIdentity; organizationId: string } | { refused: string; forNow?: boolean }> {
+  /**
+   * Who the client is, its organization (whose suspension ends the session), and when it was
+   * let in (its session's connection time); a refusal says whether it is for now only.
+   */
+  async identify(certificateId: string, clientId: string): Promise<{ identity: DeviceIdentity; organizationId: string; at: Date } | { refused: string; forNow?: boolean }> {
     const cert = await this.certificates.forConnection(certificateId);
+    const at = this.clock.now();
     if (!cert || !cert.deviceId || !cert.device) return { refused: 'unknown certificate' };
     if (cert.status !== 'ACTIVE') return { refused: `certificate ${cert.status.toLowerCase()}` };
-    if (cert.notAfter <= this.clock.now()) return { refused: 'certificate expired' };
+    if (cert.notAfter <= at) return { refused: 'certificate expired' };
     if (cert.device.provisioningStatus === 'DELETING') return { refused: 'device is being deleted' };
     if (cert.device.organization.suspendedAt) return { refused: 'organization suspended', forNow: true };
     if (cert.kind === 'CLAIM') {
@@ -47,12 +51,12 @@ export class DeviceAuthentication {
       if (cert.subject !== `CN=${claimCommonName(cert.deviceId)}`) return { refused: 'unexpected claim subject' };
       // Like a device, a claim may only use its own thing's client id: never another device's session.
       if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
-      return { identity: { kind: 'claim', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId };
+      return { identity: { kind: 'claim', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId, at };
     }
     if (cert.kind === 'DEVICE') {
       // AWS IoT's rule for our devices: client id = thing name = certificate CN.
       if (clientId !== cert.deviceId) return { refused: `client id must be the thing name ${cert.deviceId}` };
-      return { identity: { kind: 'device', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId };
+      return { identity: { kind: 'device', thingName: cert.deviceId, certificateId }, organizationId: cert.device.organizationId, at };
     }
     return { refused: 'not a device certificate' };
   }

@@ -266,13 +266,18 @@ describe('packages, camera streams and manifests through GraphQL', () => {
       // The guide's sample application, with this camera chosen, is valid.
       const manifest = fixture('graph.json');
       const overrides = fixture('overrides.json');
-      const v = dataOf(await q('query($m: String!, $o: String) { validateApplicationManifest(manifestPayload: $m, manifestOverridesPayload: $o) { valid problems { document path message } graph } }', { m: manifest, o: overrides })).validateApplicationManifest;
+      const v = dataOf(
+        await q('query($m: ManifestPayloadInput!, $o: ManifestPayloadInput) { validateApplicationManifest(manifestPayload: $m, manifestOverridesPayload: $o) { valid problems { document path message } graph } }', {
+          m: { payloadData: manifest },
+          o: { payloadData: overrides },
+        }),
+      ).validateApplicationManifest;
       // SAMPLE_CODE and SQUEEZENET_PYTORCH_V1 1.0 are registered by the tests above; the camera by this one.
       expect(v.problems).toEqual([]);
       expect(v.valid).toBe(true);
       expect(v.graph.nodes.find((n: any) => n.replaces === 'camera_node')).toMatchObject({ name: 'my_camera', packageName: `${account}::exterior-south`, category: 'media_source' });
 
-      const noJson = dataOf(await q('query { validateApplicationManifest(manifestPayload: "{") { valid problems { document path message } } }')).validateApplicationManifest;
+      const noJson = dataOf(await q('query { validateApplicationManifest(manifestPayload: {payloadData: "{"}) { valid problems { document path message } } }')).validateApplicationManifest;
       expect(noJson.valid).toBe(false);
       expect(noJson.problems[0]).toMatchObject({ document: 'manifestPayload', path: '$' });
 

@@ -2,6 +2,7 @@ import { Args, Float, Int, Mutation, Parent, Query, ResolveField, Resolver } fro
 import type { Principal } from '@edgefleet/organizations';
 import { PackageCatalogue, PackageFiles, PackageService, type PackageView } from '@edgefleet/packages';
 import { CameraStreamService, type NodeFromTemplateJobView } from '@edgefleet/streams';
+import { ManifestPayloadInput } from '../applications/applications.types';
 import { Caller } from '../graphql/caller.decorator';
 import { TagInput, toTags } from '../graphql/common.types';
 import {
@@ -133,13 +134,15 @@ export class CatalogueResolver {
     return this.catalogue.nodes(caller, { category: filter?.category ?? null, packageName: filter?.packageName ?? null, first, after });
   }
 
-  @Query(() => ManifestValidation, { description: "Checks an application manifest (graph.json) and its overrides, as JSON text, against your organization's catalogue: every problem, or the resolved graph." })
+  @Query(() => ManifestValidation, {
+    description: "Checks an application manifest (graph.json) and its overrides, as createApplicationInstance takes them (PayloadData: JSON text), against your organization's catalogue: every problem, or the resolved graph.",
+  })
   validateApplicationManifest(
     @Caller() caller: Principal,
-    @Args('manifestPayload') manifestPayload: string,
-    @Args('manifestOverridesPayload', { type: () => String, nullable: true }) manifestOverridesPayload: string | null,
+    @Args('manifestPayload') manifestPayload: ManifestPayloadInput,
+    @Args('manifestOverridesPayload', { type: () => ManifestPayloadInput, nullable: true }) manifestOverridesPayload: ManifestPayloadInput | null,
   ): Promise<ManifestValidation> {
-    return this.catalogue.validate(caller.organizationId, manifestPayload, manifestOverridesPayload ?? null);
+    return this.catalogue.validate(caller.organizationId, manifestPayload.payloadData, manifestOverridesPayload?.payloadData ?? null);
   }
 }
 

@@ -62,8 +62,8 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       applicationInstanceLogs: ['query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i) { edges { node { message } } } }', { i: a.applicationInstanceId }],
       deviceLogs: ['query($d: ID!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
       validateApplicationManifest: [
-        'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
-        { m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) },
+        'query($m: ManifestPayloadInput!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
+        { m: { payloadData: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) } },
       ],
     },
     mutation: {
@@ -259,7 +259,7 @@ describe('access control', () => {
     expect(codeOf(await gql(api.url, b.adminKey, 'mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: target.packageArn }))).toBe('NOT_FOUND');
     // A manifest naming A's package by A's account id: not registered, as far as B knows.
     const probe = JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: `${target.packageArn.split(':')[4]}::secret-pkg`, version: '1.0' }], nodes: [{ name: 'n', interface: `${target.packageArn.split(':')[4]}::secret-pkg.interface` }], edges: [] } });
-    const seen = await gql(api.url, b.adminKey, 'query($m: String!) { validateApplicationManifest(manifestPayload: $m) { valid problems { message } } }', { m: probe });
+    const seen = await gql(api.url, b.adminKey, 'query($m: ManifestPayloadInput!) { validateApplicationManifest(manifestPayload: $m) { valid problems { message } } }', { m: { payloadData: probe } });
     expect(seen.data!.validateApplicationManifest.problems[0].message).toContain('is not registered in your organization');
     const bAudit = await gql(api.url, b.adminKey, '{ auditEvents(first: 200) { targetId } }');
     expect(bAudit.data!.auditEvents.map((e: any) => e.targetId)).not.toContain(target.deviceId);

@@ -28,39 +28,13 @@ const storageLocation = (p: Pick<PackageView, 'packageId'>) => ({
 });
 const payload = (v: unknown) => (v === null || v === undefined ? undefined : { PayloadData: JSON.stringify(v) });
 
-/**
- * Each Panorama operation as a call of the use case its GraphQL twin calls: only shapes are
- * mapped here (names, pages, tags); every rule stays in the services.
- */
+/** Panorama's device, device job and tag operations. */
 @Injectable()
-export class PanoramaOperations {
+export class PanoramaDeviceOperations {
   readonly handlers: Record<string, Handler>;
 
-  constructor(
-    devices: DeviceService,
-    provisioning: ProvisioningService,
-    jobs: JobManagementService,
-    cameras: CameraStreamService,
-    packages: PackageService,
-    catalogue: PackageCatalogue,
-    instances: ApplicationInstanceService,
-    imports: PackageImportService,
-    organizations: OrganizationService,
-    @Inject(CONFIG) config: Config,
-  ) {
-    /** Instances as Panorama shows them; a page of instances on one device reads that device once. */
-    const instanceViews = async (p: Principal, rows: ApplicationInstanceRow[]) => {
-      const accountId = await organizations.accountId(p.organizationId);
-      const names = new Map<string, Promise<string | undefined>>();
-      const nameOf = (deviceId: string) => names.get(deviceId) ?? names.set(deviceId, devices.get(p, deviceId).then((d) => d.name, () => undefined)).get(deviceId)!;
-      return Promise.all(rows.map(async (r) => ({
-        ...r,
-        Arn: applicationInstanceArn(config.REGION, accountId, r.applicationInstanceId),
-        DefaultRuntimeContextDeviceName: await nameOf(r.defaultRuntimeContextDevice),
-      })));
-    };
+  constructor(devices: DeviceService, provisioning: ProvisioningService, jobs: JobManagementService, packages: PackageService) {
     const tagOwner = (arn: string) => (packages.isPackageArn(arn) ? packages : devices);
-
     this.handlers = {
       // Devices
       ProvisionDevice: (p, i) => provisioning.provisionDevice(p, { name: i.Name, description: i.Description, tags: tags(i.Tags), networkingConfiguration: camelKeys(i.NetworkingConfiguration) }),
@@ -86,6 +60,21 @@ export class PanoramaOperations {
         const result = await jobs.list(p, { deviceId: i.DeviceId, ...page(i) });
         return { DeviceJobs: nodes(result), NextToken: nextToken(result) };
       },
+      // Tags
+      TagResource: async (p, i) => (await tagOwner(i.ResourceArn).tagResource(p, i.ResourceArn, tags(i.Tags)!), {}),
+      UntagResource: async (p, i) => (await tagOwner(i.ResourceArn).untagResource(p, i.ResourceArn, i.TagKeys), {}),
+      ListTagsForResource: async (p, i) => ({ Tags: await tagOwner(i.ResourceArn).tags(p, i.ResourceArn) }),
+    };
+  }
+}
+
+/** Panorama's camera stream, node, package and package import operations. */
+@Injectable()
+export class PanoramaCatalogueOperations {
+  readonly handlers: Record<string, Handler>;
+
+  constructor(cameras: CameraStreamService, packages: PackageService, catalogue: PackageCatalogue, imports: PackageImportService, organizations: OrganizationService) {
+    this.handlers = {
       // Camera streams and nodes
       CreateNodeFromTemplateJob: async (p, i) => {
         const t = i.TemplateParameters as Record<string, string>;
@@ -162,6 +151,28 @@ export class PanoramaOperations {
         const result = await imports.list(p, page(i));
         return { PackageImportJobs: nodes(result), NextToken: nextToken(result) };
       },
+    };
+  }
+}
+
+/** Panorama's application instance operations. */
+@Injectable()
+export class PanoramaApplicationOperations {
+  readonly handlers: Record<string, Handler>;
+
+  constructor(instances: ApplicationInstanceService, devices: DeviceService, organizations: OrganizationService, @Inject(CONFIG) config: Config) {
+    /** Instances as Panorama shows them; a page of instances on one device reads that device once. */
+    const instanceViews = async (p: Principal, rows: ApplicationInstanceRow[]) => {
+      const accountId = await organizations.accountId(p.organizationId);
+      const names = new Map<string, Promise<string | undefined>>();
+      const nameOf = (deviceId: string) => names.get(deviceId) ?? names.set(deviceId, devices.get(p, deviceId).then((d) => d.name, () => undefined)).get(deviceId)!;
+      return Promise.all(rows.map(async (r) => ({
+        ...r,
+        Arn: applicationInstanceArn(config.REGION, accountId, r.applicationInstanceId),
+        DefaultRuntimeContextDeviceName: await nameOf(r.defaultRuntimeContextDevice),
+      })));
+    };
+    this.handlers = {
       // Application instances
       CreateApplicationInstance: async (p, i) => {
         const created = await instances.create(p, {
@@ -195,10 +206,19 @@ export class PanoramaOperations {
         const signals = (i.NodeSignals as Input[]).map((s) => ({ nodeInstanceId: s.NodeInstanceId as string, signal: s.Signal as NodeSignal }));
         return { ApplicationInstanceId: (await instances.signal(p, i.ApplicationInstanceId, signals)).applicationInstanceId };
       },
-      // Tags
-      TagResource: async (p, i) => (await tagOwner(i.ResourceArn).tagResource(p, i.ResourceArn, tags(i.Tags)!), {}),
-      UntagResource: async (p, i) => (await tagOwner(i.ResourceArn).untagResource(p, i.ResourceArn, i.TagKeys), {}),
-      ListTagsForResource: async (p, i) => ({ Tags: await tagOwner(i.ResourceArn).tags(p, i.ResourceArn) }),
     };
+  }
+}
+
+/**
+ * Each Panorama operation as a call of the use case its GraphQL twin calls: only shapes are
+ * mapped here (names, pages, tags); every rule stays in the services.
+ */
+@Injectable()
+export class PanoramaOperations {
+  readonly handlers: Record<string, Handler>;
+
+  constructor(devices: PanoramaDeviceOperations, catalogue: PanoramaCatalogueOperations, applications: PanoramaApplicationOperations) {
+    this.handlers = { ...devices.handlers, ...catalogue.handlers, ...applications.handlers };
   }
 }

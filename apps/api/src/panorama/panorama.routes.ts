@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '@edgefleet/config';
+import type { Clock } from '@edgefleet/runtime';
 import { DomainError, type ErrorCode, type ErrorReason } from '@edgefleet/domain';
 import type { AccessKeyService, Principal, RequestAdmission } from '@edgefleet/organizations';
 import { type Handler } from './panorama.operations';
@@ -100,7 +101,7 @@ export async function authenticateSigned(req: FastifyRequest, service: string, d
     { method: req.method, url: req.raw.url ?? req.url, headers: req.headers, body: (req.body as Buffer | undefined) ?? Buffer.alloc(0) },
     credential,
     key.secretAccessKey,
-    { service, region: deps.config.EDGEFLEET_REGION, now: new Date() },
+    { service, region: deps.config.EDGEFLEET_REGION, now: deps.clock.now() },
   );
   if (refusal) throw new ApiException('AccessDeniedException', 403, refusal);
   await deps.admission.admit(key.principal, writes);
@@ -111,6 +112,8 @@ export interface Deps {
   accessKeys: AccessKeyService;
   admission: RequestAdmission;
   config: Config;
+  /** Where "now" comes from for the signature's validity window. */
+  clock: Clock;
 }
 
 /** Keeps request bodies as bytes (SigV4 signs them) in this scope; JSON is parsed after the signature is checked. */

@@ -101,8 +101,8 @@ export function deployCommand(program: Command): void {
     .action(
       action(async (ctx, dir: string, o: { device: string; name?: string; description?: string; overrides?: string; runtimeRoleArn?: string; replace?: string; validateOnly?: boolean; wait?: boolean }) => {
         const { graphFile, overridesFile } = applicationFolder(dir, o.overrides);
-        const manifest = readText(graphFile);
-        const overrides = overridesFile ? readText(overridesFile) : undefined;
+        const manifest = { payloadData: readText(graphFile) };
+        const overrides = overridesFile ? { payloadData: readText(overridesFile) } : undefined;
         const { validateApplicationManifest: v } = await ctx.api.data(ValidateManifestDocument, { manifest, overrides });
         if (!v.valid) {
           const file = (doc: string) => (doc === 'manifestOverridesPayload' ? overridesFile : doc === 'manifestPayload' ? graphFile : doc);
@@ -117,8 +117,8 @@ export function deployCommand(program: Command): void {
             description: o.description,
             runtimeRoleArn: o.runtimeRoleArn,
             applicationInstanceIdToReplace: o.replace,
-            manifestPayload: { payloadData: manifest },
-            ...(overrides ? { manifestOverridesPayload: { payloadData: overrides } } : {}),
+            manifestPayload: manifest,
+            ...(overrides ? { manifestOverridesPayload: overrides } : {}),
           },
         });
         if (o.wait) return waitForDeployment(ctx, a);

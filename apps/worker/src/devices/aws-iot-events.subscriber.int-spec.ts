@@ -127,14 +127,17 @@ describe('worker: AWS IoT events (aws backend)', () => {
 
   it("keeps ten instances of the guide's sample, and their reports at their longest, within AWS IoT's 8 KB shadow", async () => {
     // AWS IoT's shadow rules (the 8 KB state limit among them) are contracts' applyShadowUpdate, which the gateway serves too.
-    let doc: ShadowDocument | null = null;
-    const update = (request: unknown) => (doc = applyShadowUpdate(doc, request, { maxBytes: 8192, timestamp: 1 }).next);
+    // One shadow per thing: the worker may still be syncing other tests' devices meanwhile.
+    const docs = new Map<string, ShadowDocument>();
+    const update = (thingName: string, request: unknown) => docs.set(thingName, applyShadowUpdate(docs.get(thingName) ?? null, request, { maxBytes: 8192, timestamp: 1 }).next).get(thingName)!;
     const data = mockClient(IoTDataPlaneClient);
-    data.on(GetThingShadowCommand).callsFake(() => ({ payload: new Uint8Array(Buffer.from(JSON.stringify(doc ? shadowView(doc) : {}))) }));
-    data.on(UpdateThingShadowCommand).callsFake((input: { shadowName?: string; payload: Uint8Array }) => {
+    data.on(GetThingShadowCommand).callsFake((input: { thingName: string }) => {
+      const doc = docs.get(input.thingName);
+      return { payload: new Uint8Array(Buffer.from(JSON.stringify(doc ? shadowView(doc) : {}))) };
+    });
+    data.on(UpdateThingShadowCommand).callsFake((input: { thingName: string; shadowName?: string; payload: Uint8Array }) => {
       expect(input.shadowName).toBe(APPLICATIONS_SHADOW);
-      update(JSON.parse(Buffer.from(input.payload).toString()));
-      return { payload: new Uint8Array(Buffer.from(JSON.stringify(shadowView(doc!)))) };
+      return { payload: new Uint8Array(Buffer.from(JSON.stringify(shadowView(update(input.thingName, JSON.parse(Buffer.from(input.payload).toString())))))) };
     });
     try {
       const prisma = worker.get(PrismaService);
@@ -160,11 +163,12 @@ describe('worker: AWS IoT events (aws backend)', () => {
         });
       }
       await worker.get(DeploymentService).syncDevice(deviceId);
-      expect(Object.keys(doc!.desired!.instances as object)).toEqual(expect.arrayContaining(ids));
+      expect(Object.keys(docs.get(deviceId)!.desired!.instances as object)).toEqual(expect.arrayContaining(ids));
       // Every instance reports at its longest: the longest statuses, and reasons as long as the agent sends them.
       const longest = { status: 'DEPLOYMENT_IN_PROGRESS', reason: 'r'.repeat(REPORTED_REASON_MAX), healthStatus: 'NOT_AVAILABLE', nodes: Object.fromEntries(graph.nodes.map((n) => [n.name, { currentStatus: 'NOT_AVAILABLE', reason: 'n'.repeat(REPORTED_NODE_REASON_MAX) }])) };
-      expect(() => update({ state: { reported: { instances: Object.fromEntries(ids.map((id) => [id, longest])) } } })).not.toThrow();
-      expect(Buffer.byteLength(JSON.stringify({ desired: doc!.desired, reported: doc!.reported }))).toBeLessThanOrEqual(8192);
+      expect(() => update(deviceId, { state: { reported: { instances: Object.fromEntries(ids.map((id) => [id, longest])) } } })).not.toThrow();
+      const doc = docs.get(deviceId)!;
+      expect(Buffer.byteLength(JSON.stringify({ desired: doc.desired, reported: doc.reported }))).toBeLessThanOrEqual(8192);
     } finally {
       data.restore();
     }

@@ -613,8 +613,8 @@ export type ApplicationQueryVariables = Exact<{
 export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
 
 export type ValidateManifestQueryVariables = Exact<{
-  manifest: string;
-  overrides?: string | null | undefined;
+  manifest: ManifestPayloadInput;
+  overrides?: ManifestPayloadInput | null | undefined;
 }>;
 
 
@@ -1892,7 +1892,7 @@ export const ApplicationDocument = new TypedDocumentString(`
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<ApplicationQuery, ApplicationQueryVariables>;
 export const ValidateManifestDocument = new TypedDocumentString(`
-    query ValidateManifest($manifest: String!, $overrides: String) {
+    query ValidateManifest($manifest: ManifestPayloadInput!, $overrides: ManifestPayloadInput) {
   validateApplicationManifest(
     manifestPayload: $manifest
     manifestOverridesPayload: $overrides
