@@ -4,7 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { DeploymentSpecs, LogService } from '@edgefleet/applications';
 import type { Config } from '@edgefleet/config';
 import { SoftwareImageService, downloadPath, uploadPath } from '@edgefleet/jobs';
-import { PackageFiles, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
+import { PackageFiles, PackageObjects, assetDownloadPath, assetUploadPath } from '@edgefleet/packages';
 import { UrlSigner } from '@edgefleet/artifacts';
 import { Metrics } from '@edgefleet/telemetry';
 import { AccessKeyService, ApiKeyService, OrganizationService, RequestAdmission } from '@edgefleet/organizations';
@@ -19,6 +19,8 @@ import { registerSignedFileRoutes } from './graphql/signed-file.routes';
 import { registerLogsRoutes } from './panorama/logs.routes';
 import { PanoramaOperations } from './panorama/panorama.operations';
 import { registerPanoramaRoutes } from './panorama/panorama.routes';
+import { registerS3Routes } from './panorama/s3.routes';
+import { registerStsRoutes } from './panorama/sts.routes';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -65,6 +67,8 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config, clock: app.get(Clock) };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);
   registerLogsRoutes(fastify, app.get(LogService), signed);
+  registerS3Routes(fastify, app.get(PackageObjects), signed);
+  registerStsRoutes(fastify, app.get(OrganizationService), signed);
   app.enableShutdownHooks();
   return app;
 }

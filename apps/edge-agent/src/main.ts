@@ -13,11 +13,16 @@ import { JobRunner } from './job.runner';
 import { HostOtaExecutor } from './ota.executor';
 import { ApplicationsRunner } from './applications/applications.runner';
 import { LogShipper } from './applications/log.shipper';
+import type { ApplicationRuntime } from './applications/application.runtime';
+import { ContainerRuntime } from './applications/container.runtime';
+import { dockerClient } from './applications/docker.engine';
 import { ProcessRuntime } from './applications/process.runtime';
 
 const USAGE =
-  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--reset identity|all] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>] [--config <file.json>]';
+  'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--reset identity|all] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>]' +
+  ' [--runtime container|process] [--docker-host unix:///var/run/docker.sock|tcp://host:2376] [--container-network bridge|host|none] [--storage-dir <dir>] [--keep-images <n>] [--config <file.json>]';
 const RESET_MODES = ['identity', 'all'] as const;
+const RUNTIMES = ['container', 'process'] as const;
 
 interface FileConfig {
   dataDir?: string;
@@ -26,6 +31,14 @@ interface FileConfig {
   softwareVersion?: string;
   installCommand?: string;
   rebootCommand?: string;
+  runtime?: string;
+  dockerHost?: string;
+  containerNetwork?: string;
+  storageDir?: string;
+  keepImages?: number;
+  /** Host folders (and what is below them) and devices that descriptors' createOptions may use on this device. */
+  allowedBinds?: string[];
+  allowedDevices?: string[];
 }
 
 function readConfigFile(file: string): FileConfig {
@@ -47,6 +60,11 @@ async function main() {
       'install-command': { type: 'string' },
       'reboot-command': { type: 'string' },
       reset: { type: 'string' },
+      runtime: { type: 'string', default: process.env.EDGE_AGENT_RUNTIME },
+      'docker-host': { type: 'string', default: process.env.DOCKER_HOST },
+      'container-network': { type: 'string' },
+      'storage-dir': { type: 'string' },
+      'keep-images': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -60,9 +78,17 @@ async function main() {
     'software-version': cli['software-version'] ?? file.softwareVersion ?? '1.0.0',
     'install-command': cli['install-command'] ?? file.installCommand,
     'reboot-command': cli['reboot-command'] ?? file.rebootCommand,
+    runtime: cli.runtime ?? file.runtime ?? 'process',
+    'docker-host': cli['docker-host'] ?? file.dockerHost ?? 'unix:///var/run/docker.sock',
+    'container-network': cli['container-network'] ?? file.containerNetwork ?? 'bridge',
+    'keep-images': cli['keep-images'] ?? String(file.keepImages ?? 1),
+    'storage-dir': cli['storage-dir'] ?? file.storageDir,
   };
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
   if (cli.reset !== undefined && !RESET_MODES.includes(cli.reset as never)) throw new AgentError(`--reset takes identity (keep applications) or all (wipe everything), not ${JSON.stringify(cli.reset)}.`);
+  if (!RUNTIMES.includes(values.runtime as never)) throw new AgentError(`--runtime takes container (a Docker Engine) or process (child processes), not ${JSON.stringify(values.runtime)}.`);
+  if (!['bridge', 'host', 'none'].includes(values['container-network'])) throw new AgentError(`--container-network takes bridge, host or none, not ${JSON.stringify(values['container-network'])}.`);
+  if (!/^\d{1,3}$/.test(values['keep-images'])) throw new AgentError(`--keep-images takes a number of images (0 to 999), not ${JSON.stringify(values['keep-images'])}.`);
   // The agent's own events go to its output and, once it is connected, to the device's log group in EdgeFleet; signed URLs and keys never do.
   const logs = new LogShipper();
   const log = pino({ level: process.env.LOG_LEVEL ?? 'info', hooks: { streamWrite: redactSecrets } }, pino.multistream([{ stream: process.stdout }, { stream: logs.destination() }]));
@@ -87,6 +113,9 @@ async function main() {
     log.info({ thingName: identity.thingName }, 'already provisioned; the bundle is not needed any more');
   }
 
+  const runtime = await applicationRuntime(values, file, dataDir);
+  const runtimeReport = runtime.describe();
+  if (runtimeReport.status !== 0) log.warn({ runtime: runtimeReport }, 'applications cannot run here yet');
   const client = connectDevice(identity);
   logs.attach(client, identity.thingName);
   const ota = new HostOtaExecutor({
@@ -100,11 +129,11 @@ async function main() {
     },
   });
   // After an OTA, the installed version is what the device runs.
-  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'], networking: identity!.networking });
+  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'], networking: identity!.networking, runtime: runtime.describe() });
   new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId, logStream: 'ota_log' }, 'job failed'), log);
   new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
-  // Applications from the `applications` shadow, code nodes as child processes; their output and ours go to EdgeFleet's logs.
-  const applications = new ApplicationsRunner(client, identity.thingName, new ProcessRuntime(dataDir), { dataDir, logs, log });
+  // Applications from the `applications` shadow, code nodes as containers or child processes; their output and ours go to EdgeFleet's logs.
+  const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
   client.on('error', (err: Error & { code?: number }) => {
@@ -117,13 +146,34 @@ async function main() {
     }
     log.warn({ err: err.message }, 'connection error');
   });
+  // Containers run on without the agent: it adopts them when it comes back. Child processes end with it.
   const stop = () =>
-    void applications.stop().finally(() => {
+    void (runtime instanceof ContainerRuntime ? Promise.resolve() : applications.stop()).finally(() => {
       logs.stop();
       client.end(false, () => process.exit(0));
+      // A connection that cannot close cleanly (the gateway went first) does not keep the agent up.
+      setTimeout(() => process.exit(0), 3000);
     });
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** The runtime `--runtime` names: containers on the Docker Engine of `--docker-host`, or child processes. */
+async function applicationRuntime(values: { runtime: string; 'docker-host': string; 'container-network': string; 'keep-images': string; 'storage-dir'?: string }, file: FileConfig, dataDir: string): Promise<ApplicationRuntime> {
+  if (values.runtime === 'process') return new ProcessRuntime(dataDir);
+  const { docker, address } = dockerClient(values['docker-host'], dataDir);
+  const runtime = new ContainerRuntime({
+    docker,
+    address,
+    dataDir,
+    storageDir: values['storage-dir'],
+    network: values['container-network'],
+    keepImages: Number(values['keep-images']),
+    allowedBinds: file.allowedBinds,
+    allowedDevices: file.allowedDevices,
+  });
+  await runtime.probe();
+  return runtime;
 }
 
 main().catch((err: unknown) => {

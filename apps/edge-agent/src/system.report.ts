@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { NetworkingConfiguration, SystemReport } from '@edgefleet/contracts';
+import type { RuntimeReport } from './applications/application.runtime';
 
 type Ethernet = NonNullable<NonNullable<SystemReport['networking']>['ethernet0']>;
 
@@ -30,7 +31,8 @@ export function hostSerial(explicit?: string): string | undefined {
  * has them (`networkingConfiguration`), with the NTP server it was told to use; the ports'
  * addresses are the host's own, which the reference agent does not change.
  */
-export function hostSystemReport(opts: { serial?: string; softwareVersion: string; networking?: NetworkingConfiguration }): SystemReport {
+export function hostSystemReport(opts: { serial?: string; softwareVersion: string; networking?: NetworkingConfiguration; runtime?: RuntimeReport }): SystemReport {
+  const { architecture, ...runtime } = opts.runtime ?? { status: 0, message: 'RUNNING' };
   const ntpServer = opts.networking?.ntp?.ntpServers[0];
   return {
     currentSoftware: opts.softwareVersion,
@@ -39,7 +41,8 @@ export function hostSystemReport(opts: { serial?: string; softwareVersion: strin
     networking: hostNetworking(),
     ...(opts.networking && Object.keys(opts.networking).length ? { networkingConfiguration: opts.networking } : {}),
     ...(ntpServer ? { ntp: { ntpServerName: ntpServer } } : {}),
-    runtime: { status: 0, message: 'RUNNING' },
+    runtime,
+    ...(architecture ? { architecture } : {}),
     uptimeSeconds: Math.round(os.uptime()),
   };
 }

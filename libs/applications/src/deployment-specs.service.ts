@@ -8,10 +8,12 @@ import { OrganizationService } from '@edgefleet/organizations';
 import { PackageFiles } from '@edgefleet/packages';
 import { ApplicationInstanceRepository, type InstanceWithNodes } from './application-instance.repository';
 
+type Implementation = { assetUri: string; descriptorUri: string; requirements?: { type: string }[]; architecture?: string };
 type PackageManifest = {
-  nodePackage?: { assets?: { name: string; implementations: { assetUri: string; descriptorUri: string }[] }[]; interfaces?: { name: string; asset?: string }[] };
+  nodePackage?: { assets?: { name: string; implementations: Implementation[] }[]; interfaces?: { name: string; asset?: string }[] };
   mediaSource?: { streamUrl: string };
 };
+type Code = { asset: string; descriptor: string; gpu?: boolean; architecture?: string };
 
 /**
  * What a device fetches to run its instances: the signed URL of its specs (named by its desired
@@ -49,7 +51,7 @@ export class DeploymentSpecs {
     const prefix = `${await this.organizations.accountId(i.organizationId)}::`;
     const files: InstanceSpec['files'] = {};
     /** Per package: a camera's stream URL, or the files of each interface's asset. */
-    const byPackage = new Map<string, { streamUrl?: string; interfaces: Map<string, { asset: string; descriptor: string }> }>();
+    const byPackage = new Map<string, { streamUrl?: string; interfaces: Map<string, Code> }>();
     for (const p of graph.packages) {
       if (!p.patchVersion || !p.name.startsWith(prefix)) continue;
       const version = await this.files.ofVersion(i.organizationId, p.name.slice(prefix.length), p.version, p.patchVersion);
@@ -60,10 +62,13 @@ export class DeploymentSpecs {
         files[sha256] = { url: this.files.downloadUrl(sha256, this.config.DEPLOYMENT_URL_TTL_SECONDS), sizeBytes: version.sizes.get(sha256) ?? 0 };
         return sha256;
       };
-      const interfaces = new Map<string, { asset: string; descriptor: string }>();
+      const interfaces = new Map<string, Code>();
       for (const iface of manifest.nodePackage?.interfaces ?? []) {
         const impl = manifest.nodePackage?.assets?.find((a) => a.name === iface.asset)?.implementations[0];
-        if (impl) interfaces.set(iface.name, { asset: file(impl.assetUri), descriptor: file(impl.descriptorUri) });
+        if (!impl) continue;
+        // Said only when the package says it: specs (and their revisions) of other packages stay as they were.
+        const gpu = impl.requirements?.some((r) => r.type === 'hardware_access') ? { gpu: true } : {};
+        interfaces.set(iface.name, { asset: file(impl.assetUri), descriptor: file(impl.descriptorUri), ...gpu, ...(impl.architecture ? { architecture: impl.architecture } : {}) });
       }
       byPackage.set(p.name, { streamUrl: manifest.mediaSource?.streamUrl, interfaces });
     }
@@ -75,7 +80,8 @@ export class DeploymentSpecs {
       nodes: graph.nodes.map((n) => {
         const pkg = n.packageName ? byPackage.get(n.packageName) : undefined;
         const code = pkg?.interfaces.get(n.interface.split('.').at(-1)!);
-        return { name: n.name, interface: n.interface, category: n.category, launch: n.launch, value: n.value, streamUrl: pkg?.streamUrl ?? null, asset: code?.asset ?? null, descriptor: code?.descriptor ?? null };
+        const { asset = null, descriptor = null, ...needs } = code ?? {};
+        return { name: n.name, interface: n.interface, category: n.category, launch: n.launch, value: n.value, streamUrl: pkg?.streamUrl ?? null, asset, descriptor, ...needs };
       }),
       edges: graph.edges,
       ports: graph.networkRoutingRules.map((r) => ({ node: r.node, containerPort: r.containerPort, hostPort: r.hostPort })),

@@ -72,7 +72,20 @@ export interface InstanceSpec {
    * category: business_logic, ml_model, media_source (camera), media_sink or parameter; `asset` and
    * `descriptor` are the SHA-256 of a code or model node's files; `streamUrl` is a camera's.
    */
-  nodes: { name: string; interface: string; category: string; launch: string; value: string | number | boolean | null; streamUrl: string | null; asset: string | null; descriptor: string | null }[];
+  nodes: {
+    name: string;
+    interface: string;
+    category: string;
+    launch: string;
+    value: string | number | boolean | null;
+    streamUrl: string | null;
+    asset: string | null;
+    descriptor: string | null;
+    /** A code node's package asks for the GPU (Panorama's hardware_access nvhost_gpu requirement). */
+    gpu?: boolean;
+    /** The CPU architecture its container is built for, when the package says. */
+    architecture?: string;
+  }[];
   edges: { producer: string; consumer: string }[];
   ports: { node: string; containerPort: number; hostPort: number }[];
   /** Node instance → PAUSE | RESUME. */

@@ -30,8 +30,20 @@ export const systemReport = z.object({
   /** The network settings the device has (those of its bundle), reported back. */
   networkingConfiguration: networkingConfiguration.optional(),
   ntp: z.object({ ntpServerName: z.string().max(255), connectionStatus: z.enum(['CONNECTED', 'NOT_CONNECTED']) }).partial().optional(),
-  /** Container runtime status, after the Docker ACAP codes: -1 NOT STARTED … 7 SD CARD WRONG PERMISSION. */
-  runtime: z.object({ status: z.number().int().min(-1).max(7), message: z.string().max(255).optional() }).optional(),
+  /**
+   * How the device runs applications: its runtime (container, process, simulated), the container
+   * engine's version, and its status after the Docker ACAP codes (-1 NOT STARTED … 7 SD CARD WRONG PERMISSION).
+   */
+  runtime: z
+    .object({
+      status: z.number().int().min(-1).max(7),
+      message: z.string().max(255).optional(),
+      kind: z.enum(['container', 'process', 'simulated']).optional(),
+      engineVersion: z.string().max(64).optional(),
+    })
+    .optional(),
+  /** The CPU architecture the device runs (arm64, amd64, armv7). */
+  architecture: z.string().max(16).optional(),
   uptimeSeconds: z.number().nonnegative().optional(),
   cameras: z.array(z.object({ name: z.string().max(255), status: z.string().max(64) })).max(64).optional(),
 });

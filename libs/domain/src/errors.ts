@@ -28,6 +28,10 @@ export const ERROR_REASONS = {
   APPLICATION_INSTANCE_NOT_FOUND: 'NOT_FOUND',
   ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  /** No package file under this S3 key (S3's NoSuchKey). */
+  OBJECT_NOT_FOUND: 'NOT_FOUND',
+  /** No S3 multipart upload of this id (S3's NoSuchUpload). */
+  UPLOAD_NOT_FOUND: 'NOT_FOUND',
   // VALIDATION_FAILED
   INVALID_ARGUMENT: 'VALIDATION_FAILED',
   /** The request is not valid GraphQL for the schema (syntax, unknown fields, wrong types). */
@@ -45,6 +49,10 @@ export const ERROR_REASONS = {
   INVALID_OWNERSHIP_TOKEN: 'VALIDATION_FAILED',
   /** A Panorama document (package.json, a descriptor) breaks its schema; details list every problem with its JSON path. */
   INVALID_PACKAGE_MANIFEST: 'VALIDATION_FAILED',
+  /** A file's content is not what was signed or what its name claims (its SHA-256). */
+  DIGEST_MISMATCH: 'VALIDATION_FAILED',
+  /** A multipart upload's completion names a part that was not uploaded, or parts out of order. */
+  INVALID_PART: 'VALIDATION_FAILED',
   // CONFLICT
   ALREADY_EXISTS: 'CONFLICT',
   INVALID_STATE_TRANSITION: 'CONFLICT',
@@ -80,6 +88,8 @@ export const ERROR_REASONS = {
   CLAIM_ALREADY_USED: 'FORBIDDEN',
   CLAIM_EXPIRED: 'FORBIDDEN',
   DEVICE_NOT_PROVISIONABLE: 'FORBIDDEN',
+  /** An S3 key outside the caller organization's packages (S3's AccessDenied). */
+  OBJECT_KEY_FORBIDDEN: 'FORBIDDEN',
   // INTERNAL
   UPSTREAM_FAILED: 'INTERNAL',
   /** A bug or an outage: logged, never shown in detail. */

@@ -24,8 +24,8 @@ export { abortConfigSchema, devicesThroughWave, jobTimeoutsSchema, maintenanceWi
 export type { AbortConfig, AbortTally, JobTimeouts, MaintenanceWindow, RolloutState, RolloutStep, RolloutTally, Waves } from './rollout.rules';
 export { assertPageSize, cursorTimestamp, decodeCursor, encodeCursor, lastPageOf, MAX_PAGE_SIZE, pageOf } from './cursor.codec';
 export type { PageInfo } from './cursor.codec';
-export { applicationManifestSchema, BASIC_TYPES, ENVELOPE_VERSION, INTERFACE_CATEGORIES, jsonPath, manifestOverridesSchema, mlModelDescriptorSchema, packageManifestSchema, parseDocument, PORT_TYPES, runtimeDescriptorSchema } from './panorama-documents';
-export type { ApplicationManifest, BasicType, DocumentProblem, InterfaceCategory, ManifestNode, ManifestOverrides, PackageInterface, PackageManifest, PortType, RoutingRule } from './panorama-documents';
+export { applicationManifestSchema, ARCHITECTURES, BASIC_TYPES, createOptionsSchema, ENVELOPE_VERSION, INTERFACE_CATEGORIES, jsonPath, manifestOverridesSchema, mlModelDescriptorSchema, packageManifestSchema, parseDocument, PORT_TYPES, runtimeDescriptorSchema } from './panorama-documents';
+export type { ApplicationManifest, Architecture, BasicType, CreateOptions, DocumentProblem, InterfaceCategory, ManifestNode, ManifestOverrides, PackageInterface, PackageManifest, PortType, RoutingRule } from './panorama-documents';
 export { BUILT_IN_PACKAGES, CAMERA_PLACEHOLDER, catalogueKey, HOST_PORT_RANGE, referencedPackages, validateApplicationManifest } from './application-manifest.rules';
 export type { Catalogue, CatalogueInterface, CataloguePackage, ManifestDocument, ManifestLimits, ManifestProblem, ResolvedGraph, ResolvedNode } from './application-manifest.rules';
 export { nodeFromTemplateJobMachine } from './camera-stream.machine';

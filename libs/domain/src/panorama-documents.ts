@@ -39,6 +39,10 @@ const requirement = z.strictObject({
     .min(1),
 });
 
+/** CPU architectures a container asset can be built for: the Panorama appliance's (arm64), amd64, and 32-bit arm (seed 003's cameras). */
+export const ARCHITECTURES = ['arm64', 'amd64', 'armv7'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 export const packageManifestSchema = z.strictObject({
   nodePackage: z.strictObject({
     envelopeVersion: envelope,
@@ -49,7 +53,16 @@ export const packageManifestSchema = z.strictObject({
       z.strictObject({
         name: name(255),
         implementations: z
-          .array(z.strictObject({ type: z.enum(['container', 'model']), assetUri, descriptorUri, requirements: z.array(requirement).optional() }))
+          .array(
+            z.strictObject({
+              type: z.enum(['container', 'model']),
+              assetUri,
+              descriptorUri,
+              requirements: z.array(requirement).optional(),
+              /** EdgeFleet: the CPU architecture the container's binaries are for; a device of another refuses it before starting. */
+              architecture: z.enum(ARCHITECTURES).optional(),
+            }),
+          )
           .min(1)
           .max(1),
       }),
@@ -72,10 +85,43 @@ export const packageManifestSchema = z.strictObject({
 export type PackageManifest = z.infer<typeof packageManifestSchema>['nodePackage'];
 export type PackageInterface = PackageManifest['interfaces'][number];
 
+const absolutePath = z
+  .string()
+  .max(1024)
+  .regex(/^\/[^:]*$/, 'must be an absolute path')
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ..');
+
+/**
+ * EdgeFleet's container create options, after Azure IoT Edge's `createOptions` (seed 004): the
+ * node's environment, host folders and devices, memory and CPUs. Nothing else: no privileged
+ * mode, host namespaces or capabilities, so a descriptor never gives root on a device. Binds and
+ * devices are allowed only where the device's own configuration lists them.
+ */
+export const createOptionsSchema = z.strictObject({
+  Env: z.array(z.string().max(4096).regex(/^[A-Za-z_][A-Za-z0-9_]*=/, 'must be NAME=value')).max(64).optional(),
+  HostConfig: z
+    .strictObject({
+      Binds: z
+        .array(z.string().regex(/^\/[^:]+:\/[^:]+(:(ro|rw))?$/, 'must be /host/path:/container/path[:ro|rw]').refine((b) => !b.split(/[/:]/).includes('..'), 'must not contain ..'))
+        .max(16)
+        .optional(),
+      Devices: z
+        .array(z.strictObject({ PathOnHost: absolutePath, PathInContainer: absolutePath, CgroupPermissions: z.string().regex(/^[rwm]{1,3}$/).optional() }))
+        .max(16)
+        .optional(),
+      Memory: z.number().int().min(16 * 1024 * 1024).max(64 * 1024 ** 3).optional(),
+      NanoCpus: z.number().int().min(10_000_000).max(64_000_000_000).optional(),
+    })
+    .optional(),
+});
+export type CreateOptions = z.infer<typeof createOptionsSchema>;
+
 export const runtimeDescriptorSchema = z.strictObject({
   runtimeDescriptor: z.strictObject({
     envelopeVersion: envelope,
     entry: z.strictObject({ path: z.string().min(1).max(255), name: z.string().min(1).max(1024) }),
+    /** EdgeFleet: how the node's container is created (see createOptionsSchema). */
+    createOptions: createOptionsSchema.optional(),
   }),
 });
 

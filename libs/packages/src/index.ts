@@ -7,3 +7,5 @@ export { MAX_MANIFEST_PAYLOAD_CHARS, PackageCatalogue } from './package-catalogu
 export type { ManifestValidation, NodeCategory, NodeView } from './package-catalogue.service';
 export { PACKAGE_BUCKET, PackageImportService } from './package-import.service';
 export type { PackageImportInput } from './package-import.service';
+export { PackageObjects } from './package-objects.service';
+export type { StoredObject } from './package-objects.service';

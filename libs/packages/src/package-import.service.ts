@@ -7,8 +7,8 @@ import { PackageService } from './package.service';
 
 /** The bucket Panorama's StorageLocation names: EdgeFleet's asset store, reached through signed URLs. */
 export const PACKAGE_BUCKET = 'edgefleet-packages';
-/** `packages/<packageId>/manifests/<sha256>.json`: a package manifest uploaded as an asset of the package. */
-const MANIFEST_KEY = /^packages\/(package-[a-z2-7]{26})\/manifests\/([0-9a-f]{64})\.json$/;
+/** `packages/<packageId>/manifests/[<version>/]<sha256>.json`: a package manifest uploaded as an asset of the package (panorama-cli puts it under its version). */
+const MANIFEST_KEY = /^packages\/(package-[a-z2-7]{26})\/manifests\/(?:\d+\.\d+\/)?([0-9a-f]{64})\.json$/;
 
 export interface PackageImportInput {
   ClientToken: string;

@@ -43,6 +43,10 @@ export class PackageRepository extends Repository {
     return this.prisma.package.findFirst({ where: { packageId, organizationId }, include: WITH_VERSIONS });
   }
 
+  findByName(organizationId: string, packageName: string): Promise<PackageRow | null> {
+    return this.prisma.package.findFirst({ where: { packageName, organizationId }, include: WITH_VERSIONS });
+  }
+
   /** By name, after the name `after`. */
   page(organizationId: string, first: number, after: string | null): Promise<PackageRow[]> {
     return this.prisma.package.findMany({
@@ -104,6 +108,41 @@ export class PackageRepository extends Repository {
     await tx.$executeRaw`SELECT 1 FROM "Package" WHERE "packageId" = ${key.packageId} FOR UPDATE`;
     const known = !!(await tx.packageVersion.findUnique({ where: versionKey(key), select: { packageId: true } }));
     return { known, count: await tx.packageVersion.count({ where: { packageId: key.packageId } }) };
+  }
+
+  /** Records a file put through the S3 endpoint: uploaded now, under its key. */
+  async recordObject(packageId: string, sha256: string, sizeBytes: number, objectKey: string): Promise<void> {
+    const data = { sizeBytes: BigInt(sizeBytes), uploadedAt: new Date(), objectKey }; // a record's time, not a deadline
+    await this.prisma.packageAsset.upsert({ where: { packageId_sha256: { packageId, sha256 } }, create: { packageId, sha256, ...data }, update: data });
+  }
+
+  /** The package's uploaded files, by digest. */
+  uploadedObjects(packageId: string) {
+    return this.prisma.packageAsset.findMany({ where: { packageId, uploadedAt: { not: null } }, orderBy: { sha256: 'asc' } });
+  }
+
+  insertUpload(u: { uploadId: string; organizationId: string; packageId: string; objectKey: string; sha256: string }) {
+    return this.prisma.multipartUpload.create({ data: u });
+  }
+
+  upload(organizationId: string, uploadId: string) {
+    return this.prisma.multipartUpload.findFirst({ where: { uploadId, organizationId }, include: { parts: { orderBy: { partNumber: 'asc' } } } });
+  }
+
+  async putPart(uploadId: string, partNumber: number, sha256: string, sizeBytes: number): Promise<void> {
+    const data = { sha256, sizeBytes: BigInt(sizeBytes) };
+    await this.prisma.multipartUploadPart.upsert({ where: { uploadId_partNumber: { uploadId, partNumber } }, create: { uploadId, partNumber, ...data }, update: data });
+  }
+
+  /** Drops an upload's rows; the part files no other upload shares (by digest), for the caller to remove. */
+  async dropUpload(uploadId: string): Promise<string[]> {
+    return this.transaction(async (tx) => {
+      const parts = await tx.multipartUploadPart.findMany({ where: { uploadId }, select: { sha256: true } });
+      await tx.multipartUpload.deleteMany({ where: { uploadId } });
+      const shared = await tx.multipartUploadPart.findMany({ where: { sha256: { in: parts.map((p) => p.sha256) } }, select: { sha256: true } });
+      const keep = new Set(shared.map((p) => p.sha256));
+      return [...new Set(parts.map((p) => p.sha256))].filter((sha) => !keep.has(sha));
+    });
   }
 
   /** Registers the version (or, registered already, marks it latest when asked); marking it latest unmarks the version's other patches. */

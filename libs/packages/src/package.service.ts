@@ -117,6 +117,14 @@ export class PackageService {
     return this.packages.count(organizationId);
   }
 
+  /** Panorama's DescribePackage: by id, or by `packageName/<name>` (as panorama-cli asks before it creates one). */
+  async describe(principal: Principal, packageIdOrName: string): Promise<PackageView> {
+    if (!packageIdOrName.startsWith('packageName/')) return this.get(principal, packageIdOrName);
+    const pkg = await this.packages.findByName(principal.organizationId, packageIdOrName.slice('packageName/'.length));
+    if (!pkg) throw notFound('Package', packageIdOrName);
+    return this.view(pkg, await this.organizations.accountId(principal.organizationId));
+  }
+
   async get(principal: Principal, packageId: string): Promise<PackageView> {
     const pkg = await this.packages.find(principal.organizationId, packageId);
     if (!pkg) throw notFound('Package', packageId);

@@ -4,13 +4,14 @@ import { OrganizationsModule } from '@edgefleet/organizations';
 import { PackageCatalogue } from './package-catalogue.service';
 import { PackageFiles } from './package-files.service';
 import { PackageImportService } from './package-import.service';
+import { PackageObjects } from './package-objects.service';
 import { PackageRepository } from './package.repository';
 import { PackageService } from './package.service';
 
 /** Packages, their versions and files, and the catalogue application manifests are checked against. */
 @Module({
   imports: [OrganizationsModule, ArtifactsModule],
-  providers: [PackageRepository, PackageService, PackageFiles, PackageCatalogue, PackageImportService],
-  exports: [PackageService, PackageFiles, PackageCatalogue, PackageImportService],
+  providers: [PackageRepository, PackageService, PackageFiles, PackageObjects, PackageCatalogue, PackageImportService],
+  exports: [PackageService, PackageFiles, PackageObjects, PackageCatalogue, PackageImportService],
 })
 export class PackagesModule {}

@@ -130,7 +130,7 @@ export class PanoramaCatalogueOperations {
         return { Packages: nodes(result), NextToken: nextToken(result) };
       },
       DescribePackage: async (p, i) => {
-        const pkg = await packages.get(p, i.PackageId);
+        const pkg = await packages.describe(p, i.PackageId);
         return { ...pkg, StorageLocation: storageLocation(pkg), ReadAccessPrincipalArns: [], WriteAccessPrincipalArns: [] };
       },
       DeletePackage: async (p, i) => (await packages.delete(p, i.PackageId, i.ForceDelete ?? false), {}),

@@ -87,7 +87,7 @@ export function sendException(reply: FastifyReply, e: ApiException): FastifyRepl
  * then it is admitted as GraphQL requests are (`writes`: 1 for an operation that changes
  * anything, which a VIEWER key may not run; the key's rates; revocation at once).
  */
-export async function authenticateSigned(req: FastifyRequest, service: string, deps: Deps, writes: 0 | 1): Promise<Principal> {
+export async function authenticateSigned(req: FastifyRequest, service: string, deps: Deps, writes: 0 | 1, payload: 'body' | 'header' = 'body'): Promise<Principal> {
   const credential = parseAuthorization(req.headers.authorization);
   if (typeof credential === 'string') throw new ApiException('AccessDeniedException', 403, credential);
   let key;
@@ -98,10 +98,10 @@ export async function authenticateSigned(req: FastifyRequest, service: string, d
     throw err;
   }
   const refusal = await verifySignature(
-    { method: req.method, url: req.raw.url ?? req.url, headers: req.headers, body: (req.body as Buffer | undefined) ?? Buffer.alloc(0) },
+    { method: req.method, url: req.raw.url ?? req.url, headers: req.headers, body: payload === 'body' ? ((req.body as Buffer | undefined) ?? Buffer.alloc(0)) : Buffer.alloc(0) },
     credential,
     key.secretAccessKey,
-    { service, region: deps.config.EDGEFLEET_REGION, now: deps.clock.now() },
+    { service, region: deps.config.EDGEFLEET_REGION, now: deps.clock.now(), payload },
   );
   if (refusal) throw new ApiException('AccessDeniedException', 403, refusal);
   await deps.admission.admit(key.principal, writes);

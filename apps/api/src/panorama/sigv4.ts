@@ -43,8 +43,18 @@ const amzDate = (s: string) => {
  * (@smithy/signature-v4, the signer the AWS SDKs use) and comparing: the clock, the scope
  * and the payload hash first, each with its own message.
  */
-/** `expected.region`: the only region accepted; undefined accepts the region the credential names. */
-export async function verifySignature(req: ReceivedRequest, credential: Credential, secretAccessKey: string, expected: { service: string; region?: string; now: Date }): Promise<Refusal | undefined> {
+/**
+ * `expected.region`: the only region accepted; undefined accepts the region the credential names.
+ * `expected.payload`: `body` (the default) checks the body against X-Amz-Content-Sha256; `header`
+ * (S3's streamed uploads) signs with the header's value, and the caller checks the body as it
+ * streams in (UNSIGNED-PAYLOAD, as SDKs send over TLS, leaves the content to the key's digest).
+ */
+export async function verifySignature(
+  req: ReceivedRequest,
+  credential: Credential,
+  secretAccessKey: string,
+  expected: { service: string; region?: string; now: Date; payload?: 'body' | 'header' },
+): Promise<Refusal | undefined> {
   const header = (name: string) => {
     const v = req.headers[name];
     return Array.isArray(v) ? v.join(',') : v;
@@ -61,9 +71,13 @@ export async function verifySignature(req: ReceivedRequest, credential: Credenti
     return `Credential should be scoped to a valid region: this installation is '${expected.region}' (EDGEFLEET_REGION), not '${credential.region}' (set AWS_DEFAULT_REGION or --region).`;
   }
   if (!credential.signedHeaders.includes('host')) return 'The host header must be signed.';
-  const payloadHash = createHash('sha256').update(req.body).digest('hex');
   const claimed = header('x-amz-content-sha256');
-  if (claimed !== undefined && claimed !== payloadHash) return 'The X-Amz-Content-Sha256 header does not match the body (unsigned payloads are not accepted).';
+  if (expected.payload === 'header') {
+    if (!claimed || !credential.signedHeaders.includes('x-amz-content-sha256')) return 'The request must carry X-Amz-Content-Sha256, and sign it.';
+    if (claimed !== 'UNSIGNED-PAYLOAD' && !/^[a-f0-9]{64}$/.test(claimed)) return `X-Amz-Content-Sha256 ${claimed.slice(0, 64)} is not supported: send the payload's SHA-256 (or UNSIGNED-PAYLOAD), not aws-chunked streaming.`;
+  } else if (claimed !== undefined && claimed !== createHash('sha256').update(req.body).digest('hex')) {
+    return 'The X-Amz-Content-Sha256 header does not match the body (unsigned payloads are not accepted).';
+  }
 
   const [path, search = ''] = req.url.split(/\?(.*)/s, 2);
   const query: Record<string, string | string[]> = {};
@@ -83,6 +97,8 @@ export async function verifySignature(req: ReceivedRequest, credential: Credenti
     credentials: { accessKeyId: credential.accessKeyId, secretAccessKey },
     sha256: Hash.bind(null, 'sha256'),
     applyChecksum: false,
+    // S3 signs the path as sent; every other service encodes it once more.
+    uriEscapePath: credential.service !== 's3',
   });
   const signed = await signer.sign(
     { method: req.method, protocol: 'http:', hostname: headers.host.split(':')[0], path, query, headers, body: req.body },

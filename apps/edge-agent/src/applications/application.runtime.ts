@@ -21,14 +21,31 @@ export interface RunningInstance {
   stop(): Promise<void>;
 }
 
+/** How a runtime stands, for the device's `system` shadow. */
+export interface RuntimeReport {
+  kind: 'container' | 'process' | 'simulated';
+  /** After the Docker ACAP codes: -1 not started, 0 running, 1 error. */
+  status: number;
+  message: string;
+  engineVersion?: string;
+  architecture?: string;
+}
+
 /**
- * The runtime port of the agent: the process runtime runs code nodes as supervised child
- * processes; the simulated one (fleet simulator) pretends, with configurable delays and failures.
- * A runtime that cannot run a node says so (ERROR with the reason), never a fake RUNNING.
+ * The runtime port of the agent: the container runtime runs code nodes as containers on a
+ * Docker Engine; the process runtime as supervised child processes (devices without an engine);
+ * the simulated one (fleet simulator) pretends, with configurable delays and failures. A runtime
+ * that cannot run a node says so (ERROR with the reason), never a fake RUNNING.
  */
 export interface ApplicationRuntime {
   start(launch: InstanceLaunch): Promise<RunningInstance>;
+  describe(): RuntimeReport;
+  /** Leftovers of instances the device no longer runs (removed while the agent was down). */
+  prune?(keep: Set<string>): Promise<void>;
 }
+
+/** The host's CPU architecture in Panorama's names. */
+export const hostArchitecture = (): string => ({ x64: 'amd64', arm64: 'arm64', arm: 'armv7' })[process.arch as string] ?? process.arch;
 
 /** The health of an instance from its nodes: ERROR if one is, RUNNING if any runs. */
 export function healthOf(nodes: Record<string, NodeStatus>): 'RUNNING' | 'ERROR' | 'NOT_AVAILABLE' {
@@ -47,6 +64,10 @@ export function passiveStatus(node: InstanceSpec['nodes'][number], paused: boole
 /** The fleet simulator's runtime: every node RUNNING after `delayMs`, or the start failing at `failureRate`. */
 export class SimulatedRuntime implements ApplicationRuntime {
   constructor(private readonly opts: { failureRate?: number; delayMs?: number } = {}) {}
+
+  describe(): RuntimeReport {
+    return { kind: 'simulated', status: 0, message: 'RUNNING' };
+  }
 
   async start(launch: InstanceLaunch): Promise<RunningInstance> {
     await new Promise((r) => setTimeout(r, Math.random() * 2 * (this.opts.delayMs ?? 200)));

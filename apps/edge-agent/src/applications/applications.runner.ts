@@ -57,6 +57,8 @@ export class ApplicationsRunner {
   /** Instances whose report changed (or, not in `entries`, whose entry is to be cleared). */
   private readonly dirty = new Set<string>();
   private reconciling = Promise.resolve();
+  /** Leftovers of instances removed while the agent was down are cleared once, after the first reconcile. */
+  private pruned = false;
   private reportTimer?: NodeJS.Timeout;
   private readonly pending = new Map<string, (body: Record<string, unknown>) => void>();
 
@@ -131,6 +133,10 @@ export class ApplicationsRunner {
         entry.spec = spec;
         this.refresh(id);
       }
+    }
+    if (!this.pruned && this.runtime.prune) {
+      this.pruned = true;
+      await this.runtime.prune(new Set([...wantedIds, ...this.entries.keys()])).catch((err: Error) => this.log.warn({ err: err.message }, 'could not clear what removed applications left'));
     }
   }
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { InstanceSpec } from '@edgefleet/contracts';
-import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, passiveStatus } from './application.runtime';
+import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, hostArchitecture, passiveStatus } from './application.runtime';
+import { configOf } from './node.config';
 
 const run = promisify(execFile);
 /** A code node that dies within this long of starting fails the deployment (a broken version). */
@@ -12,14 +13,6 @@ const SETTLE_MS = 1500;
 const MAX_BACKOFF_MS = 30_000;
 
 type Node = InstanceSpec['nodes'][number];
-
-/** What a code node reads from EDGEFLEET_NODE_CONFIG: its inputs by port (parameter values, cameras), and its ports. */
-interface NodeConfig {
-  applicationInstanceId: string;
-  node: string;
-  inputs: Record<string, unknown>;
-  ports: { containerPort: number; hostPort: number }[];
-}
 
 /**
  * Runs code nodes as supervised child processes: each code asset (a tar.gz) is extracted and its
@@ -29,6 +22,10 @@ interface NodeConfig {
  */
 export class ProcessRuntime implements ApplicationRuntime {
   constructor(private readonly dataDir: string) {}
+
+  describe(): RuntimeReport {
+    return { kind: 'process', status: 0, message: 'RUNNING', architecture: hostArchitecture() };
+  }
 
   async start(launch: InstanceLaunch): Promise<RunningInstance> {
     const root = path.join(this.dataDir, 'apps', launch.applicationInstanceId);
@@ -95,25 +92,6 @@ export class ProcessRuntime implements ApplicationRuntime {
     writeFileSync(configFile, JSON.stringify(configOf(launch, node)), { mode: 0o600 });
     return { command: entry.path, args: script ? [script] : [], cwd: dir, configFile };
   }
-}
-
-function configOf(launch: InstanceLaunch, node: Node): NodeConfig {
-  const { spec } = launch;
-  const inputs: Record<string, unknown> = {};
-  for (const e of spec.edges) {
-    const [consumer, port] = e.consumer.split('.');
-    if (consumer !== node.name || !port) continue;
-    const producer = spec.nodes.find((n) => n.name === e.producer.split('.')[0]);
-    if (!producer) continue;
-    if (producer.category === 'parameter') inputs[port] = producer.value;
-    else if (producer.category === 'media_source') {
-      const list = (inputs[port] as unknown[] | undefined) ?? [];
-      const camera = launch.cameras.get(producer.name);
-      list.push({ name: producer.name, streamUrl: producer.streamUrl, username: camera?.username, password: camera?.password, paused: spec.signals[producer.name] === 'PAUSE' });
-      inputs[port] = list;
-    } else inputs[port] = { from: e.producer };
-  }
-  return { applicationInstanceId: launch.applicationInstanceId, node: node.name, inputs, ports: spec.ports.filter((p) => p.node === node.name).map((p) => ({ containerPort: p.containerPort, hostPort: p.hostPort })) };
 }
 
 /** One node's process: restarted with backoff after it exits, stopped and continued on signals. */
