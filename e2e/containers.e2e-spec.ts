@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -240,4 +240,116 @@ describe('container applications, built and uploaded by panorama-cli', () => {
     await until(() => docker.listImages({ filters: { reference: ['edgefleet/asset'] } }), (i) => i.length === 0, 30_000);
     expect(existsSync(path.join(agentDir, 'storage', id))).toBe(false);
   });
+
+  /** A code asset from busybox-static and a shell script (no image build): the exported root file system of a tiny container. */
+  function busyboxAsset(name: string, script: string): string {
+    const root = path.join(stack.dir, `rootfs-${name}`);
+    mkdirSync(path.join(root, 'bin'), { recursive: true });
+    mkdirSync(path.join(root, 'panorama'), { recursive: true });
+    mkdirSync(path.join(root, 'tmp'), { recursive: true });
+    cpSync('/bin/busybox', path.join(root, 'bin', 'busybox'));
+    for (const tool of ['sh', 'echo', 'sleep', 'cat']) execFileSync('ln', ['-sf', 'busybox', path.join(root, 'bin', tool)]);
+    writeFileSync(path.join(root, 'panorama', 'app.sh'), script, { mode: 0o755 });
+    const file = path.join(stack.dir, `${name}.tar.gz`);
+    execFileSync('tar', ['-czf', file, '-C', root, '.']);
+    return file;
+  }
+
+  /** A package version uploaded with the aws CLI (s3 cp, put-object) and registered; the CLI's output when registration refuses it. */
+  function publish(name: string, asset: string, extra: { descriptor?: object; implementation?: object } = {}): { ok: boolean; out: string } {
+    const dir = path.join(stack.dir, `pkg-${name}`);
+    mkdirSync(dir, { recursive: true });
+    const descriptor = Buffer.from(JSON.stringify({ runtimeDescriptor: { envelopeVersion: '2021-01-01', entry: { path: '/bin/sh', name: '/panorama/app.sh' }, ...extra.descriptor } }));
+    writeFileSync(path.join(dir, 'descriptor.json'), descriptor);
+    const assetUri = `${sha256File(asset)}.tar.gz`;
+    const descriptorUri = `${sha256(descriptor)}.json`;
+    const manifest = { nodePackage: { envelopeVersion: '2021-01-01', name, version: '1.0', assets: [{ name: 'code', implementations: [{ type: 'container', assetUri, descriptorUri, ...extra.implementation }] }], interfaces: [{ name: 'code_interface', category: 'business_logic', asset: 'code' }] } };
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+    const created = JSON.parse(ok(`aws panorama create-package --output json --package-name ${name}`, dir, env));
+    const { Bucket, BinaryPrefixLocation, ManifestPrefixLocation } = created.StorageLocation;
+    ok(`aws s3 cp ${asset} s3://${Bucket}/${BinaryPrefixLocation}/${assetUri}`, dir, env);
+    ok(`aws s3 cp descriptor.json s3://${Bucket}/${BinaryPrefixLocation}/${descriptorUri}`, dir, env);
+    const patch = sha256File(path.join(dir, 'package.json'));
+    ok(`aws s3api put-object --bucket ${Bucket} --key ${ManifestPrefixLocation}/1.0/${patch}.json --body package.json`, dir, env);
+    const r = sh(`aws panorama register-package-version --package-id ${created.PackageId} --package-version 1.0 --patch-version ${patch} --mark-latest`, dir, env);
+    return { ok: r.status === 0, out: r.out };
+  }
+
+  async function deployTo(deviceId: string, packageName: string): Promise<string> {
+    const account = ok('aws sts get-caller-identity --query Account --output text', stack.dir, env).trim();
+    const graph = { nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: `${account}::${packageName}`, version: '1.0' }], nodes: [{ name: 'code_node', interface: `${account}::${packageName}.code_interface` }], edges: [] } };
+    return (await q('mutation($input: CreateApplicationInstanceInput!) { createApplicationInstance(input: $input) { applicationInstanceId } }', { input: { name: packageName.replace(/_/g, '-'), defaultRuntimeContextDevice: deviceId, manifestPayload: { payloadData: JSON.stringify(graph) } } }))
+      .createApplicationInstance.applicationInstanceId;
+  }
+
+  it('refuses what a device cannot or may not run, each saying why', async () => {
+    const asset = busyboxAsset('ticker', '#!/bin/sh\nwhile true; do echo tick; sleep 1; done\n');
+    // Create options beyond environment, binds, devices and limits are refused at registration, with their JSON path.
+    const privileged = publish('privileged_app', asset, { descriptor: { createOptions: { HostConfig: { Privileged: true, Binds: ['/:/host'] } } } });
+    expect(privileged.ok).toBe(false);
+    expect(privileged.out).toMatch(/descriptorUri→\$\.runtimeDescriptor\.createOptions\.HostConfig\.Privileged: .*unknown key "Privileged"/);
+    expect(publish('arm_app', asset, { implementation: { architecture: 'arm64' } }).ok).toBe(true);
+    expect(publish('etc_app', asset, { descriptor: { createOptions: { HostConfig: { Binds: ['/etc:/host-etc:ro'] } } } }).ok).toBe(true);
+    expect(publish('ticker_app', asset).ok).toBe(true);
+
+    const { deviceId } = await provisionAgent('refusing-cam', ['--container-network', 'none']);
+    // Built for another architecture: refused before it starts.
+    const arm = await deployTo(deviceId, 'arm_app');
+    const refusedArm = await until(() => instance(arm), (d) => d.applicationInstance.status === 'DEPLOYMENT_FAILED', 120_000);
+    expect(refusedArm.applicationInstance.statusDescription).toBe("node code_node: its container is built for arm64; this device's engine runs amd64 containers");
+    // A host folder the device's configuration does not allow.
+    const etc = await deployTo(deviceId, 'etc_app');
+    const refusedEtc = await until(() => instance(etc), (d) => d.applicationInstance.status === 'DEPLOYMENT_FAILED', 120_000);
+    expect(refusedEtc.applicationInstance.statusDescription).toBe('node code_node: createOptions binds /etc, which this device does not allow (allowed: none)');
+    expect([...(await labelled(arm)), ...(await labelled(etc))]).toEqual([]);
+
+    // No engine where the agent is told to look: the node says so, naming it.
+    const { deviceId: lost } = await provisionAgent('engineless-cam', ['--docker-host', 'unix:///nope.sock']);
+    const noEngine = await deployTo(lost, 'ticker_app');
+    const errored = await until(() => instance(noEngine), (d) => node(d)?.currentStatus === 'ERROR', 120_000);
+    expect(errored.applicationInstance).toMatchObject({ status: 'DEPLOYMENT_SUCCEEDED', healthStatus: 'ERROR' });
+    expect(node(errored).statusReason).toBe('No engine at unix:///nope.sock');
+  });
+
+  it('runs applications on a remote engine reached with mutual TLS (a Docker daemon on a camera, seed 003)', async () => {
+    // A second Docker daemon, TLS-verified on 127.0.0.1, with a CA, its certificate and a client certificate for the agent.
+    const tls = path.join(stack.dir, 'remote-engine');
+    mkdirSync(tls, { recursive: true });
+    const openssl = (args: string) => execFileSync('sh', ['-c', `openssl ${args}`], { cwd: tls, stdio: 'ignore' });
+    openssl('req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 1 -subj /CN=camera-ca');
+    openssl('req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1');
+    writeFileSync(path.join(tls, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+    openssl('x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 1 -extfile server.ext');
+    openssl('req -newkey rsa:2048 -nodes -keyout key.pem -out client.csr -subj /CN=edge-agent');
+    writeFileSync(path.join(tls, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+    openssl('x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out cert.pem -days 1 -extfile client.ext');
+    const port = 23000 + Math.floor(Math.random() * 2000);
+    const daemon = spawn('dockerd', ['--tlsverify', '--tlscacert', 'ca.pem', '--tlscert', 'server-cert.pem', '--tlskey', 'server-key.pem', '-H', `tcp://127.0.0.1:${port}`, '--data-root', path.join(tls, 'data'), '--exec-root', path.join(tls, 'exec'), '--pidfile', path.join(tls, 'docker.pid'), '--bridge', 'none', '--iptables=false', '--ip-masq=false'], { cwd: tls, stdio: 'ignore' });
+    const remote = new Docker({ host: '127.0.0.1', port, protocol: 'https', ca: readFileSync(path.join(tls, 'ca.pem')), cert: readFileSync(path.join(tls, 'cert.pem')), key: readFileSync(path.join(tls, 'key.pem')) });
+    try {
+      await until(() => remote.version().then(() => true, () => false), (up) => up, 30_000);
+      // Without the client certificate the agent cannot reach it; with it in <data-dir>/docker, it can.
+      const agentDir = path.join(stack.dir, 'remote-cam');
+      expect(spawnSync(process.execPath, ['-r', './infra/scripts/register.js', 'apps/edge-agent/src/main.ts', '--data-dir', agentDir, '--runtime', 'container', '--docker-host', `tcp://127.0.0.1:${port}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).stderr).toMatch(
+        /a remote engine \(tcp:\/\/127\.0\.0\.1:\d+\) is reached with mutual TLS: put ca\.pem, cert\.pem and key\.pem in .*remote-cam\/docker/,
+      );
+      mkdirSync(path.join(agentDir, 'docker'), { recursive: true });
+      for (const f of ['ca.pem', 'cert.pem', 'key.pem']) cpSync(path.join(tls, f), path.join(agentDir, 'docker', f));
+      expect(publish('remote_app', busyboxAsset('remote', '#!/bin/sh\necho "on the camera"\nwhile true; do sleep 1; done\n')).ok).toBe(true);
+      const { deviceId } = await provisionAgent('remote-cam', ['--docker-host', `tcp://127.0.0.1:${port}`, '--container-network', 'none']);
+      const id = await deployTo(deviceId, 'remote_app');
+      await until(() => instance(id), (d) => node(d)?.currentStatus === 'RUNNING', 120_000);
+      // It runs on the camera's engine, not on the local one.
+      const onCamera = await remote.listContainers({ filters: { label: [`com.edgefleet.application-instance=${id}`] } });
+      expect(onCamera).toHaveLength(1);
+      expect(await labelled(id)).toEqual([]);
+      const output = async () => (await q('query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i, nodeName: "code_node", first: 10) { edges { node { message } } } }', { i: id })).applicationInstanceLogs.edges.map((e: any) => e.node.message);
+      await until(output, (l: string[]) => l.includes('on the camera'), 30_000);
+      for (const c of await remote.listContainers({ all: true })) await remote.getContainer(c.Id).remove({ force: true });
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+    }
+  });
 });
+

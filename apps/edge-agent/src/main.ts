@@ -98,6 +98,12 @@ async function main() {
     resetDevice(dataDir, cli.reset as (typeof RESET_MODES)[number]);
     log.info({ reset: cli.reset }, cli.reset === 'all' ? 'reset: identity, applications and data wiped' : 'reset: identity wiped, applications kept');
   }
+  // Where applications run is checked first: a wrong engine address says so before anything else happens.
+  const runtime = await applicationRuntime(values, file, dataDir).catch((err: Error) => {
+    throw new AgentError(err.message);
+  });
+  const runtimeReport = runtime.describe();
+  if (runtimeReport.status !== 0) log.warn({ runtime: runtimeReport }, 'applications cannot run here yet');
   let identity = loadIdentity(dataDir);
   const bundle = values.bundle ? readBundle(values.bundle) : undefined;
   if (identity && bundle && bundle.config.thingName !== identity.thingName) {
@@ -113,9 +119,6 @@ async function main() {
     log.info({ thingName: identity.thingName }, 'already provisioned; the bundle is not needed any more');
   }
 
-  const runtime = await applicationRuntime(values, file, dataDir);
-  const runtimeReport = runtime.describe();
-  if (runtimeReport.status !== 0) log.warn({ runtime: runtimeReport }, 'applications cannot run here yet');
   const client = connectDevice(identity);
   logs.attach(client, identity.thingName);
   const ota = new HostOtaExecutor({

@@ -88,12 +88,17 @@ export class ContainerRuntime implements ApplicationRuntime {
       const passive = passiveStatus(node, paused.has(node.name));
       if (passive) statuses[node.name] = passive;
       else if (node.category === 'ml_model') statuses[node.name] = { currentStatus: 'ERROR', reason: 'No model runtime on this device.' };
-      else if (!engine.reachable) statuses[node.name] = { currentStatus: 'ERROR', reason: engine.problem };
+      else if (!engine.reachable) {
+        // The shadow has room for a short reason; the whole of it goes to the node's log stream.
+        statuses[node.name] = { currentStatus: 'ERROR', reason: `No engine at ${engine.address}` };
+        launch.log(node.name, engine.problem ?? `No container engine at ${engine.address}`);
+      }
       else if (node.gpu && !engine.gpu) statuses[node.name] = { currentStatus: 'ERROR', reason: 'Asks for the GPU (hardware_access nvhost_gpu); this device has none.' };
     }
     const runnable = code.filter((n) => !statuses[n.name]);
     // Refusals before anything starts: the deployment fails, saying why.
     const plans = runnable.map((node) => this.plan(launch, node, engine));
+    if (plans.length === 0) return staticInstance(statuses, launch);
     const storageKey = await this.storageKeyOf(id, spec.replaces);
     const storage = path.join(this.storageDir, storageKey);
     if (plans.length) mkdirSync(storage, { recursive: true });
@@ -276,6 +281,19 @@ export class ContainerRuntime implements ApplicationRuntime {
       if (this.supervisors.size) setTimeout(() => void this.followEvents().catch(() => undefined), 1000).unref();
     });
   }
+}
+
+/** An instance with no container to run (its code nodes cannot run here, and say why): statuses that only signals change. */
+function staticInstance(statuses: Record<string, NodeStatus>, launch: InstanceLaunch): RunningInstance {
+  return {
+    nodes: () => ({ ...statuses }),
+    signal: (name, signal) => {
+      const s = statuses[name]?.currentStatus;
+      if (s === 'RUNNING' || s === 'PAUSED') statuses[name] = { currentStatus: signal === 'PAUSE' ? 'PAUSED' : 'RUNNING' };
+      launch.changed();
+    },
+    stop: async () => undefined,
+  };
 }
 
 const supervisorKey = (instance: string, node: string) => `${instance}\u0000${node}`;
