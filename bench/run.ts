@@ -24,6 +24,7 @@ const SIZES: Record<string, { quick: number[]; full: number[] }> = {
   rollout: { quick: [1000], full: [2000, 10_000] },
   'gateway-memory': { quick: [2000], full: [2000, 10_000] },
   deploy: { quick: [300], full: [500, 2000] },
+  containers: { quick: [10], full: [10] },
 };
 
 function runOne(name: string, devices: number): Promise<BenchResult | { benchmark: string; devices: number; failed: string }> {

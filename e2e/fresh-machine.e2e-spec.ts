@@ -46,6 +46,13 @@ describe('a fresh machine', () => {
     expect(r.stderr.trim().split('\n')).toEqual(["npm test needs Debian's chromium: install it with  sudo apt-get install -y chromium  (or run npm test as root, which installs it)."]);
   });
 
+  it('stops npm test at once, as a user who may not start it, when no Docker Engine answers', () => {
+    const user = fakeBin('user-no-docker', { id: 'echo 1000', docker: 'exit 1' });
+    const r = run('test-prerequisites.sh', [], { PATH: `${user}:${process.env.PATH}` });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['npm test needs a running Docker Engine: start it with  sudo dockerd >/var/log/dockerd.log 2>&1 &  (or run npm test as root, which starts it).']);
+  });
+
   it('runs every npm script that starts Node through the same step, and .ci/run through npm test', () => {
     const scripts = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
     // postinstall and its builds run under whatever node npm install runs on (Node 20 builds them fine).

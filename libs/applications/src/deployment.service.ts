@@ -133,7 +133,9 @@ export class DeploymentService {
     const reported = shadow?.state?.reported?.instances ?? {};
     const ids = Object.keys(reported);
     if (ids.length === 0) return;
-    const instances = await this.instances.ofDevice(deviceId, ids);
+    // Deployments first: a replacement that runs retires the instance it replaced, whose removal the same report may carry.
+    const removal = (id: string) => String(reported[id]?.status ?? '').startsWith('REMOVAL_');
+    const instances = (await this.instances.ofDevice(deviceId, ids)).sort((a, b) => Number(removal(a.applicationInstanceId)) - Number(removal(b.applicationInstanceId)));
     let resync = false;
     const settled: string[] = [];
     await this.instances.transaction(async (tx) => {

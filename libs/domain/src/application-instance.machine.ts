@@ -44,7 +44,8 @@ const DEPLOYING = { DEPLOYMENT_PENDING: 'DEPLOYMENT_FAILED', DEPLOYMENT_REQUESTE
  * Panorama's application instance statuses: DEPLOYMENT_PENDING → DEPLOYMENT_REQUESTED →
  * DEPLOYMENT_IN_PROGRESS → DEPLOYMENT_SUCCEEDED | DEPLOYMENT_ERROR | DEPLOYMENT_FAILED, and
  * REMOVAL_PENDING → REMOVAL_REQUESTED → REMOVAL_IN_PROGRESS → REMOVAL_SUCCEEDED | REMOVAL_FAILED.
- * A device may report success without an in-progress step in between.
+ * A device may report success without an in-progress step in between, and a removal it made on
+ * its own (the instance a replacement that runs replaced) before the removal was requested.
  */
 export const applicationInstanceMachine = new StateMachine<ApplicationInstanceStatus, ApplicationInstanceEvent>('Application instance', {
   REQUEST: { DEPLOYMENT_PENDING: 'DEPLOYMENT_REQUESTED' },
@@ -63,7 +64,7 @@ export const applicationInstanceMachine = new StateMachine<ApplicationInstanceSt
   },
   REQUEST_REMOVAL: { REMOVAL_PENDING: 'REMOVAL_REQUESTED' },
   START_REMOVAL: { REMOVAL_REQUESTED: 'REMOVAL_IN_PROGRESS' },
-  REMOVED: { REMOVAL_REQUESTED: 'REMOVAL_SUCCEEDED', REMOVAL_IN_PROGRESS: 'REMOVAL_SUCCEEDED' },
+  REMOVED: { REMOVAL_PENDING: 'REMOVAL_SUCCEEDED', REMOVAL_REQUESTED: 'REMOVAL_SUCCEEDED', REMOVAL_IN_PROGRESS: 'REMOVAL_SUCCEEDED' },
   FAIL_REMOVAL: { REMOVAL_PENDING: 'REMOVAL_FAILED', REMOVAL_REQUESTED: 'REMOVAL_FAILED', REMOVAL_IN_PROGRESS: 'REMOVAL_FAILED' },
 });
 

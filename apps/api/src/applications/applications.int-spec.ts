@@ -170,6 +170,35 @@ describe('application instances through GraphQL, and the worker and device use c
   });
 });
 
+describe('a replacement and the instance it replaced, settled by one report', () => {
+  let api: RunningApi;
+  afterAll(() => api.app.close());
+
+  it('retires the replaced instance and takes its removal from the same report, whatever the order of its entries', async () => {
+    api = await startApi();
+    const org = await newOrganization(api);
+    const prisma = api.app.get(PrismaService);
+    const [shadows, deployments] = [api.app.get(ShadowDeviceApi), api.app.get(DeploymentService)];
+    const deviceId = (await seedDevice(api, org, { name: 'replaced-cam' })).deviceId;
+    await prisma.device.update({ where: { deviceId }, data: { provisioningStatus: 'SUCCEEDED' } });
+    const create = (replace?: string) =>
+      gql(api.url, org.adminKey, 'mutation($input: CreateApplicationInstanceInput!) { createApplicationInstance(input: $input) { applicationInstanceId } }', { input: { defaultRuntimeContextDevice: deviceId, manifestPayload: { payloadData: hdmiOnly() }, applicationInstanceIdToReplace: replace } });
+    const report = async (instances: Record<string, object>) => {
+      await shadows.update(deviceId, 'applications', { state: { reported: { instances } } });
+      await deployments.projectReport(deviceId);
+    };
+    const old = dataOf(await create()).createApplicationInstance.applicationInstanceId;
+    await deployments.syncDevice(deviceId);
+    await report({ [old]: { status: 'DEPLOYMENT_SUCCEEDED' } });
+    const replacement = dataOf(await create(old)).createApplicationInstance.applicationInstanceId;
+    await deployments.syncDevice(deviceId);
+    // The device ran the replacement and stopped the old one at once: one report, the removal listed first.
+    await report({ [old]: { status: 'REMOVAL_SUCCEEDED' }, [replacement]: { status: 'DEPLOYMENT_SUCCEEDED' } });
+    const statuses = await prisma.applicationInstance.findMany({ where: { applicationInstanceId: { in: [old, replacement] } }, select: { applicationInstanceId: true, status: true } });
+    expect(Object.fromEntries(statuses.map((s) => [s.applicationInstanceId, s.status]))).toEqual({ [old]: 'REMOVAL_SUCCEEDED', [replacement]: 'DEPLOYMENT_SUCCEEDED' });
+  });
+});
+
 describe("the device's applications shadow as a quota", () => {
   let api: RunningApi;
   afterAll(() => api.app.close());

@@ -2,16 +2,19 @@ import type { InstanceSpec, ReportedInstance } from '@edgefleet/contracts';
 
 export type NodeStatus = NonNullable<ReportedInstance['nodes']>[string];
 
-/** What a runtime needs to start an instance: its spec, its verified files by SHA-256, and the credentials of its cameras. */
+/** What a runtime needs to start an instance: its spec, its files by SHA-256, and the credentials of its cameras. */
 export interface InstanceLaunch {
   applicationInstanceId: string;
   spec: InstanceSpec;
-  files: Map<string, string>;
+  /** A file of the spec on disk, downloaded (resumed, checked against its SHA-256) the first time a runtime asks for it. */
+  file: (sha256: string) => Promise<string>;
   cameras: Map<string, { streamUrl: string; username: string; password: string }>;
   /** Lines a node writes (its stdout and stderr), for the log shipper. */
   log: (nodeName: string, line: string) => void;
   /** A node's status changed (it crashed, it came back). */
   changed: () => void;
+  /** The nodes have started, their deployment not settled yet: their statuses can be reported already. */
+  started?: (nodes: () => Record<string, NodeStatus>) => void;
 }
 
 /** An instance a runtime runs: the status of each node, and the operator's signals. */
@@ -70,6 +73,8 @@ export class SimulatedRuntime implements ApplicationRuntime {
   }
 
   async start(launch: InstanceLaunch): Promise<RunningInstance> {
+    // A device downloads and checks its files, as a real one does.
+    for (const sha256 of Object.keys(launch.spec.files)) await launch.file(sha256);
     await new Promise((r) => setTimeout(r, Math.random() * 2 * (this.opts.delayMs ?? 200)));
     if (Math.random() < (this.opts.failureRate ?? 0)) throw new Error('simulated failure: the application did not start');
     const paused = new Set(Object.entries(launch.spec.signals).filter(([, s]) => s === 'PAUSE').map(([n]) => n));

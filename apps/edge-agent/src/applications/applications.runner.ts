@@ -13,10 +13,12 @@ import {
 } from '@edgefleet/contracts';
 import { type AgentLog, SILENT } from '../agent.log';
 import { downloadVerified } from '../download';
-import { type ApplicationRuntime, type RunningInstance, healthOf } from './application.runtime';
+import { type ApplicationRuntime, type NodeStatus, type RunningInstance, healthOf } from './application.runtime';
 import type { LogShipper } from './log.shipper';
 
 const REPLY_TIMEOUT_MS = 10_000;
+/** Changes within this long go out as one report. */
+const REPORT_DELAY_MS = 50;
 const SPEC_ATTEMPTS = 4;
 /** Reports nothing follows any more, once the service has taken them in. */
 const SETTLED = new Set<ReportedInstance['status']>(['DEPLOYMENT_FAILED', 'REMOVAL_SUCCEEDED', 'REMOVAL_FAILED']);
@@ -24,6 +26,8 @@ const SETTLED = new Set<ReportedInstance['status']>(['DEPLOYMENT_FAILED', 'REMOV
 interface Entry {
   spec: InstanceSpec;
   running?: RunningInstance;
+  /** Its nodes while the deployment settles: reported as they are, before the deployment succeeds. */
+  starting?: () => Record<string, NodeStatus>;
   report: ReportedInstance;
   /** The service has the settled report: once it clears the entry from the reported state, the entry is forgotten. */
   settledSeen?: boolean;
@@ -54,6 +58,8 @@ const compact = (r: ReportedInstance): ReportedInstance => ({
 export class ApplicationsRunner {
   private readonly base: string;
   private readonly entries = new Map<string, Entry>();
+  /** Files being downloaded, by SHA-256: deployments that want one at once share its download. */
+  private readonly downloads = new Map<string, Promise<string>>();
   /** Instances whose report changed (or, not in `entries`, whose entry is to be cleared). */
   private readonly dirty = new Set<string>();
   private reconciling = Promise.resolve();
@@ -127,7 +133,8 @@ export class ApplicationsRunner {
         if (!entry) this.fail(id, { revision, name: null, replaces: null, packages: [], files: {}, nodes: [], edges: [], ports: [], signals: {} }, `its spec could not be fetched: ${spec.message}`);
         continue;
       }
-      if (!entry) await this.deploy(id, spec);
+      // Deployments run side by side (one settling does not hold the next back); the entry exists from the start.
+      if (!entry) void this.deploy(id, spec);
       else if (entry.running) {
         for (const [node, signal] of Object.entries(spec.signals)) if (entry.spec.signals[node] !== signal) entry.running.signal(node, signal as 'PAUSE' | 'RESUME');
         entry.spec = spec;
@@ -175,9 +182,18 @@ export class ApplicationsRunner {
     this.entries.set(id, entry);
     this.scheduleReport(id);
     try {
-      const files = new Map<string, string>();
       const dir = path.join(this.opts.dataDir, 'assets');
-      for (const [sha256, f] of Object.entries(spec.files)) files.set(sha256, await downloadVerified({ url: f.url, sha256, size: f.sizeBytes }, dir));
+      const file = (sha256: string) => {
+        const f = spec.files[sha256];
+        if (!f) return Promise.reject(new Error(`the spec names no file ${sha256}`));
+        // One download of a file at a time, however many deployments want it at once.
+        let download = this.downloads.get(sha256);
+        if (!download) {
+          download = downloadVerified({ url: f.url, sha256, size: f.sizeBytes }, dir).finally(() => this.downloads.delete(sha256));
+          this.downloads.set(sha256, download);
+        }
+        return download;
+      };
       const cameras = new Map<string, { streamUrl: string; username: string; password: string }>();
       // Cameras chosen at deploy time (a placeholder left as it is has no stream, and no credentials).
       for (const node of spec.nodes.filter((n) => n.category === 'media_source' && n.streamUrl)) {
@@ -188,11 +204,22 @@ export class ApplicationsRunner {
       entry.running = await this.runtime.start({
         applicationInstanceId: id,
         spec,
-        files,
+        file,
         cameras,
         log: (node, line) => this.opts.logs?.add(id, node, line),
         changed: () => this.refresh(id),
+        started: (nodes) => {
+          entry.starting = nodes;
+          this.refresh(id);
+        },
       });
+      entry.starting = undefined;
+      if (entry.report.status !== 'DEPLOYMENT_IN_PROGRESS') {
+        // Removed while it was starting: what started goes too.
+        await entry.running.stop();
+        entry.running = undefined;
+        return;
+      }
       entry.report = { status: 'DEPLOYMENT_SUCCEEDED' };
       this.log.info({ applicationInstanceId: id }, `application ${spec.name ?? id} started`);
       this.refresh(id);
@@ -226,10 +253,15 @@ export class ApplicationsRunner {
     this.scheduleReport(id);
   }
 
-  /** Health and node statuses from the runtime. */
+  /** Health and node statuses from the runtime (the nodes' alone while the deployment settles). */
   private refresh(id: string): void {
     const entry = this.entries.get(id);
-    if (!entry?.running || entry.report.status !== 'DEPLOYMENT_SUCCEEDED') return;
+    if (!entry) return;
+    if (entry.report.status === 'DEPLOYMENT_IN_PROGRESS' && entry.starting) {
+      entry.report = { status: 'DEPLOYMENT_IN_PROGRESS', nodes: entry.starting() };
+      return this.scheduleReport(id);
+    }
+    if (!entry.running || entry.report.status !== 'DEPLOYMENT_SUCCEEDED') return;
     const nodes = entry.running.nodes();
     const report = { status: 'DEPLOYMENT_SUCCEEDED' as const, healthStatus: healthOf(nodes), nodes };
     // Only a change is reported: each report comes back as `documents`, which reconciles and refreshes again.
@@ -277,7 +309,7 @@ export class ApplicationsRunner {
       }
       this.dirty.clear();
       this.client.publish(`${this.base}/update`, JSON.stringify({ state: { reported: { instances } } }), { qos: 1 });
-    }, 200);
+    }, REPORT_DELAY_MS);
   }
 
   /** Stops every instance (the agent is shutting down). */

@@ -76,8 +76,8 @@ export class ProcessRuntime implements ApplicationRuntime {
 
   /** Extracts the node's code asset and writes its configuration; returns the command to run. */
   private async prepare(launch: InstanceLaunch, node: Node, dir: string): Promise<{ command: string; args: string[]; cwd: string; configFile: string }> {
-    const [asset, descriptorFile] = [node.asset && launch.files.get(node.asset), node.descriptor && launch.files.get(node.descriptor)];
-    if (!asset || !descriptorFile) throw new Error(`node ${node.name}: its package has no code asset`);
+    if (!node.asset || !node.descriptor) throw new Error(`node ${node.name}: its package has no code asset`);
+    const [asset, descriptorFile] = [await launch.file(node.asset), await launch.file(node.descriptor)];
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     await run('tar', ['-xzf', asset, '-C', dir]);
