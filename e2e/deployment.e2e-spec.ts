@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Stack, codeOf, dataOf, gql, startApp, startStack, until, waitForOutput } from './support';
+import { type Stack, type TestCamera, codeOf, dataOf, gql, startApp, startCamera, startStack, until, waitForOutput } from './support';
 
 jest.setTimeout(240_000);
 
@@ -20,9 +20,10 @@ const stateOf = (pid: number) => (existsSync(`/proc/${pid}/status`) ? /State:\s+
  */
 describe('application deployment, end to end', () => {
   let stack: Stack;
+  let camera: TestCamera;
   const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
-  beforeAll(async () => (stack = await startStack('deploy', { JOB_SWEEP_MS: '500' })));
-  afterAll(() => stack.stop());
+  beforeAll(async () => ([stack, camera] = await Promise.all([startStack('deploy', { JOB_SWEEP_MS: '500' }), startCamera({ user: 'cam-user', password: 'cam-pass-e2e' })])));
+  afterAll(() => Promise.all([stack.stop(), camera.stop()]));
 
   async function upload(packageId: string, file: Buffer) {
     const r = await q('mutation($p: String!, $s: String!, $n: Float!) { createPackageAssetUploadUrl(packageId: $p, sha256: $s, sizeBytes: $n) { url alreadyUploaded } }', { p: packageId, s: sha256(file), n: file.length });
@@ -55,8 +56,8 @@ describe('application deployment, end to end', () => {
   }
 
   it('deploys the sample application to a real agent, runs, pauses, resumes, survives a broken replacement and is removed', async () => {
-    // A camera and the code package.
-    const job = (await q('mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "exterior-south", outputPackageVersion: "1.0", nodeName: "exterior-south", templateParameters: {username: "cam-user", password: "cam-pass-e2e", streamUrl: "rtsp://192.168.0.77/live/mpeg4/"}}) { jobId } }')).createNodeFromTemplateJob;
+    // A camera (a real RTSP one, which the agent opens) and the code package.
+    const job = (await q(`mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "exterior-south", outputPackageVersion: "1.0", nodeName: "exterior-south", templateParameters: {username: "cam-user", password: "cam-pass-e2e", streamUrl: "${camera.url}"}}) { jobId } }`)).createNodeFromTemplateJob;
     await until(() => q('query($j: String!) { nodeFromTemplateJob(jobId: $j) { status } }', { j: job.jobId }), (d) => d.nodeFromTemplateJob.status === 'SUCCEEDED');
     const pkg = (await q('mutation { createPackage(name: "SAMPLE_CODE") { packageId } }')).createPackage.packageId;
     const patch = await publishCode(pkg, 'sample-app');
@@ -85,7 +86,8 @@ describe('application deployment, end to end', () => {
     expect(created.applicationInstanceId).toMatch(/^applicationInstance-[a-z2-7]{26}$/);
     const id = created.applicationInstanceId;
     const instance = (i = id) => q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status healthStatus statusDescription } applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId currentStatus packageName packagePatchVersion } }', { i });
-    const running = await until(() => instance(), (d) => d.applicationInstance.status === 'DEPLOYMENT_SUCCEEDED' && d.applicationInstance.healthStatus === 'RUNNING', 90_000);
+    const cameraRunning = (d: any) => d.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'my_camera')?.currentStatus === 'RUNNING';
+    const running = await until(() => instance(), (d) => d.applicationInstance.status === 'DEPLOYMENT_SUCCEEDED' && d.applicationInstance.healthStatus === 'RUNNING' && cameraRunning(d), 90_000);
     expect(running.applicationInstance.statusDescription).toBe('Application deployed successfully.');
     // Once running and unchanged, the device stops reporting: each report comes back to it as `documents`, which must not
     // start another (it did, every few hundred ms, for every running instance of the fleet).
@@ -101,11 +103,13 @@ describe('application deployment, end to end', () => {
     expect(running.applicationInstanceNodeInstances.find((n: any) => n.nodeInstanceId === 'code_node')).toMatchObject({ packageName: `${account}::SAMPLE_CODE`, packagePatchVersion: patch });
     expect((await q('query($i: String!) { applicationInstanceDependencies(applicationInstanceId: $i) { packageName patchVersion } }', { i: id })).applicationInstanceDependencies).toContainEqual({ packageName: `${account}::SAMPLE_CODE`, patchVersion: patch });
 
-    // Its output, with the parameter override and the camera (whose credentials reached the node, and nothing else).
+    // Its output, with the parameter override and the camera's name (the agent reads the camera: its credentials never reach the node).
     const logs = async () => (await q('query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i, nodeName: "code_node", first: 100) { edges { node { message logGroup } } } }', { i: id })).applicationInstanceLogs.edges.map((e: any) => e.node);
     const lines = await until(logs, (l) => l.some((e: any) => e.message.startsWith('frame')), 30_000);
     expect(lines[0].logGroup).toBe(`/aws/panorama/devices/${deviceId}/applications/${id}`);
-    expect(lines.map((l: any) => l.message)).toEqual(expect.arrayContaining([`started code_node of ${id}`, 'log_level=DEBUG threshold=20', 'camera my_camera at rtsp://192.168.0.77/live/mpeg4/ credentials: yes']));
+    expect(lines.map((l: any) => l.message)).toEqual(expect.arrayContaining([`started code_node of ${id}`, 'log_level=DEBUG threshold=20', 'cameras on video_in: my_camera']));
+    expect(readFileSync(path.join(agentDir, 'apps', id, 'code_node', '.edgefleet-node.json'), 'utf8')).not.toMatch(/cam-pass-e2e|cam-user/);
+    expect(camera.sessions().connected).toBeGreaterThanOrEqual(1);
     const pid = Number(readFileSync(path.join(agentDir, 'apps', id, 'code_node', 'pid'), 'utf8'));
     expect(stateOf(pid)).toMatch(/[RS]/);
 

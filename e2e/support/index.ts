@@ -6,3 +6,5 @@ export type { HasApp, TestOrganization } from './fixtures';
 export { ROOT, freePort, startApp, startStack, waitForOutput } from './processes';
 export type { AppProcess, Stack } from './processes';
 export { collect, subscriptionClient } from './subscriptions';
+export { startCamera } from './camera';
+export type { TestCamera } from './camera';

@@ -1,7 +1,8 @@
 #!/bin/sh
 # What `npm test` needs beyond npm packages and the machine's services: Debian's Chromium (the
 # console's browser test), a Docker Engine with debootstrap (the container runtime's tests build
-# their images from Debian's packages) and busybox-static. Run as root (as .ci/run is), it installs
+# their images from Debian's packages), busybox-static, and the vision tests' RTSP camera,
+# FFmpeg and ONNX tooling. Run as root (as .ci/run is), it installs
 # what is missing and starts dockerd when it is not running; otherwise it stops at once with one
 # line naming the package and the command that installs it.
 set -u
@@ -10,6 +11,13 @@ missing=""
 command -v dockerd >/dev/null 2>&1 || missing="$missing docker.io"
 command -v debootstrap >/dev/null 2>&1 || missing="$missing debootstrap"
 [ -x /bin/busybox ] || missing="$missing busybox-static"
+# The vision data plane's tests: a real RTSP camera (GStreamer's server, Debian's Python with gi),
+# FFmpeg to decode it, and python3-onnx to make a small model.
+command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
+/usr/bin/python3 -c 'import gi; gi.require_version("GstRtspServer", "1.0")' >/dev/null 2>&1 || missing="$missing python3-gi gir1.2-gst-rtsp-server-1.0"
+/usr/bin/python3 -c 'import gi, sys; gi.require_version("Gst", "1.0"); from gi.repository import Gst; Gst.init(None); sys.exit(not (Gst.ElementFactory.find("x264enc") and Gst.ElementFactory.find("rtph264pay")))' >/dev/null 2>&1 ||
+  missing="$missing gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
+/usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1 || missing="$missing python3-onnx python3-numpy"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "npm test needs Debian's$missing: install it with  sudo apt-get install -y$missing  (or run npm test as root, which installs it)." >&2

@@ -9,6 +9,7 @@ import { loadIdentity, resetDevice, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
+import { VisionPlane } from './vision/vision.plane';
 import { JobRunner } from './job.runner';
 import { HostOtaExecutor } from './ota.executor';
 import { ApplicationsRunner } from './applications/applications.runner';
@@ -99,7 +100,9 @@ async function main() {
     log.info({ reset: cli.reset }, cli.reset === 'all' ? 'reset: identity, applications and data wiped' : 'reset: identity wiped, applications kept');
   }
   // Where applications run is checked first: a wrong engine address says so before anything else happens.
-  const runtime = await applicationRuntime(values, file, dataDir).catch((err: Error) => {
+  // Cameras, models and panoramasdk for the applications' code, in containers or processes.
+  const vision = new VisionPlane(dataDir);
+  const runtime = await applicationRuntime(values, file, dataDir, vision).catch((err: Error) => {
     throw new AgentError(err.message);
   });
   const runtimeReport = runtime.describe();
@@ -132,9 +135,13 @@ async function main() {
     },
   });
   // After an OTA, the installed version is what the device runs.
-  const report = () => hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'], networking: identity!.networking, runtime: runtime.describe() });
+  const report = () =>
+    hostSystemReport({ serial: values.serial, softwareVersion: ota.installedVersion ?? values['software-version'], networking: identity!.networking, runtime: runtime.describe(), cameras: vision.cameras.report() });
   new JobRunner(client, identity.thingName, ota, (err, jobId) => log.warn({ err: err.message, jobId, logStream: 'ota_log' }, 'job failed'), log);
-  new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
+  const system = new ShadowSync(client, identity.thingName, report, (desired) => log.info({ desired }, 'applying desired state'));
+  // A camera's status goes to the system shadow as it changes (a burst of changes as one report).
+  let camerasChanged: NodeJS.Timeout | undefined;
+  vision.cameras.on('changed', () => (camerasChanged ??= setTimeout(() => ((camerasChanged = undefined), client.connected && system.publishReport(report())), 200)));
   // Applications from the `applications` shadow, code nodes as containers or child processes; their output and ours go to EdgeFleet's logs.
   const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
@@ -162,8 +169,8 @@ async function main() {
 }
 
 /** The runtime `--runtime` names: containers on the Docker Engine of `--docker-host`, or child processes. */
-async function applicationRuntime(values: { runtime: string; 'docker-host': string; 'container-network': string; 'keep-images': string; 'storage-dir'?: string }, file: FileConfig, dataDir: string): Promise<ApplicationRuntime> {
-  if (values.runtime === 'process') return new ProcessRuntime(dataDir);
+async function applicationRuntime(values: { runtime: string; 'docker-host': string; 'container-network': string; 'keep-images': string; 'storage-dir'?: string }, file: FileConfig, dataDir: string, vision: VisionPlane): Promise<ApplicationRuntime> {
+  if (values.runtime === 'process') return new ProcessRuntime(dataDir, vision);
   const { docker, address } = dockerClient(values['docker-host'], dataDir);
   const runtime = new ContainerRuntime({
     docker,
@@ -174,6 +181,7 @@ async function applicationRuntime(values: { runtime: string; 'docker-host': stri
     keepImages: Number(values['keep-images']),
     allowedBinds: file.allowedBinds,
     allowedDevices: file.allowedDevices,
+    vision,
   });
   await runtime.probe();
   return runtime;

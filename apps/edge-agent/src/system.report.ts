@@ -31,7 +31,7 @@ export function hostSerial(explicit?: string): string | undefined {
  * has them (`networkingConfiguration`), with the NTP server it was told to use; the ports'
  * addresses are the host's own, which the reference agent does not change.
  */
-export function hostSystemReport(opts: { serial?: string; softwareVersion: string; networking?: NetworkingConfiguration; runtime?: RuntimeReport }): SystemReport {
+export function hostSystemReport(opts: { serial?: string; softwareVersion: string; networking?: NetworkingConfiguration; runtime?: RuntimeReport; cameras?: SystemReport['cameras'] }): SystemReport {
   const { architecture, ...runtime } = opts.runtime ?? { status: 0, message: 'RUNNING' };
   const ntpServer = opts.networking?.ntp?.ntpServers[0];
   return {
@@ -44,5 +44,6 @@ export function hostSystemReport(opts: { serial?: string; softwareVersion: strin
     runtime,
     ...(architecture ? { architecture } : {}),
     uptimeSeconds: Math.round(os.uptime()),
+    ...(opts.cameras ? { cameras: opts.cameras } : {}),
   };
 }

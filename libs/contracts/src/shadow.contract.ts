@@ -45,7 +45,8 @@ export const systemReport = z.object({
   /** The CPU architecture the device runs (arm64, amd64, armv7). */
   architecture: z.string().max(16).optional(),
   uptimeSeconds: z.number().nonnegative().optional(),
-  cameras: z.array(z.object({ name: z.string().max(255), status: z.string().max(64) })).max(64).optional(),
+  /** The camera streams the device reads, as the streams say: STREAMING, CONNECTION_ERROR, AUTH_FAILED, STREAM_ERROR (or CONNECTING), why, and since when. */
+  cameras: z.array(z.object({ name: z.string().max(255), status: z.string().max(64), reason: z.string().max(255).optional(), since: z.string().max(40).optional() })).max(64).optional(),
 });
 export type SystemReport = z.infer<typeof systemReport>;
 export const SYSTEM_SHADOW = 'system';

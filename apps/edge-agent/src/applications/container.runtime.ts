@@ -11,12 +11,13 @@ import { createOptionsSchema } from '@edgefleet/domain';
 import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, passiveStatus } from './application.runtime';
 import { type EngineInfo, probeEngine } from './docker.engine';
 import { configOf } from './node.config';
+import { CONTAINER_SDK_DIR, CONTAINER_SOCKET_DIR, type InstanceVision, SDK_PYTHON_DIR, type VisionPlane } from '../vision/vision.plane';
 
 /** A code node that dies within this long of starting fails the deployment (a broken version). */
 const SETTLE_MS = 1500;
 const MAX_BACKOFF_MS = 30_000;
 const TAIL_LINES = 5;
-/** Where a node finds its configuration (parameters, cameras with their credentials): a read-only file, never env or labels. */
+/** Where a node finds its configuration (parameters, its cameras' names, ports): a read-only file. */
 const NODE_CONFIG_PATH = '/edgefleet/node.json';
 /** Panorama's application storage, kept across restarts and replacements of the application. */
 export const STORAGE_PATH = '/opt/aws/panorama/storage';
@@ -49,6 +50,8 @@ export interface ContainerRuntimeOptions {
   /** Limits of a node whose descriptor sets none. */
   memoryBytes?: number;
   nanoCpus?: number;
+  /** Cameras, models and the SDK socket of each code node (mounted into its container). */
+  vision: VisionPlane;
 }
 
 /**
@@ -86,10 +89,11 @@ export class ContainerRuntime implements ApplicationRuntime {
     const paused = new Set(Object.entries(spec.signals).filter(([, s]) => s === 'PAUSE').map(([n]) => n));
     const statuses: Record<string, NodeStatus> = {};
     const code = spec.nodes.filter((n) => n.category === 'business_logic' && n.asset);
+    const vision = await this.opts.vision.attach(launch, paused);
     for (const node of spec.nodes.filter((n) => n.category !== 'parameter')) {
+      if (vision.handles(node.name)) continue;
       const passive = passiveStatus(node, paused.has(node.name));
       if (passive) statuses[node.name] = passive;
-      else if (node.category === 'ml_model') statuses[node.name] = { currentStatus: 'ERROR', reason: 'No model runtime on this device.' };
       else if (!engine.reachable) {
         // The shadow has room for a short reason; the whole of it goes to the node's log stream.
         statuses[node.name] = { currentStatus: 'ERROR', reason: `No engine at ${engine.address}` };
@@ -99,8 +103,11 @@ export class ContainerRuntime implements ApplicationRuntime {
     }
     const runnable = code.filter((n) => !statuses[n.name]);
     // Refusals before anything starts: the deployment fails, saying why.
-    const plans = await Promise.all(runnable.map((node) => this.plan(launch, node, engine)));
-    if (plans.length === 0) return staticInstance(statuses, launch);
+    const plans = await Promise.all(runnable.map((node) => this.plan(launch, node, engine))).catch(async (err) => {
+      await vision.close();
+      throw err;
+    });
+    if (plans.length === 0) return staticInstance(statuses, launch, vision);
     const storageKey = await this.storageKeyOf(id, spec.replaces);
     const storage = path.join(this.storageDir, storageKey);
     if (plans.length) mkdirSync(storage, { recursive: true });
@@ -113,10 +120,10 @@ export class ContainerRuntime implements ApplicationRuntime {
         statuses[plan.node.name] = { currentStatus: 'NOT_AVAILABLE' };
         this.supervisors.set(supervisorKey(id, plan.node.name), supervisor);
         started.push(supervisor);
-        await supervisor.run(this.containerSpec(launch, plan, image, storageKey, storage), paused.has(plan.node.name));
+        await supervisor.run(this.containerSpec(launch, plan, image, storageKey, storage, vision), paused.has(plan.node.name));
       }
       // A broken version dies at once: that fails the deployment, with what it printed. Meanwhile the nodes say how they are.
-      launch.started?.(() => ({ ...statuses }));
+      launch.started?.(() => ({ ...statuses, ...vision.nodes() }));
       if (started.some((s) => s.created)) await new Promise((r) => setTimeout(r, SETTLE_MS));
       const dead = started.find((s) => s.failedEarly);
       if (dead) throw new Error(`node ${dead.name} exited at start (${dead.lastExit}): ${dead.tail.join(' | ').slice(-500)}`);
@@ -124,13 +131,15 @@ export class ContainerRuntime implements ApplicationRuntime {
       await Promise.all(started.map((s) => s.remove()));
       for (const s of started) this.supervisors.delete(supervisorKey(id, s.name));
       await this.release(id, storageKey, storage);
+      await vision.close();
       throw err;
     }
     return {
-      nodes: () => ({ ...statuses }),
+      nodes: () => ({ ...statuses, ...vision.nodes() }),
       signal: (name, signal) => {
         if (signal === 'PAUSE') paused.add(name);
         else paused.delete(name);
+        if (vision.handles(name)) return vision.signal(name, signal);
         const supervisor = this.supervisors.get(supervisorKey(id, name));
         if (supervisor) void supervisor.signal(signal);
         else if (statuses[name]?.currentStatus === 'RUNNING' || statuses[name]?.currentStatus === 'PAUSED') statuses[name] = { currentStatus: signal === 'PAUSE' ? 'PAUSED' : 'RUNNING' };
@@ -140,6 +149,7 @@ export class ContainerRuntime implements ApplicationRuntime {
         await Promise.all(started.map((s) => s.remove()));
         for (const s of started) this.supervisors.delete(supervisorKey(id, s.name));
         await this.release(id, storageKey, storage);
+        await vision.close();
       },
     };
   }
@@ -188,28 +198,32 @@ export class ContainerRuntime implements ApplicationRuntime {
     return { node, asset: node.asset, entry: [entry.path, ...(entry.name ? [entry.name] : [])], options };
   }
 
-  private containerSpec(launch: InstanceLaunch, plan: Awaited<ReturnType<ContainerRuntime['plan']>>, image: string, storageKey: string, storage: string): Docker.ContainerCreateOptions {
+  private containerSpec(launch: InstanceLaunch, plan: Awaited<ReturnType<ContainerRuntime['plan']>>, image: string, storageKey: string, storage: string, vision: InstanceVision): Docker.ContainerCreateOptions {
     const { node, options } = plan;
     const dir = path.join(this.opts.dataDir, 'apps', launch.applicationInstanceId, node.name);
     mkdirSync(dir, { recursive: true });
     const configFile = path.join(dir, 'node.json');
-    // Holds camera credentials: readable by root only, mounted read-only, removed with the instance.
     const config = JSON.stringify(configOf(launch, node));
     writeFileSync(configFile, config, { mode: 0o600 });
     const network = this.opts.network ?? 'bridge';
     const ports = launch.spec.ports.filter((p) => p.node === node.name);
     const published = network === 'bridge' && ports.length > 0;
+    // panoramasdk (the agent's own copy, so it always speaks the agent's protocol) and the node's socket to the agent.
+    const sdk = {
+      env: [`PANORAMA_SDK_SOCKET=${CONTAINER_SOCKET_DIR}/sdk.sock`, `PYTHONPATH=${CONTAINER_SDK_DIR}`],
+      binds: [`${path.dirname(vision.socketPath(node.name))}:${CONTAINER_SOCKET_DIR}:ro`, `${SDK_PYTHON_DIR}:${CONTAINER_SDK_DIR}:ro`],
+    };
     const spec: Docker.ContainerCreateOptions = {
       name: `edgefleet-${launch.applicationInstanceId}-${node.name}`.slice(0, 128),
       Image: image,
       Cmd: plan.entry,
-      Env: [...(options.Env ?? []), `EDGEFLEET_NODE_CONFIG=${NODE_CONFIG_PATH}`, `EDGEFLEET_NODE_NAME=${node.name}`, `EDGEFLEET_APPLICATION_INSTANCE_ID=${launch.applicationInstanceId}`, 'PYTHONUNBUFFERED=1', 'PYTHONDONTWRITEBYTECODE=1'],
+      Env: [...(options.Env ?? []), `EDGEFLEET_NODE_CONFIG=${NODE_CONFIG_PATH}`, `EDGEFLEET_NODE_NAME=${node.name}`, `EDGEFLEET_APPLICATION_INSTANCE_ID=${launch.applicationInstanceId}`, 'PYTHONUNBUFFERED=1', 'PYTHONDONTWRITEBYTECODE=1', ...sdk.env],
       Labels: { [LABELS.managed]: 'true', [LABELS.instance]: launch.applicationInstanceId, [LABELS.node]: node.name, [LABELS.storage]: storageKey },
       ...(published ? { ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.containerPort}/tcp`, {}])) } : {}),
       HostConfig: {
         NetworkMode: network,
         ...(published ? { PortBindings: Object.fromEntries(ports.map((p) => [`${p.containerPort}/tcp`, [{ HostPort: String(p.hostPort) }]])) } : {}),
-        Binds: [`${configFile}:${NODE_CONFIG_PATH}:ro`, `${storage}:${STORAGE_PATH}`, ...(options.HostConfig?.Binds ?? [])],
+        Binds: [`${configFile}:${NODE_CONFIG_PATH}:ro`, `${storage}:${STORAGE_PATH}`, ...sdk.binds, ...(options.HostConfig?.Binds ?? [])],
         Devices: (options.HostConfig?.Devices ?? []).map((d) => ({ PathOnHost: d.PathOnHost, PathInContainer: d.PathInContainer, CgroupPermissions: d.CgroupPermissions ?? 'rwm' })),
         Memory: options.HostConfig?.Memory ?? this.opts.memoryBytes ?? 512 * 1024 * 1024,
         NanoCpus: options.HostConfig?.NanoCpus ?? this.opts.nanoCpus ?? 1_000_000_000,
@@ -319,15 +333,16 @@ export class ContainerRuntime implements ApplicationRuntime {
 }
 
 /** An instance with no container to run (its code nodes cannot run here, and say why): statuses that only signals change. */
-function staticInstance(statuses: Record<string, NodeStatus>, launch: InstanceLaunch): RunningInstance {
+function staticInstance(statuses: Record<string, NodeStatus>, launch: InstanceLaunch, vision: InstanceVision): RunningInstance {
   return {
-    nodes: () => ({ ...statuses }),
+    nodes: () => ({ ...statuses, ...vision.nodes() }),
     signal: (name, signal) => {
+      if (vision.handles(name)) return vision.signal(name, signal);
       const s = statuses[name]?.currentStatus;
       if (s === 'RUNNING' || s === 'PAUSED') statuses[name] = { currentStatus: signal === 'PAUSE' ? 'PAUSED' : 'RUNNING' };
       launch.changed();
     },
-    stop: async () => undefined,
+    stop: async () => vision.close(),
   };
 }
 

@@ -1,7 +1,11 @@
 import type { InstanceSpec } from '@edgefleet/contracts';
 import type { InstanceLaunch } from './application.runtime';
 
-/** What a code node reads from EDGEFLEET_NODE_CONFIG: its inputs by port (parameter values, cameras), and its ports. */
+/**
+ * What a code node reads from EDGEFLEET_NODE_CONFIG: its inputs by port (parameter values, the
+ * names of its cameras: the agent opens them and `panoramasdk` hands their frames over its
+ * socket, so no stream URL or credential reaches the application), and its ports.
+ */
 export interface NodeConfig {
   applicationInstanceId: string;
   node: string;
@@ -21,8 +25,7 @@ export function configOf(launch: InstanceLaunch, node: InstanceSpec['nodes'][num
     if (producer.category === 'parameter') inputs[port] = producer.value;
     else if (producer.category === 'media_source') {
       const list = (inputs[port] as unknown[] | undefined) ?? [];
-      const camera = launch.cameras.get(producer.name);
-      list.push({ name: producer.name, streamUrl: producer.streamUrl, username: camera?.username, password: camera?.password, paused: spec.signals[producer.name] === 'PAUSE' });
+      list.push({ name: producer.name });
       inputs[port] = list;
     } else inputs[port] = { from: e.producer };
   }

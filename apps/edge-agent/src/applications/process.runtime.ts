@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import type { InstanceSpec } from '@edgefleet/contracts';
 import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, hostArchitecture, passiveStatus } from './application.runtime';
 import { configOf } from './node.config';
+import { type InstanceVision, SDK_PYTHON_DIR, type VisionPlane } from '../vision/vision.plane';
 
 const run = promisify(execFile);
 /** A code node that dies within this long of starting fails the deployment (a broken version). */
@@ -13,15 +14,25 @@ const SETTLE_MS = 1500;
 const MAX_BACKOFF_MS = 30_000;
 
 type Node = InstanceSpec['nodes'][number];
+interface Command {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
 
 /**
  * Runs code nodes as supervised child processes: each code asset (a tar.gz) is extracted and its
  * `runtimeDescriptor` entry run (`python3 /panorama/application.py` runs application.py of the
- * archive), restarted with backoff when it exits; PAUSE and RESUME stop and continue it. Model
- * nodes need a model runtime this agent does not have: they report ERROR, saying so.
+ * archive), restarted with backoff when it exits; PAUSE and RESUME stop and continue it. Cameras,
+ * models and `panoramasdk` come from the vision plane, as in containers (the host's Python needs
+ * numpy for the SDK).
  */
 export class ProcessRuntime implements ApplicationRuntime {
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly vision: VisionPlane,
+  ) {}
 
   describe(): RuntimeReport {
     return { kind: 'process', status: 0, message: 'RUNNING', architecture: hostArchitecture() };
@@ -33,15 +44,21 @@ export class ProcessRuntime implements ApplicationRuntime {
     const paused = new Set(Object.entries(spec.signals).filter(([, s]) => s === 'PAUSE').map(([n]) => n));
     const statuses: Record<string, NodeStatus> = {};
     const processes = new Map<string, Supervised>();
-    for (const node of spec.nodes.filter((n) => n.category !== 'parameter')) {
-      const passive = passiveStatus(node, paused.has(node.name));
-      if (passive) statuses[node.name] = passive;
-      else if (node.category === 'ml_model') statuses[node.name] = { currentStatus: 'ERROR', reason: 'No model runtime on this device.' };
-      else {
-        const prepared = await this.prepare(launch, node, path.join(root, node.name));
-        processes.set(node.name, new Supervised(node.name, prepared, launch, (s) => ((statuses[node.name] = s), launch.changed())));
-        statuses[node.name] = { currentStatus: 'NOT_AVAILABLE' };
+    const vision = await this.vision.attach(launch, paused);
+    try {
+      for (const node of spec.nodes.filter((n) => n.category !== 'parameter')) {
+        if (vision.handles(node.name)) continue;
+        const passive = passiveStatus(node, paused.has(node.name));
+        if (passive) statuses[node.name] = passive;
+        else {
+          const prepared = await this.prepare(launch, node, path.join(root, node.name), vision);
+          processes.set(node.name, new Supervised(node.name, prepared, launch, (s) => ((statuses[node.name] = s), launch.changed())));
+          statuses[node.name] = { currentStatus: 'NOT_AVAILABLE' };
+        }
       }
+    } catch (err) {
+      await vision.close();
+      throw err;
     }
     for (const [name, p] of processes) {
       if (!paused.has(name)) p.start();
@@ -55,27 +72,30 @@ export class ProcessRuntime implements ApplicationRuntime {
     const dead = [...processes.values()].find((p) => p.failedEarly);
     if (dead) {
       await Promise.all([...processes.values()].map((p) => p.stop()));
+      await vision.close();
       throw new Error(`node ${dead.name} exited at start (${dead.lastExit}): ${dead.tail.join(' | ').slice(-500)}`);
     }
     return {
-      nodes: () => ({ ...statuses }),
+      nodes: () => ({ ...statuses, ...vision.nodes() }),
       signal: (name, signal) => {
         const p = processes.get(name);
         if (signal === 'PAUSE') paused.add(name);
         else paused.delete(name);
+        if (vision.handles(name)) return vision.signal(name, signal);
         if (p) p.signal(signal);
         else if (statuses[name]?.currentStatus === 'RUNNING' || statuses[name]?.currentStatus === 'PAUSED') statuses[name] = { currentStatus: signal === 'PAUSE' ? 'PAUSED' : 'RUNNING' };
         launch.changed();
       },
       stop: async () => {
         await Promise.all([...processes.values()].map((p) => p.stop()));
+        await vision.close();
         rmSync(root, { recursive: true, force: true });
       },
     };
   }
 
   /** Extracts the node's code asset and writes its configuration; returns the command to run. */
-  private async prepare(launch: InstanceLaunch, node: Node, dir: string): Promise<{ command: string; args: string[]; cwd: string; configFile: string }> {
+  private async prepare(launch: InstanceLaunch, node: Node, dir: string, vision: InstanceVision): Promise<Command> {
     if (!node.asset || !node.descriptor) throw new Error(`node ${node.name}: its package has no code asset`);
     const [asset, descriptorFile] = [await launch.file(node.asset), await launch.file(node.descriptor)];
     rmSync(dir, { recursive: true, force: true });
@@ -88,9 +108,9 @@ export class ProcessRuntime implements ApplicationRuntime {
     const script = entry.name ? [entry.name.replace(/^\/panorama\//, ''), path.basename(entry.name)].map((p) => path.join(dir, p)).find((p) => existsSync(p)) : undefined;
     if (entry.name && !script) throw new Error(`node ${node.name}: ${entry.name} is not in its code asset`);
     const configFile = path.join(dir, '.edgefleet-node.json');
-    // Holds camera credentials: readable by this user only, removed with the instance.
     writeFileSync(configFile, JSON.stringify(configOf(launch, node)), { mode: 0o600 });
-    return { command: entry.path, args: script ? [script] : [], cwd: dir, configFile };
+    const sdk = { PANORAMA_SDK_SOCKET: vision.socketPath(node.name), PYTHONPATH: [SDK_PYTHON_DIR, process.env.PYTHONPATH].filter(Boolean).join(':') };
+    return { command: entry.path, args: script ? [script] : [], cwd: dir, env: { EDGEFLEET_NODE_CONFIG: configFile, ...sdk } };
   }
 }
 
@@ -107,7 +127,7 @@ class Supervised {
 
   constructor(
     readonly name: string,
-    private readonly cmd: { command: string; args: string[]; cwd: string; configFile: string },
+    private readonly cmd: Command,
     private readonly launch: InstanceLaunch,
     private readonly report: (s: NodeStatus) => void,
   ) {}
@@ -117,7 +137,7 @@ class Supervised {
     this.startedAt = Date.now();
     const child = spawn(this.cmd.command, this.cmd.args, {
       cwd: this.cmd.cwd,
-      env: { ...process.env, EDGEFLEET_NODE_CONFIG: this.cmd.configFile, EDGEFLEET_NODE_NAME: this.name, EDGEFLEET_APPLICATION_INSTANCE_ID: this.launch.applicationInstanceId, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, ...this.cmd.env, EDGEFLEET_NODE_NAME: this.name, EDGEFLEET_APPLICATION_INSTANCE_ID: this.launch.applicationInstanceId, PYTHONUNBUFFERED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
