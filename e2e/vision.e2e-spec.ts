@@ -76,7 +76,7 @@ describe('the vision data plane: a real camera, a model that infers, panoramasdk
     const agentDir = path.join(stack.dir, 'agent');
     mkdirSync(agentDir, { recursive: true });
     writeFileSync(path.join(agentDir, 'bundle.zip'), Buffer.from(certificates, 'base64'));
-    writeFileSync(path.join(agentDir, 'agent.json'), JSON.stringify({ dataDir: agentDir, bundle: path.join(agentDir, 'bundle.zip'), runtime: 'container', containerNetwork: 'none' }));
+    writeFileSync(path.join(agentDir, 'agent.json'), JSON.stringify({ dataDir: agentDir, bundle: path.join(agentDir, 'bundle.zip'), runtime: 'container', containerNetwork: 'none', previewPort: 0 }));
     const agent = startApp('edge-agent', { EDGE_AGENT_CONFIG: path.join(agentDir, 'agent.json'), LOG_LEVEL: 'info' });
     stack.running.push(agent);
     await until(() => q('query($id: ID!) { device(deviceId: $id) { deviceConnectionStatus } }', { id: deviceId }), (d) => d.device.deviceConnectionStatus === 'ONLINE');
@@ -101,6 +101,23 @@ describe('the vision data plane: a real camera, a model that infers, panoramasdk
     const logs = async () => (await q('query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i, nodeName: "code_node", last: 100) { edges { node { message } } } }', { i: id })).applicationInstanceLogs.edges.map((e: any) => e.node.message as string);
     const classified = (lines: string[]) => lines.filter((l) => /frame \d+ my_camera 640x480: Class \[\w+\] 0\.\d{3}/.test(l)).length;
     await until(logs, (l) => classified(l) >= 2, 60_000);
+
+    // The HDMI output without a display: the device serves the frames the code put, labels and box drawn, on 127.0.0.1.
+    const previewUrl = JSON.parse(agent.output().split('\n').find((l) => l.includes('"video output preview"'))!).url as string;
+    const outputs = (await (await fetch(previewUrl)).json()) as { applicationInstanceId: string; streamId: string; jpeg: string; mjpeg: string }[];
+    expect(outputs).toEqual([expect.objectContaining({ applicationInstanceId: id, streamId: 'my_camera' })]);
+    const jpeg = await fetch(new URL(outputs[0].jpeg, previewUrl));
+    expect(jpeg.headers.get('content-type')).toBe('image/jpeg');
+    expect(JSON.parse(jpeg.headers.get('x-labels')!)).toEqual([expect.stringMatching(/^Class \[\w+\], with probability 0\.\d{3}\.$/), expect.stringMatching(/^Class \[/)]);
+    const image = Buffer.from(await jpeg.arrayBuffer());
+    writeFileSync(path.join(work, 'preview.jpg'), image);
+    expect(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', path.join(work, 'preview.jpg')], { encoding: 'utf8' }).trim()).toBe('mjpeg,640,480');
+    const mjpeg = await fetch(new URL(outputs[0].mjpeg, previewUrl));
+    expect(mjpeg.headers.get('content-type')).toBe('multipart/x-mixed-replace; boundary=edgefleet-frame');
+    const reader = mjpeg.body!.getReader();
+    let streamed = Buffer.alloc(0);
+    while ((streamed.toString('latin1').match(/--edgefleet-frame/g) ?? []).length < 2) streamed = Buffer.concat([streamed, Buffer.from((await reader.read()).value!)]);
+    await reader.cancel();
     const system = async () => (await q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "system") }', { d: deviceId })).deviceShadow.state.reported.cameras;
     expect(await until(system, (c) => c?.[0]?.status === 'STREAMING')).toEqual([{ name: 'my_camera', status: 'STREAMING', since: expect.any(String) }]);
 

@@ -9,6 +9,7 @@ import { loadIdentity, resetDevice, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
+import { PreviewServer } from './vision/preview.server';
 import { VisionPlane } from './vision/vision.plane';
 import { JobRunner } from './job.runner';
 import { HostOtaExecutor } from './ota.executor';
@@ -21,7 +22,7 @@ import { ProcessRuntime } from './applications/process.runtime';
 
 const USAGE =
   'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--reset identity|all] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>]' +
-  ' [--runtime container|process] [--docker-host unix:///var/run/docker.sock|tcp://host:2376] [--container-network bridge|host|none] [--storage-dir <dir>] [--keep-images <n>] [--config <file.json>]';
+  ' [--runtime container|process] [--docker-host unix:///var/run/docker.sock|tcp://host:2376] [--container-network bridge|host|none] [--storage-dir <dir>] [--keep-images <n>] [--preview-port <port>] [--config <file.json>]';
 const RESET_MODES = ['identity', 'all'] as const;
 const RUNTIMES = ['container', 'process'] as const;
 
@@ -37,6 +38,8 @@ interface FileConfig {
   containerNetwork?: string;
   storageDir?: string;
   keepImages?: number;
+  /** Where the applications' video output is served as JPEG and MJPEG, on 127.0.0.1 (off unless set). */
+  previewPort?: number;
   /** Host folders (and what is below them) and devices that descriptors' createOptions may use on this device. */
   allowedBinds?: string[];
   allowedDevices?: string[];
@@ -66,6 +69,7 @@ async function main() {
       'container-network': { type: 'string' },
       'storage-dir': { type: 'string' },
       'keep-images': { type: 'string' },
+      'preview-port': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -84,11 +88,15 @@ async function main() {
     'container-network': cli['container-network'] ?? file.containerNetwork ?? 'bridge',
     'keep-images': cli['keep-images'] ?? String(file.keepImages ?? 1),
     'storage-dir': cli['storage-dir'] ?? file.storageDir,
+    'preview-port': cli['preview-port'] ?? (file.previewPort === undefined ? undefined : String(file.previewPort)),
   };
   if (values.help || !values['data-dir']) throw new AgentError(USAGE);
   if (cli.reset !== undefined && !RESET_MODES.includes(cli.reset as never)) throw new AgentError(`--reset takes identity (keep applications) or all (wipe everything), not ${JSON.stringify(cli.reset)}.`);
   if (!RUNTIMES.includes(values.runtime as never)) throw new AgentError(`--runtime takes container (a Docker Engine) or process (child processes), not ${JSON.stringify(values.runtime)}.`);
   if (!['bridge', 'host', 'none'].includes(values['container-network'])) throw new AgentError(`--container-network takes bridge, host or none, not ${JSON.stringify(values['container-network'])}.`);
+  if (values['preview-port'] !== undefined && !(/^\d{1,5}$/.test(values['preview-port']) && Number(values['preview-port']) < 65536)) {
+    throw new AgentError(`--preview-port takes a TCP port (0 for any free one), not ${JSON.stringify(values['preview-port'])}.`);
+  }
   if (!/^\d{1,3}$/.test(values['keep-images'])) throw new AgentError(`--keep-images takes a number of images (0 to 999), not ${JSON.stringify(values['keep-images'])}.`);
   // The agent's own events go to its output and, once it is connected, to the device's log group in EdgeFleet; signed URLs and keys never do.
   const logs = new LogShipper();
@@ -101,7 +109,9 @@ async function main() {
   }
   // Where applications run is checked first: a wrong engine address says so before anything else happens.
   // Cameras, models and panoramasdk for the applications' code, in containers or processes.
-  const vision = new VisionPlane(dataDir);
+  const preview = values['preview-port'] === undefined ? undefined : new PreviewServer();
+  if (preview) log.info({ url: `http://127.0.0.1:${await preview.listen(Number(values['preview-port']))}/` }, 'video output preview');
+  const vision = new VisionPlane(dataDir, preview);
   const runtime = await applicationRuntime(values, file, dataDir, vision).catch((err: Error) => {
     throw new AgentError(err.message);
   });
