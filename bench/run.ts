@@ -25,6 +25,7 @@ const SIZES: Record<string, { quick: number[]; full: number[] }> = {
   'gateway-memory': { quick: [2000], full: [2000, 10_000] },
   deploy: { quick: [300], full: [500, 2000] },
   containers: { quick: [10], full: [10] },
+  vision: { quick: [3], full: [3] },
 };
 
 function runOne(name: string, devices: number): Promise<BenchResult | { benchmark: string; devices: number; failed: string }> {

@@ -59,6 +59,8 @@ class _Connection:
         while True:
             try:
                 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                # Room for a frame or a tensor in one send (the kernel caps it at net.core.wmem_max).
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8 << 20)
                 sock.connect(self._path)
                 return sock
             except OSError:
@@ -68,23 +70,27 @@ class _Connection:
                 time.sleep(0.5)
 
     def _read(self, n):
-        chunks = []
-        while n:
-            chunk = self._sock.recv(min(n, 4 * 1024 * 1024))
-            if not chunk:
+        """Exactly n bytes, read into one buffer (frames and tensors become numpy arrays over it, not copies)."""
+        buffer = bytearray(n)
+        view, got = memoryview(buffer), 0
+        while got < n:
+            count = self._sock.recv_into(view[got:], n - got)
+            if not count:
                 raise ConnectionError('the agent closed the SDK socket')
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b''.join(chunks)
+            got += count
+        return buffer
 
-    def request(self, header, payload=b''):
+    def request(self, header, payload=()):
+        """Sends a request (its payload: buffers, sent as they are) and returns the answer's header and payload."""
         with self._lock:
             for attempt in (1, 2):
                 try:
                     if self._sock is None:
                         self._sock = self._connect()
-                    body = json.dumps(dict(header, bytes=len(payload))).encode()
-                    self._sock.sendall(struct.pack('>I', len(body)) + body + payload)
+                    body = json.dumps(dict(header, bytes=sum(len(p) for p in payload))).encode()
+                    self._sock.sendall(struct.pack('>I', len(body)) + body)
+                    for part in payload:
+                        self._sock.sendall(part)
                     (length,) = struct.unpack('>I', self._read(4))
                     answer = json.loads(self._read(length))
                     data = self._read(answer.get('bytes', 0))
@@ -110,7 +116,7 @@ class _MediaInput:
         answer, data = self._connection.request({'op': 'get', 'port': self._port})
         streams, offset = [], 0
         for f in answer['frames']:
-            image = numpy.frombuffer(data, dtype=numpy.uint8, count=f['size'], offset=offset).reshape(f['height'], f['width'], 3).copy()
+            image = numpy.frombuffer(data, dtype=numpy.uint8, count=f['size'], offset=offset).reshape(f['height'], f['width'], 3)
             offset += f['size']
             streams.append(media(image, f['stream_id'], f['time_stamp'], f['is_cached']))
         return streams
@@ -136,8 +142,8 @@ class _Output:
             image = numpy.ascontiguousarray(s.image, dtype=numpy.uint8)
             height, width = image.shape[:2]
             frames.append({'stream_id': s.stream_id, 'width': width, 'height': height, 'size': image.nbytes, 'labels': s._labels, 'rects': s._rects})
-            payload.append(image.tobytes())
-        self._connection.request({'op': 'put', 'port': self._port, 'frames': frames}, b''.join(payload))
+            payload.append(memoryview(image).cast('B'))
+        self._connection.request({'op': 'put', 'port': self._port, 'frames': frames}, payload)
 
 
 class _Ports:
@@ -177,10 +183,10 @@ class node:
             if array.dtype == numpy.float64:
                 array = array.astype(numpy.float32)
             tensors.append({'name': name, 'dtype': array.dtype.name, 'shape': list(array.shape), 'size': array.nbytes})
-            payload.append(array.tobytes())
-        answer, data = self._connection.request({'op': 'call', 'model': model_node_name, 'inputs': tensors}, b''.join(payload))
+            payload.append(memoryview(array).cast('B'))
+        answer, data = self._connection.request({'op': 'call', 'model': model_node_name, 'inputs': tensors}, payload)
         outputs, offset = [], 0
         for t in answer['outputs']:
-            outputs.append(numpy.frombuffer(data, dtype=numpy.dtype(t['dtype']), count=int(numpy.prod(t['shape'])), offset=offset).reshape(t['shape']).copy())
+            outputs.append(numpy.frombuffer(data, dtype=numpy.dtype(t['dtype']), count=int(numpy.prod(t['shape'])), offset=offset).reshape(t['shape']))
             offset += t['size']
         return tuple(outputs)

@@ -58,7 +58,7 @@ export class Model {
     const file = await onnxFileOf(asset, dir);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'] });
+      session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], extra: { session: { intra_op: { allow_spinning: '0' } } } });
     } catch (err) {
       throw new Error(`the model does not load in ONNX Runtime: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -92,9 +92,10 @@ export class Model {
       if (!Array_) throw new Error(`input ${input.name}: dtype ${input.dtype} is not one of ${Object.keys(ARRAYS).join(', ')}`);
       const count = input.shape.reduce((a, b) => a * b, 1);
       if (count * Array_.BYTES_PER_ELEMENT !== input.data.length) throw new Error(`input ${input.name}: shape [${input.shape.join(', ')}] needs ${count * Array_.BYTES_PER_ELEMENT} bytes; ${input.data.length} came`);
-      // A copy into an aligned array (the socket's buffers need not be).
-      const values = new Array_(count);
-      Buffer.from(values.buffer).set(input.data);
+      // A view when the bytes are aligned for the type, a copy into an aligned array otherwise.
+      const aligned = input.data.byteOffset % Array_.BYTES_PER_ELEMENT === 0;
+      const values = aligned ? new Array_(input.data.buffer as ArrayBuffer, input.data.byteOffset, count) : new Array_(count);
+      if (!aligned) Buffer.from(values.buffer).set(input.data);
       feeds[input.name] = new ort.Tensor(input.dtype as 'float32', values as Float32Array, input.shape);
     }
     for (const name of this.session.inputNames) if (!feeds[name]) throw new Error(`input ${name} of the model is missing`);

@@ -57,37 +57,54 @@ export class SdkServer {
     socket.on('error', () => socket.destroy());
     /** The sequence of the last frame of each camera this connection was given. */
     const seen = new Map<Camera, number>();
-    let buffered: Buffer = Buffer.alloc(0);
+    // Chunks as they came, joined once a whole message is there (a tensor or a frame is megabytes in dozens of chunks).
+    let chunks: Buffer[] = [];
+    let size = 0;
+    const joined = () => (chunks.length > 1 ? (chunks = [Buffer.concat(chunks, size)]) : chunks)[0];
+    let message: { header: Record<string, any>; headerLength: number; bytes: number } | undefined;
     let busy = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      chunks.push(chunk);
+      size += chunk.length;
       for (;;) {
-        if (buffered.length < 4) return;
-        const headerLength = buffered.readUInt32BE(0);
-        if (headerLength > 1 << 20) return void socket.destroy();
-        if (buffered.length < 4 + headerLength) return;
-        let header: Record<string, any>;
-        try {
-          header = JSON.parse(buffered.subarray(4, 4 + headerLength).toString('utf8'));
-        } catch {
-          return void socket.destroy();
+        if (!message) {
+          if (size < 4) return;
+          const headerLength = joined().readUInt32BE(0);
+          if (headerLength > 1 << 20) return void socket.destroy();
+          if (size < 4 + headerLength) return;
+          try {
+            const header = JSON.parse(joined().subarray(4, 4 + headerLength).toString('utf8'));
+            message = { header, headerLength, bytes: Number(header.bytes ?? 0) };
+          } catch {
+            return void socket.destroy();
+          }
+          if (!(message.bytes >= 0 && message.bytes <= MAX_MESSAGE_BYTES)) return void socket.destroy();
         }
-        const bytes = Number(header.bytes ?? 0);
-        if (!(bytes >= 0 && bytes <= MAX_MESSAGE_BYTES)) return void socket.destroy();
-        if (buffered.length < 4 + headerLength + bytes) return;
-        const payload = buffered.subarray(4 + headerLength, 4 + headerLength + bytes);
-        buffered = buffered.subarray(4 + headerLength + bytes);
+        const end = 4 + message.headerLength + message.bytes;
+        if (size < end) return;
+        const all = joined();
+        const { header } = message;
+        const payload = all.subarray(4 + message.headerLength, end);
+        chunks = size > end ? [all.subarray(end)] : [];
+        size -= end;
+        message = undefined;
         // Answers go back in the order the requests came.
         busy = busy.then(() =>
-          this.answer(header, Buffer.from(payload), seen)
-            .catch((err: Error) => ({ header: { ok: false, error: err.message } }))
-            .then(({ header: h, payload: p }: { header: Record<string, unknown>; payload?: Buffer }) => void (socket.writable && socket.write(encode(h, p)))),
+          this.answer(header, payload, seen)
+            .catch((err: Error) => ({ header: { ok: false, error: err.message }, payload: [] }))
+            .then(({ header: h, payload: parts }) => {
+              if (!socket.writable) return;
+              socket.cork();
+              socket.write(encode(h, parts.reduce((n, p) => n + p.length, 0)));
+              for (const part of parts) socket.write(part);
+              socket.uncork();
+            }),
         );
       }
     });
   }
 
-  private async answer(req: Record<string, any>, payload: Buffer, seen: Map<Camera, number>): Promise<{ header: Record<string, unknown>; payload?: Buffer }> {
+  private async answer(req: Record<string, any>, payload: Buffer, seen: Map<Camera, number>): Promise<{ header: Record<string, unknown>; payload: Buffer[] }> {
     switch (req.op) {
       case 'get':
         return this.get(String(req.port), seen);
@@ -97,7 +114,7 @@ export class SdkServer {
         if (model instanceof Error) throw new Error(`model node ${req.model} is not running: ${model.message}`);
         const inputs = splitTensors(req.inputs, payload);
         const outputs = await model.infer(inputs);
-        return { header: { ok: true, outputs: outputs.map(({ data, ...t }) => ({ ...t, size: data.length })) }, payload: Buffer.concat(outputs.map((o) => o.data)) };
+        return { header: { ok: true, outputs: outputs.map(({ data, ...t }) => ({ ...t, size: data.length })) }, payload: outputs.map((o) => o.data) };
       }
       case 'put': {
         let offset = 0;
@@ -107,7 +124,7 @@ export class SdkServer {
           return { streamId: String(f.stream_id), width: Number(f.width), height: Number(f.height), data, labels: f.labels ?? [], rects: f.rects ?? [] };
         });
         this.node.output(String(req.port), frames);
-        return { header: { ok: true } };
+        return { header: { ok: true }, payload: [] };
       }
       default:
         throw new Error(`unknown request ${String(req.op)}`);
@@ -115,7 +132,7 @@ export class SdkServer {
   }
 
   /** The newest frame of each camera on the port; waits up to GET_WAIT_MS for one the connection has not had. */
-  private async get(port: string, seen: Map<Camera, number>): Promise<{ header: Record<string, unknown>; payload: Buffer }> {
+  private async get(port: string, seen: Map<Camera, number>): Promise<{ header: Record<string, unknown>; payload: Buffer[] }> {
     const cameras = this.node.cameras(port);
     const fresh = () => cameras.some((c) => c.latest && c.latest.seq !== seen.get(c));
     if (cameras.length && !fresh()) {
@@ -138,7 +155,7 @@ export class SdkServer {
         return { stream_id: camera.key, time_stamp: frame.capturedAt / 1000, is_cached: cached, width: frame.width, height: frame.height, size: frame.data.length };
       }),
     };
-    return { header, payload: Buffer.concat(frames.map((f) => f.frame.data)) };
+    return { header, payload: frames.map((f) => f.frame.data) };
   }
 
   async close(): Promise<void> {
@@ -148,11 +165,12 @@ export class SdkServer {
   }
 }
 
-export function encode(header: Record<string, unknown>, payload?: Buffer): Buffer {
-  const json = Buffer.from(JSON.stringify({ ...header, bytes: payload?.length ?? 0 }), 'utf8');
+/** A message's length and header; its `bytes` of payload follow. */
+function encode(header: Record<string, unknown>, bytes: number): Buffer {
+  const json = Buffer.from(JSON.stringify({ ...header, bytes }), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32BE(json.length);
-  return payload?.length ? Buffer.concat([length, json, payload]) : Buffer.concat([length, json]);
+  return Buffer.concat([length, json]);
 }
 
 function splitTensors(list: unknown, payload: Buffer): TensorData[] {
