@@ -118,6 +118,21 @@ describe('the vision data plane: a real camera, a model that infers, panoramasdk
     let streamed = Buffer.alloc(0);
     while ((streamed.toString('latin1').match(/--edgefleet-frame/g) ?? []).length < 2) streamed = Buffer.concat([streamed, Buffer.from((await reader.read()).value!)]);
     await reader.cancel();
+
+    // Snapshots, on demand: the console's "last frame". Off by default: nothing was sent until now.
+    const lastFrame = async () => (await q('query($i: String!) { applicationInstanceLastFrame(applicationInstanceId: $i) { streamId capturedAt labels jpegBase64 } }', { i: id })).applicationInstanceLastFrame;
+    expect(await lastFrame()).toBeNull();
+    const snapshots = (seconds: number) => gql(stack.url, stack.key, 'mutation($i: String!, $s: Int!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: $s) { snapshotIntervalSeconds } }', { i: id, s: seconds });
+    expect((await snapshots(3)).errors?.[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'intervalSeconds' });
+    expect(dataOf(await snapshots(5)).setApplicationInstanceSnapshots.snapshotIntervalSeconds).toBe(5);
+    const snapshot = await until(lastFrame, (f) => f !== null, 30_000);
+    expect(snapshot).toMatchObject({ streamId: 'my_camera', labels: [expect.stringMatching(/^Class \[\w+\], with probability/), expect.stringMatching(/^Class \[/)] });
+    expect(Buffer.from(snapshot.jpegBase64, 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    dataOf(await snapshots(0));
+    expect(await lastFrame()).toBeNull();
+    // Off again: the device stops sending (and a frame sent meanwhile would be refused, not kept).
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(await lastFrame()).toBeNull();
     const system = async () => (await q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "system") }', { d: deviceId })).deviceShadow.state.reported.cameras;
     expect(await until(system, (c) => c?.[0]?.status === 'STREAMING')).toEqual([{ name: 'my_camera', status: 'STREAMING', since: expect.any(String) }]);
 

@@ -9,7 +9,9 @@ import { loadIdentity, resetDevice, saveIdentity } from './identity.store';
 import { provisionWithBundle } from './provisioner';
 import { ShadowSync } from './shadow.sync';
 import { hostSystemReport } from './system.report';
+import { OutputFrames } from './vision/output.frames';
 import { PreviewServer } from './vision/preview.server';
+import { Snapshots } from './vision/snapshots';
 import { VisionPlane } from './vision/vision.plane';
 import { JobRunner } from './job.runner';
 import { HostOtaExecutor } from './ota.executor';
@@ -109,9 +111,9 @@ async function main() {
   }
   // Where applications run is checked first: a wrong engine address says so before anything else happens.
   // Cameras, models and panoramasdk for the applications' code, in containers or processes.
-  const preview = values['preview-port'] === undefined ? undefined : new PreviewServer();
-  if (preview) log.info({ url: `http://127.0.0.1:${await preview.listen(Number(values['preview-port']))}/` }, 'video output preview');
-  const vision = new VisionPlane(dataDir, preview);
+  const outputs = new OutputFrames();
+  if (values['preview-port'] !== undefined) log.info({ url: `http://127.0.0.1:${await new PreviewServer(outputs).listen(Number(values['preview-port']))}/` }, 'video output preview');
+  const vision = new VisionPlane(dataDir, outputs);
   const runtime = await applicationRuntime(values, file, dataDir, vision).catch((err: Error) => {
     throw new AgentError(err.message);
   });
@@ -153,7 +155,8 @@ async function main() {
   let camerasChanged: NodeJS.Timeout | undefined;
   vision.cameras.on('changed', () => (camerasChanged ??= setTimeout(() => ((camerasChanged = undefined), client.connected && system.publishReport(report())), 200)));
   // Applications from the `applications` shadow, code nodes as containers or child processes; their output and ours go to EdgeFleet's logs.
-  const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log });
+  const snapshots = new Snapshots(client, identity.thingName, outputs, log);
+  const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log, snapshots });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
   client.on('error', (err: Error & { code?: number }) => {

@@ -5,6 +5,8 @@ import {
   CAMERA_CREDENTIALS_TOPIC,
   CREATE_CERTIFICATE_FROM_CSR_TOPIC,
   LOGS_TOPIC,
+  APPLICATION_FRAMES_TOPIC,
+  applicationFrameRequest,
   cameraCredentialsRequest,
   logBatchRequest,
   CREATE_KEYS_AND_CERTIFICATE_TOPIC,
@@ -238,6 +240,12 @@ export function deviceTopicRoutes(s: {
       topic: LOGS_TOPIC,
       schema: logBatchRequest,
       handle: async (r) => [accepted(r, { ...(await s.applications.ingestLogs(r.identity.thingName, r.body)), ...(r.clientToken ? { clientToken: r.clientToken } : {}) })],
+    }),
+    route({
+      service: 'edgefleet',
+      topic: APPLICATION_FRAMES_TOPIC,
+      schema: applicationFrameRequest,
+      handle: async (r) => [accepted(r, { ...(await s.applications.storeFrame(r.identity.thingName, r.body)), ...(r.clientToken ? { clientToken: r.clientToken } : {}) })],
     }),
     route({ service: 'jobs', topic: jobsTopic('{thingName}', 'get'), emptyAllowed: true, schema: getPendingRequest, handle: async (r) => [jobsAccepted(r, await s.jobs.listPending(r.identity.thingName))] }),
     route({

@@ -163,6 +163,22 @@ export class ApplicationInstanceRepository extends Repository {
     await tx.nodeInstance.createMany({ data: nodeInstancesOf(applicationInstanceId, graph) });
   }
 
+  /** Every how many seconds the device sends the last output frame; off (0) also forgets the frame it sent. */
+  async setSnapshotInterval(tx: Tx, applicationInstanceId: string, seconds: number): Promise<void> {
+    await tx.applicationInstance.update({ where: { applicationInstanceId }, data: { snapshotIntervalSeconds: seconds } });
+    if (seconds === 0) await tx.applicationFrame.deleteMany({ where: { applicationInstanceId } });
+  }
+
+  /** The last output frame a device sent of the instance: it replaces the one before. */
+  async saveFrame(frame: { applicationInstanceId: string; streamId: string; capturedAt: Date; labels: string[]; jpeg: Uint8Array<ArrayBuffer> }): Promise<void> {
+    const { applicationInstanceId, ...data } = frame;
+    await this.prisma.applicationFrame.upsert({ where: { applicationInstanceId }, create: frame, update: data });
+  }
+
+  lastFrame(applicationInstanceId: string) {
+    return this.prisma.applicationFrame.findUnique({ where: { applicationInstanceId } });
+  }
+
   async describe(tx: Tx, applicationInstanceId: string, statusDescription: string): Promise<void> {
     await tx.applicationInstance.updateMany({ where: { applicationInstanceId }, data: { statusDescription } });
   }

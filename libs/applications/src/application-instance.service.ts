@@ -152,6 +152,33 @@ export class ApplicationInstanceService {
   }
 
   /** PAUSE or RESUME node instances (camera streams, mostly): the device stops or continues them. */
+  /**
+   * Snapshots of the instance's output, on demand: every `intervalSeconds` (5 to 3600) the device
+   * sends the last frame its code put on `video_out`, labels drawn; 0 (the default) stops them and
+   * forgets the last one. No frame leaves a device unless an operator asked.
+   */
+  async setSnapshots(principal: Principal, applicationInstanceId: string, intervalSeconds: number): Promise<ApplicationInstanceRow> {
+    const row = await this.get(principal, applicationInstanceId);
+    if (!(intervalSeconds === 0 || (Number.isInteger(intervalSeconds) && intervalSeconds >= 5 && intervalSeconds <= 3600))) {
+      throw validationFailed('intervalSeconds', 'give 0 (off) or 5 to 3600 seconds.');
+    }
+    if (!(ON_DEVICE_STATUSES as readonly string[]).includes(row.status)) {
+      throw new DomainError('INVALID_STATE_TRANSITION', `Application instance ${applicationInstanceId} is ${row.status}; only instances being deployed or deployed send snapshots.`);
+    }
+    await this.instances.transaction(async (tx) => {
+      await this.instances.setSnapshotInterval(tx, applicationInstanceId, intervalSeconds);
+      await this.instances.syncLater(tx, row.defaultRuntimeContextDevice);
+      await this.audit.record(tx, principal, { action: 'applicationInstance.snapshots', targetType: 'ApplicationInstance', targetId: applicationInstanceId, details: { intervalSeconds } });
+    });
+    return { ...row, snapshotIntervalSeconds: intervalSeconds };
+  }
+
+  /** The last frame the device sent (while snapshots are on), or null. */
+  async lastFrame(principal: Principal, applicationInstanceId: string) {
+    await this.get(principal, applicationInstanceId);
+    return this.instances.lastFrame(applicationInstanceId);
+  }
+
   async signal(principal: Principal, applicationInstanceId: string, signals: { nodeInstanceId: string; signal: NodeSignal }[]): Promise<ApplicationInstanceRow> {
     const row = await this.get(principal, applicationInstanceId);
     if (signals.length === 0 || signals.length > 50) throw validationFailed('nodeSignals', 'give 1 to 50 signals.');

@@ -86,6 +86,8 @@ export class DeploymentSpecs {
       edges: graph.edges,
       ports: graph.networkRoutingRules.map((r) => ({ node: r.node, containerPort: r.containerPort, hostPort: r.hostPort })),
       signals: Object.fromEntries(i.nodeInstances.filter((n) => n.signal).map((n) => [n.nodeInstanceId, n.signal!])),
+      // Said only when on: the specs (and revisions) of every other instance stay as they were.
+      ...(i.snapshotIntervalSeconds > 0 ? { snapshotIntervalSeconds: i.snapshotIntervalSeconds } : {}),
     };
     // File URLs are signed anew each time; the revision is of everything else.
     const unsigned = { ...spec, files: Object.fromEntries(Object.entries(files).map(([sha256, f]) => [sha256, f.sizeBytes])) };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '@edgefleet/config';
+import type { ApplicationFrameRequest } from '@edgefleet/contracts';
 import { DomainError, type ResolvedGraph, validationFailed } from '@edgefleet/domain';
 import { CameraStreamService } from '@edgefleet/streams';
 import { ApplicationInstanceRepository } from './application-instance.repository';
@@ -22,7 +23,8 @@ const storable = (message: string) => message.slice(0, MAX_MESSAGE).replaceAll('
 
 /**
  * What devices ask of EdgeFleet about their applications, over their own MQTT session: a
- * camera's credentials (only for cameras their deployed instances use) and log shipping.
+ * camera's credentials (only for cameras their deployed instances use), log shipping, and the
+ * frames operators asked for.
  */
 @Injectable()
 export class DeviceApplicationsApi {
@@ -44,6 +46,20 @@ export class DeviceApplicationsApi {
     const credentials = uses && (await this.cameras.credentialsOf(uses.organizationId, camera));
     if (!credentials) throw notYours;
     return credentials;
+  }
+
+  /**
+   * An application's last output frame, from the device that runs it, taken only while an
+   * operator asked for snapshots of it (a frame nobody asked for is refused, and not kept).
+   */
+  async storeFrame(deviceId: string, frame: ApplicationFrameRequest): Promise<{ accepted: true }> {
+    const [instance] = await this.instances.ofDevice(deviceId, [frame.applicationInstanceId]);
+    if (!instance) throw new DomainError('RESOURCE_NOT_FOUND', `Application instance ${frame.applicationInstanceId} is not deployed to ${deviceId}.`);
+    if (instance.snapshotIntervalSeconds === 0) throw new DomainError('SNAPSHOTS_OFF', `No one asked for snapshots of ${frame.applicationInstanceId}: its frames stay on the device.`);
+    const jpeg = new Uint8Array(Buffer.from(frame.jpeg, 'base64'));
+    if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8 || jpeg[2] !== 0xff) throw validationFailed('jpeg', 'is not a JPEG image.');
+    await this.instances.saveFrame({ applicationInstanceId: frame.applicationInstanceId, streamId: frame.streamId, capturedAt: new Date(frame.capturedAt), labels: frame.labels, jpeg });
+    return { accepted: true };
   }
 
   /** Stores a batch of log lines under Panorama's log groups; lines of an instance not on this device are refused. */

@@ -7,8 +7,11 @@ import { z } from 'zod';
  */
 export const CAMERA_CREDENTIALS_TOPIC = 'edgefleet/things/{thingName}/cameras/credentials/get';
 export const LOGS_TOPIC = 'edgefleet/things/{thingName}/logs';
+/** An application's last output frame, sent only while an operator asked for snapshots of it. */
+export const APPLICATION_FRAMES_TOPIC = 'edgefleet/things/{thingName}/applications/frames';
 export const cameraCredentialsTopic = (thingName: string) => CAMERA_CREDENTIALS_TOPIC.replace('{thingName}', thingName);
 export const logsTopic = (thingName: string) => LOGS_TOPIC.replace('{thingName}', thingName);
+export const applicationFramesTopic = (thingName: string) => APPLICATION_FRAMES_TOPIC.replace('{thingName}', thingName);
 
 /** `camera` is the camera's package name (outputPackageName of its CreateNodeFromTemplateJob). */
 export const cameraCredentialsRequest = z.object({ camera: z.string().min(1).max(128) });
@@ -30,6 +33,18 @@ export const logBatchRequest = z.object({
     .max(10_000),
 });
 export type LogBatchRequest = z.infer<typeof logBatchRequest>;
+
+/** Largest JPEG a frame may carry, base64 (the frame fits the gateway's 128 KiB payload limit). */
+export const FRAME_JPEG_MAX_BASE64 = 120_000;
+export const applicationFrameRequest = z.object({
+  applicationInstanceId: z.string().regex(/^applicationInstance-[a-z2-7]{26}$/, 'must be an application instance id'),
+  streamId: z.string().min(1).max(255),
+  capturedAt: z.number().int().nonnegative().max(MAX_TIMESTAMP_MS),
+  /** The labels the application drew, as text. */
+  labels: z.array(z.string().max(512)).max(50),
+  jpeg: z.string().min(4).max(FRAME_JPEG_MAX_BASE64).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+});
+export type ApplicationFrameRequest = z.infer<typeof applicationFrameRequest>;
 
 /** The `applications` named shadow: what the worker wants on the device (desired) and what the device runs (reported). */
 export const APPLICATIONS_SHADOW = 'applications';
@@ -90,6 +105,8 @@ export interface InstanceSpec {
   ports: { node: string; containerPort: number; hostPort: number }[];
   /** Node instance → PAUSE | RESUME. */
   signals: Record<string, string>;
+  /** Every how many seconds the device sends the last output frame (APPLICATION_FRAMES_TOPIC); absent: never. */
+  snapshotIntervalSeconds?: number;
 }
 
 export const REVISION_LENGTH = 16;

@@ -13,5 +13,5 @@ export { describeJobExecutionRequest, getPendingRequest, jobExecutionEvent, jobs
 export type { JobDocument, JobExecutionPayload, UpdateJobExecutionRequest } from './jobs.contract';
 export { toRejected } from './rejected.mapping';
 export type { DeviceService, JobsErrorCode, ShadowErrorCode } from './rejected.mapping';
-export { APPLICATIONS_SHADOW, applicationsShadowFootprint, applicationsShadowOverhead, CAMERA_CREDENTIALS_TOPIC, cameraCredentialsRequest, cameraCredentialsTopic, deploymentSpecsPath, instanceSpecUrl, logBatchRequest, LOGS_TOPIC, logsTopic, MAX_TIMESTAMP_MS, REPORTED_NODE_REASON_MAX, REPORTED_REASON_MAX, REVISION_LENGTH } from './applications.contract';
-export type { ApplicationsDesired, InstanceSpec, LogBatchRequest, ReportedInstance } from './applications.contract';
+export { APPLICATION_FRAMES_TOPIC, applicationFrameRequest, applicationFramesTopic, FRAME_JPEG_MAX_BASE64, APPLICATIONS_SHADOW, applicationsShadowFootprint, applicationsShadowOverhead, CAMERA_CREDENTIALS_TOPIC, cameraCredentialsRequest, cameraCredentialsTopic, deploymentSpecsPath, instanceSpecUrl, logBatchRequest, LOGS_TOPIC, logsTopic, MAX_TIMESTAMP_MS, REPORTED_NODE_REASON_MAX, REPORTED_REASON_MAX, REVISION_LENGTH } from './applications.contract';
+export type { ApplicationFrameRequest, ApplicationsDesired, InstanceSpec, LogBatchRequest, ReportedInstance } from './applications.contract';

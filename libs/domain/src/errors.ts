@@ -90,6 +90,8 @@ export const ERROR_REASONS = {
   DEVICE_NOT_PROVISIONABLE: 'FORBIDDEN',
   /** An S3 key outside the caller organization's packages (S3's AccessDenied). */
   OBJECT_KEY_FORBIDDEN: 'FORBIDDEN',
+  /** A device sent an application's frame that no operator asked for (its snapshots are off): frames stay on devices. */
+  SNAPSHOTS_OFF: 'FORBIDDEN',
   // INTERNAL
   UPSTREAM_FAILED: 'INTERNAL',
   /** A bug or an outage: logged, never shown in detail. */

@@ -143,6 +143,22 @@ describe('application instances through GraphQL, and the worker and device use c
     const logs = dataOf(await q('query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i, nodeName: "dock_cam") { edges { node { logGroup logStream message timestamp } } } }', { i: id }, other.adminKey)).applicationInstanceLogs.edges;
     expect(logs).toEqual([{ node: { logGroup: `/aws/panorama/devices/${device}/applications/${id}`, logStream: 'dock_cam', message: 'stream opened', timestamp: new Date(1_796_000_000_000).toISOString() } }]);
 
+    // Frames leave a device only while an operator asked for snapshots, and only of its own instances' output.
+    const frame = { applicationInstanceId: id, streamId: 'dock_cam', capturedAt: 1_796_000_000_000, labels: ['Class [car]'], jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2]).toString('base64') };
+    await expect(devices.storeFrame(device, frame)).rejects.toMatchObject({ code: 'FORBIDDEN', reason: 'SNAPSHOTS_OFF' });
+    await expect(devices.storeFrame(deviceId, frame)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const snapshots = (seconds: number, key = other.adminKey) => q('mutation($i: String!, $s: Int!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: $s) { snapshotIntervalSeconds } }', { i: id, s: seconds }, key);
+    expect(errorOf(await snapshots(3601)).extensions).toMatchObject({ code: 'VALIDATION_FAILED', field: 'intervalSeconds' });
+    expect(codeOf(await snapshots(10, org.adminKey))).toBe('NOT_FOUND'); // another organization's instance
+    expect(dataOf(await snapshots(10)).setApplicationInstanceSnapshots).toEqual({ snapshotIntervalSeconds: 10 });
+    await expect(devices.storeFrame(device, { ...frame, jpeg: Buffer.from('not a jpeg').toString('base64') })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'jpeg' } });
+    await devices.storeFrame(device, frame);
+    const lastFrame = () => q('query($i: String!) { applicationInstanceLastFrame(applicationInstanceId: $i) { streamId capturedAt labels jpegBase64 } }', { i: id }, other.adminKey);
+    expect(dataOf(await lastFrame()).applicationInstanceLastFrame).toEqual({ streamId: 'dock_cam', capturedAt: new Date(1_796_000_000_000).toISOString(), labels: ['Class [car]'], jpegBase64: frame.jpeg });
+    expect(codeOf(await q('query($i: String!) { applicationInstanceLastFrame(applicationInstanceId: $i) { streamId } }', { i: id }))).toBe('NOT_FOUND');
+    dataOf(await snapshots(0));
+    expect(dataOf(await lastFrame()).applicationInstanceLastFrame).toBeNull();
+
     // The device reports: the instance and its nodes follow.
     await shadows.update(device, 'applications', { state: { reported: { instances: { [id]: { status: 'DEPLOYMENT_SUCCEEDED', healthStatus: 'RUNNING', nodes: { dock_cam: { currentStatus: 'RUNNING' } } } } } } });
     await deployments.projectReport(device);

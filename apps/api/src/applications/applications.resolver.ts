@@ -5,6 +5,7 @@ import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
 import { toInstance, updatedTopic } from './application-updates.bridge';
 import {
+  ApplicationFrame,
   ApplicationInstance,
   ApplicationInstanceConnection,
   ApplicationInstanceFilterInput,
@@ -68,6 +69,17 @@ export class ApplicationsResolver {
     @Args('nodeSignals', { type: () => [NodeSignalInput] }) nodeSignals: NodeSignalInput[],
   ): Promise<ApplicationInstance> {
     return toInstance(await this.instances.signal(caller, id, nodeSignals));
+  }
+
+  @Mutation(() => ApplicationInstance, { description: "Snapshots of the application's output, on demand: every intervalSeconds (5 to 3600) its device sends the last frame its code put on video_out, labels drawn; 0 stops them and forgets the last one. No frame leaves a device unless asked." })
+  async setApplicationInstanceSnapshots(@Caller() caller: Principal, @Args('applicationInstanceId') id: string, @Args('intervalSeconds', { type: () => Int }) intervalSeconds: number): Promise<ApplicationInstance> {
+    return toInstance(await this.instances.setSnapshots(caller, id, intervalSeconds));
+  }
+
+  @Query(() => ApplicationFrame, { nullable: true, description: 'The last output frame the device sent (while snapshots are on), or null.' })
+  async applicationInstanceLastFrame(@Caller() caller: Principal, @Args('applicationInstanceId') id: string): Promise<ApplicationFrame | null> {
+    const frame = await this.instances.lastFrame(caller, id);
+    return frame && { streamId: frame.streamId, capturedAt: frame.capturedAt, labels: frame.labels as string[], jpegBase64: Buffer.from(frame.jpeg).toString('base64') };
   }
 
   @Query(() => LogEventConnection, { description: "A device's own logs (/aws/panorama/devices/<deviceId>): `first` lines from the oldest (after `after`), or the newest `last` (before `before`), as `tail` shows them; each page oldest first." })

@@ -50,8 +50,17 @@ export class ApplicationInstance {
   @Field(() => ManifestPayload, { description: 'The manifest it runs.' }) manifestPayload!: ManifestPayload;
   @Field(() => ManifestPayload, { nullable: true }) manifestOverridesPayload!: ManifestPayload | null;
   @Field(() => [Tag]) tags!: Tag[];
+  @Field(() => Int, { description: 'Every how many seconds the device sends its last output frame (applicationInstanceLastFrame); 0: never.' }) snapshotIntervalSeconds!: number;
   @Field(() => GraphQLISODateTime) createdTime!: Date;
   @Field(() => GraphQLISODateTime) lastUpdatedTime!: Date;
+}
+
+@ObjectType({ description: "The last frame an application put on its video output, as its device sent it while snapshots were on: a JPEG with the application's labels and boxes drawn." })
+export class ApplicationFrame {
+  @Field({ description: 'The camera (node) the frame came from.' }) streamId!: string;
+  @Field(() => GraphQLISODateTime) capturedAt!: Date;
+  @Field(() => [String], { description: 'The labels the application drew, as text.' }) labels!: string[];
+  @Field({ description: 'The JPEG, base64.' }) jpegBase64!: string;
 }
 
 @ObjectType()

@@ -60,6 +60,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       applicationInstanceDependencies: ['query($i: String!) { applicationInstanceDependencies(applicationInstanceId: $i) { packageName } }', { i: a.applicationInstanceId }],
       applicationInstanceNodeInstances: ['query($i: String!) { applicationInstanceNodeInstances(applicationInstanceId: $i) { nodeInstanceId } }', { i: a.applicationInstanceId }],
       applicationInstanceLogs: ['query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i) { edges { node { message } } } }', { i: a.applicationInstanceId }],
+      applicationInstanceLastFrame: ['query($i: String!) { applicationInstanceLastFrame(applicationInstanceId: $i) { jpegBase64 } }', { i: a.applicationInstanceId }],
       deviceLogs: ['query($d: ID!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
       validateApplicationManifest: [
         'query($m: ManifestPayloadInput!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
@@ -109,6 +110,7 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
         { i: a.applicationInstanceId },
       ],
       updateCameraCredentials: ['mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "evil", password: "evil"}) { jobId } }', { j: a.cameraJobId }],
+      setApplicationInstanceSnapshots: ['mutation($i: String!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: 5) { status } }', { i: a.applicationInstanceId }],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
 }
@@ -250,6 +252,8 @@ describe('access control', () => {
       applicationInstanceDependencies: 'NOT_FOUND',
       applicationInstanceNodeInstances: 'NOT_FOUND',
       applicationInstanceLogs: 'NOT_FOUND',
+      applicationInstanceLastFrame: 'NOT_FOUND',
+      setApplicationInstanceSnapshots: 'NOT_FOUND',
       deviceLogs: 'NOT_FOUND',
       createApplicationInstance: 'NOT_FOUND',
       removeApplicationInstance: 'NOT_FOUND',

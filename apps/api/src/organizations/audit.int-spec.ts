@@ -91,6 +91,7 @@ describe('audit trail', () => {
         'mutation($i: String!) { signalApplicationInstanceNodeInstances(applicationInstanceId: $i, nodeSignals: [{nodeInstanceId: "out", signal: PAUSE}]) { status } }',
         () => ({ i: seen.createApplicationInstance.applicationInstanceId }),
       ],
+      ['setApplicationInstanceSnapshots', 'mutation($i: String!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: 10) { status } }', () => ({ i: seen.createApplicationInstance.applicationInstanceId })],
       ['removeApplicationInstance', 'mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', () => ({ i: seen.createApplicationInstance.applicationInstanceId })],
       ['updateCameraCredentials', 'mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "u2", password: "p2"}) { jobId } }', () => ({ j: seen.createNodeFromTemplateJob.jobId })],
     ];

@@ -1,4 +1,4 @@
-import { ApplicationPageDocument, ApplicationUpdatedDocument, ApplicationsDocument, RemoveApplicationDocument, SignalNodesDocument } from '@edgefleet/client';
+import { ApplicationPageDocument, ApplicationUpdatedDocument, ApplicationsDocument, RemoveApplicationDocument, SetSnapshotsDocument, SignalNodesDocument } from '@edgefleet/client';
 import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Problem, Status, Table, go, when } from '../ui';
@@ -52,6 +52,9 @@ export function Application({ id }: { id: string }) {
   const remove = async () => {
     if (await action.run(RemoveApplicationDocument, { id })) page.reload();
   };
+  const snapshots = async (seconds: number) => {
+    if (await action.run(SetSnapshotsDocument, { id, seconds })) page.reload();
+  };
   if (page.error) return <Problem error={page.error} />;
   const a = page.data?.applicationInstance;
   if (!a) return <p>Loading…</p>;
@@ -96,6 +99,23 @@ export function Application({ id }: { id: string }) {
         ]}
       />
       <h2>
+        Last frame <button className="small" onClick={page.reload}>Refresh</button>
+      </h2>
+      <LastFrame frame={page.data!.applicationInstanceLastFrame} intervalSeconds={a.snapshotIntervalSeconds} />
+      {canOperate(session.role) && !a.status.startsWith('REMOVAL_') && (
+        <div className="actions">
+          {a.snapshotIntervalSeconds === 0 ? (
+            <button className="small" disabled={action.busy} onClick={() => snapshots(10)}>
+              Send a frame every 10 s
+            </button>
+          ) : (
+            <button className="small" disabled={action.busy} onClick={() => snapshots(0)}>
+              Stop snapshots
+            </button>
+          )}
+        </div>
+      )}
+      <h2>
         Output <button className="small" onClick={page.reload}>Refresh</button>
       </h2>
       <pre className="logs" data-testid="output">{page.data!.applicationInstanceLogs.edges.map((e) => `${e.node.timestamp}  ${e.node.logStream}  ${e.node.message}`).join('\n') || 'No output yet.'}</pre>
@@ -109,5 +129,19 @@ export function Application({ id }: { id: string }) {
         <pre>{pretty(a.manifestOverridesPayload)}</pre>
       </details>
     </section>
+  );
+}
+
+/** The last output frame the device sent, with its labels; frames leave the device only while snapshots are on. */
+function LastFrame({ frame, intervalSeconds }: { frame: { streamId: string; capturedAt: string; labels: string[]; jpegBase64: string } | null | undefined; intervalSeconds: number }) {
+  if (!frame) return <p className="muted">{intervalSeconds ? `A frame comes every ${intervalSeconds} s; none yet.` : 'Snapshots are off: no frame leaves the device.'}</p>;
+  return (
+    <figure data-testid="last-frame">
+      <img src={`data:image/jpeg;base64,${frame.jpegBase64}`} alt={`Last frame of ${frame.streamId}`} style={{ maxWidth: '100%' }} />
+      <figcaption className="muted">
+        {frame.streamId} at {frame.capturedAt}
+        {intervalSeconds ? `, every ${intervalSeconds} s` : ''}: {frame.labels.join(' · ') || 'no labels'}
+      </figcaption>
+    </figure>
   );
 }

@@ -15,6 +15,7 @@ import { type AgentLog, SILENT } from '../agent.log';
 import { downloadVerified } from '../download';
 import { type ApplicationRuntime, type NodeStatus, type RunningInstance, healthOf } from './application.runtime';
 import type { LogShipper } from './log.shipper';
+import type { Snapshots } from '../vision/snapshots';
 
 const REPLY_TIMEOUT_MS = 10_000;
 /** Changes within this long go out as one report. */
@@ -72,7 +73,7 @@ export class ApplicationsRunner {
     private readonly client: MqttClient,
     private readonly thingName: string,
     private readonly runtime: ApplicationRuntime,
-    private readonly opts: { dataDir: string; logs?: LogShipper; log?: AgentLog; onError?: (err: Error, applicationInstanceId: string) => void },
+    private readonly opts: { dataDir: string; logs?: LogShipper; log?: AgentLog; snapshots?: Pick<Snapshots, 'set'>; onError?: (err: Error, applicationInstanceId: string) => void },
   ) {
     this.base = shadowTopic(thingName, APPLICATIONS_SHADOW, 'get').replace(/\/get$/, '');
     client.on('connect', () => this.subscribe());
@@ -138,6 +139,7 @@ export class ApplicationsRunner {
       else if (entry.running) {
         for (const [node, signal] of Object.entries(spec.signals)) if (entry.spec.signals[node] !== signal) entry.running.signal(node, signal as 'PAUSE' | 'RESUME');
         entry.spec = spec;
+        this.opts.snapshots?.set(id, spec.snapshotIntervalSeconds ?? 0);
         this.refresh(id);
       }
     }
@@ -222,6 +224,7 @@ export class ApplicationsRunner {
       }
       entry.report = { status: 'DEPLOYMENT_SUCCEEDED' };
       this.log.info({ applicationInstanceId: id }, `application ${spec.name ?? id} started`);
+      this.opts.snapshots?.set(id, spec.snapshotIntervalSeconds ?? 0);
       this.refresh(id);
       // It runs: the instance it replaces can go.
       const old = spec.replaces ? this.entries.get(spec.replaces) : undefined;
@@ -241,6 +244,7 @@ export class ApplicationsRunner {
 
   private async remove(id: string, entry: Entry): Promise<void> {
     entry.report = { status: 'REMOVAL_IN_PROGRESS' };
+    this.opts.snapshots?.set(id, 0);
     try {
       await entry.running?.stop();
       entry.report = { status: 'REMOVAL_SUCCEEDED', healthStatus: 'NOT_AVAILABLE' };

@@ -603,7 +603,7 @@ export type ApplicationPageQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationPageQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, manifestPayload: { payloadData: string }, manifestOverridesPayload: { payloadData: string } | null, nodeInstances: Array<{ nodeInstanceId: string, packageName: string, packageVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> }, applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> } };
+export type ApplicationPageQuery = { applicationInstance: { snapshotIntervalSeconds: number, applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, manifestPayload: { payloadData: string }, manifestOverridesPayload: { payloadData: string } | null, nodeInstances: Array<{ nodeInstanceId: string, packageName: string, packageVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> }, applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, applicationInstanceLastFrame: { streamId: string, capturedAt: string, labels: Array<string>, jpegBase64: string } | null };
 
 export type ApplicationQueryVariables = Exact<{
   id: string;
@@ -633,6 +633,14 @@ export type RemoveApplicationMutationVariables = Exact<{
 
 
 export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+
+export type SetSnapshotsMutationVariables = Exact<{
+  id: string;
+  seconds: number;
+}>;
+
+
+export type SetSnapshotsMutation = { setApplicationInstanceSnapshots: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
 
 export type SignalNodesMutationVariables = Exact<{
   id: string;
@@ -1831,9 +1839,16 @@ export const ApplicationPageDocument = new TypedDocumentString(`
       currentStatus
       statusReason
     }
+    snapshotIntervalSeconds
   }
   applicationInstanceLogs(applicationInstanceId: $id, last: 100) {
     ...LogEventFields
+  }
+  applicationInstanceLastFrame(applicationInstanceId: $id) {
+    streamId
+    capturedAt
+    labels
+    jpegBase64
   }
 }
     fragment ApplicationFields on ApplicationInstance {
@@ -1942,6 +1957,27 @@ export const RemoveApplicationDocument = new TypedDocumentString(`
   createdTime
   lastUpdatedTime
 }`) as unknown as TypedDocumentString<RemoveApplicationMutation, RemoveApplicationMutationVariables>;
+export const SetSnapshotsDocument = new TypedDocumentString(`
+    mutation SetSnapshots($id: String!, $seconds: Int!) {
+  setApplicationInstanceSnapshots(
+    applicationInstanceId: $id
+    intervalSeconds: $seconds
+  ) {
+    ...ApplicationFields
+  }
+}
+    fragment ApplicationFields on ApplicationInstance {
+  applicationInstanceId
+  name
+  description
+  defaultRuntimeContextDevice
+  defaultRuntimeContextDeviceName
+  status
+  healthStatus
+  statusDescription
+  createdTime
+  lastUpdatedTime
+}`) as unknown as TypedDocumentString<SetSnapshotsMutation, SetSnapshotsMutationVariables>;
 export const SignalNodesDocument = new TypedDocumentString(`
     mutation SignalNodes($id: String!, $signals: [NodeSignalInput!]!) {
   signalApplicationInstanceNodeInstances(
