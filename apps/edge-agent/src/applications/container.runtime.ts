@@ -24,6 +24,8 @@ export const STORAGE_PATH = '/opt/aws/panorama/storage';
 export const IMAGE_REPOSITORY = 'edgefleet/asset';
 export const LABELS = {
   managed: 'com.edgefleet.managed',
+  /** Which agent (by its data dir) runs it: agents sharing an engine never touch each other's containers. */
+  agent: 'com.edgefleet.agent',
   instance: 'com.edgefleet.application-instance',
   node: 'com.edgefleet.node',
   /** What the container is made of (image, entry, environment, mounts, limits, configuration): a container of another is replaced. */
@@ -62,14 +64,19 @@ export interface ContainerRuntimeOptions {
  * its configuration mounted read-only, Panorama's storage path, limits and a read-only root.
  * Containers are supervised (restarted with backoff, their output shipped as the node's log
  * stream), paused and unpaused on signals, and adopted by label when the agent restarts: the
- * applications keep running. Containers without EdgeFleet's labels are never touched.
+ * applications keep running. Containers without this agent's labels (another agent's on the same
+ * engine included) are never touched.
  */
 export class ContainerRuntime implements ApplicationRuntime {
   private engine?: EngineInfo;
   private readonly supervisors = new Map<string, Supervisor>();
   private events?: Readable;
 
-  constructor(private readonly opts: ContainerRuntimeOptions) {}
+  private readonly agentKey: string;
+
+  constructor(private readonly opts: ContainerRuntimeOptions) {
+    this.agentKey = createHash('sha256').update(path.resolve(opts.dataDir)).digest('hex').slice(0, 16);
+  }
 
   /** The engine as it answers now (version, architecture, GPU), or why it does not. */
   async probe(): Promise<EngineInfo> {
@@ -157,7 +164,7 @@ export class ContainerRuntime implements ApplicationRuntime {
   /** Containers of instances the device no longer runs (removed while the agent was down): removed, with their storage. */
   async prune(keep: Set<string>): Promise<void> {
     if (!(await this.probe()).reachable) return;
-    const containers = await this.opts.docker.listContainers({ all: true, filters: { label: [`${LABELS.managed}=true`] } });
+    const containers = await this.opts.docker.listContainers({ all: true, filters: { label: [`${LABELS.agent}=${this.agentKey}`] } });
     for (const c of containers) {
       const instance = c.Labels[LABELS.instance];
       if (!instance || keep.has(instance)) continue;
@@ -218,7 +225,7 @@ export class ContainerRuntime implements ApplicationRuntime {
       Image: image,
       Cmd: plan.entry,
       Env: [...(options.Env ?? []), `EDGEFLEET_NODE_CONFIG=${NODE_CONFIG_PATH}`, `EDGEFLEET_NODE_NAME=${node.name}`, `EDGEFLEET_APPLICATION_INSTANCE_ID=${launch.applicationInstanceId}`, 'PYTHONUNBUFFERED=1', 'PYTHONDONTWRITEBYTECODE=1', ...sdk.env],
-      Labels: { [LABELS.managed]: 'true', [LABELS.instance]: launch.applicationInstanceId, [LABELS.node]: node.name, [LABELS.storage]: storageKey },
+      Labels: { [LABELS.managed]: 'true', [LABELS.agent]: this.agentKey, [LABELS.instance]: launch.applicationInstanceId, [LABELS.node]: node.name, [LABELS.storage]: storageKey },
       ...(published ? { ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.containerPort}/tcp`, {}])) } : {}),
       HostConfig: {
         NetworkMode: network,
@@ -310,7 +317,7 @@ export class ContainerRuntime implements ApplicationRuntime {
   /** One stream of the engine's events about our containers, dispatched to their supervisors (reopened if it ends). */
   private async followEvents(): Promise<void> {
     if (this.events) return;
-    const stream = (await this.opts.docker.getEvents({ filters: { type: ['container'], label: [`${LABELS.managed}=true`] } })) as Readable;
+    const stream = (await this.opts.docker.getEvents({ filters: { type: ['container'], label: [`${LABELS.agent}=${this.agentKey}`] } })) as Readable;
     this.events = stream;
     createInterface({ input: stream }).on('line', (line) => {
       let event: { status?: string; Action?: string; Actor?: { Attributes?: Record<string, string> } };

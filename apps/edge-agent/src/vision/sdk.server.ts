@@ -161,7 +161,8 @@ export class SdkServer {
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    rmSync(this.socketPath, { force: true });
+    // The socket's folder is the node's alone (it is what a container mounts).
+    rmSync(path.dirname(this.socketPath), { recursive: true, force: true });
   }
 }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InstanceSpec } from '@edgefleet/contracts';
 import type { InstanceLaunch, NodeStatus } from '../applications/application.runtime';
@@ -6,6 +8,8 @@ import { Model } from './model.runtime';
 import { type OutputFrame, SdkServer } from './sdk.server';
 
 type Node = InstanceSpec['nodes'][number];
+/** The longest path a Unix socket may have (sun_path holds 108 bytes with the final NUL). */
+const MAX_SOCKET_PATH = 107;
 
 /** Where `panoramasdk` (Python) is, for the process runtime's PYTHONPATH and the containers' mount. */
 export const SDK_PYTHON_DIR = path.resolve(__dirname, '../../python');
@@ -34,7 +38,7 @@ export class VisionPlane {
 
   /** The instance's cameras opened (paused ones not), its models loaded, its code nodes' sockets listening. */
   async attach(launch: InstanceLaunch, paused: Set<string>): Promise<InstanceVision> {
-    const vision = new InstanceVision(launch, this.cameras, path.join(this.dataDir, 'apps', launch.applicationInstanceId), this.sink);
+    const vision = new InstanceVision(launch, this.cameras, { models: path.join(this.dataDir, 'apps', launch.applicationInstanceId), sockets: path.join(this.dataDir, 'sdk') }, this.sink);
     try {
       await vision.open(paused);
     } catch (err) {
@@ -54,7 +58,7 @@ export class InstanceVision {
   constructor(
     private readonly launch: InstanceLaunch,
     private readonly hub: CameraHub,
-    private readonly dir: string,
+    private readonly dirs: { models: string; sockets: string },
     private readonly sink?: OutputSink,
   ) {}
 
@@ -86,9 +90,15 @@ export class InstanceVision {
     }
   }
 
-  /** The node's SDK socket on the device (its directory is what a container mounts). */
+  /**
+   * The node's SDK socket on the device (its directory is what a container mounts): a short path,
+   * since a Unix socket's holds at most 107 bytes; under the system's temporary folder when the
+   * data dir is too long for it.
+   */
   socketPath(node: string): string {
-    return path.join(this.dir, node, 'sdk', 'sdk.sock');
+    const key = createHash('sha256').update(`${this.launch.applicationInstanceId}/${node}`).digest('hex').slice(0, 16);
+    const inDataDir = path.join(this.dirs.sockets, key, 'sdk.sock');
+    return Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH ? inDataDir : path.join(tmpdir(), `edgefleet-sdk-${key}`, 'sdk.sock');
   }
 
   nodes(): Record<string, NodeStatus> {
@@ -141,7 +151,7 @@ export class InstanceVision {
     try {
       if (!node.asset || !node.descriptor) throw new Error('its package has no model asset');
       const [asset, descriptor] = [await this.launch.file(node.asset), await this.launch.file(node.descriptor)];
-      this.models.set(node.name, await Model.load(node.name, asset, descriptor, path.join(this.dir, node.name, 'model')));
+      this.models.set(node.name, await Model.load(node.name, asset, descriptor, path.join(this.dirs.models, node.name, 'model')));
       this.statuses[node.name] = { currentStatus: 'RUNNING' };
     } catch (err) {
       const reason = (err as Error).message;
