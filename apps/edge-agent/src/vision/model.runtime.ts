@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, readSync, closeSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 
 const run = promisify(execFile);
+/** ONNX Runtime, loaded with the first model: an agent that runs none does not carry it (11 MB). */
+let onnxRuntime: Promise<typeof Ort> | undefined;
+const loadOnnxRuntime = () => (onnxRuntime ??= import('onnxruntime-node'));
 
 /** A tensor crossing the SDK's socket: its bytes, little-endian, row-major. */
 export interface TensorData {
@@ -38,7 +41,8 @@ export class Model {
 
   private constructor(
     readonly name: string,
-    private readonly session: ort.InferenceSession,
+    private readonly ort: typeof Ort,
+    private readonly session: Ort.InferenceSession,
   ) {}
 
   /**
@@ -56,7 +60,8 @@ export class Model {
     const framework = String(descriptor.framework ?? 'unknown');
     if (framework !== 'ONNX') throw new Error(`framework ${framework}: ${EXPORT_HINT}`);
     const file = await onnxFileOf(asset, dir);
-    let session: ort.InferenceSession;
+    const ort = await loadOnnxRuntime();
+    let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], extra: { session: { intra_op: { allow_spinning: '0' } } } });
     } catch (err) {
@@ -70,7 +75,7 @@ export class Model {
       const fits = shape.length === input.shape.length && shape.every((d, i) => typeof d !== 'number' || d === input.shape[i]);
       if (!fits) throw new Error(`input ${input.name} has shape [${shape.join(', ')}] in the model; the descriptor says [${input.shape.join(', ')}]`);
     }
-    return new Model(name, session);
+    return new Model(name, ort, session);
   }
 
   get inputNames(): readonly string[] {
@@ -85,7 +90,7 @@ export class Model {
   }
 
   private async run(inputs: TensorData[]): Promise<TensorData[]> {
-    const feeds: Record<string, ort.Tensor> = {};
+    const feeds: Record<string, Ort.Tensor> = {};
     for (const input of inputs) {
       if (!this.session.inputNames.includes(input.name)) throw new Error(`the model has no input ${input.name} (its inputs: ${this.session.inputNames.join(', ')})`);
       const Array_ = ARRAYS[input.dtype as DType];
@@ -96,17 +101,17 @@ export class Model {
       const aligned = input.data.byteOffset % Array_.BYTES_PER_ELEMENT === 0;
       const values = aligned ? new Array_(input.data.buffer as ArrayBuffer, input.data.byteOffset, count) : new Array_(count);
       if (!aligned) Buffer.from(values.buffer).set(input.data);
-      feeds[input.name] = new ort.Tensor(input.dtype as 'float32', values as Float32Array, input.shape);
+      feeds[input.name] = new this.ort.Tensor(input.dtype as 'float32', values as Float32Array, input.shape);
     }
     for (const name of this.session.inputNames) if (!feeds[name]) throw new Error(`input ${name} of the model is missing`);
-    let results: ort.InferenceSession.OnnxValueMapType;
+    let results: Ort.InferenceSession.OnnxValueMapType;
     try {
       results = await this.session.run(feeds);
     } catch (err) {
       throw new Error(`inference failed: ${(err as Error).message.split('\n')[0]}`);
     }
     return this.session.outputNames.map((name) => {
-      const t = results[name] as ort.Tensor;
+      const t = results[name] as Ort.Tensor;
       const data = t.data as ArrayBufferView;
       return { name, dtype: t.type, shape: [...t.dims], data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
     });
