@@ -93,6 +93,8 @@ describe('the web console, in Chromium', () => {
     await page.waitForTimeout(1_000);
     expect(posts.length).toBe(1);
     await expectText(page.getByTestId('connection'), /^ONLINE$/);
+    // Its cameras as the streams report them (the simulated device's one camera streams).
+    await expectText(page.locator('tbody tr', { hasText: /^camera-\d+-a/ }), /^camera-\d+-a\s*STREAMING/);
     await page.getByText('system shadow').click();
     await expectText(page.locator('details pre').first(), /"currentSoftware"/);
     await shot(page, '04-device');
@@ -135,8 +137,8 @@ describe('the web console, in Chromium', () => {
     await expectText(page.locator('.filters'), /25 devices$/);
     expect(await page.locator('tbody tr').count()).toBe(20);
     await page.getByRole('button', { name: 'Next' }).click();
-    await expectText(page.locator('tbody tr').nth(4), /\S/);
-    expect(await page.locator('tbody tr').count()).toBe(5);
+    // The first page's rows stay until the second page arrives: wait for its 5.
+    expect(await rowCount(page, 5)).toBe(5);
     await page.getByRole('button', { name: 'Previous' }).click();
     await page.locator('tbody tr').nth(19).waitFor();
     await page.getByLabel('Tag').fill('site=hq');
@@ -253,6 +255,13 @@ describe('the web console, in Chromium', () => {
 });
 
 /** Waits until the element's text matches (Playwright's own expect is not Jest's). */
+/** The rows of the page's tables once there are `n` of them (or how many there are after `timeout`). */
+async function rowCount(page: Page, n: number, timeout = 15_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  while ((await page.locator('tbody tr').count()) !== n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return page.locator('tbody tr').count();
+}
+
 async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeout = 15_000): Promise<void> {
   const deadline = Date.now() + timeout;
   let last = '';

@@ -36,6 +36,10 @@ const Shadow = ({ name, document }: { name: string; document: { version?: number
 
 type Page = DevicePageQuery;
 
+/** The camera streams the device reads, as its system shadow reports them (the streams' own statuses). */
+const camerasOf = (system: unknown): { name: string; status: string; reason?: string; since?: string }[] =>
+  (system as { state?: { reported?: { cameras?: { name: string; status: string; reason?: string; since?: string }[] } } } | null)?.state?.reported?.cameras ?? [];
+
 /** Deploy an application to this device: its manifest (graph.json) and overrides, as createApplicationInstance takes them. */
 function DeployForm({ deviceId, onDeployed }: { deviceId: string; onDeployed: (id: string) => void }) {
   const action = useAction();
@@ -205,6 +209,13 @@ export function Device({ deviceId }: { deviceId: string }) {
         onRow={(a) => go(`applications/${a.applicationInstanceId}`)}
         empty="No application on this device."
         columns={[['Name', (a) => a.name ?? '—'], ['Status', (a) => <Status value={a.status} />], ['Health', (a) => <Status value={a.healthStatus} />]]}
+      />
+      <h2>Cameras</h2>
+      <Table
+        rows={camerasOf(page.data.device.system)}
+        rowKey={(c) => c.name}
+        empty="The device reads no camera."
+        columns={[['Camera', (c) => c.name], ['Status', (c) => <Status value={c.status} />], ['Reason', (c) => c.reason ?? ''], ['Since', (c) => when(c.since)]]}
       />
       <h2>Shadows</h2>
       <Shadow name="system" document={page.data.device.system} />
