@@ -47,6 +47,13 @@ export interface ApplicationRuntime {
   prune?(keep: Set<string>): Promise<void>;
 }
 
+/** A code node that dies within this long of starting fails the deployment (a broken version). */
+export const SETTLE_MS = 1500;
+/** The last lines a node printed, kept for the reason of a failed deployment. */
+export const TAIL_LINES = 5;
+/** How long before a node that exited starts again: 1 s, 2 s, 4 s … at most 30 s. */
+export const restartBackoffMs = (restarts: number) => Math.min(30_000, 1000 * 2 ** restarts);
+
 /** The host's CPU architecture in Panorama's names. */
 export const hostArchitecture = (): string => ({ x64: 'amd64', arm64: 'arm64', arm: 'armv7' })[process.arch as string] ?? process.arch;
 

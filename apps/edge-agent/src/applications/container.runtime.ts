@@ -8,15 +8,11 @@ import { PassThrough, type Readable, Transform } from 'node:stream';
 import { createInterface } from 'node:readline';
 import type { InstanceSpec } from '@edgefleet/contracts';
 import { createOptionsSchema } from '@edgefleet/domain';
-import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, passiveStatus } from './application.runtime';
+import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, SETTLE_MS, TAIL_LINES, passiveStatus, restartBackoffMs } from './application.runtime';
 import { type EngineInfo, probeEngine } from './docker.engine';
 import { configOf } from './node.config';
 import { CONTAINER_SDK_DIR, CONTAINER_SOCKET_DIR, type InstanceVision, SDK_PYTHON_DIR, type VisionPlane } from '../vision/vision.plane';
 
-/** A code node that dies within this long of starting fails the deployment (a broken version). */
-const SETTLE_MS = 1500;
-const MAX_BACKOFF_MS = 30_000;
-const TAIL_LINES = 5;
 /** Where a node finds its configuration (parameters, its cameras' names, ports): a read-only file. */
 const NODE_CONFIG_PATH = '/edgefleet/node.json';
 /** Panorama's application storage, kept across restarts and replacements of the application. */
@@ -436,7 +432,7 @@ class Supervisor {
     if (action === 'die' && Date.now() - this.startedAt < SETTLE_MS && this.restarts === 0) this.failedEarly = true;
     if (this.failedEarly) return;
     this.report({ currentStatus: 'ERROR', reason: action === 'destroy' ? 'The container was removed; recreating.' : `The container exited (${this.lastExit}); restarting.` });
-    const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.restarts++);
+    const backoff = restartBackoffMs(this.restarts++);
     setTimeout(() => void this.restart(action === 'destroy').catch((err: Error) => this.report({ currentStatus: 'ERROR', reason: `Could not restart: ${err.message}` })), backoff).unref();
   }
 

@@ -4,14 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import type { InstanceSpec } from '@edgefleet/contracts';
-import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, hostArchitecture, passiveStatus } from './application.runtime';
+import { type ApplicationRuntime, type InstanceLaunch, type NodeStatus, type RunningInstance, type RuntimeReport, SETTLE_MS, TAIL_LINES, hostArchitecture, passiveStatus, restartBackoffMs } from './application.runtime';
 import { configOf } from './node.config';
 import { type InstanceVision, SDK_PYTHON_DIR, type VisionPlane } from '../vision/vision.plane';
 
 const run = promisify(execFile);
-/** A code node that dies within this long of starting fails the deployment (a broken version). */
-const SETTLE_MS = 1500;
-const MAX_BACKOFF_MS = 30_000;
 
 type Node = InstanceSpec['nodes'][number];
 interface Command {
@@ -144,7 +141,7 @@ class Supervised {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.tail.push(line);
-        if (this.tail.length > 5) this.tail.shift();
+        if (this.tail.length > TAIL_LINES) this.tail.shift();
         this.launch.log(this.name, line);
       });
     }
@@ -156,7 +153,7 @@ class Supervised {
       this.lastExit = signal ? `signal ${signal}` : `exit code ${code}`;
       if (Date.now() - this.startedAt < SETTLE_MS && this.restarts === 0) this.failedEarly = true;
       this.report({ currentStatus: 'ERROR', reason: `The process ended (${this.lastExit}); restarting.` });
-      const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** this.restarts++);
+      const backoff = restartBackoffMs(this.restarts++);
       setTimeout(() => this.start(), backoff).unref();
     });
   }

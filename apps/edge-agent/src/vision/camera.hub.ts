@@ -51,13 +51,16 @@ export class Camera extends EventEmitter {
   private failures = 0;
   private closed = false;
   private seq = 0;
+  /** The stream this is (a camera's name, URL and user): what the hub shares among readers. */
+  readonly id: string;
 
   constructor(
-    readonly key: string,
+    readonly name: string,
     private readonly source: CameraSource,
     private readonly ffmpeg = process.env.FFMPEG_PATH ?? 'ffmpeg',
   ) {
     super();
+    this.id = streamOf(name, source);
     this.setMaxListeners(0);
     this.open();
   }
@@ -147,9 +150,11 @@ export class Camera extends EventEmitter {
     clearTimeout(this.stall);
     this.child?.kill('SIGTERM');
     this.child = undefined;
-    this.emit('closed');
   }
 }
+
+/** Which stream a camera reads: its name, URL and user (two readers of the same one share it). */
+const streamOf = (name: string, source: CameraSource) => `${name}|${source.streamUrl}|${source.username ?? ''}`;
 
 /** Why FFmpeg stopped, as a camera status and a short reason. */
 export function classify(stderr: string, wasStreaming: boolean, code: number | null): { status: CameraStatus; reason: string } {
@@ -172,13 +177,12 @@ export class CameraHub extends EventEmitter {
 
   /** Opens (or shares) the stream of camera `name` for `reader`. */
   acquire(name: string, source: CameraSource, reader: string): Camera {
-    const key = `${name}|${source.streamUrl}|${source.username ?? ''}`;
-    let entry = this.cameras.get(key);
+    let entry = this.cameras.get(streamOf(name, source));
     if (!entry) {
       const camera = new Camera(name, source);
       camera.on('status', () => this.emit('changed'));
       entry = { camera, readers: new Set() };
-      this.cameras.set(key, entry);
+      this.cameras.set(camera.id, entry);
       this.emit('changed');
     }
     entry.readers.add(reader);
@@ -186,20 +190,18 @@ export class CameraHub extends EventEmitter {
   }
 
   release(camera: Camera, reader: string): void {
-    for (const [key, entry] of this.cameras) {
-      if (entry.camera !== camera) continue;
-      entry.readers.delete(reader);
-      if (entry.readers.size === 0) {
-        camera.close();
-        this.cameras.delete(key);
-        this.emit('changed');
-      }
-    }
+    const entry = this.cameras.get(camera.id);
+    if (entry?.camera !== camera) return;
+    entry.readers.delete(reader);
+    if (entry.readers.size > 0) return;
+    camera.close();
+    this.cameras.delete(camera.id);
+    this.emit('changed');
   }
 
   /** What the system shadow's `cameras` says: each open stream's status, reason and since when. */
   report(): { name: string; status: CameraStatus; reason?: string; since: string }[] {
-    return [...this.cameras.values()].map(({ camera }) => ({ name: camera.key, ...camera.state }));
+    return [...this.cameras.values()].map(({ camera }) => ({ name: camera.name, ...camera.state }));
   }
 
   closeAll(): void {

@@ -48,14 +48,15 @@ export class OutputFrames extends EventEmitter implements OutputSink {
  */
 export function jpegOf(f: OutputFrame, opts: { maxWidth?: number; quality?: number; ffmpeg?: string } = {}): Promise<Buffer> {
   const filters: string[] = [];
-  const work = mkdtempSync(path.join(tmpdir(), 'edgefleet-frame-'));
+  // The labels' text files, when there are labels.
+  const work = f.labels.length ? mkdtempSync(path.join(tmpdir(), 'edgefleet-frame-')) : undefined;
   for (const [x1, y1, x2, y2] of f.rects) {
     const [x, y] = [Math.round(x1 * f.width), Math.round(y1 * f.height)];
     filters.push(`drawbox=x=${x}:y=${y}:w=${Math.max(1, Math.round((x2 - x1) * f.width))}:h=${Math.max(1, Math.round((y2 - y1) * f.height))}:color=lime:t=2`);
   }
   f.labels.forEach(([text, x, y], i) => {
     // The text through a file: nothing an application writes is parsed as a filter.
-    const file = path.join(work, `${i}.txt`);
+    const file = path.join(work!, `${i}.txt`);
     writeFileSync(file, text);
     filters.push(`drawtext=fontfile=${FONT}:textfile=${file}:x=${Math.round(x * f.width)}:y=${Math.round(y * f.height)}:fontsize=${Math.max(12, Math.round(f.height / 24))}:fontcolor=white:box=1:boxcolor=black@0.5`);
   });
@@ -70,7 +71,7 @@ export function jpegOf(f: OutputFrame, opts: { maxWidth?: number; quality?: numb
     child.on('error', reject);
     child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
-      rmSync(work, { recursive: true, force: true });
+      if (work) rmSync(work, { recursive: true, force: true });
       if (code === 0) resolve(Buffer.concat(out));
       else reject(new Error(`the frame could not be encoded: ${err.trim().slice(0, 300)}`));
     });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { type OutputFrames, jpegOf } from './output.frames';
 
@@ -38,13 +39,14 @@ export class PreviewServer {
     }
     res.writeHead(200, { 'content-type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'cache-control': 'no-store' });
     let closed = false;
-    req.on('close', () => ((closed = true), this.outputs.emit('frame')));
+    const gone = new Promise((r) => req.on('close', r)).then(() => (closed = true));
     let last: ReturnType<typeof frame>;
     while (!closed) {
       const f = frame();
       if (!f) break;
       if (f === last) {
-        await new Promise((r) => this.outputs.once('frame', r));
+        // The next frame put, or the viewer gone.
+        await Promise.race([once(this.outputs, 'frame'), gone]);
         continue;
       }
       last = f;

@@ -152,7 +152,7 @@ export class SdkServer {
       frames: frames.map(({ camera, frame }) => {
         const cached = seen.get(camera) === frame.seq;
         seen.set(camera, frame.seq);
-        return { stream_id: camera.key, time_stamp: frame.capturedAt / 1000, is_cached: cached, width: frame.width, height: frame.height, size: frame.data.length };
+        return { stream_id: camera.name, time_stamp: frame.capturedAt / 1000, is_cached: cached, width: frame.width, height: frame.height, size: frame.data.length };
       }),
     };
     return { header, payload: frames.map((f) => f.frame.data) };

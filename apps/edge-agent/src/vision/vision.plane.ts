@@ -50,7 +50,7 @@ export class VisionPlane {
 }
 
 export class InstanceVision {
-  private readonly open_ = new Map<string, Camera>();
+  private readonly opened = new Map<string, Camera>();
   private readonly models = new Map<string, Model | Error>();
   private readonly servers = new Map<string, SdkServer>();
   private readonly statuses: Record<string, NodeStatus> = {};
@@ -109,18 +109,18 @@ export class InstanceVision {
   signal(name: string, signal: 'PAUSE' | 'RESUME'): void {
     const node = this.spec.nodes.find((n) => n.name === name);
     if (node?.category !== 'media_source' || !node.streamUrl) return;
-    const camera = this.open_.get(name);
+    const camera = this.opened.get(name);
     if (signal === 'PAUSE') {
       if (camera) this.hub.release(camera, this.reader(name));
-      this.open_.delete(name);
+      this.opened.delete(name);
       this.statuses[name] = { currentStatus: 'PAUSED' };
     } else if (!camera) this.openCamera(node);
     this.launch.changed();
   }
 
   async close(): Promise<void> {
-    for (const [name, camera] of this.open_) this.hub.release(camera, this.reader(name));
-    this.open_.clear();
+    for (const [name, camera] of this.opened) this.hub.release(camera, this.reader(name));
+    this.opened.clear();
     await Promise.all([...this.servers.values()].map((s) => s.close()));
     this.servers.clear();
     for (const m of this.models.values()) if (!(m instanceof Error)) await m.release().catch(() => undefined);
@@ -135,9 +135,9 @@ export class InstanceVision {
   private openCamera(node: Node): void {
     const credentials = this.launch.cameras.get(node.name);
     const camera = this.hub.acquire(node.name, { streamUrl: node.streamUrl!, username: credentials?.username, password: credentials?.password }, this.reader(node.name));
-    this.open_.set(node.name, camera);
+    this.opened.set(node.name, camera);
     const follow = (state: CameraState) => {
-      if (this.open_.get(node.name) !== camera) return void camera.off('status', follow);
+      if (this.opened.get(node.name) !== camera) return void camera.off('status', follow);
       const was = this.statuses[node.name];
       this.statuses[node.name] = cameraNodeStatus(state);
       if (was && was.currentStatus !== this.statuses[node.name].currentStatus) this.launch.log(node.name, `camera ${node.name}: ${state.status}${state.reason ? ` (${state.reason})` : ''}`);
@@ -166,7 +166,7 @@ export class InstanceVision {
     const cameras: Camera[] = [];
     for (const e of this.spec.edges) {
       if (e.consumer !== `${node}.${port}`) continue;
-      const camera = this.open_.get(e.producer.split('.')[0]);
+      const camera = this.opened.get(e.producer.split('.')[0]);
       if (camera) cameras.push(camera);
     }
     return cameras;
