@@ -26,6 +26,9 @@ const SIZES: Record<string, { quick: number[]; full: number[] }> = {
   deploy: { quick: [300], full: [500, 2000] },
   containers: { quick: [10], full: [10] },
   vision: { quick: [3], full: [3] },
+  tunnel: { quick: [1], full: [1] },
+  credentials: { quick: [100], full: [100] },
+  groups: { quick: [300], full: [2000, 10_000] },
 };
 
 function runOne(name: string, devices: number): Promise<BenchResult | { benchmark: string; devices: number; failed: string }> {

@@ -96,7 +96,7 @@ export function bench(name: string, body: (ctx: BenchContext) => Promise<BenchRe
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     deferred.push(() => db.end());
-    const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+    const [apiPort, gatewayPort, credentialsPort] = [await freePort(), await freePort(), await freePort()];
     const env = {
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
@@ -107,6 +107,7 @@ export function bench(name: string, body: (ctx: BenchContext) => Promise<BenchRe
       API_METRICS_PORT: '0',
       WORKER_METRICS_PORT: '0',
       GATEWAY_METRICS_PORT: '0',
+      CREDENTIALS_PROVIDER_PORT: String(credentialsPort),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       NODE_ENV: 'production',
       GRAPHIQL: 'false',

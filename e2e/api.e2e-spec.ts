@@ -51,7 +51,8 @@ describe('the api as a process', () => {
 
   it('reports a missing dependency by name with 503', async () => {
     const { p, url } = await start({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org') });
-    await waitForOutput(p, /listening/);
+    // Slower than a healthy start (every Redis client retries as it comes up), and more so on a loaded machine: this is about the 503, not the start's speed.
+    await waitForOutput(p, /listening/, 60_000);
     const health = await fetch(`${url}/health`);
     const body = await health.json();
     expect(health.status).toBe(503);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,8 @@ const SHOTS = path.join(ROOT, 'test-artifacts', 'console');
 describe('the web console, in Chromium', () => {
   let stack: Stack;
   let browser: Browser;
+  /** The test's own requests go with a key of their own: the console signed in with stack.key has its rates to itself. */
+  let setupKey: string;
   const outside: string[] = [];
 
   const open = async (): Promise<Page> => {
@@ -46,7 +49,8 @@ describe('the web console, in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     // The default rates: the console must live within them.
     stack = await startStack('console', { JOB_SWEEP_MS: '250', RATE_LIMIT_REQUESTS_PER_SECOND: '5', RATE_LIMIT_MUTATIONS_PER_SECOND: '1' });
-    const fleetKey = dataOf(await gql(stack.url, stack.key, CreateApiKeyDocument, { input: { name: 'fleet', role: 'OPERATOR' } })).createApiKey.secret;
+    setupKey = dataOf(await gql(stack.url, stack.key, CreateApiKeyDocument, { input: { name: 'test-setup', role: 'ADMIN' } })).createApiKey.secret;
+    const fleetKey = dataOf(await gql(stack.url, setupKey, CreateApiKeyDocument, { input: { name: 'fleet', role: 'OPERATOR' } })).createApiKey.secret;
     const fleet = startApp('edge-agent', { EDGEFLEET_API_KEY: fleetKey, API_PORT: stack.env.API_PORT, DATA_DIR: stack.env.DATA_DIR }, ['--devices', '3', '--prefix', 'dock', '--churn', '0', '--job-step-ms', '300', '--reboot-ms', '4000'], 'fleet.main.ts');
     stack.running.push(fleet);
     await waitForOutput(fleet, /fleet ready: 3 devices/, 90_000);
@@ -152,7 +156,7 @@ describe('the web console, in Chromium', () => {
 
   it('updates a device, deploys an application to it and removes it, and deletes a device', async () => {
     // A software image to update to, uploaded as an operator would (the CLI's images upload).
-    const image = dataOf(await gql(stack.url, stack.key, 'mutation { registerSoftwareImage(input: {version: "5.2.0"}) { version } createUploadUrl(version: "5.2.0") { url } }'));
+    const image = dataOf(await gql(stack.url, setupKey, 'mutation { registerSoftwareImage(input: {version: "5.2.0"}) { version } createUploadUrl(version: "5.2.0") { url } }'));
     expect((await fetch(image.createUploadUrl.url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: randomBytes(1000) })).status).toBe(200);
     const page = await open();
     await signIn(page, stack.key);
@@ -192,9 +196,9 @@ describe('the web console, in Chromium', () => {
   });
 
   it("shows each camera's interface with the account id, and a rollout's offline devices and canceled jobs", async () => {
-    await gql(stack.url, stack.key, 'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "gate", outputPackageVersion: "1.0", nodeName: "gate", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.1.1.1/live"}}) { jobId } }');
+    await gql(stack.url, setupKey, 'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "gate", outputPackageVersion: "1.0", nodeName: "gate", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.1.1.1/live"}}) { jobId } }');
     // A reboot rollout over devices that never connect: their jobs wait, and the rollout is canceled.
-    const rollout = dataOf(await gql(stack.url, stack.key, 'mutation { createRollout(input: {name: "spares", jobType: REBOOT, target: {tags: [{key: "site", value: "depot"}]}, waves: {initialSize: 10}}) { rollout { id } } }')).createRollout.rollout;
+    const rollout = dataOf(await gql(stack.url, setupKey, 'mutation { createRollout(input: {name: "spares", jobType: REBOOT, target: {tags: [{key: "site", value: "depot"}]}, waves: {initialSize: 10}}) { rollout { id } } }')).createRollout.rollout;
     const page = await open();
     await signIn(page, stack.key);
     await page.getByRole('link', { name: 'Cameras' }).click();
@@ -212,19 +216,115 @@ describe('the web console, in Chromium', () => {
     await page.close();
   });
 
+  it('offers Open tunnel with the command to run, and shows open tunnels with who opened them until one is closed', async () => {
+    const operator = dataOf(await gql(stack.url, setupKey, CreateApiKeyDocument, { input: { name: 'tunnel-operator', role: 'OPERATOR' } })).createApiKey;
+    const deviceId = dataOf(await gql(stack.url, setupKey, '{ devices(first: 1, filter: {nameContains: "dock-2"}) { edges { node { deviceId } } } }')).devices.edges[0].node.deviceId;
+    const opened = dataOf(await gql(stack.url, operator.secret, 'mutation ($d: ID!) { openTunnel(input: {deviceId: $d, services: ["SSH"]}) { tunnel { tunnelId } } }', { d: deviceId })).openTunnel.tunnel;
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.getByRole('link', { name: 'Devices' }).click();
+    await page.getByLabel('Name contains').fill('dock-2');
+    await page.locator('tbody tr', { hasText: 'dock-2' }).click();
+    await expectText(page.getByRole('heading', { level: 1 }), /^dock-2/);
+    await page.getByRole('button', { name: 'Open tunnel' }).click();
+    await expectText(page.getByTestId('tunnel-command'), new RegExp(`^edgefleet --endpoint ${stack.url} tunnel ${deviceId} --service SSH --local-port 2222$`));
+    await expectText(page.getByTestId('ssh-command'), new RegExp(`ssh ${deviceId} --user <user>$`));
+    const row = page.locator('tbody tr', { hasText: opened.tunnelId });
+    await expectText(row, new RegExp(`SSH.*apiKey:${operator.apiKey.id}`));
+    await shot(page, '10-device-tunnels');
+    await page.getByRole('button', { name: `Close tunnel ${opened.tunnelId}` }).click();
+    await expectText(page.getByText('No open tunnel.'), /No open tunnel/);
+    expect(dataOf(await gql(stack.url, setupKey, 'query ($t: ID!) { tunnel(tunnelId: $t) { status } }', { t: opened.tunnelId })).tunnel.status).toBe('CLOSED');
+    await page.close();
+  });
+
+  it("plays a device's camera clips, and a camera's", async () => {
+    // A clip as a device puts it (here with an access key): 2 seconds of H.264.
+    const deviceId = dataOf(await gql(stack.url, setupKey, '{ devices(first: 1, filter: {nameContains: "dock-1"}) { edges { node { deviceId } } } }')).devices.edges[0].node.deviceId;
+    const key = dataOf(await gql(stack.url, setupKey, 'mutation { createAccessKey(input: {name: "clips", role: OPERATOR}) { accessKeyId secretAccessKey } }')).createAccessKey;
+    const clip = path.join(stack.dir, 'console-clip.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    execFileSync('aws', ['s3', 'cp', clip, `s3://edgefleet-clips/clips/${deviceId}/loading-bay/${Date.now()}.mp4`], {
+      env: { PATH: process.env.PATH, HOME: stack.dir, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_ENDPOINT_URL_S3: `${stack.url}/s3` },
+    });
+    const clipId = dataOf(await gql(stack.url, setupKey, 'query ($d: ID!) { clips(deviceId: $d) { edges { node { clipId } } } }', { d: deviceId })).clips.edges[0].node.clipId;
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.goto(`${stack.url}/console/#/devices/${deviceId}`);
+    await expectText(page.locator('tbody tr', { hasText: 'loading-bay' }), /loading-bay.*KB.*apiKey:/);
+    await page.getByRole('button', { name: `Play clip ${clipId}` }).click();
+    // The player reads the clip (its signed URL): its length is the clip's.
+    const player = page.getByTestId('clip-player');
+    await player.waitFor();
+    const media = await player.evaluate(
+      (v: any) =>
+        new Promise<{ error: number | null; duration: number }>((resolve) => {
+          const done = () => resolve({ error: v.error?.code ?? null, duration: v.duration });
+          if (v.readyState >= 1 || v.error) return done();
+          v.addEventListener('loadedmetadata', done, { once: true });
+          v.addEventListener('error', done, { once: true });
+        }),
+    );
+    expect(media.error).toBeNull();
+    expect(Math.abs(media.duration - 2)).toBeLessThan(0.2);
+    await shot(page, '11-device-clip');
+    // The camera's page has them too, by device.
+    await gql(stack.url, setupKey, 'mutation { createNodeFromTemplateJob(input: {templateType: RTSP_CAMERA_STREAM, outputPackageName: "loading-bay", outputPackageVersion: "1.0", nodeName: "loading-bay", templateParameters: {username: "u", password: "p", streamUrl: "rtsp://10.1.1.2/live"}}) { jobId } }');
+    await page.getByRole('link', { name: 'Cameras' }).click();
+    await page.getByRole('button', { name: 'Clips of loading-bay' }).click();
+    await expectText(page.locator('tbody tr', { hasText: deviceId }), new RegExp(`${deviceId}.*KB`));
+    await page.getByRole('button', { name: `Play clip ${clipId}` }).click();
+    await page.getByTestId('clip-player').waitFor();
+    await shot(page, '12-camera-clips');
+    await page.close();
+  });
+
+  it('makes a dynamic group, and shows a deployment to it on each member and which deployment owns each instance', async () => {
+    const page = await open();
+    await signIn(page, stack.key);
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Group name').fill('docks');
+    await page.getByLabel('Query (empty: a static group)').fill('deviceName:dock-*');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    // The worker evaluates the new query over the fleet: the three simulated docks, no spare.
+    const row = page.locator('tbody tr', { hasText: 'docks' });
+    await row.waitFor();
+    // (The page reads the group once: reloaded until the worker's evaluation shows.)
+    for (let i = 0; i < 60 && !/dynamic\s*3/.test((await row.textContent()) ?? ''); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+      await row.waitFor();
+    }
+    await expectText(row, /docks\s*dynamic\s*3\s*deviceName:dock-\*/);
+    const manifest = JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'output_node', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } });
+    dataOf(await gql(stack.url, setupKey, 'mutation($m: String!) { createDeployment(input: {deploymentName: "dock-screens", thingGroupName: "docks", manifestPayload: {payloadData: $m}}) { id } }', { m: manifest }));
+    await page.goto(`${stack.url}/console/#/groups/deployments/dock-screens`);
+    await expectText(page.getByRole('heading', { level: 1 }), /Deployment dock-screens\s*ACTIVE/);
+    for (let i = 0; i < 60 && (await page.locator('tbody tr', { hasText: 'RUNNING' }).count()) < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await page.reload();
+    }
+    expect(await page.locator('tbody tr', { hasText: 'RUNNING' }).count()).toBe(3);
+    await shot(page, '12-deployment');
+    await page.getByRole('link', { name: 'Applications' }).click();
+    await expectText(page.locator('tbody tr', { hasText: 'dock-screens' }), /dock-screens r1/);
+    expect(await page.getByText('RATE_LIMITED').count()).toBe(0);
+    await page.close();
+  });
+
   it('shows a VIEWER no button it would be refused', async () => {
-    const viewer = dataOf(await gql(stack.url, stack.key, CreateApiKeyDocument, { input: { name: 'console-viewer', role: 'VIEWER' } })).createApiKey.secret;
+    const viewer = dataOf(await gql(stack.url, setupKey, CreateApiKeyDocument, { input: { name: 'console-viewer', role: 'VIEWER' } })).createApiKey.secret;
     const page = await open();
     await signIn(page, viewer);
     await expectText(page.getByTestId('role'), /^VIEWER$/);
     await page.getByRole('link', { name: 'Devices' }).click();
     await page.locator('tbody tr', { hasText: 'dock-1' }).click();
     await expectText(page.getByRole('heading', { level: 1 }), /^dock-1/);
-    expect(await page.getByRole('button', { name: /Reboot|Delete|Update software|Deploy/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Reboot|Delete|Update software|Deploy|Open tunnel|Close/ }).count()).toBe(0);
     await page.getByRole('link', { name: 'Rollouts' }).click();
     await page.getByRole('heading', { name: 'Rollouts' }).waitFor();
     expect(await page.getByRole('button', { name: /Pause|Cancel/ }).count()).toBe(0);
-    await shot(page, '10-viewer-device');
+    await shot(page, '11-viewer-device');
     await page.close();
   });
 

@@ -1,13 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Stack, type TestCamera, codeOf, dataOf, gql, startApp, startCamera, startStack, until, waitForOutput } from './support';
+import { PANORAMA_FIXTURES, type Stack, type TestCamera, codeOf, dataOf, gql, publishSampleCode, sha256, startApp, startCamera, startStack, until, uploadPackageFile, waitForOutput } from './support';
 
 jest.setTimeout(240_000);
 
-const FIXTURES = path.join(__dirname, 'fixtures/panorama');
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+const FIXTURES = PANORAMA_FIXTURES;
 /** A process's state letter in /proc (R running, S sleeping, T stopped), or undefined once it is gone. */
 const stateOf = (pid: number) => (existsSync(`/proc/${pid}/status`) ? /State:\s+(\w)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] : undefined);
 
@@ -25,25 +22,8 @@ describe('application deployment, end to end', () => {
   beforeAll(async () => ([stack, camera] = await Promise.all([startStack('deploy', { JOB_SWEEP_MS: '500' }), startCamera({ user: 'cam-user', password: 'cam-pass-e2e' })])));
   afterAll(() => Promise.all([stack.stop(), camera.stop()]));
 
-  async function upload(packageId: string, file: Buffer) {
-    const r = await q('mutation($p: String!, $s: String!, $n: Float!) { createPackageAssetUploadUrl(packageId: $p, sha256: $s, sizeBytes: $n) { url alreadyUploaded } }', { p: packageId, s: sha256(file), n: file.length });
-    if (r.createPackageAssetUploadUrl.alreadyUploaded) return;
-    const res = await fetch(r.createPackageAssetUploadUrl.url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: file });
-    expect(res.status).toBe(200);
-  }
-
-  /** Registers a patch of SAMPLE_CODE 1.0 whose code asset is the fixture folder, as panorama-cli package-application would. */
-  async function publishCode(packageId: string, folder: string): Promise<string> {
-    const archive = path.join(stack.dir, `${folder}.tar.gz`);
-    execFileSync('tar', ['-czf', archive, '-C', path.join(FIXTURES, folder), 'application.py']);
-    const code = readFileSync(archive);
-    const descriptor = Buffer.from(readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.descriptor.json')));
-    const manifest = Buffer.from(readFileSync(path.join(FIXTURES, 'SAMPLE_CODE.package.json'), 'utf8').replace('<code_asset>', sha256(code)).replace('<code_descriptor>', sha256(descriptor)).replace('Computer vision application code.', `Code from ${folder}`));
-    for (const f of [code, descriptor, manifest]) await upload(packageId, f);
-    const registered = await q('mutation($p: String!, $v: String!) { registerPackageVersion(input: {packageId: $p, packageVersion: "1.0", patchVersion: $v, markLatest: true}) { status } }', { p: packageId, v: sha256(manifest) });
-    expect(registered.registerPackageVersion.status).toBe('REGISTER_COMPLETED');
-    return sha256(manifest);
-  }
+  const upload = (packageId: string, file: Buffer) => uploadPackageFile(stack.url, stack.key, packageId, file);
+  const publishCode = (packageId: string, folder: string) => publishSampleCode(stack.url, stack.key, stack.dir, packageId, folder);
 
   /** Registers SQUEEZENET_PYTORCH_V1 1.0, the guide's model package (its archive is a stand-in: nothing here runs it). */
   async function publishModel(): Promise<void> {
@@ -217,8 +197,10 @@ describe('application deployment, end to end', () => {
     expect(eleventh.errors?.[0].extensions).toMatchObject({ code: 'QUOTA_EXCEEDED', quota: 'applicationsPerDevice', limit: 10 });
     // One is replaced at the quota: both are on the device until the replacement runs, and the shadow holds them.
     const replacement = dataOf(await deploy('ten-0b', ids[0])).createApplicationInstance.applicationInstanceId;
-    await until(() => q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status } }', { i: ids[0] }), (d) => d.applicationInstance.status === 'REMOVAL_SUCCEEDED', 60_000);
-    expect((await q('query($i: String!) { applicationInstance(applicationInstanceId: $i) { status } }', { i: replacement })).applicationInstance.status).toBe('DEPLOYMENT_SUCCEEDED');
+    // Both, with what they say: a replacement that failed leaves the old one running, and the failure says why.
+    const pair = 'query($old: String!, $new: String!) { old: applicationInstance(applicationInstanceId: $old) { status statusDescription } replacement: applicationInstance(applicationInstanceId: $new) { status statusDescription } }';
+    const settled = await until(() => q(pair, { old: ids[0], new: replacement }), (d) => d.old.status === 'REMOVAL_SUCCEEDED' || d.replacement.status === 'DEPLOYMENT_FAILED', 120_000);
+    expect(settled).toMatchObject({ old: { status: 'REMOVAL_SUCCEEDED' }, replacement: { status: 'DEPLOYMENT_SUCCEEDED' } });
     // Removed instances leave the reported state: what is left is the ten that run.
     const shadow = await until(() => q('query($d: ID!) { deviceShadow(deviceId: $d, shadowName: "applications") }', { d: deviceId }), (d) => Object.keys(d.deviceShadow.state.reported?.instances ?? {}).length === 10, 30_000);
     expect(Object.keys(shadow.deviceShadow.state.reported.instances).sort()).toEqual([...ids.slice(1), replacement].sort());

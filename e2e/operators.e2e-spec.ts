@@ -349,7 +349,7 @@ describe('operators: the edgefleet CLI, metrics and the queue dashboard, end to 
     expect(html).toContain('<title>EdgeFleet queues</title>');
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"']+\.(css|js)|fonts\.googleapis/); // nothing from outside the installation
     const queues = (await (await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: basic } })).json()) as { queues: { name: string }[] };
-    expect(queues.queues.map((x: { name: string }) => x.name).sort()).toEqual(['applications', 'devices', 'jobs', 'streams']);
+    expect(queues.queues.map((x: { name: string }) => x.name).sort()).toEqual(['applications', 'devices', 'groups', 'jobs', 'streams']);
     expect((await fetch(`${stack.url}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${installationKey}` } })).status).toBe(200);
   });
 

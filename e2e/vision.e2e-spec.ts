@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { ROOT, type Stack, type TestCamera, dataOf, gql, startApp, startCamera, startStack, until } from './support';
+import { ROOT, type Stack, type TestCamera, dataOf, gql, startApp, startCamera, startStack, until, uploadPackageFile } from './support';
 
 jest.setTimeout(600_000);
 
@@ -22,10 +22,7 @@ describe('the vision data plane: a real camera, a model that infers, panoramasdk
   let camera: TestCamera;
   let id = '';
   const q = async (query: string, variables: Record<string, unknown> = {}) => dataOf(await gql(stack.url, stack.key, query, variables));
-  const upload = async (packageId: string, file: Buffer) => {
-    const r = (await q('mutation($p: String!, $s: String!, $n: Float!) { createPackageAssetUploadUrl(packageId: $p, sha256: $s, sizeBytes: $n) { url alreadyUploaded } }', { p: packageId, s: sha256(file), n: file.length })).createPackageAssetUploadUrl;
-    if (!r.alreadyUploaded) expect((await fetch(r.url, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: file })).status).toBe(200);
-  };
+  const upload = (packageId: string, file: Buffer) => uploadPackageFile(stack.url, stack.key, packageId, file);
   const register = async (name: string, files: Buffer[], manifest: Buffer) => {
     const pkg = (await q('mutation($n: String!) { createPackage(name: $n) { packageId } }', { n: name })).createPackage.packageId;
     for (const f of [...files, manifest]) await upload(pkg, f);

@@ -8,3 +8,4 @@ export type { AppProcess, Stack } from './processes';
 export { collect, subscriptionClient } from './subscriptions';
 export { startCamera } from './camera';
 export type { TestCamera } from './camera';
+export { PANORAMA_FIXTURES, publishSampleCode, sha256, uploadPackageFile } from './packages';

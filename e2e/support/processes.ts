@@ -44,6 +44,8 @@ export function startApp(app: string, env: Record<string, string>, args: string[
     output: () => out,
     exited,
     stop: async () => {
+      // One that ended on its own, failing, says why (a test that waited on it in vain then shows the cause).
+      if (child.exitCode !== null && child.exitCode !== 0) console.error(`${app} ${args.join(' ')} had exited with code ${child.exitCode}; its last output:\n${out.slice(-4000)}`);
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
@@ -80,7 +82,7 @@ export interface Stack {
 export async function startStack(database: Parameters<typeof testDatabase>[0], overrides: Record<string, string> = {}): Promise<Stack> {
   const key = `efk_${randomBytes(24).toString('base64url')}`;
   const dir = mkdtempSync(path.join(tmpdir(), 'edgefleet-e2e-'));
-  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const [apiPort, gatewayPort, credentialsPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
     DATABASE_URL: testDatabase(database),
     REDIS_PREFIX: uniqueName('e2e'),
@@ -88,6 +90,7 @@ export async function startStack(database: Parameters<typeof testDatabase>[0], o
     DATA_DIR: path.join(dir, 'server'),
     API_PORT: String(apiPort),
     GATEWAY_PORT: String(gatewayPort),
+    CREDENTIALS_PROVIDER_PORT: String(credentialsPort),
     EDGEFLEET_DEFAULT_ORGANIZATION: uniqueName('org'),
     EDGEFLEET_BOOTSTRAP_API_KEY: key,
     RATE_LIMIT_MUTATIONS_PER_SECOND: '100000',

@@ -20,6 +20,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     API_METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',
     GATEWAY_METRICS_PORT: '0',
+    CREDENTIALS_PROVIDER_PORT: '0',
     RATE_LIMIT_REQUESTS_PER_SECOND: '100000',
     RATE_LIMIT_MUTATIONS_PER_SECOND: '100000',
     QUOTA_DEVICES: '1000',
@@ -30,7 +31,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** The database of a test file that runs a worker (created by the global setup as a copy of the test database). */
-export function testDatabase(name: 'provisioning' | 'ota' | 'reliability' | 'gateway_jobs' | 'worker' | 'aws' | 'retention' | 'restart' | 'catalogue' | 'deploy' | 'agent' | 'operators' | 'console' | 'start' | 'walkthrough' | 'containers' | 'vision'): string {
+export function testDatabase(name: 'provisioning' | 'ota' | 'reliability' | 'gateway_jobs' | 'worker' | 'aws' | 'retention' | 'restart' | 'catalogue' | 'deploy' | 'agent' | 'operators' | 'console' | 'start' | 'walkthrough' | 'containers' | 'vision' | 'tunnels' | 'credentials' | 'clips' | 'groups' | 'failover'): string {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `${url.pathname}_${name}`;
   return url.toString();

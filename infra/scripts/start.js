@@ -127,7 +127,8 @@ async function main() {
             `  CLI: npm link (once), then edgefleet configure --endpoint ${base} --api-key <key>, and edgefleet devices list\n` +
             `  Metrics (Prometheus): http://${env.METRICS_HOST ?? '127.0.0.1'}:{${env.API_METRICS_PORT ?? 9463},${env.WORKER_METRICS_PORT ?? 9464},${env.GATEWAY_METRICS_PORT ?? 9465}}/metrics (api, worker, gateway)\n` +
             `  Devices connect to the gateway on mqtts://${env.GATEWAY_HOST ?? '127.0.0.1'}:${env.GATEWAY_PORT ?? 8883}; provision one with\n` +
-            `  edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n  Stop with Ctrl-C.\n\n`,
+            `  edgefleet devices provision <name> and run: npm run edge-agent -- --bundle certificates-omni_<name>.zip --data-dir .data/devices/<name>\n` +
+            `  Devices exchange their certificates for temporary credentials (AWS IoT's credentials provider) at https://${env.CREDENTIALS_PROVIDER_HOST ?? '127.0.0.1'}:${env.CREDENTIALS_PROVIDER_PORT ?? 8443}/role-aliases/<alias>/credentials\n  Stop with Ctrl-C.\n\n`,
         );
       }
     }),

@@ -2,7 +2,8 @@
 # What `npm test` needs beyond npm packages and the machine's services: Debian's Chromium (the
 # console's browser test), a Docker Engine with debootstrap (the container runtime's tests build
 # their images from Debian's packages), busybox-static, and the vision tests' RTSP camera,
-# FFmpeg and ONNX tooling. Run as root (as .ci/run is), it installs
+# FFmpeg and ONNX tooling, and OpenSSH (the secure tunnel's test reaches a real sshd with the real
+# ssh and scp). Run as root (as .ci/run is), it installs
 # what is missing and starts dockerd when it is not running; otherwise it stops at once with one
 # line naming the package and the command that installs it.
 set -u
@@ -18,6 +19,8 @@ command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c 'import gi, sys; gi.require_version("Gst", "1.0"); from gi.repository import Gst; Gst.init(None); sys.exit(not (Gst.ElementFactory.find("x264enc") and Gst.ElementFactory.find("rtph264pay")))' >/dev/null 2>&1 ||
   missing="$missing gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly"
 /usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1 || missing="$missing python3-onnx python3-numpy"
+# The secure tunnel's test: a real sshd behind the agent, and the real ssh and scp clients.
+{ [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v scp >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "npm test needs Debian's$missing: install it with  sudo apt-get install -y$missing  (or run npm test as root, which installs it)." >&2

@@ -21,6 +21,14 @@ import { PanoramaOperations } from './panorama/panorama.operations';
 import { registerPanoramaRoutes } from './panorama/panorama.routes';
 import { registerS3Routes } from './panorama/s3.routes';
 import { registerStsRoutes } from './panorama/sts.routes';
+import { TunnelRelay, registerTunnelEndpoint } from './tunnels/tunnel.endpoint';
+import { registerTunnelingRoutes } from './tunnels/tunneling.routes';
+import { TunnelService } from '@edgefleet/tunnels';
+import { ClipService, clipContentPath } from '@edgefleet/clips';
+import { RoleAliasService, SessionGrants } from '@edgefleet/credentials';
+import { CredentialsBackend, gatewayEndpoint } from '@edgefleet/iot';
+import { registerIotRoutes } from './credentials/iot.routes';
+import { GroupService } from '@edgefleet/groups';
 
 /** Builds the api (not yet listening): used by main.ts and by the tests. */
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
@@ -32,6 +40,8 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(new StorableTextPipe());
   const fastify = app.getHttpAdapter().getInstance();
+  // Before GraphQL's subscriptions, which then share its WebSocket server.
+  await registerTunnelEndpoint(fastify, app.get(TunnelService), app.get(TunnelRelay));
   registerApiMetrics(fastify, app.get(Metrics));
   const queues = await registerQueuesDashboard(fastify, { config, apiKeys: app.get(ApiKeyService), organizations: app.get(OrganizationService), redis: app.get(RedisConnections) });
   fastify.addHook('onClose', async () => void (await Promise.all(queues.map((q) => q.close()))));
@@ -39,36 +49,42 @@ export async function createApi(config: Config): Promise<NestFastifyApplication>
   const images = app.get(SoftwareImageService);
   const packageFiles = app.get(PackageFiles);
   const signer = app.get(UrlSigner);
+  const clips = app.get(ClipService);
   registerSignedFileRoutes(fastify, [
     {
-      uploadRoute: '/images/upload/:id',
       downloadRoute: '/images/download/:id',
-      uploadPath,
       downloadPath,
       signer,
-      receive: async (id, body, length) => {
-        const image = await images.receiveUpload(id, body, length);
-        return { version: image.version, sha256: image.sha256, size: image.size };
-      },
       blob: (sha256) => images.blob(sha256),
+      upload: {
+        route: '/images/upload/:id',
+        path: uploadPath,
+        receive: async (id, body, length) => {
+          const image = await images.receiveUpload(id, body, length);
+          return { version: image.version, sha256: image.sha256, size: image.size };
+        },
+      },
     },
     {
-      uploadRoute: '/packages/assets/upload/:id',
       downloadRoute: '/packages/assets/download/:id',
-      uploadPath: assetUploadPath,
       downloadPath: assetDownloadPath,
       signer,
-      receive: (id, body) => packageFiles.receiveUpload(id, body),
       blob: (sha256) => packageFiles.blob(sha256),
+      upload: { route: '/packages/assets/upload/:id', path: assetUploadPath, receive: (id, body) => packageFiles.receiveUpload(id, body) },
     },
+    // Camera clips, for players: the URL clips(...) answers.
+    { downloadRoute: '/clips/:id/content', downloadPath: clipContentPath, signer, blob: (clipId) => clips.blob(clipId), contentType: 'video/mp4' },
   ]);
   registerDeploymentSpecRoutes(fastify, app.get(DeploymentSpecs), signer);
   // The AWS APIs, SigV4-signed with access keys: Panorama (restJson1) and CloudWatch Logs (JSON).
   const signed = { accessKeys: app.get(AccessKeyService), admission: app.get(RequestAdmission), config, clock: app.get(Clock) };
   registerPanoramaRoutes(fastify, app.get(PanoramaOperations).handlers, signed);
   registerLogsRoutes(fastify, app.get(LogService), signed);
-  registerS3Routes(fastify, app.get(PackageObjects), signed);
+  registerS3Routes(fastify, app.get(PackageObjects), clips, { ...signed, grants: app.get(SessionGrants) });
   registerStsRoutes(fastify, app.get(OrganizationService), signed);
+  registerTunnelingRoutes(fastify, app.get(TunnelService), signed);
+  const gateway = gatewayEndpoint(config);
+  registerIotRoutes(fastify, app.get(RoleAliasService), app.get(GroupService), app.get(CredentialsBackend), `${gateway.host}:${gateway.port}`, signed);
   app.enableShutdownHooks();
   return app;
 }

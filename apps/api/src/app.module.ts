@@ -15,6 +15,10 @@ import { StreamsModule } from '@edgefleet/streams';
 import { ApplicationsModule } from '@edgefleet/applications';
 import { ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule } from '@edgefleet/shadows';
+import { TunnelsModule } from '@edgefleet/tunnels';
+import { ClipsModule } from '@edgefleet/clips';
+import { GroupsModule } from '@edgefleet/groups';
+import { CredentialsModule } from '@edgefleet/credentials';
 import { DeviceConnectionResolver, DeviceResolver } from './devices/device.resolver';
 import { ProvisioningResolver } from './devices/provisioning.resolver';
 import { DeviceUpdatesBridge } from './devices/device-updates.bridge';
@@ -23,6 +27,10 @@ import { GraphqlErrorFilter } from './graphql/graphql-errors';
 import { graphqlOptions } from './graphql/graphql.options';
 import { redactSecrets } from '@edgefleet/domain';
 import { OrganizationAdminResolver } from './organizations/organization-admin.resolver';
+import { TunnelsResolver } from './tunnels/tunnels.resolver';
+import { CredentialsResolver } from './credentials/credentials.resolver';
+import { DeploymentFieldsResolver, GroupsResolver, ThingGroupFieldsResolver } from './groups/groups.resolver';
+import { TunnelRelay } from './tunnels/tunnel.endpoint';
 import { HealthController } from './health/health.controller';
 import { ApiKeyResolver } from './organizations/api-key.resolver';
 import { JobUpdatesBridge } from './jobs/job-updates.bridge';
@@ -43,7 +51,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature'],
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.signature', 'req.headers["access-token"]', 'req.headers["client-token"]'],
             // Every line, whichever path wrote it (errors, their stacks, URLs), loses signatures and API keys last.
             hooks: { streamWrite: redactSecrets },
             autoLogging: { ignore: (req) => req.url === '/health' },
@@ -59,6 +67,10 @@ export class AppModule {
         PackagesModule,
         StreamsModule,
         ApplicationsModule.forRoot(config),
+        TunnelsModule.forRoot(config),
+        CredentialsModule.forRoot(config),
+        ClipsModule,
+        GroupsModule,
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [AccessModule],
@@ -67,7 +79,7 @@ export class AppModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, DeviceShadowFieldResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaDeviceOperations, PanoramaCatalogueOperations, PanoramaApplicationOperations, PanoramaOperations, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+      providers: [OrganizationAdminResolver, DeviceResolver, DeviceConnectionResolver, ProvisioningResolver, DeviceUpdatesBridge, DeviceShadowResolver, DeviceShadowFieldResolver, ApiKeyResolver, JobsResolver, RolloutFieldsResolver, JobUpdatesBridge, CatalogueResolver, PackageFieldsResolver, ApplicationsResolver, ApplicationInstanceFieldsResolver, ApplicationUpdatesBridge, PanoramaDeviceOperations, PanoramaCatalogueOperations, PanoramaApplicationOperations, PanoramaOperations, TunnelsResolver, TunnelRelay, CredentialsResolver, GroupsResolver, ThingGroupFieldsResolver, DeploymentFieldsResolver, { provide: APP_FILTER, useClass: GraphqlErrorFilter }],
     };
   }
 }

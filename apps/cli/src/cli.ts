@@ -11,6 +11,9 @@ import { logsCommand } from './commands/logs';
 import { orgsCommand } from './commands/organizations';
 import { packagesCommand } from './commands/packages';
 import { rolloutsCommand } from './commands/rollouts';
+import { tunnelCommands } from './commands/tunnels';
+import { credentialsCommands } from './commands/credentials';
+import { groupsCommands } from './commands/groups';
 import { CliError, EXIT } from './errors';
 
 const EXIT_HELP = `
@@ -23,7 +26,7 @@ Exit codes: 0 done; 1 the api refused (code and reason printed); 2 bad command l
 
 export function buildProgram(): Command {
   const program = new Command('edgefleet')
-    .description('Operate an EdgeFleet fleet: devices, cameras, packages, application deployments, jobs, rollouts, logs.')
+    .description('Operate an EdgeFleet fleet: devices, cameras, packages, application deployments, jobs, rollouts, logs, secure tunnels, role aliases, camera clips, and thing groups with continuous deployments.')
     .option('--endpoint <url>', 'the EdgeFleet api, e.g. http://127.0.0.1:3000')
     .option('--api-key <key>', 'an API key (prefer the environment or a profile: flags show up in ps)')
     .option('--profile <name>', 'the profile to use')
@@ -43,6 +46,9 @@ export function buildProgram(): Command {
   rolloutsCommand(program);
   keysCommand(program);
   orgsCommand(program);
+  tunnelCommands(program);
+  credentialsCommands(program);
+  groupsCommands(program);
   // Errors end the process through main (one line, our exit codes), not through commander's process.exit.
   for (const c of program.commands) c.exitOverride().commands.forEach((s) => s.exitOverride());
   return program;

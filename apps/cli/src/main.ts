@@ -10,7 +10,8 @@ function exit(code: number): void {
 
 const program = buildProgram();
 program.parseAsync(process.argv).then(
-  () => exit(0),
+  // A command that ran another program (edgefleet ssh) ends with its exit code.
+  () => exit(Number(process.exitCode ?? 0)),
   (err: unknown) => {
     const endpoint = program.opts().endpoint ?? process.env.EDGEFLEET_ENDPOINT;
     const { message, exitCode } = describeFailure(err, endpoint);

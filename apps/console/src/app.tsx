@@ -5,6 +5,7 @@ import { Application, Applications } from './pages/applications';
 import { Cameras, Packages } from './pages/catalogue';
 import { Device } from './pages/device';
 import { Devices } from './pages/devices';
+import { DeploymentDetail, Groups } from './pages/groups';
 import { Overview } from './pages/overview';
 import { Rollouts } from './pages/rollouts';
 import { type Session, clientFor, saveSession, storedSession } from './session';
@@ -49,6 +50,7 @@ const NAV: [string, string][] = [
   ['', 'Overview'],
   ['devices', 'Devices'],
   ['rollouts', 'Rollouts'],
+  ['groups', 'Groups'],
   ['cameras', 'Cameras'],
   ['packages', 'Packages'],
   ['applications', 'Applications'],
@@ -62,6 +64,8 @@ function Page({ route }: { route: string[] }) {
       return second ? <Device key={second} deviceId={second} /> : <Devices initialStatus={new URLSearchParams(query).get('status') ?? undefined} />;
     case 'rollouts':
       return <Rollouts selected={second} />;
+    case 'groups':
+      return second === 'deployments' && route[2] ? <DeploymentDetail key={route[2]} name={route[2]} /> : <Groups selected={second} />;
     case 'cameras':
       return <Cameras />;
     case 'packages':

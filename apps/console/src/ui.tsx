@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 const STATUS_CLASS: Record<string, string> = {
   ONLINE: 'ok', RUNNING: 'ok', COMPLETED: 'ok', SUCCEEDED: 'ok', DEPLOYMENT_SUCCEEDED: 'ok', REMOVAL_SUCCEEDED: 'muted', REGISTER_COMPLETED: 'ok',
   OFFLINE: 'bad', ERROR: 'bad', FAILED: 'bad', DEPLOYMENT_FAILED: 'bad', DEPLOYMENT_ERROR: 'bad', TIMED_OUT: 'bad', REJECTED: 'bad', ABORTED: 'bad', LEASE_EXPIRED: 'bad',
-  UPDATE_NEEDED: 'warn', REBOOTING: 'warn', PAUSED: 'warn', IN_PROGRESS: 'warn', PENDING: 'warn', DOWNLOADING: 'warn', VERIFYING: 'warn', CANCELED: 'muted', NOT_AVAILABLE: 'muted',
+  CONNECTED: 'ok', DISCONNECTED: 'muted', UPDATE_NEEDED: 'warn', REBOOTING: 'warn', PAUSED: 'warn', IN_PROGRESS: 'warn', PENDING: 'warn', DOWNLOADING: 'warn', VERIFYING: 'warn', CANCELED: 'muted', NOT_AVAILABLE: 'muted',
+  ACTIVE: 'ok', DEPLOYING: 'warn', UNHEALTHY: 'bad', OUTDATED: 'warn', ROLLED_BACK: 'bad', SUPERSEDED: 'muted', REMOVING: 'warn', REMOVED: 'muted',
 };
 
 export const Status = ({ value }: { value: string | null | undefined }) => <span className={`status ${STATUS_CLASS[value ?? ''] ?? 'muted'}`}>{value ?? '—'}</span>;

@@ -14,6 +14,8 @@ export interface DeviceIdentity {
 }
 
 const FILES = { meta: 'identity.json', cert: 'device.pem.crt', key: 'device.pem.key', ca: 'root-ca.pem' };
+/** The secure tunnels the device has joined (their tokens, 0600): they belong to the identity and go with it. */
+export const TUNNELS_FILE = 'tunnels.json';
 
 export function loadIdentity(dataDir: string): DeviceIdentity | undefined {
   const meta = path.join(dataDir, FILES.meta);
@@ -46,6 +48,6 @@ export function saveIdentity(dataDir: string, identity: DeviceIdentity): void {
 export function resetDevice(dataDir: string, mode: 'identity' | 'all'): void {
   if (!existsSync(dataDir)) return;
   // The identity's marker first: a reset cut short leaves no half identity behind.
-  const files = mode === 'all' ? readdirSync(dataDir) : [FILES.meta, FILES.cert, FILES.key, FILES.ca];
+  const files = mode === 'all' ? readdirSync(dataDir) : [FILES.meta, FILES.cert, FILES.key, FILES.ca, TUNNELS_FILE];
   for (const f of files) rmSync(path.join(dataDir, f), { recursive: true, force: true });
 }

@@ -21,10 +21,14 @@ import type { ApplicationRuntime } from './applications/application.runtime';
 import { ContainerRuntime } from './applications/container.runtime';
 import { dockerClient } from './applications/docker.engine';
 import { ProcessRuntime } from './applications/process.runtime';
+import { RuntimeCredentials } from './applications/runtime-credentials';
+import type { ServiceAddress } from '@edgefleet/local-proxy';
+import { TunnelAgent, parseTunnelService } from './tunnels/tunnel.agent';
 
 const USAGE =
   'usage: edge-agent --data-dir <dir> [--bundle certificates-omni_<name>.zip] [--reset identity|all] [--serial <serial number>] [--software-version <x.y.z>] [--install-command <cmd>] [--reboot-command <cmd>]' +
-  ' [--runtime container|process] [--docker-host unix:///var/run/docker.sock|tcp://host:2376] [--container-network bridge|host|none] [--storage-dir <dir>] [--keep-images <n>] [--preview-port <port>] [--config <file.json>]';
+  ' [--runtime container|process] [--docker-host unix:///var/run/docker.sock|tcp://host:2376] [--container-network bridge|host|none] [--storage-dir <dir>] [--keep-images <n>] [--preview-port <port>]' +
+  ' [--tunnel-endpoint wss://<api host>] [--tunnel-service SSH=127.0.0.1:22 …] [--config <file.json>]';
 const RESET_MODES = ['identity', 'all'] as const;
 const RUNTIMES = ['container', 'process'] as const;
 
@@ -45,6 +49,10 @@ interface FileConfig {
   /** Host folders (and what is below them) and devices that descriptors' createOptions may use on this device. */
   allowedBinds?: string[];
   allowedDevices?: string[];
+  /** Secure tunnels: the tunneling endpoint (EdgeFleet's api as ws:// or wss://; unset, AWS IoT's of the tunnel's region). */
+  tunnelEndpoint?: string;
+  /** The services a tunnel may reach on this device, {"SSH": "127.0.0.1:22"} (the default: SSH only); {} allows none. */
+  tunnelServices?: Record<string, string>;
 }
 
 function readConfigFile(file: string): FileConfig {
@@ -72,6 +80,8 @@ async function main() {
       'storage-dir': { type: 'string' },
       'keep-images': { type: 'string' },
       'preview-port': { type: 'string' },
+      'tunnel-endpoint': { type: 'string', default: process.env.EDGE_AGENT_TUNNEL_ENDPOINT },
+      'tunnel-service': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
   });
@@ -98,6 +108,14 @@ async function main() {
   if (!['bridge', 'host', 'none'].includes(values['container-network'])) throw new AgentError(`--container-network takes bridge, host or none, not ${JSON.stringify(values['container-network'])}.`);
   if (values['preview-port'] !== undefined && !(/^\d{1,5}$/.test(values['preview-port']) && Number(values['preview-port']) < 65536)) {
     throw new AgentError(`--preview-port takes a TCP port (0 for any free one), not ${JSON.stringify(values['preview-port'])}.`);
+  }
+  const tunnelEndpoint = cli['tunnel-endpoint'] ?? file.tunnelEndpoint;
+  if (tunnelEndpoint !== undefined && !/^(wss?|https?):\/\/[^\s/]+/.test(tunnelEndpoint)) throw new AgentError(`--tunnel-endpoint takes a ws://, wss://, http:// or https:// URL, not ${JSON.stringify(tunnelEndpoint)}.`);
+  let tunnelServices: Record<string, ServiceAddress>;
+  try {
+    tunnelServices = Object.fromEntries((cli['tunnel-service'] ?? Object.entries(file.tunnelServices ?? { SSH: '127.0.0.1:22' }).map(([id, at]) => `${id}=${at}`)).map(parseTunnelService));
+  } catch (err) {
+    throw new AgentError((err as Error).message);
   }
   if (!/^\d{1,3}$/.test(values['keep-images'])) throw new AgentError(`--keep-images takes a number of images (0 to 999), not ${JSON.stringify(values['keep-images'])}.`);
   // The agent's own events go to its output and, once it is connected, to the device's log group in EdgeFleet; signed URLs and keys never do.
@@ -156,13 +174,14 @@ async function main() {
   vision.cameras.on('changed', () => (camerasChanged ??= setTimeout(() => ((camerasChanged = undefined), client.connected && system.publishReport(report())), 200)));
   // Applications from the `applications` shadow, code nodes as containers or child processes; their output and ours go to EdgeFleet's logs.
   const snapshots = new Snapshots(client, identity.thingName, outputs, log);
-  const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log, snapshots });
+  const applications = new ApplicationsRunner(client, identity.thingName, runtime, { dataDir, logs, log, snapshots, credentials: new RuntimeCredentials(identity) });
+  // Secure tunnels to the services this device allows (SSH by default), joined when EdgeFleet or AWS IoT says one opened.
+  const tunnels = new TunnelAgent(client, identity.thingName, { dataDir, endpoint: tunnelEndpoint, services: tunnelServices, log });
   client.on('connect', () => log.info({ thingName: identity!.thingName }, 'connected'));
   client.on('offline', () => log.warn('offline; reconnecting'));
   client.on('error', (err: Error & { code?: number }) => {
     if (err.code === 5) {
-      // The gateway says, for good, that this certificate is not authorized: the device was deregistered (deleted) or revoked.
-      client.end(true);
+      // The gateway says, for good, that this certificate is not authorized: the device was deregistered (deleted) or revoked (connectDevice ends the connection).
       resetDevice(dataDir, 'identity');
       process.stderr.write(`edge-agent: ${identity!.thingName} was deregistered (its certificate is no longer authorized); its identity was wiped. Provision it again: start with --bundle <a new bundle>.\n`);
       void applications.stop().finally(() => process.exit(3));
@@ -171,7 +190,7 @@ async function main() {
   });
   // Containers run on without the agent: it adopts them when it comes back. Child processes end with it.
   const stop = () =>
-    void (runtime instanceof ContainerRuntime ? Promise.resolve() : applications.stop()).finally(() => {
+    void Promise.all([tunnels.stop(), runtime instanceof ContainerRuntime ? Promise.resolve() : applications.stop()]).finally(() => {
       logs.stop();
       client.end(false, () => process.exit(0));
       // A connection that cannot close cleanly (the gateway went first) does not keep the agent up.

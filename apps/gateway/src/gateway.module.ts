@@ -7,10 +7,12 @@ import { DbModule } from '@edgefleet/db';
 import { ApplicationsModule, DeviceApplicationsApi } from '@edgefleet/applications';
 import { DeviceEventsPublisher, DevicesModule, SystemReports } from '@edgefleet/devices';
 import { JobsDeviceApi, JobsModule } from '@edgefleet/jobs';
+import { CredentialsModule } from '@edgefleet/credentials';
 import { IotModule } from '@edgefleet/iot';
 import { OrganizationsModule } from '@edgefleet/organizations';
 import { ClaimCertificates, FleetProvisioningService, ProvisioningModule } from '@edgefleet/provisioning';
 import { DeviceShadowsModule, ShadowDeviceApi } from '@edgefleet/shadows';
+import { CredentialsProvider } from './credentials-provider';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceRequestLimiter } from './device-request.limiter';
 import { DeviceTopicRouter, deviceTopicRoutes } from './device-topic.router';
@@ -34,9 +36,11 @@ export class GatewayModule {
         DevicesModule,
         JobsModule,
         ApplicationsModule.forRoot(config),
+        CredentialsModule.forDevices(),
       ],
       providers: [
         MqttGateway,
+        CredentialsProvider,
         GatewayMetrics,
         { provide: OPS_HEALTH, inject: [GatewayMetrics], useFactory: (m: GatewayMetrics) => m.health },
         DeviceIdentityService,

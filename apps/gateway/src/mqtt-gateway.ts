@@ -71,7 +71,12 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
       authenticate: (client, _u, _p, done) =>
         void this.authenticate(client).then(
           (returnCode) => done(returnCode === 0 ? null : Object.assign(new Error(returnCode === 5 ? 'not authorized' : 'server unavailable'), { returnCode }), returnCode === 0),
-          (err) => done(err, false),
+          // The identity could not be checked (the database restarting, say): 3, for now; never 5, which
+          // tells a device it was deregistered (the agent then wipes its identity).
+          (err: Error) => {
+            this.logger.error({ clientId: client.id, err }, 'could not check the connecting client');
+            done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false);
+          },
         ),
       authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),

@@ -11,6 +11,7 @@ import { ProvisioningModule } from '@edgefleet/provisioning';
 import { QUEUE_NAMES } from '@edgefleet/queue';
 import { StreamsModule } from '@edgefleet/streams';
 import { ApplicationsModule } from '@edgefleet/applications';
+import { GroupsModule } from '@edgefleet/groups';
 import { AwsIotEventsSubscriber } from './devices/aws-iot-events.subscriber';
 import { ClaimExpiryScheduler } from './devices/claim-expiry.scheduler';
 import { DevicesProcessor } from './devices/devices.processor';
@@ -21,7 +22,9 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { FleetGaugesRepository } from './metrics/fleet-gauges.repository';
 import { WORKER_QUEUES, WorkerMetrics } from './metrics/worker.metrics';
 import { RetentionPruner } from './retention/retention.pruner';
+import { ClipsModule } from '@edgefleet/clips';
 import { RetentionRepository } from './retention/retention.repository';
+import { GroupsProcessor } from './groups/groups.processor';
 import { StreamsProcessor } from './streams/streams.processor';
 import { ApplicationsProcessor, ApplicationsScheduler } from './applications/applications.processor';
 
@@ -40,6 +43,8 @@ export class WorkerModule {
         JobsModule,
         StreamsModule,
         ApplicationsModule.forRoot(config),
+        ClipsModule,
+        GroupsModule,
         BullModule.forRoot({ connection: { url: config.REDIS_URL }, prefix: config.REDIS_PREFIX }),
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
       ],
@@ -49,7 +54,7 @@ export class WorkerModule {
         WorkerMetrics,
         { provide: OPS_HEALTH, inject: [WorkerMetrics], useFactory: (m: WorkerMetrics) => m.health },
         { provide: WORKER_QUEUES, inject: QUEUE_NAMES.map((name) => getQueueToken(name)), useFactory: (...queues: unknown[]) => queues },
-        OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler],
+        OutboxRelay, DevicesProcessor, JobsProcessor, JobsScheduler, ClaimExpiryScheduler, PresenceScheduler, AwsIotEventsSubscriber, RetentionPruner, StreamsProcessor, ApplicationsProcessor, ApplicationsScheduler, GroupsProcessor],
     };
   }
 }

@@ -36,7 +36,13 @@ export interface NewInstance {
   graph: ResolvedGraph;
   tags: Record<string, string>;
   actor: string;
-  rolloutId?: string;
+  rolloutId?: string | null;
+  /** The group deployment and revision it belongs to. */
+  deploymentId?: string | null;
+  deploymentRevision?: number | null;
+  /** The software its device must run before it is deployed (it waits as DEPLOYMENT_PENDING until then, at most `waitUntil`). */
+  requiredSoftware?: string | null;
+  waitUntil?: Date | null;
   /** A deployment refused before it started (a rollout's device over a quota): recorded as DEPLOYMENT_FAILED with the reason. */
   refusal?: string;
 }
@@ -76,7 +82,7 @@ export class ApplicationInstanceRepository extends Repository {
   /** An instance with its node instances and first event; the worker is asked to deploy it unless it was refused. */
   async insert(tx: Tx, i: NewInstance): Promise<void> {
     const status = i.refusal ? 'DEPLOYMENT_FAILED' : 'DEPLOYMENT_PENDING';
-    const description = i.refusal ?? STATUS_DESCRIPTIONS.scheduled;
+    const description = i.refusal ?? (i.requiredSoftware ? `Waiting for the device to run software ${i.requiredSoftware} first (an OTA job updates it).` : STATUS_DESCRIPTIONS.scheduled);
     await tx.applicationInstance.create({
       data: {
         applicationInstanceId: i.applicationInstanceId,
@@ -93,11 +99,25 @@ export class ApplicationInstanceRepository extends Repository {
         resolvedGraph: i.graph as object,
         tags: i.tags,
         rolloutId: i.rolloutId ?? null,
+        deploymentId: i.deploymentId ?? null,
+        deploymentRevision: i.deploymentRevision ?? null,
+        requiredSoftware: i.requiredSoftware ?? null,
+        timeoutAt: i.waitUntil ?? null,
       },
     });
     await tx.nodeInstance.createMany({ data: nodeInstancesOf(i.applicationInstanceId, i.graph) });
     await tx.applicationInstanceEvent.create({ data: { applicationInstanceId: i.applicationInstanceId, from: null, to: status, actor: i.actor, reason: description } });
     if (!i.refusal) await this.syncLater(tx, i.defaultRuntimeContextDevice);
+  }
+
+  /** The software the device reports running. */
+  async softwareOf(db: Tx | undefined, deviceId: string): Promise<string | null> {
+    return (await (db ?? this.prisma).device.findUnique({ where: { deviceId }, select: { currentSoftware: true } }))?.currentSoftware ?? null;
+  }
+
+  /** Whether the device has an instance of the rollout on it (or on its way) already. */
+  async ofRollout(tx: Tx, rolloutId: string, deviceId: string): Promise<boolean> {
+    return (await tx.applicationInstance.count({ where: { rolloutId, defaultRuntimeContextDevice: deviceId, status: { in: [...ON_DEVICE_STATUSES] } } })) > 0;
   }
 
   /** Asks the worker to write the device's desired applications state again. */
@@ -142,6 +162,20 @@ export class ApplicationInstanceRepository extends Repository {
       where: { applicationInstanceId, defaultRuntimeContextDevice: deviceId, status: { in: [...IN_DESIRED_STATE_STATUSES] } },
       include: { nodeInstances: true },
     });
+  }
+
+  /**
+   * The role alias an instance's runtimeRoleArn names: a role alias ARN names it, an IAM role ARN
+   * the organization's alias for that role (the first by name). Null when there is none (yet).
+   */
+  async roleAliasFor(organizationId: string, runtimeRoleArn: string): Promise<string | null> {
+    const alias = /^arn:aws[a-z-]*:iot:[^:]*:\d{12}:rolealias\/(.+)$/.exec(runtimeRoleArn)?.[1];
+    const row = await this.prisma.roleAlias.findFirst({
+      where: { organizationId, ...(alias ? { roleAlias: alias } : { roleArn: runtimeRoleArn }) },
+      orderBy: { roleAlias: 'asc' },
+      select: { roleAlias: true },
+    });
+    return row?.roleAlias ?? null;
   }
 
   /** Deployments to the device in the window since `since`. */

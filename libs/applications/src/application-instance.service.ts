@@ -34,7 +34,8 @@ export interface CreateApplicationInstanceInput {
   tags?: TagInput[] | null;
 }
 
-const ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+/** An IAM role (its organization's role alias for it gives the credentials), or a role alias itself. */
+const ROLE_ARN = /^arn:aws:(iam::\d{12}:role\/[\w+=,.@/-]{1,512}|iot:[a-z0-9-]+:\d{12}:rolealias\/[\w=,@-]{1,128})$/;
 
 /** Panorama's StatusFilter: PROCESSING_DEPLOYMENT and PROCESSING_REMOVAL are several statuses each. */
 const PROCESSING: Record<string, ApplicationInstanceStatus[]> = {
@@ -61,7 +62,7 @@ export class ApplicationInstanceService {
     const org = principal.organizationId;
     if (input.name) assertResourceName('name', input.name);
     if (input.description) assertDescription('description', input.description);
-    if (input.runtimeRoleArn && !ROLE_ARN.test(input.runtimeRoleArn)) throw validationFailed('runtimeRoleArn', 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>).');
+    if (input.runtimeRoleArn && !ROLE_ARN.test(input.runtimeRoleArn)) throw validationFailed('runtimeRoleArn', 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>) or a role alias ARN (arn:aws:iot:<region>:<account>:rolealias/<name>).');
     const tags = mergeTags({}, input.tags ?? []);
     const device = await this.devices.get(principal, input.defaultRuntimeContextDevice);
     if (device.provisioningStatus !== 'SUCCEEDED') {

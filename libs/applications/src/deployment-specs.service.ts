@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { UrlSigner } from '@edgefleet/artifacts';
 import { CONFIG, type Config } from '@edgefleet/config';
-import { type InstanceSpec, REVISION_LENGTH, deploymentSpecsPath } from '@edgefleet/contracts';
+import { type InstanceSpec, REVISION_LENGTH, type RuntimeRole, deploymentSpecsPath } from '@edgefleet/contracts';
+import { CredentialsBackend } from '@edgefleet/iot';
 import { DomainError, type ResolvedGraph, notFound } from '@edgefleet/domain';
 import { OrganizationService } from '@edgefleet/organizations';
 import { PackageFiles } from '@edgefleet/packages';
@@ -26,6 +27,7 @@ export class DeploymentSpecs {
     private readonly files: PackageFiles,
     private readonly organizations: OrganizationService,
     private readonly signer: UrlSigner,
+    private readonly credentials: CredentialsBackend,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -43,6 +45,13 @@ export class DeploymentSpecs {
     const instance = await this.instances.inDesiredState(deviceId, applicationInstanceId);
     if (!instance) throw notFound('Application instance', applicationInstanceId);
     return this.of(instance);
+  }
+
+  /** Said only when the instance has a runtime role that names a role alias: the specs (and revisions) of every other instance stay as they were. */
+  private async runtimeRole(i: InstanceWithNodes): Promise<{ runtimeRole?: RuntimeRole }> {
+    const roleAlias = i.runtimeRoleArn ? await this.instances.roleAliasFor(i.organizationId, i.runtimeRoleArn) : null;
+    if (!roleAlias) return {};
+    return { runtimeRole: { roleAlias, ...(await this.credentials.endpoints()) } };
   }
 
   /** The instance as the device needs it: packages, files with signed URLs and digests, nodes, edges, ports, signals, and the revision of all that. */
@@ -88,6 +97,7 @@ export class DeploymentSpecs {
       signals: Object.fromEntries(i.nodeInstances.filter((n) => n.signal).map((n) => [n.nodeInstanceId, n.signal!])),
       // Said only when on: the specs (and revisions) of every other instance stay as they were.
       ...(i.snapshotIntervalSeconds > 0 ? { snapshotIntervalSeconds: i.snapshotIntervalSeconds } : {}),
+      ...(await this.runtimeRole(i)),
     };
     // File URLs are signed anew each time; the revision is of everything else.
     const unsigned = { ...spec, files: Object.fromEntries(Object.entries(files).map(([sha256, f]) => [sha256, f.sizeBytes])) };

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { APPLICATIONS_SHADOW, type ApplicationsDesired, type ReportedInstance } from '@edgefleet/contracts';
 import type { Tx } from '@edgefleet/db';
-import { type ApplicationHealthStatus, type ApplicationInstanceEvent, DomainError, IN_DESIRED_STATE_STATUSES, type NodeInstanceStatus, REPORTED_EVENTS, STATUS_DESCRIPTIONS } from '@edgefleet/domain';
+import { type ApplicationHealthStatus, type ApplicationInstanceEvent, DomainError, behindVersion, IN_DESIRED_STATE_STATUSES, type NodeInstanceStatus, REPORTED_EVENTS, STATUS_DESCRIPTIONS } from '@edgefleet/domain';
+import { GroupRepository } from '@edgefleet/groups';
 import { ShadowStore } from '@edgefleet/iot';
 import { PackageCatalogue } from '@edgefleet/packages';
 import { ApplicationEventsPublisher } from './application-events.publisher';
@@ -34,6 +35,7 @@ export class DeploymentService {
     private readonly catalogue: PackageCatalogue,
     private readonly specs: DeploymentSpecs,
     private readonly events: ApplicationEventsPublisher,
+    private readonly groups: GroupRepository,
   ) {}
 
   /** Syncs of one device, one after the other in this process (so they do not write over each other for nothing). */
@@ -57,7 +59,9 @@ export class DeploymentService {
 
   private async writeDesired(deviceId: string): Promise<void> {
     const pending = await this.instances.onDevice(deviceId, { statuses: ['DEPLOYMENT_PENDING'] });
-    for (const instance of pending) await this.request(instance);
+    // One that needs newer software than the device runs waits (DEPLOYMENT_PENDING) for its OTA.
+    const software = pending.some((i) => i.requiredSoftware) ? await this.instances.softwareOf(undefined, deviceId) : null;
+    for (const instance of pending) if (!instance.requiredSoftware || !behindVersion(software, instance.requiredSoftware)) await this.request(instance);
     await this.instances.transaction((tx) => this.instances.move(tx, { event: 'REQUEST_REMOVAL', select: { deviceId }, actor: ACTOR }));
     for (let attempt = 1; ; attempt++) {
       // The shadow before the rows: whatever a sync wrote, it wrote from rows this one reads too.
@@ -137,6 +141,7 @@ export class DeploymentService {
     const removal = (id: string) => String(reported[id]?.status ?? '').startsWith('REMOVAL_');
     const instances = (await this.instances.ofDevice(deviceId, ids)).sort((a, b) => Number(removal(a.applicationInstanceId)) - Number(removal(b.applicationInstanceId)));
     let resync = false;
+    let reconcile = false;
     const settled: string[] = [];
     await this.instances.transaction(async (tx) => {
       for (const instance of instances) {
@@ -163,6 +168,8 @@ export class DeploymentService {
         }
         if (r.healthStatus && HEALTH.has(r.healthStatus)) {
           await this.instances.setHealth(tx, instance.applicationInstanceId, r.healthStatus as ApplicationHealthStatus);
+          // A group deployment's instance turned unhealthy: its failure handling may roll it back.
+          if (r.healthStatus === 'ERROR' && instance.healthStatus !== 'ERROR' && instance.deploymentId) reconcile = true;
         }
         for (const [nodeInstanceId, n] of Object.entries(r.nodes ?? {})) {
           if (!n?.currentStatus || !NODE_STATUSES.has(n.currentStatus)) continue;
@@ -170,6 +177,7 @@ export class DeploymentService {
         }
       }
       if (resync) await this.instances.syncLater(tx, deviceId);
+      if (reconcile) await this.groups.reconcileDeploymentsLater(tx, [deviceId]);
       // What the rows hold for good (removed, failed, or not this device's) needs no entry any more.
       const needed = await this.instances.unsettled(tx, deviceId, ids);
       settled.push(...ids.filter((id) => !needed.has(id) && reported[id] !== null));

@@ -11,3 +11,6 @@ export { LogService } from './log.service';
 export type { LogEventView } from './log.service';
 export { ApplicationEventsPublisher, applicationsUpdatedChannel } from './application-events.publisher';
 export type { ApplicationsUpdated } from './application-events.publisher';
+export { GroupDeployments, deviceDeploymentState } from './group-deployments.service';
+export type { DeploymentInput, DeploymentView, DeviceDeploymentState, DeviceDeploymentView, RevisionInput, RevisionRolloutInput } from './group-deployments.service';
+export type { RevisionRow } from './group-deployment.repository';

@@ -29,6 +29,8 @@ const schema = z.object({
   API_PORT: port(3000),
   /** Public base URL of the api, used in signed download links. */
   API_PUBLIC_URL: z.url().optional(),
+  /** Where local proxies join secure tunnels (ws:// or wss://, the api's /tunnel); by default the api's public URL, or the address a caller reached it at. */
+  TUNNEL_PUBLIC_URL: z.url({ protocol: /^wss?$/ }).optional(),
   GRAPHIQL: flag(true),
   /** Prometheus: each process serves `/metrics` and `/health` here, apart from the api's public port. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
@@ -96,6 +98,21 @@ const schema = z.object({
   DEVICE_CERT_DAYS: positiveInt(365),
   /** HMAC key of signed image URLs, shared by every api process; without it, one is generated into DATA_DIR. */
   URL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** AWS IoT's credentials provider (mutual TLS with device certificates), served by each gateway. */
+  CREDENTIALS_PROVIDER_HOST: z.string().min(1).default('127.0.0.1'),
+  CREDENTIALS_PROVIDER_PORT: port(8443),
+  /** HMAC key of the temporary credentials it issues, shared by gateways and api processes; without it, one is generated into DATA_DIR. */
+  CREDENTIALS_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Issued credentials last the role alias's credentialDurationSeconds, at most this (lower it to test expiry). */
+  CREDENTIALS_MAX_SECONDS: positiveInt(43_200),
+  /** The bucket of camera clips devices upload (key clips/<thing>/<camera>/<timestamp>.mp4), on the S3-compatible endpoint. */
+  CLIPS_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name").default('edgefleet-clips'),
+  CLIP_MAX_BYTES: positiveInt(512 * 1024 ** 2),
+  /** How long an organization's clips are kept and how many bytes of them (the oldest go first), unless it sets its own within the maximums. */
+  CLIPS_RETENTION_DAYS: positiveInt(30),
+  CLIPS_RETENTION_MAX_DAYS: positiveInt(365),
+  CLIPS_RETENTION_BYTES: positiveInt(10 * 1024 ** 3),
+  CLIPS_RETENTION_MAX_BYTES: positiveInt(1024 ** 4),
   /** Where secrets (camera credentials) live: `local` (encrypted in Postgres) or `aws` (Secrets Manager in AWS_REGION). */
   SECRETS_BACKEND: z.enum(['local', 'aws']).default('local'),
   /** SECRETS_BACKEND=local: the master key, shared by every api and worker; without it, one is generated into DATA_DIR. */

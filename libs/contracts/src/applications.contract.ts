@@ -107,6 +107,20 @@ export interface InstanceSpec {
   signals: Record<string, string>;
   /** Every how many seconds the device sends the last output frame (APPLICATION_FRAMES_TOPIC); absent: never. */
   snapshotIntervalSeconds?: number;
+  /** The instance's runtime role (its runtimeRoleArn, as a role alias): its code nodes get temporary credentials for it through panoramasdk. */
+  runtimeRole?: RuntimeRole;
+}
+
+/**
+ * Where a device gets its applications' credentials: the role alias at the credentials provider
+ * (AWS IoT's protocol, mutual TLS with the device's certificate), and the S3-compatible endpoint
+ * they are for.
+ */
+export interface RuntimeRole {
+  roleAlias: string;
+  /** https://host:port of the credentials provider. */
+  credentialsProvider: string;
+  s3Endpoint: string;
 }
 
 export const REVISION_LENGTH = 16;

@@ -14,4 +14,6 @@ export type { JobDocument, JobExecutionPayload, UpdateJobExecutionRequest } from
 export { toRejected } from './rejected.mapping';
 export type { DeviceService, JobsErrorCode, ShadowErrorCode } from './rejected.mapping';
 export { APPLICATION_FRAMES_TOPIC, applicationFrameRequest, applicationFramesTopic, FRAME_JPEG_MAX_BASE64, APPLICATIONS_SHADOW, applicationsShadowFootprint, applicationsShadowOverhead, CAMERA_CREDENTIALS_TOPIC, cameraCredentialsRequest, cameraCredentialsTopic, deploymentSpecsPath, instanceSpecUrl, logBatchRequest, LOGS_TOPIC, logsTopic, MAX_TIMESTAMP_MS, REPORTED_NODE_REASON_MAX, REPORTED_REASON_MAX, REVISION_LENGTH } from './applications.contract';
-export type { ApplicationFrameRequest, ApplicationsDesired, InstanceSpec, LogBatchRequest, ReportedInstance } from './applications.contract';
+export type { ApplicationFrameRequest, ApplicationsDesired, InstanceSpec, LogBatchRequest, ReportedInstance, RuntimeRole } from './applications.contract';
+export { decodeTunnelMessage, encodeDataFrames, encodeTunnelFrame, MAX_TUNNEL_PAYLOAD, MAX_TUNNEL_WEBSOCKET_FRAME, TUNNEL_PATH, TUNNEL_SUBPROTOCOLS, TunnelFrameReader, TunnelMessageType, tunnelNotification, tunnelsNotifyTopic } from './secure-tunneling.contract';
+export type { TunnelMessage, TunnelNotification } from './secure-tunneling.contract';

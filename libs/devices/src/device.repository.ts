@@ -127,11 +127,27 @@ export function cursorOf(row: DeviceRow, field: DeviceSortBy = 'CREATED_TIME'): 
   return encodeCursor([v, row.deviceId]);
 }
 
-/** What a rollout targets: devices by ids, by tags or by a filter. */
+/** What a rollout targets: devices by ids, by tags, by a filter, by thing group, or a group deployment's devices. */
 export interface DeviceTarget {
   deviceIds?: string[] | null;
   tags?: { key: string; value?: string | null }[] | null;
   filter?: Record<string, unknown> | null;
+  groupId?: string | null;
+  /** The devices where this group deployment applies (deploymentWinsOn). */
+  deploymentId?: string | null;
+}
+
+/**
+ * Where a group deployment (`w`, a "Deployment" row) applies on a device: it is active, the
+ * device is in its group, and no other active deployment reaching the device names the same
+ * application instance with a higher priority (or the same, and was created first).
+ */
+export function deploymentWinsOn(device: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`w.status = 'ACTIVE'
+    AND EXISTS (SELECT 1 FROM "ThingGroupMember" m WHERE m."groupId" = w."groupId" AND m."deviceId" = ${device})
+    AND NOT EXISTS (SELECT 1 FROM "Deployment" o JOIN "ThingGroupMember" om ON om."groupId" = o."groupId" AND om."deviceId" = ${device}
+      WHERE o.status = 'ACTIVE' AND o."organizationId" = w."organizationId" AND o.id <> w.id AND o."applicationInstanceName" = w."applicationInstanceName"
+        AND (o.priority > w.priority OR (o.priority = w.priority AND (o."createdAt", o.id) < (w."createdAt", w.id))))`;
 }
 
 export interface TargetDevice {
@@ -143,6 +159,8 @@ export interface TargetDevice {
 function targetWhere(organizationId: string, target: DeviceTarget, notInRollout: string | null | undefined): Prisma.Sql {
   const extra = [Prisma.sql`d."provisioningStatus" = 'SUCCEEDED'`];
   if (target.deviceIds) extra.push(Prisma.sql`d."deviceId" = ANY(${target.deviceIds})`);
+  if (target.groupId) extra.push(Prisma.sql`EXISTS (SELECT 1 FROM "ThingGroupMember" m WHERE m."groupId" = ${target.groupId}::uuid AND m."deviceId" = d."deviceId")`);
+  if (target.deploymentId) extra.push(Prisma.sql`EXISTS (SELECT 1 FROM "Deployment" w WHERE w.id = ${target.deploymentId}::uuid AND ${deploymentWinsOn(Prisma.sql`d."deviceId"`)})`);
   if (notInRollout) {
     extra.push(Prisma.sql`NOT EXISTS (SELECT 1 FROM "DeviceJob" j WHERE j."rolloutId" = ${notInRollout}::uuid AND j."deviceId" = d."deviceId")`);
     // A deployment rollout's jobs are application instances.

@@ -2,7 +2,7 @@ export { DevicesModule } from './devices.module';
 export { DeviceService } from './device.service';
 export type { DeviceConnection, DeviceView, FleetSummary, NewDevice } from './device.service';
 export { DeviceRegistration } from './device-registration.service';
-export { DeviceRepository, MAX_PAGE_SIZE, devicePageSql } from './device.repository';
+export { DeviceRepository, MAX_PAGE_SIZE, devicePageSql, deploymentWinsOn } from './device.repository';
 export type { DeviceFilter, DeviceListArgs, DeviceSortBy, DeviceTarget, SortOrder, TargetDevice } from './device.repository';
 export { DeviceEventsPublisher, deviceUpdatedChannel } from './device-events.publisher';
 export { DevicePresenceService } from './device-presence.service';

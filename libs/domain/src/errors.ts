@@ -28,6 +28,11 @@ export const ERROR_REASONS = {
   APPLICATION_INSTANCE_NOT_FOUND: 'NOT_FOUND',
   ORGANIZATION_NOT_FOUND: 'NOT_FOUND',
   RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  TUNNEL_NOT_FOUND: 'NOT_FOUND',
+  ROLE_ALIAS_NOT_FOUND: 'NOT_FOUND',
+  CLIP_NOT_FOUND: 'NOT_FOUND',
+  THING_GROUP_NOT_FOUND: 'NOT_FOUND',
+  DEPLOYMENT_NOT_FOUND: 'NOT_FOUND',
   /** No package file under this S3 key (S3's NoSuchKey). */
   OBJECT_NOT_FOUND: 'NOT_FOUND',
   /** No S3 multipart upload of this id (S3's NoSuchUpload). */
@@ -36,6 +41,8 @@ export const ERROR_REASONS = {
   INVALID_ARGUMENT: 'VALIDATION_FAILED',
   /** The request is not valid GraphQL for the schema (syntax, unknown fields, wrong types). */
   INVALID_QUERY: 'VALIDATION_FAILED',
+  /** A dynamic thing group's query string does not parse (AWS IoT's InvalidQueryException). */
+  INVALID_FLEET_QUERY: 'VALIDATION_FAILED',
   /** The request is over a GRAPHQL_MAX_* limit (cost, aliases, depth, tokens); extensions carry the limit. */
   QUERY_TOO_COMPLEX: 'VALIDATION_FAILED',
   INVALID_CURSOR: 'VALIDATION_FAILED',
@@ -68,6 +75,16 @@ export const ERROR_REASONS = {
   ASSET_NOT_UPLOADED: 'CONFLICT',
   /** A package (version) that running or deploying applications use. */
   PACKAGE_IN_USE: 'CONFLICT',
+  /** A tunnel closed (by an operator, or its lifetime ended): nothing can join or close it again. */
+  TUNNEL_CLOSED: 'CONFLICT',
+  /** A device that has not finished provisioning has no agent to reach. */
+  DEVICE_NOT_PROVISIONED: 'CONFLICT',
+  /** With AWS IoT Core as the backend, tunnels are AWS IoT secure tunneling's. */
+  USE_AWS_TUNNELING: 'CONFLICT',
+  /** A thing group that an active deployment targets cannot be deleted (cancel the deployment first). */
+  GROUP_IN_USE: 'CONFLICT',
+  /** A static group takes members by hand, a dynamic one only from its query. */
+  DYNAMIC_GROUP_MEMBERSHIP: 'CONFLICT',
   // QUOTA_EXCEEDED
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   TOO_MANY_TAGS: 'QUOTA_EXCEEDED',
@@ -92,6 +109,12 @@ export const ERROR_REASONS = {
   OBJECT_KEY_FORBIDDEN: 'FORBIDDEN',
   /** A device sent an application's frame that no operator asked for (its snapshots are off): frames stay on devices. */
   SNAPSHOTS_OFF: 'FORBIDDEN',
+  /** A local proxy's access token is unknown, spent, of the other side, of a closed tunnel, or its client token differs. */
+  TUNNEL_ACCESS_DENIED: 'FORBIDDEN',
+  /** Temporary credentials past their expiration (S3's ExpiredToken). */
+  EXPIRED_TOKEN: 'FORBIDDEN',
+  /** Temporary credentials whose role alias's policy does not allow the request (S3's AccessDenied). */
+  POLICY_DENIED: 'FORBIDDEN',
   // INTERNAL
   UPSTREAM_FAILED: 'INTERNAL',
   /** A bug or an outage: logged, never shown in detail. */
@@ -127,6 +150,11 @@ const NOT_FOUND_REASONS: Record<string, ErrorReason> = {
   'Package version': 'PACKAGE_VERSION_NOT_FOUND',
   'Node from template job': 'NODE_FROM_TEMPLATE_JOB_NOT_FOUND',
   'Application instance': 'APPLICATION_INSTANCE_NOT_FOUND',
+  Tunnel: 'TUNNEL_NOT_FOUND',
+  'Role alias': 'ROLE_ALIAS_NOT_FOUND',
+  Clip: 'CLIP_NOT_FOUND',
+  'Thing group': 'THING_GROUP_NOT_FOUND',
+  Deployment: 'DEPLOYMENT_NOT_FOUND',
 };
 
 export const notFound = (what: string, id: string) => new DomainError(NOT_FOUND_REASONS[what] ?? 'RESOURCE_NOT_FOUND', `${what} ${id} was not found.`, { id });

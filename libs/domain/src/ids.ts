@@ -31,3 +31,5 @@ export const packageArn = (region: string, accountId: string, packageId: string)
 
 export const applicationInstanceArn = (region: string, accountId: string, applicationInstanceId: string) =>
   `arn:aws:panorama:${region}:${accountId}:applicationInstance/${applicationInstanceId}`;
+
+export const thingGroupArn = (region: string, accountId: string, name: string) => `arn:aws:iot:${region}:${accountId}:thinggroup/${name}`;

@@ -6,8 +6,8 @@ export { connectionMachine, DEVICE_CONNECTION_STATUSES, PROVISIONING_STATUSES, p
 export type { ConnectionEvent, DeviceConnectionStatus, ProvisioningEvent, ProvisioningStatus } from './device-status.machine';
 export { DEVICE_AGGREGATED_STATUSES, deviceAggregatedStatus } from './device-aggregated-status';
 export type { AggregatedStatusInput, DeviceAggregatedStatus } from './device-aggregated-status';
-export { compareSoftwareVersions } from './software-version';
-export { applicationInstanceArn, deviceArn, newDeviceId, newId, packageArn } from './ids';
+export { behindVersion, compareSoftwareVersions } from './software-version';
+export { applicationInstanceArn, deviceArn, newDeviceId, newId, packageArn, thingGroupArn } from './ids';
 export { assertDescription, assertResourceName, assertShadowName, assertTagInputs, MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SHADOW_NAME_LENGTH, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, mergeTags, removeTags } from './naming.rules';
 export type { TagInput, Tags } from './naming.rules';
 export { API_KEY_ROLES, assertMayWrite, assertRole } from './access.rules';
@@ -39,3 +39,11 @@ export type { PackageImportJobEvent, PackageImportJobStatus } from './package-im
 export { APPLICATION_HEALTH_STATUSES, APPLICATION_INSTANCE_STATUSES, applicationInstanceMachine, IN_DESIRED_STATE_STATUSES, newApplicationInstanceId, NODE_INSTANCE_STATUSES, NODE_SIGNALS, nodeIdOf, ON_DEVICE_STATUSES, REPORTED_EVENTS, SETTLED_STATUSES, STATUS_DESCRIPTIONS } from './application-instance.machine';
 export type { ApplicationHealthStatus, ApplicationInstanceEvent, ApplicationInstanceStatus, NodeInstanceStatus, NodeSignal } from './application-instance.machine';
 export { redactSecrets } from './log-redaction';
+export { assertTunnelServices, assertTunnelTimeout, CLIENT_TOKEN, isTunnelId, MAX_TUNNEL_MINUTES, MAX_TUNNEL_SERVICES, newTunnelAccessToken, TUNNEL_SIDES, tunnelArn, tunnelRefused, tunnelTokenHash } from './tunnel.rules';
+export type { TunnelSide } from './tunnel.rules';
+export { tunnelMachine } from './tunnel.machine';
+export type { TunnelEvent, TunnelStatus } from './tunnel.machine';
+export { assertCredentialDuration, assertRoleAliasName, assertRoleArn, MAX_CREDENTIAL_SECONDS, MIN_CREDENTIAL_SECONDS, parsePolicyDocument, policyAllows, roleAliasArn } from './role-alias.rules';
+export type { PolicyDocument, PolicyVariables } from './role-alias.rules';
+export { matchesFleetQuery, MAX_QUERY_LENGTH, parseFleetQuery, readsConnectivity } from './fleet-query.rules';
+export type { FleetQuery, GroupSubject } from './fleet-query.rules';

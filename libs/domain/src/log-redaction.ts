@@ -6,6 +6,9 @@
 const SECRETS: [RegExp, string][] = [
   [/(signature=)[^&\s"\\]+/gi, '$1[redacted]'],
   [/\befk_[A-Za-z0-9_-]+/g, 'efk_[redacted]'],
+  // Secure tunnels' access tokens, and the client tokens local proxies bind them with.
+  [/\beft_[A-Za-z0-9_-]+/g, 'eft_[redacted]'],
+  [/("(?:access-token|client-token|clientAccessToken|sourceAccessToken|destinationAccessToken)"\s*:\s*")(?:[^"\\]|\\.)*"/g, '$1[redacted]"'],
   [/(\bbearer\s+)[^\s"\\]+/gi, '$1[redacted]'],
   [/("(?:authorization|cookie)"\s*:\s*")(?:[^"\\]|\\.)*"/gi, '$1[redacted]"'],
 ];

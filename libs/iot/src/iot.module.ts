@@ -15,11 +15,13 @@ import { AwsJobDispatch, JobDispatch, LocalJobDispatch } from './job-dispatch.po
 import { LocalIotBackend } from './local-iot.backend';
 import { MqttPublisher } from './mqtt.publisher';
 import { AwsIotEventsFeed, GatewayPresenceFeed, PresenceFeed } from './presence-feed.port';
+import { AwsCredentials, LocalCredentials, CredentialsBackend } from './credentials-backend.port';
 import { ShadowStore } from './shadow-store.port';
+import { AwsTunnelNotifier, GatewayTunnelNotifier, TunnelNotifier } from './tunnel-notifier.port';
 
 export const caDirectory = (config: Config) => path.resolve(config.DATA_DIR, 'pki');
 
-const PORTS = [DeviceIdentities, JobDispatch, PresenceFeed];
+const PORTS = [DeviceIdentities, JobDispatch, PresenceFeed, TunnelNotifier, CredentialsBackend];
 
 /**
  * The one place that reads IOT_BACKEND: it picks the adapters of every IoT port (device
@@ -50,6 +52,8 @@ export class IotModule {
           { provide: ShadowStore, inject: [IoTDataPlaneClient], useFactory: (data: IoTDataPlaneClient) => new AwsShadowClient(data) },
           { provide: JobDispatch, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsJobDispatch(new AwsJobsClient(iot)) },
           { provide: PresenceFeed, useFactory: () => new AwsIotEventsFeed(config) },
+          { provide: TunnelNotifier, useFactory: () => new AwsTunnelNotifier() },
+          { provide: CredentialsBackend, inject: [IoTClient], useFactory: (iot: IoTClient) => new AwsCredentials(iot, config.AWS_REGION) },
         ],
         exports: [...PORTS, ShadowStore],
       };
@@ -67,6 +71,8 @@ export class IotModule {
         { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL, config.REDIS_PREFIX) },
         { provide: JobDispatch, inject: [MqttPublisher, Clock], useFactory: (m: MqttPublisher, clock: Clock) => new LocalJobDispatch(m, clock) },
         { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
+        { provide: TunnelNotifier, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new GatewayTunnelNotifier(m) },
+        { provide: CredentialsBackend, useFactory: () => new LocalCredentials(config) },
       ],
       exports: [...PORTS, CertificateAuthority, CertificateRepository, MqttPublisher],
     };

@@ -5,7 +5,7 @@ export { JobsDeviceApi } from './jobs-device-api.service';
 export { JobSweeper } from './job-sweeper.service';
 export { RolloutService } from './rollout.service';
 export { RolloutAdvancer } from './rollout-advancer.service';
-export type { RolloutView } from './rollout.service';
+export type { RolloutInput, RolloutView } from './rollout.service';
 export { JobEventsPublisher, jobsUpdatedChannel } from './job-events.publisher';
 export type { JobsUpdated } from './job-events.publisher';
 // Moved to @edgefleet/artifacts; still offered here for callers that sign image URLs through the jobs API (e2e/ota).

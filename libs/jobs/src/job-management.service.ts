@@ -119,6 +119,12 @@ export class JobManagementService {
     return rows.map(({ jobId, deviceId }) => ({ jobId, deviceId }));
   }
 
+  /** An OTA job to `version` for the device, unless it has an OTA job under way already (a deployment that needs that version first). */
+  async updateFirst(tx: Tx, organizationId: string, deviceId: string, version: string, actor: string): Promise<void> {
+    if ((await this.jobs.activeOtaJobs(tx, [deviceId])).size > 0) return;
+    await this.createJobs(tx, organizationId, [deviceId], { jobType: 'OTA', imageVersion: version, allowMajorVersionUpdate: true }, { actor, strict: false });
+  }
+
   /** DescribeDeviceJob, with the job's timeline. */
   async describe(principal: Principal, jobId: string): Promise<DeviceJobView> {
     if (!JOB_ID.test(jobId)) throw notFound('Job', jobId);

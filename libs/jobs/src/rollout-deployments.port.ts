@@ -8,6 +8,11 @@ export interface DeploymentConfig {
   applicationInstanceName: string | null;
   /** On each device, the instance of this name (if any) is replaced. */
   replaceApplicationInstanceName: string | null;
+  /** A group deployment's revision: on each device it replaces the deployment's instance (or a lower-priority deployment's of its name). */
+  deploymentId?: string | null;
+  revision?: number | null;
+  /** The software version each device updates to (an OTA job) before the application is deployed; devices on it or newer deploy at once. */
+  softwareVersion?: string | null;
 }
 
 /**
@@ -17,8 +22,12 @@ export interface DeploymentConfig {
 export abstract class RolloutDeployments {
   /** Refuses a deployment that could not run anywhere (its manifest does not check). */
   abstract check(organizationId: string, config: DeploymentConfig): Promise<void>;
-  /** One application instance per device, in the caller's transaction; a device that cannot take it gets a failed one saying why. */
-  abstract create(tx: Tx, organizationId: string, rolloutId: string, deviceIds: string[], config: DeploymentConfig, actor: string): Promise<void>;
+  /**
+   * One application instance per device, in the caller's transaction; a device that cannot take it
+   * gets a failed one saying why. Devices the rollout reached already are skipped. Without a
+   * rollout: a group deployment's instance made outside one (a rollback).
+   */
+  abstract create(tx: Tx, organizationId: string, rolloutId: string | null, deviceIds: string[], config: DeploymentConfig, actor: string): Promise<void>;
   /** The rollout's deployments not started on their device yet are withdrawn. */
   abstract cancelPending(tx: Tx, rolloutId: string, actor: string, reason: string): Promise<void>;
 }

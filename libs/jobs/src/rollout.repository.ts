@@ -106,6 +106,11 @@ export class RolloutRepository extends Repository {
     return (await this.prisma.rollout.findUniqueOrThrow({ where: { id } })) as unknown as RolloutRow;
   }
 
+  /** The id of the organization's thing group of this name, if any. */
+  async groupId(organizationId: string, name: string, tx?: Tx): Promise<string | undefined> {
+    return (await (tx ?? this.prisma).thingGroup.findUnique({ where: { organizationId_name: { organizationId, name } }, select: { id: true } }))?.id;
+  }
+
   /** The organization's software image of this version, if any. */
   image(organizationId: string, version: string, tx?: Tx) {
     return (tx ?? this.prisma).softwareImage.findUnique({ where: { organizationId_version: { organizationId, version } } });
@@ -166,7 +171,9 @@ export class RolloutRepository extends Repository {
         SELECT j.status, j."createdAt", j."deviceId", j."timeoutAt" FROM "DeviceJob" j WHERE j."rolloutId" = ${rolloutId}::uuid
         UNION ALL
         -- A deployment rollout's application instances, counted as its jobs.
-        SELECT (CASE WHEN a.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED') THEN 'PENDING'
+        -- One a group deployment rolled back (its health failed after it started) counts as failed.
+        SELECT (CASE WHEN a."rollbackReason" IS NOT NULL THEN 'FAILED'
+          WHEN a.status IN ('DEPLOYMENT_PENDING', 'DEPLOYMENT_REQUESTED') THEN 'PENDING'
           WHEN a.status = 'DEPLOYMENT_IN_PROGRESS' THEN 'IN_PROGRESS'
           WHEN a.status = 'DEPLOYMENT_SUCCEEDED' THEN 'COMPLETED'
           WHEN a.status IN ('DEPLOYMENT_FAILED', 'DEPLOYMENT_ERROR') THEN 'FAILED'

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { z } from 'zod';
 import { Prisma, type Tx } from '@edgefleet/db';
-import { DeviceRepository } from '@edgefleet/devices';
+import { type DeviceTarget, DeviceRepository } from '@edgefleet/devices';
 import {
   DomainError,
   type RolloutEvent,
@@ -26,8 +26,11 @@ const targetSchema = z
     deviceIds: z.array(z.string()).min(1).max(MAX_DEVICES_PER_JOB_REQUEST).nullish(),
     tags: z.array(z.object({ key: z.string().min(1), value: z.string().nullish() })).min(1).max(50).nullish(),
     filter: z.record(z.string(), z.unknown()).nullish(),
+    thingGroupName: z.string().min(1).max(128).nullish(),
+    /** A group deployment's revision (internal: not in the API's input). */
+    deploymentId: z.uuid().nullish(),
   })
-  .refine((t) => [t.deviceIds, t.tags, t.filter].filter(Boolean).length === 1, { message: 'give exactly one of deviceIds, tags or filter' });
+  .refine((t) => [t.deviceIds, t.tags, t.filter, t.thingGroupName, t.deploymentId].filter(Boolean).length === 1, { message: 'give exactly one of deviceIds, tags, filter or thingGroupName' });
 
 const rolloutSchema = z.object({
   name: z.string(),
@@ -39,6 +42,9 @@ const rolloutSchema = z.object({
       manifestOverridesPayload: z.string().nullable(),
       applicationInstanceName: z.string().nullable(),
       replaceApplicationInstanceName: z.string().nullable(),
+      deploymentId: z.uuid().nullish(),
+      revision: z.number().int().min(1).nullish(),
+      softwareVersion: z.string().nullish(),
     })
     .nullish(),
   allowMajorVersionUpdate: z.boolean().nullish(),
@@ -95,40 +101,66 @@ export class RolloutService {
 
   async create(principal: Principal, input: RolloutInput): Promise<RolloutView> {
     const r = this.validate(input);
+    const row = await this.rollouts.transaction(async (tx) => {
+      const rollout = await this.insert(tx, principal.organizationId, r, actorOf(principal));
+      await this.audit.record(tx, principal, { action: 'rollout.create', targetType: 'Rollout', targetId: rollout.id, details: { name: r.name, jobType: r.jobType } });
+      return rollout;
+    });
+    return this.view(row);
+  }
+
+  /** A rollout recorded in the caller's transaction (a group deployment's revision). */
+  createIn(tx: Tx, organizationId: string, input: RolloutInput, actor: string): Promise<RolloutRow> {
+    return this.insert(tx, organizationId, this.validate(input), actor);
+  }
+
+  /** Cancels a running rollout in the caller's transaction (a group deployment revised or canceled); an ended one stays as it is. */
+  async cancelIn(tx: Tx, id: string, actor: string, reason: string): Promise<void> {
+    if (!(await this.rollouts.move(tx, id, 'CANCEL', actor, reason))) return;
+    await this.rollouts.cancelQueued(tx, id, actor, reason);
+    await this.deployments?.cancelPending(tx, id, actor, reason);
+  }
+
+  private async insert(tx: Tx, organizationId: string, r: Rollout, actor: string): Promise<RolloutRow> {
+    await this.assertImage(tx, organizationId, r);
+    const target = await this.resolveTarget(tx, organizationId, r.target);
     try {
-      const row = await this.rollouts.transaction(async (tx) => {
-        await this.assertImage(tx, principal.organizationId, r);
-        const rollout = await this.rollouts.insert(
-          tx,
-          {
-            organizationId: principal.organizationId,
-            name: r.name,
-            jobType: r.jobType,
-            deviceJobConfig: { imageVersion: r.imageVersion ?? null, allowMajorVersionUpdate: r.allowMajorVersionUpdate ?? false, deployment: r.deployment ?? null },
-            target: r.target,
-            waves: r.waves,
-            abortConfig: r.abortConfig ?? null,
-            timeouts: r.timeouts ?? null,
-            retries: r.retries,
-            maintenanceWindow: r.maintenanceWindow ?? null,
-          },
-          actorOf(principal),
-        );
-        await this.audit.record(tx, principal, { action: 'rollout.create', targetType: 'Rollout', targetId: rollout.id, details: { name: r.name, jobType: r.jobType } });
-        return rollout;
-      });
-      return this.view(row);
+      return await this.rollouts.insert(
+        tx,
+        {
+          organizationId,
+          name: r.name,
+          jobType: r.jobType,
+          deviceJobConfig: { imageVersion: r.imageVersion ?? null, allowMajorVersionUpdate: r.allowMajorVersionUpdate ?? false, deployment: r.deployment ?? null },
+          target,
+          waves: r.waves,
+          abortConfig: r.abortConfig ?? null,
+          timeouts: r.timeouts ?? null,
+          retries: r.retries,
+          maintenanceWindow: r.maintenanceWindow ?? null,
+        },
+        actor,
+      );
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') throw new DomainError('ALREADY_EXISTS', `A rollout named ${r.name} already exists.`);
       throw err;
     }
   }
 
+  /** A thing group target is kept as the group's id: a group deleted and made again under its name is another group. */
+  private async resolveTarget(tx: Tx | undefined, organizationId: string, target: Rollout['target']): Promise<DeviceTarget> {
+    if (!target.thingGroupName) return target;
+    const groupId = await this.rollouts.groupId(organizationId, target.thingGroupName, tx);
+    if (!groupId) throw notFound('Thing group', target.thingGroupName);
+    return { groupId };
+  }
+
   /** Exactly the devices the rollout would create jobs for, without doing anything. */
   async dryRun(principal: Principal, input: RolloutInput): Promise<DryRun> {
     const r = this.validate(input);
     await this.assertImage(undefined, principal.organizationId, r);
-    const devices = await this.devices.targets(undefined, principal.organizationId, r.target, { limit: MAX_DEVICES_PER_JOB_REQUEST * 10 });
+    const target = await this.resolveTarget(undefined, principal.organizationId, r.target);
+    const devices = await this.devices.targets(undefined, principal.organizationId, target, { limit: MAX_DEVICES_PER_JOB_REQUEST * 10 });
     return { devices, targeted: devices.length, offline: devices.filter((d) => !d.online).length };
   }
 
@@ -218,13 +250,19 @@ export class RolloutService {
 
   private async assertImage(tx: Tx | undefined, organizationId: string, r: Rollout): Promise<void> {
     if (r.jobType === 'DEPLOY_APPLICATION') {
+      // A group deployment's revision may name the software its devices update to first.
+      if (r.deployment?.softwareVersion) await this.assertUploaded(tx, organizationId, r.deployment.softwareVersion);
+      if (r.deployment?.deploymentId) return; // the group deployment checked its manifest
       if (!this.deployments) throw new DomainError('INVALID_ARGUMENT', 'Deployment rollouts are not available in this process.');
       return this.deployments.check(organizationId, r.deployment!);
     }
-    if (r.jobType !== 'OTA') return;
-    const image = await this.rollouts.image(organizationId, r.imageVersion!, tx);
-    if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${r.imageVersion} was not found; register and upload it first.`);
-    if (!image.uploadedAt) throw new DomainError('IMAGE_NOT_UPLOADED', `Software image ${r.imageVersion} has no uploaded file yet.`);
+    if (r.jobType === 'OTA') await this.assertUploaded(tx, organizationId, r.imageVersion!);
+  }
+
+  private async assertUploaded(tx: Tx | undefined, organizationId: string, version: string): Promise<void> {
+    const image = await this.rollouts.image(organizationId, version, tx);
+    if (!image) throw new DomainError('SOFTWARE_IMAGE_NOT_FOUND', `Software image ${version} was not found; register and upload it first.`);
+    if (!image.uploadedAt) throw new DomainError('IMAGE_NOT_UPLOADED', `Software image ${version} has no uploaded file yet.`);
   }
 
   private view(row: RolloutRow): RolloutView {

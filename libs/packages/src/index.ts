@@ -9,3 +9,4 @@ export { PACKAGE_BUCKET, PackageImportService } from './package-import.service';
 export type { PackageImportInput } from './package-import.service';
 export { PackageObjects } from './package-objects.service';
 export type { StoredObject } from './package-objects.service';
+export { MultipartUploads, etagOf } from './multipart-uploads.service';

@@ -1,19 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ArtifactStore, type ByteRange } from '@edgefleet/artifacts';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { DomainError } from '@edgefleet/domain';
 import { AuditService, type Principal } from '@edgefleet/organizations';
+import { MultipartUploads, digestRefusal, etagOf } from './multipart-uploads.service';
 import { PACKAGE_FILES } from './package-files.service';
 import { PACKAGE_BUCKET } from './package-import.service';
 import { PackageRepository } from './package.repository';
 
-/** Where parts of multipart uploads wait, by their own SHA-256, until the upload completes. */
-const UPLOAD_PARTS = 'upload-parts';
 /** `packages/<packageId>/…/<sha256>.tar.gz|json`: a package's file, under the prefixes of its StorageLocation. */
 const KEY = /^packages\/(package-[a-z2-7]{26})\/(?:[A-Za-z0-9._-]+\/){0,4}([a-f0-9]{64})\.(tar\.gz|json)$/;
-const MAX_PARTS = 10_000;
 
 export interface StoredObject {
   key: string;
@@ -22,8 +19,6 @@ export interface StoredObject {
   lastModified: Date;
 }
 
-/** S3's ETag of a file stored by its SHA-256: quoted, as S3 sends it. */
-const etagOf = (sha256: string) => `"${sha256}"`;
 /** Files uploaded by signed URL have no key: they list under the package's binaries. */
 const keyOf = (packageId: string, a: { sha256: string; objectKey: string | null }) => a.objectKey ?? `packages/${packageId}/binaries/${a.sha256}`;
 
@@ -38,6 +33,7 @@ const keyOf = (packageId: string, a: { sha256: string; objectKey: string | null 
 export class PackageObjects {
   constructor(
     private readonly packages: PackageRepository,
+    private readonly multipart: MultipartUploads,
     private readonly store: ArtifactStore,
     private readonly audit: AuditService,
     @Inject(CONFIG) private readonly config: Config,
@@ -77,55 +73,32 @@ export class PackageObjects {
 
   async createMultipartUpload(principal: Principal, bucket: string, key: string): Promise<{ uploadId: string }> {
     const { packageId, sha256 } = await this.resolve(principal, bucket, key);
-    const uploadId = randomBytes(24).toString('base64url');
-    await this.packages.insertUpload({ uploadId, organizationId: principal.organizationId, packageId, objectKey: key, sha256 });
-    return { uploadId };
+    return this.multipart.create({ organizationId: principal.organizationId, packageId, objectKey: key, sha256 });
   }
 
   async uploadPart(principal: Principal, bucket: string, key: string, uploadId: string, partNumber: number, body: Readable, opts: { signedSha256?: string; sizeBytes?: number }): Promise<{ etag: string }> {
     const upload = await this.upload(principal, bucket, key, uploadId);
-    if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) throw new DomainError('INVALID_PART', `Part number must be an integer between 1 and ${MAX_PARTS}.`);
-    const part = await this.store.put(UPLOAD_PARTS, body, { ...this.limits(opts.sizeBytes), sha256: opts.signedSha256 }).catch(digestRefusal(key));
-    await this.packages.putPart(upload.uploadId, partNumber, part.sha256, part.sizeBytes);
-    return { etag: etagOf(part.sha256) };
+    return this.multipart.part(upload, partNumber, body, { ...this.limits(opts.sizeBytes), signedSha256: opts.signedSha256 });
   }
 
   /** The parts, in the order given (ascending part numbers, as S3 requires), assembled into the file the key names. */
   async completeMultipartUpload(principal: Principal, bucket: string, key: string, uploadId: string, parts: { partNumber: number; etag: string }[]): Promise<{ etag: string }> {
-    const upload = await this.upload(principal, bucket, key, uploadId);
-    if (parts.length === 0) throw new DomainError('INVALID_PART', 'You must specify at least one part.');
-    const stored = new Map(upload.parts.map((p) => [p.partNumber, p]));
-    const chosen = parts.map((p, i) => {
-      const part = stored.get(p.partNumber);
-      if (i > 0 && p.partNumber <= parts[i - 1].partNumber) throw new DomainError('INVALID_PART', 'The list of parts was not in ascending order.');
-      if (!part || etagOf(part.sha256) !== `"${p.etag.replace(/"/g, '')}"`) throw new DomainError('INVALID_PART', `Part ${p.partNumber} was not uploaded, or its ETag is not ${p.etag}.`);
-      return part;
-    });
-    const assembled = new PassThrough();
-    void (async () => {
-      for (const part of chosen) for await (const chunk of this.store.openRead(UPLOAD_PARTS, part.sha256)) if (!assembled.write(chunk)) await new Promise((r) => assembled.once('drain', r));
-      assembled.end();
-    })().catch((err: Error) => assembled.destroy(err));
-    await this.store.put(PACKAGE_FILES, assembled, { maxBytes: this.config.PACKAGE_ASSET_MAX_BYTES, limitName: 'PACKAGE_ASSET_MAX_BYTES', sha256: upload.sha256 }).catch(digestRefusal(key, upload.sha256));
-    await this.recorded(principal, upload.packageId, upload.sha256, key);
-    await this.drop(uploadId);
-    return { etag: etagOf(upload.sha256) };
+    const { packageId, sha256 } = await this.resolve(principal, bucket, key);
+    const upload = await this.multipart.find(principal.organizationId, key, uploadId);
+    await this.store.put(PACKAGE_FILES, this.multipart.assemble(upload, parts), { maxBytes: this.config.PACKAGE_ASSET_MAX_BYTES, limitName: 'PACKAGE_ASSET_MAX_BYTES', sha256 }).catch(digestRefusal(key, sha256));
+    await this.recorded(principal, packageId, sha256, key);
+    await this.multipart.drop(uploadId);
+    return { etag: etagOf(sha256) };
   }
 
   async abortMultipartUpload(principal: Principal, bucket: string, key: string, uploadId: string): Promise<void> {
     await this.upload(principal, bucket, key, uploadId);
-    await this.drop(uploadId);
-  }
-
-  private async drop(uploadId: string): Promise<void> {
-    for (const sha256 of await this.packages.dropUpload(uploadId)) await this.store.remove(UPLOAD_PARTS, sha256);
+    await this.multipart.drop(uploadId);
   }
 
   private async upload(principal: Principal, bucket: string, key: string, uploadId: string) {
     await this.resolve(principal, bucket, key);
-    const upload = await this.packages.upload(principal.organizationId, uploadId);
-    if (!upload || upload.objectKey !== key) throw new DomainError('UPLOAD_NOT_FOUND', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { id: uploadId });
-    return upload;
+    return this.multipart.find(principal.organizationId, key, uploadId);
   }
 
   /** The package and digest a key names, in a package of the caller's organization. */
@@ -162,9 +135,3 @@ export class PackageObjects {
 const forbidden = (key: string, why = 'it is not a file of a package of your organization') => new DomainError('OBJECT_KEY_FORBIDDEN', `Access Denied: ${key.slice(0, 300)}: ${why}.`);
 
 /** The store's digest refusal, as S3 says it: the content is not what the key (or the signature) says. */
-const digestRefusal = (key: string, sha256?: string) => (err: unknown) => {
-  if (err instanceof DomainError && err.reason === 'INVALID_ARGUMENT' && 'actual' in err.details) {
-    throw new DomainError('DIGEST_MISMATCH', sha256 ? `${key} names SHA-256 ${sha256}; the content's is ${String(err.details.actual)}.` : `The content's SHA-256 is ${String(err.details.actual)}, not the one signed.`);
-  }
-  throw err;
-};

@@ -121,7 +121,7 @@ export class PackageRepository extends Repository {
     return this.prisma.packageAsset.findMany({ where: { packageId, uploadedAt: { not: null } }, orderBy: { sha256: 'asc' } });
   }
 
-  insertUpload(u: { uploadId: string; organizationId: string; packageId: string; objectKey: string; sha256: string }) {
+  insertUpload(u: { uploadId: string; organizationId: string; packageId: string | null; objectKey: string; sha256: string | null }) {
     return this.prisma.multipartUpload.create({ data: u });
   }
 

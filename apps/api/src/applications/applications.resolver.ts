@@ -1,5 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import { ApplicationInstanceService, LogService } from '@edgefleet/applications';
+import { ApplicationInstanceService, GroupDeployments, LogService } from '@edgefleet/applications';
 import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { Caller } from '../graphql/caller.decorator';
@@ -112,7 +112,13 @@ export class ApplicationInstanceFieldsResolver {
   constructor(
     private readonly instances: ApplicationInstanceService,
     private readonly devices: DeviceService,
+    private readonly groupDeployments: GroupDeployments,
   ) {}
+
+  @ResolveField(() => String, { nullable: true, description: 'The group deployment that owns it (and decides its revision), if any.' })
+  deploymentName(@Caller() caller: Principal, @Parent() instance: ApplicationInstance): Promise<string | null> {
+    return instance.deploymentId ? this.groupDeployments.nameOf(caller, instance.deploymentId) : Promise.resolve(null);
+  }
 
   @ResolveField(() => [NodeInstance], { description: 'Its node instances and their status (as applicationInstanceNodeInstances).' })
   nodeInstances(@Caller() caller: Principal, @Parent() instance: ApplicationInstance): Promise<NodeInstance[]> {

@@ -53,6 +53,9 @@ export class ApplicationInstance {
   @Field(() => Int, { description: 'Every how many seconds the device sends its last output frame (applicationInstanceLastFrame); 0: never.' }) snapshotIntervalSeconds!: number;
   @Field(() => GraphQLISODateTime) createdTime!: Date;
   @Field(() => GraphQLISODateTime) lastUpdatedTime!: Date;
+  /** The group deployment it belongs to (see deploymentName). */
+  deploymentId?: string | null;
+  @Field(() => Int, { nullable: true, description: 'The revision of its group deployment, if a group deployment owns it.' }) deploymentRevision!: number | null;
 }
 
 @ObjectType({ description: "The last frame an application put on its video output, as its device sent it while snapshots were on: a JPEG with the application's labels and boxes drawn." })

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { ClipService } from '@edgefleet/clips';
 import { DeviceService } from '@edgefleet/devices';
 import { ApiKeyService, type Principal } from '@edgefleet/organizations';
 import { PackageService } from '@edgefleet/packages';
@@ -15,6 +16,7 @@ export class DeviceResolver {
     private readonly apiKeys: ApiKeyService,
     private readonly provisioning: ProvisioningService,
     private readonly packages: PackageService,
+    private readonly clips: ClipService,
   ) {}
 
   @Query(() => DeviceConnection, { description: 'Devices of your organization (Panorama ListDevices).' })
@@ -78,10 +80,16 @@ export class DeviceResolver {
   }
 
   @Mutation(() => Device, {
-    description: 'Deregisters a device: it moves to DELETING at once; the worker then revokes its certificates and removes it.',
+    description: "Deregisters a device: it moves to DELETING at once; the worker then revokes its certificates and removes it. Its camera clips are kept (clips(deviceId) lists them) unless deleteClips.",
   })
-  async deleteDevice(@Caller() caller: Principal, @Args('deviceId', { type: () => ID }) deviceId: string): Promise<Device> {
-    return toDevice(await this.provisioning.deprovisionDevice(caller, deviceId));
+  async deleteDevice(
+    @Caller() caller: Principal,
+    @Args('deviceId', { type: () => ID }) deviceId: string,
+    @Args('deleteClips', { type: () => Boolean, defaultValue: false }) deleteClips: boolean,
+  ): Promise<Device> {
+    const device = toDevice(await this.provisioning.deprovisionDevice(caller, deviceId));
+    if (deleteClips) await this.clips.deleteOfDevice(caller, { deviceId });
+    return device;
   }
 }
 

@@ -10,3 +10,9 @@ export interface RequestContext {
 export const Caller = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal => GqlExecutionContext.create(ctx).getContext<RequestContext>().principal,
 );
+
+/** The scheme and host the caller reached the api at (behind a proxy, as X-Forwarded-* say): for URLs the caller will use. */
+export const Origin = createParamDecorator((_: unknown, ctx: ExecutionContext): { protocol: string; host: string } => {
+  const { request } = GqlExecutionContext.create(ctx).getContext<{ reply: { request: { protocol: string; host: string } } }>().reply;
+  return { protocol: request.protocol, host: request.host };
+});

@@ -9,14 +9,15 @@ const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, VALIDATI
 
 /** Files moved over signed URLs: where they go up and come down, and the use case that stores and finds them. */
 export interface SignedFiles {
-  /** Fastify routes with an `:id` parameter: the upload's id, the download's SHA-256. */
-  uploadRoute: string;
+  /** Fastify routes with an `:id` parameter: the upload's id, the download's SHA-256 (or, for clips, the clip's id). */
   downloadRoute: string;
-  uploadPath: (id: string) => string;
-  downloadPath: (sha256: string) => string;
+  downloadPath: (id: string) => string;
   signer: UrlSigner;
-  receive: (id: string, body: Readable, declaredLength?: number) => Promise<object>;
-  blob: (sha256: string) => Promise<{ size: number; open: (range?: ByteRange) => Readable } | undefined>;
+  blob: (id: string) => Promise<{ size: number; open: (range?: ByteRange) => Readable } | undefined>;
+  /** What the download is served as (application/octet-stream unless said). */
+  contentType?: string;
+  /** Files that are uploaded this way too (clips come in through the S3-compatible endpoint). */
+  upload?: { route: string; path: (id: string) => string; receive: (id: string, body: Readable, declaredLength?: number) => Promise<object> };
 }
 
 /**
@@ -31,15 +32,16 @@ export function registerSignedFileRoutes(fastify: FastifyInstance, kinds: Signed
 }
 
 function registerKind(fastify: FastifyInstance, files: SignedFiles): void {
-  fastify.put(files.uploadRoute, { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
-    const refusal = files.signer.refusal('PUT', files.uploadPath(req.params.id), req.query);
+  const upload = files.upload;
+  if (upload) fastify.put(upload.route, { bodyLimit: Number.MAX_SAFE_INTEGER }, async (req: Signed, reply: FastifyReply) => {
+    const refusal = files.signer.refusal('PUT', upload.path(req.params.id), req.query);
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
     if (req.headers['content-type'] !== 'application/octet-stream') {
       return reply.code(415).send({ code: 'VALIDATION_FAILED', message: 'Send the file as Content-Type: application/octet-stream.' });
     }
     const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
     try {
-      return reply.code(200).send(await files.receive(req.params.id, req.raw, length));
+      return reply.code(200).send(await upload.receive(req.params.id, req.raw, length));
     } catch (err) {
       if (err instanceof DomainError) return reply.code(STATUS[err.code] ?? 400).send({ code: err.code, reason: err.reason, message: err.message });
       throw err;
@@ -51,7 +53,7 @@ function registerKind(fastify: FastifyInstance, files: SignedFiles): void {
     if (refusal) return reply.code(403).send({ code: 'FORBIDDEN', message: refusal });
     const blob = await files.blob(req.params.id);
     if (!blob) return reply.code(404).send({ code: 'NOT_FOUND', message: 'No such file.' });
-    reply.header('accept-ranges', 'bytes').header('content-type', 'application/octet-stream').header('etag', `"${req.params.id}"`);
+    reply.header('accept-ranges', 'bytes').header('content-type', files.contentType ?? 'application/octet-stream').header('etag', `"${req.params.id}"`);
     const range = parseRange(req.headers.range, blob.size);
     if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${blob.size}`).send();
     if (!range) return reply.code(200).header('content-length', blob.size).send(blob.open());

@@ -109,6 +109,7 @@ export class RolloutTargetInput {
   @Field(() => [ID], { nullable: true }) deviceIds?: string[] | null;
   @Field(() => [TagInput], { nullable: true, description: 'Devices having every tag.' }) tags?: TagInput[] | null;
   @Field(() => DeviceFilterInput, { nullable: true }) filter?: DeviceFilterInput | null;
+  @Field(() => String, { nullable: true, description: "A thing group's members, as they are when each wave starts." }) thingGroupName?: string | null;
 }
 
 @InputType()

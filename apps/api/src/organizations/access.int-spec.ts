@@ -1,6 +1,6 @@
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PrismaService } from '@edgefleet/db';
 import { newApplicationInstanceId, newNodeFromTemplateJobId, newPackageId } from '@edgefleet/domain';
 import { codeOf, dataOf, gql, newKey, newOrganization, seedDevice, type TestOrganization } from '@edgefleet/e2e-support';
@@ -29,11 +29,14 @@ async function signedCall(api: RunningApi, key: AccessKey, method: string, path:
 const createAccessKey = async (api: RunningApi, org: TestOrganization, role: string): Promise<AccessKey> =>
   dataOf(await gql(api.url, org.adminKey, `mutation { createAccessKey(input: {name: "${role.toLowerCase()}", role: ${role}}) { accessKeyId secretAccessKey } }`)).createAccessKey;
 
+/** A manifest of the HDMI output alone: valid, and in every organization's catalogue. */
+const HDMI_ONLY = JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'out', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } });
+
 /**
  * Every query and mutation of the schema, with variables aimed at organization A's
  * resources. A new operation without a line here fails the coverage test below.
  */
-function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string; packageId: string; packageArn: string; cameraJobId: string; applicationInstanceId: string }) {
+function operations(a: { deviceId: string; arn: string; keyId: string; jobId: string; rolloutId: string; organizationId: string; packageId: string; packageArn: string; cameraJobId: string; applicationInstanceId: string; tunnelId: string; clipId: string }) {
   return {
     query: {
       devices: ['{ devices(first: 50) { totalCount edges { node { deviceId } } } }', {}],
@@ -62,6 +65,20 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       applicationInstanceLogs: ['query($i: String!) { applicationInstanceLogs(applicationInstanceId: $i) { edges { node { message } } } }', { i: a.applicationInstanceId }],
       applicationInstanceLastFrame: ['query($i: String!) { applicationInstanceLastFrame(applicationInstanceId: $i) { jpegBase64 } }', { i: a.applicationInstanceId }],
       deviceLogs: ['query($d: ID!) { deviceLogs(deviceId: $d) { edges { node { message } } } }', { d: a.deviceId }],
+      tunnel: ['query($t: ID!) { tunnel(tunnelId: $t) { status } }', { t: a.tunnelId }],
+      tunnels: ['{ tunnels { edges { node { tunnelId } } } }', {}],
+      roleAlias: ['{ roleAlias(roleAlias: "secret-alias") { policyDocument } }', {}],
+      roleAliases: ['{ roleAliases { edges { node { roleAlias } } } }', {}],
+      clips: ['query($d: ID!) { clips(deviceId: $d) { edges { node { objectKey } } } }', { d: a.deviceId }],
+      clip: ['query($c: ID!) { clip(clipId: $c) { url } }', { c: a.clipId }],
+      clipRetention: ['{ clipRetention { days clips } }', {}],
+      thingGroup: ['{ thingGroup(thingGroupName: "secret-group") { version } }', {}],
+      thingGroups: ['{ thingGroups { edges { node { thingGroupName } } } }', {}],
+      thingGroupMembers: ['{ thingGroupMembers(thingGroupName: "secret-group") { edges { node { deviceId } } } }', {}],
+      thingGroupsOfDevice: ['query($d: ID!) { thingGroupsOfDevice(deviceId: $d) { thingGroupName } }', { d: a.deviceId }],
+      deployment: ['{ deployment(deploymentName: "secret-deployment") { id } }', {}],
+      deployments: ['{ deployments { edges { node { name } } } }', {}],
+      deploymentDevices: ['{ deploymentDevices(deploymentName: "secret-deployment") { edges { node { deviceId } } } }', {}],
       validateApplicationManifest: [
         'query($m: ManifestPayloadInput!) { validateApplicationManifest(manifestPayload: $m) { valid graph } }',
         { m: { payloadData: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [], nodes: [{ name: 'n', interface: 'string', value: 'x' }], edges: [] } }) } },
@@ -111,6 +128,22 @@ function operations(a: { deviceId: string; arn: string; keyId: string; jobId: st
       ],
       updateCameraCredentials: ['mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "evil", password: "evil"}) { jobId } }', { j: a.cameraJobId }],
       setApplicationInstanceSnapshots: ['mutation($i: String!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: 5) { status } }', { i: a.applicationInstanceId }],
+      openTunnel: ['mutation($d: ID!) { openTunnel(input: {deviceId: $d, services: ["SSH"]}) { sourceAccessToken } }', { d: a.deviceId }],
+      closeTunnel: ['mutation($t: ID!) { closeTunnel(tunnelId: $t) { status } }', { t: a.tunnelId }],
+      rotateTunnelAccessToken: ['mutation($t: ID!) { rotateTunnelAccessToken(tunnelId: $t, clientMode: ALL) { sourceAccessToken } }', { t: a.tunnelId }],
+      createRoleAlias: ['mutation { createRoleAlias(input: {roleAlias: "secret-alias", policyDocument: "{\\"Statement\\": {\\"Effect\\": \\"Allow\\", \\"Action\\": \\"s3:*\\", \\"Resource\\": \\"*\\"}}"}) { roleAlias } }', {}],
+      updateRoleAlias: ['mutation { updateRoleAlias(roleAlias: "secret-alias", input: {credentialDurationSeconds: 43200}) { roleAlias } }', {}],
+      deleteRoleAlias: ['mutation { deleteRoleAlias(roleAlias: "secret-alias") { roleAlias } }', {}],
+      setClipRetention: ['mutation { setClipRetention(days: 1) { days } }', {}],
+      deleteClips: ['mutation($d: ID!) { deleteClips(deviceId: $d) }', { d: a.deviceId }],
+      createThingGroup: ['mutation { createThingGroup(input: {thingGroupName: "hostile-group"}) { version } }', {}],
+      updateThingGroup: ['mutation { updateThingGroup(thingGroupName: "secret-group", input: {description: "pwned"}) { version } }', {}],
+      addThingToThingGroup: ['mutation($d: ID!) { addThingToThingGroup(thingGroupName: "secret-group", deviceId: $d) { version } }', { d: a.deviceId }],
+      removeThingFromThingGroup: ['mutation($d: ID!) { removeThingFromThingGroup(thingGroupName: "secret-group", deviceId: $d) { version } }', { d: a.deviceId }],
+      deleteThingGroup: ['mutation { deleteThingGroup(thingGroupName: "secret-group") { version } }', {}],
+      createDeployment: ['mutation($m: String!) { createDeployment(input: {deploymentName: "hostile", thingGroupName: "secret-group", manifestPayload: {payloadData: $m}}) { id } }', { m: HDMI_ONLY }],
+      reviseDeployment: ['mutation($m: String!) { reviseDeployment(deploymentName: "secret-deployment", input: {manifestPayload: {payloadData: $m}}) { id } }', { m: HDMI_ONLY }],
+      cancelDeployment: ['mutation { cancelDeployment(deploymentName: "secret-deployment") { status } }', {}],
     },
   } as const satisfies Record<string, Record<string, readonly [string, Record<string, unknown>]>>;
 }
@@ -153,6 +186,19 @@ describe('access control', () => {
         nodeInstances: { create: { nodeInstanceId: 'code_node', nodeId: 'n', packageName: 'secret-pkg', packageVersion: '1.0', packagePatchVersion: 'f'.repeat(64), nodeName: 'interface' } },
       },
     });
+    // A's role alias, and a clip of that device.
+    await prisma.roleAlias.create({ data: { organizationId: a.organizationId, roleAlias: 'secret-alias', policyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:*'], Resource: ['*'] }] }, credentialDurationSeconds: 3600 } });
+    const clip = await prisma.clip.create({ data: { organizationId: a.organizationId, objectKey: `clips/${device.deviceId}/cam/1.mp4`, deviceId: device.deviceId, camera: 'cam', startedAt: new Date(), sha256: 'f'.repeat(64), sizeBytes: 1n, uploadedBy: 'thing:x' } });
+    // A's static group of that device, and a deployment to it.
+    const group = await prisma.thingGroup.create({ data: { organizationId: a.organizationId, name: 'secret-group', members: { create: { deviceId: device.deviceId } } } });
+    const deploymentRollout = await prisma.rollout.create({ data: { organizationId: a.organizationId, name: 'deployment-secret-deployment-r1', jobType: 'DEPLOY_APPLICATION', target: {}, waves: { initialSize: 1, growthFactor: 2 }, status: 'COMPLETED' } });
+    await prisma.deployment.create({
+      data: { organizationId: a.organizationId, name: 'secret-deployment', groupId: group.id, applicationInstanceName: 'secret', revisions: { create: { revision: 1, manifestPayload: HDMI_ONLY, rolloutId: deploymentRollout.id, actor: 'apiKey:a' } } },
+    });
+    // A's open tunnel to that device.
+    const tunnel = await prisma.tunnel.create({
+      data: { tunnelId: randomUUID(), organizationId: a.organizationId, deviceId: device.deviceId, services: ['SSH'], timeoutMinutes: 60, openedBy: 'apiKey:a', expiresAt: new Date(Date.now() + 3_600_000), sourceTokenHash: `s-${device.deviceId}`, destinationTokenHash: `d-${device.deviceId}` },
+    });
     const packageArn = `arn:aws:panorama:${api.config.REGION}:${(await prisma.organization.findUniqueOrThrow({ where: { id: a.organizationId } })).accountId}:package/${pkg.packageId}`;
     target = {
       deviceId: device.deviceId,
@@ -165,6 +211,8 @@ describe('access control', () => {
       packageArn,
       cameraJobId: camera.jobId,
       applicationInstanceId: instance.applicationInstanceId,
+      tunnelId: tunnel.tunnelId,
+      clipId: clip.id,
     };
     ops = operations(target);
   });
@@ -183,6 +231,11 @@ describe('access control', () => {
     cameras: await prisma.cameraStream.findMany({ where: { organizationId: a.organizationId } }),
     secrets: await prisma.secret.findMany({ where: { organizationId: a.organizationId } }),
     applications: await prisma.applicationInstance.findMany({ where: { organizationId: a.organizationId }, include: { nodeInstances: true } }),
+    tunnels: await prisma.tunnel.findMany({ where: { organizationId: a.organizationId } }),
+    roleAliases: await prisma.roleAlias.findMany({ where: { organizationId: a.organizationId } }),
+    clips: await prisma.clip.findMany({ where: { organizationId: a.organizationId } }),
+    groups: await prisma.thingGroup.findMany({ where: { organizationId: a.organizationId }, include: { members: true } }),
+    deployments: await prisma.deployment.findMany({ where: { organizationId: a.organizationId }, include: { revisions: true } }),
   });
 
   it('covers every query and mutation of the schema', async () => {
@@ -258,6 +311,37 @@ describe('access control', () => {
       createApplicationInstance: 'NOT_FOUND',
       removeApplicationInstance: 'NOT_FOUND',
       signalApplicationInstanceNodeInstances: 'NOT_FOUND',
+      tunnel: 'NOT_FOUND',
+      tunnels: { tunnels: { edges: [] } },
+      openTunnel: 'NOT_FOUND',
+      closeTunnel: 'NOT_FOUND',
+      rotateTunnelAccessToken: 'NOT_FOUND',
+      roleAlias: 'NOT_FOUND',
+      roleAliases: { roleAliases: { edges: [] } },
+      clips: { clips: { edges: [] } },
+      clip: 'NOT_FOUND',
+      clipRetention: { clipRetention: { days: 30, clips: 0 } },
+      setClipRetention: { setClipRetention: { days: 1 } }, // B's own
+      deleteClips: 'NOT_FOUND',
+      // B's own alias of that name: A's is untouched (the snapshot below says so).
+      createRoleAlias: { createRoleAlias: { roleAlias: 'secret-alias' } },
+      updateRoleAlias: { updateRoleAlias: { roleAlias: 'secret-alias' } },
+      deleteRoleAlias: { deleteRoleAlias: { roleAlias: 'secret-alias' } },
+      thingGroup: 'NOT_FOUND',
+      thingGroups: { thingGroups: { edges: [] } },
+      thingGroupMembers: 'NOT_FOUND',
+      thingGroupsOfDevice: { thingGroupsOfDevice: [] },
+      deployment: 'NOT_FOUND',
+      deployments: { deployments: { edges: [] } },
+      deploymentDevices: 'NOT_FOUND',
+      createThingGroup: { createThingGroup: { version: 1 } }, // B's own
+      updateThingGroup: 'NOT_FOUND',
+      addThingToThingGroup: 'NOT_FOUND',
+      removeThingFromThingGroup: 'NOT_FOUND',
+      deleteThingGroup: 'NOT_FOUND',
+      createDeployment: 'NOT_FOUND', // A's group is not B's to target
+      reviseDeployment: 'NOT_FOUND',
+      cancelDeployment: 'NOT_FOUND',
     });
     // A package's ARN of A names nothing for B either.
     expect(codeOf(await gql(api.url, b.adminKey, 'mutation($arn: String!) { tagResource(resourceArn: $arn, tags: [{key: "pwned"}]) { key } }', { arn: target.packageArn }))).toBe('NOT_FOUND');

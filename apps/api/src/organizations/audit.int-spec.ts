@@ -41,6 +41,8 @@ describe('audit trail', () => {
     const asset = await prisma.packageAsset.findFirstOrThrow({ where: { packageId: pkg.packageId } });
     await api.app.get(PackageFiles).receiveUpload(asset.id, Readable.from([Buffer.from(manifest)]));
 
+    /** A manifest of the HDMI output alone: valid, and in every organization's catalogue. */
+    const HDMI_ONLY = JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'out', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } });
     /** One successful call of each mutation, in an order where each finds what it needs. */
     const calls: [name: string, query: string, variables: () => Record<string, unknown>][] = [
       ['provisionDevice', 'mutation { provisionDevice(input: {name: "audited-new"}) { deviceId } }', () => ({})],
@@ -83,7 +85,7 @@ describe('audit trail', () => {
         'mutation($d: String!, $m: String!) { createApplicationInstance(input: {defaultRuntimeContextDevice: $d, manifestPayload: {payloadData: $m}}) { applicationInstanceId } }',
         () => ({
           d: device.deviceId,
-          m: JSON.stringify({ nodeGraph: { envelopeVersion: '2021-01-01', packages: [{ name: 'panorama::hdmi_data_sink', version: '1.0' }], nodes: [{ name: 'out', interface: 'panorama::hdmi_data_sink.hdmi0' }], edges: [] } }),
+          m: HDMI_ONLY,
         }),
       ],
       [
@@ -94,6 +96,22 @@ describe('audit trail', () => {
       ['setApplicationInstanceSnapshots', 'mutation($i: String!) { setApplicationInstanceSnapshots(applicationInstanceId: $i, intervalSeconds: 10) { status } }', () => ({ i: seen.createApplicationInstance.applicationInstanceId })],
       ['removeApplicationInstance', 'mutation($i: String!) { removeApplicationInstance(applicationInstanceId: $i) { status } }', () => ({ i: seen.createApplicationInstance.applicationInstanceId })],
       ['updateCameraCredentials', 'mutation($j: String!) { updateCameraCredentials(jobId: $j, credentials: {username: "u2", password: "p2"}) { jobId } }', () => ({ j: seen.createNodeFromTemplateJob.jobId })],
+      ['openTunnel', 'mutation($id: ID!) { openTunnel(input: {deviceId: $id, services: ["SSH"]}) { tunnel { tunnelId } } }', () => ({ id: device.deviceId })],
+      ['rotateTunnelAccessToken', 'mutation($t: ID!) { rotateTunnelAccessToken(tunnelId: $t, clientMode: ALL) { tunnel { tunnelId } } }', () => ({ t: seen.openTunnel.tunnel.tunnelId })],
+      ['closeTunnel', 'mutation($t: ID!) { closeTunnel(tunnelId: $t) { status } }', () => ({ t: seen.openTunnel.tunnel.tunnelId })],
+      ['createRoleAlias', 'mutation { createRoleAlias(input: {roleAlias: "audited", credentialDurationSeconds: 900}) { roleAlias } }', () => ({})],
+      ['updateRoleAlias', 'mutation { updateRoleAlias(roleAlias: "audited", input: {credentialDurationSeconds: 1800}) { roleAlias } }', () => ({})],
+      ['deleteRoleAlias', 'mutation { deleteRoleAlias(roleAlias: "audited") { roleAlias } }', () => ({})],
+      ['createThingGroup', 'mutation { createThingGroup(input: {thingGroupName: "audited"}) { version } }', () => ({})],
+      ['updateThingGroup', 'mutation { updateThingGroup(thingGroupName: "audited", input: {description: "lobby"}) { version } }', () => ({})],
+      ['addThingToThingGroup', 'mutation($id: ID!) { addThingToThingGroup(thingGroupName: "audited", deviceId: $id) { version } }', () => ({ id: device.deviceId })],
+      ['removeThingFromThingGroup', 'mutation($id: ID!) { removeThingFromThingGroup(thingGroupName: "audited", deviceId: $id) { version } }', () => ({ id: device.deviceId })],
+      ['createDeployment', 'mutation($m: String!) { createDeployment(input: {deploymentName: "audited", thingGroupName: "audited", manifestPayload: {payloadData: $m}}) { id } }', () => ({ m: HDMI_ONLY })],
+      ['reviseDeployment', 'mutation($m: String!) { reviseDeployment(deploymentName: "audited", input: {manifestPayload: {payloadData: $m}}) { id } }', () => ({ m: HDMI_ONLY })],
+      ['cancelDeployment', 'mutation { cancelDeployment(deploymentName: "audited") { status } }', () => ({})],
+      ['deleteThingGroup', 'mutation { deleteThingGroup(thingGroupName: "audited") { version } }', () => ({})],
+      ['setClipRetention', 'mutation { setClipRetention(days: 7) { days } }', () => ({})],
+      ['deleteClips', 'mutation($id: ID!) { deleteClips(deviceId: $id) }', () => ({ id: device.deviceId })],
     ];
 
     const audited = () => prisma.auditEvent.count({ where: { organizationId: org.organizationId } });

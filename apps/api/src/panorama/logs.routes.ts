@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { LogService } from '@edgefleet/applications';
 import { DomainError } from '@edgefleet/domain';
-import { ApiException, type Deps, authenticateSigned, rawBodies, retryAfter, toApiException } from './panorama.routes';
+import { jsonInput, jsonOperation, sendJson, sendJsonError } from './aws-json';
+import { ApiException, type Deps, authenticateSigned, rawBodies } from './panorama.routes';
 
-/** CloudWatch Logs' JSON protocol: the operation is named by X-Amz-Target. */
-const TARGET = /^Logs_20140328\.(\w+)$/;
 const MAX_EVENTS = 10_000;
 
 const group = { logGroupName: z.string().min(1).max(512).optional(), logGroupIdentifier: z.string().min(1).max(2048).optional() };
@@ -46,27 +45,13 @@ export function registerLogsRoutes(fastify: FastifyInstance, logs: LogService, d
       const handler = async (req: FastifyRequest, reply: FastifyReply) => {
         try {
           const principal = await authenticateSigned(req, 'logs', deps, 0);
-          const op = TARGET.exec(String(req.headers['x-amz-target'] ?? ''))?.[1] as keyof typeof INPUTS | undefined;
-          if (!op || !(op in INPUTS)) throw new ApiException('UnknownOperationException', 400, `EdgeFleet serves GetLogEvents, DescribeLogStreams and FilterLogEvents, not ${String(req.headers['x-amz-target'])}.`);
-          let body: unknown;
-          try {
-            body = JSON.parse((req.body as Buffer | undefined)?.toString('utf8') || '{}');
-          } catch {
-            throw new ApiException('SerializationException', 400, 'The request body is not valid JSON.');
-          }
-          const parsed = INPUTS[op].safeParse(body);
-          if (!parsed.success) {
-            const issue = parsed.error.issues[0];
-            throw new ApiException('InvalidParameterException', 400, `1 validation error detected: Value at '${issue.path.join('.')}' failed to satisfy constraint: ${issue.message}`);
-          }
-          const input = parsed.data as Record<string, any>;
+          const op = jsonOperation(req, 'Logs_20140328', INPUTS);
+          const input = jsonInput<Record<string, any>>(req, INPUTS[op], 'InvalidParameterException');
           const logGroup = input.logGroupName ?? input.logGroupIdentifier;
           if (!logGroup) throw new ApiException('InvalidParameterException', 400, 'Either logGroupName or logGroupIdentifier is required.');
-          return reply.header('content-type', 'application/x-amz-json-1.1').send(await run(op, logGroup, input, principal));
+          return sendJson(reply, await run(op, logGroup, input, principal));
         } catch (err) {
-          const e = toApiException(err);
-          const type = LOGS_TYPES[e.type] ?? e.type;
-          return retryAfter(reply, e).code(e.status === 402 || e.status === 409 ? 400 : e.status).header('x-amzn-ErrorType', type).header('content-type', 'application/x-amz-json-1.1').send({ __type: type, message: e.message });
+          return sendJsonError(reply, err, LOGS_TYPES, { 402: 400, 409: 400 });
         }
       };
       const run = async (op: keyof typeof INPUTS, logGroup: string, input: Record<string, any>, principal: Awaited<ReturnType<typeof authenticateSigned>>) => {

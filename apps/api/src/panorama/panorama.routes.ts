@@ -6,7 +6,7 @@ import { DomainError, type ErrorCode, type ErrorReason } from '@edgefleet/domain
 import type { AccessKeyService, Principal, RequestAdmission } from '@edgefleet/organizations';
 import { type Handler } from './panorama.operations';
 import { OPERATIONS, type Problem, readInput, routeOf, serialize, validate } from './rest-json';
-import { parseAuthorization, verifySignature } from './sigv4';
+import { type Credential, parseAuthorization, verifySignature } from './sigv4';
 
 const logger = new Logger('PanoramaApi');
 
@@ -97,15 +97,20 @@ export async function authenticateSigned(req: FastifyRequest, service: string, d
     if (err instanceof DomainError && (err.code === 'UNAUTHENTICATED' || err.code === 'FORBIDDEN')) throw new ApiException('AccessDeniedException', 403, err.message);
     throw err;
   }
+  await assertSigned(req, credential, key.secretAccessKey, service, deps, payload);
+  await deps.admission.admit(key.principal, writes);
+  return key.principal;
+}
+
+/** The request's SigV4 signature, checked with its credential's secret (an access key's, or temporary credentials'): AccessDenied saying why when it is wrong. */
+export async function assertSigned(req: FastifyRequest, credential: Credential, secretAccessKey: string, service: string, deps: Deps, payload: 'body' | 'header'): Promise<void> {
   const refusal = await verifySignature(
     { method: req.method, url: req.raw.url ?? req.url, headers: req.headers, body: payload === 'body' ? ((req.body as Buffer | undefined) ?? Buffer.alloc(0)) : Buffer.alloc(0) },
     credential,
-    key.secretAccessKey,
+    secretAccessKey,
     { service, region: deps.config.EDGEFLEET_REGION, now: deps.clock.now(), payload },
   );
   if (refusal) throw new ApiException('AccessDeniedException', 403, refusal);
-  await deps.admission.admit(key.principal, writes);
-  return key.principal;
 }
 
 export interface Deps {

@@ -94,7 +94,7 @@ export function deployCommand(program: Command): void {
     .option('--name <name>', 'the application instance name (default: the folder name)')
     .option('--description <text>', 'a description')
     .option('--overrides <file>', 'manifest overrides (default: override.json or overrides.json in the folder)')
-    .option('--runtime-role-arn <arn>', 'the runtime role of the application')
+    .option('--runtime-role-arn <arn>', "the runtime role: a role alias's ARN, or an IAM role ARN one of your role aliases stands for (the code gets its temporary credentials through panoramasdk)")
     .option('--replace <applicationInstanceId>', 'replace this instance (it keeps running if the new one fails)')
     .option('--validate-only', 'only check the manifest and overrides')
     .option('--wait', 'follow the deployment until it ends (exit code 5 unless it succeeds)')

@@ -20,6 +20,7 @@ export function Applications() {
           ['Device', (a) => a.defaultRuntimeContextDeviceName ?? a.defaultRuntimeContextDevice],
           ['Status', (a) => <Status value={a.status} />],
           ['Health', (a) => <Status value={a.healthStatus} />],
+          ['Deployment', (a) => (a.deploymentName ? <a href={`#/groups/deployments/${a.deploymentName}`} onClick={(e) => e.stopPropagation()}>{`${a.deploymentName} r${a.deploymentRevision}`}</a> : '—')],
           ['Updated', (a) => when(a.lastUpdatedTime)],
         ]}
       />

@@ -1,10 +1,13 @@
+import { useState } from 'react';
 import { CamerasDocument, PackagesDocument } from '@edgefleet/client';
 import { useQuery, useSession } from '../hooks';
 import { Problem, Status, Table, when } from '../ui';
+import { CameraClips } from './clips';
 
 export function Cameras() {
   const { session } = useSession();
   const cameras = useQuery(CamerasDocument, { first: 100 });
+  const [clipsOf, setClipsOf] = useState<string | null>(null);
   return (
     <section>
       <h1>Cameras</h1>
@@ -25,8 +28,10 @@ export function Cameras() {
           ['Stream', (c) => <code>{c.streamUrl}</code>],
           ['Credentials', (c) => (c.credentials.stored ? 'stored' : 'missing')],
           ['Created', (c) => when(c.createdTime)],
+          ['', (c) => <button className="small" onClick={() => setClipsOf(c.nodeName)} aria-label={`Clips of ${c.nodeName}`}>Clips</button>],
         ]}
       />
+      {clipsOf && <CameraClips key={clipsOf} camera={clipsOf} />}
     </section>
   );
 }

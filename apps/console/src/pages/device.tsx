@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import {
   ApplicationUpdatedDocument,
+  CloseTunnelDocument,
   CreateApplicationDocument,
   CreateJobForDevicesDocument,
   DeleteDeviceDocument,
@@ -14,6 +15,7 @@ import {
 import { useAction, useQuery, useSession, useSubscription } from '../hooks';
 import { canOperate } from '../session';
 import { Problem, Status, Table, go, when } from '../ui';
+import { ClipList } from './clips';
 
 /** A job's status, followed live until it finishes (then the page is read again: the device's aggregated status depends on its jobs). */
 function JobStatus({ job, onFinished }: { job: DeviceJobFieldsFragment; onFinished: () => void }) {
@@ -76,19 +78,78 @@ function DeployForm({ deviceId, onDeployed }: { deviceId: string; onDeployed: (i
 }
 
 /**
- * One device, read in one request (the device, its jobs, applications, newest log lines, shadows
- * and the images it could take); what changes comes by subscription: the device, each running job,
- * its applications. Reboot, OTA, Deploy and Delete for those who may.
+ * "Open tunnel": a tunnel listens on the operator's own machine, so the console gives the command
+ * that opens it there (edgefleet tunnel, or edgefleet ssh); no token ever shows in the browser.
+ */
+function OpenTunnelPanel({ deviceId }: { deviceId: string }) {
+  const [service, setService] = useState('SSH');
+  const [port, setPort] = useState('2222');
+  const cli = `edgefleet --endpoint ${location.origin}`;
+  return (
+    <div className="panel" aria-label="Open tunnel">
+      <label>
+        Service (as the device's agent names it)
+        <input value={service} onChange={(e) => setService(e.target.value.trim())} aria-label="Tunnel service" />
+      </label>
+      <label>
+        Local port on your machine
+        <input value={port} onChange={(e) => setPort(e.target.value.trim())} aria-label="Local port" />
+      </label>
+      <p>Run on your machine (your API key from EDGEFLEET_API_KEY or a profile); Ctrl-C closes the tunnel:</p>
+      <pre data-testid="tunnel-command">{`${cli} tunnel ${deviceId} --service ${service || 'SSH'} --local-port ${port || '2222'}`}</pre>
+      {service === 'SSH' && (
+        <>
+          <p>Or straight into a shell (the tunnel closes when ssh exits):</p>
+          <pre data-testid="ssh-command">{`${cli} ssh ${deviceId} --user <user>`}</pre>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The device's open tunnels, who opened them and whether each side is joined; Close cuts every stream at once. */
+function OpenTunnels({ tunnels, onClosed }: { tunnels: NonNullable<Page['openTunnels']>; onClosed: () => void }) {
+  const action = useAction();
+  const close = async (tunnelId: string) => {
+    if (await action.run(CloseTunnelDocument, { tunnelId, delete: false })) onClosed();
+  };
+  return (
+    <>
+      <h2>Tunnels</h2>
+      <Problem error={action.error} />
+      <Table
+        rows={tunnels.edges.map((e) => e.node)}
+        rowKey={(t) => t.tunnelId}
+        empty="No open tunnel."
+        columns={[
+          ['Tunnel', (t) => <code>{t.tunnelId}</code>],
+          ['Services', (t) => t.services.join(', ')],
+          ['Opened by', (t) => t.openedBy],
+          ['Operator side', (t) => <Status value={t.sourceConnectionState.status} />],
+          ['Device side', (t) => <Status value={t.destinationConnectionState.status} />],
+          ['Expires', (t) => when(t.expiresAt)],
+          ['', (t) => <button className="small danger" onClick={() => close(t.tunnelId)} disabled={action.busy} aria-label={`Close tunnel ${t.tunnelId}`}>Close</button>],
+        ]}
+      />
+    </>
+  );
+}
+
+/**
+ * One device, read in one request (the device, its jobs, applications, newest clips and log lines,
+ * shadows, the images it could take and, for operators, its open tunnels); what changes comes by
+ * subscription: the device, each running job, its applications. Reboot, OTA, Deploy, tunnels and Delete for those who may.
  */
 export function Device({ deviceId }: { deviceId: string }) {
   const { session } = useSession();
-  const page = useQuery(DevicePageDocument, { deviceId });
+  // Tunnels are for OPERATOR and ADMIN keys: read in the same request, only for them.
+  const page = useQuery(DevicePageDocument, { deviceId, operator: canOperate(session.role) });
   const [device, setDevice] = useState<Partial<Page['device']>>({});
   const [apps, setApps] = useState<Record<string, Page['applicationInstances']['edges'][number]['node']>>({});
   useSubscription(DeviceUpdatedDocument, { deviceId }, (e) => setDevice((d) => ({ ...d, ...e.deviceUpdated })));
   useSubscription(ApplicationUpdatedDocument, { deviceId }, (e) => setApps((a) => ({ ...a, [e.applicationInstanceUpdated.applicationInstanceId]: e.applicationInstanceUpdated })));
   const action = useAction();
-  const [panel, setPanel] = useState<'ota' | 'deploy' | 'delete' | null>(null);
+  const [panel, setPanel] = useState<'ota' | 'deploy' | 'tunnel' | 'delete' | null>(null);
   const [image, setImage] = useState('');
 
   if (page.error) return <Problem error={page.error} />;
@@ -132,6 +193,9 @@ export function Device({ deviceId }: { deviceId: string }) {
           <button onClick={() => setPanel(panel === 'deploy' ? null : 'deploy')} disabled={!provisioned}>
             Deploy application
           </button>
+          <button onClick={() => setPanel(panel === 'tunnel' ? null : 'tunnel')} disabled={!provisioned}>
+            Open tunnel
+          </button>
           <button className="danger" onClick={() => setPanel(panel === 'delete' ? null : 'delete')} disabled={d.provisioningStatus === 'DELETING'}>
             Delete
           </button>
@@ -154,6 +218,7 @@ export function Device({ deviceId }: { deviceId: string }) {
         </form>
       )}
       {panel === 'deploy' && <DeployForm deviceId={deviceId} onDeployed={(id) => go(`applications/${id}`)} />}
+      {panel === 'tunnel' && <OpenTunnelPanel deviceId={deviceId} />}
       {panel === 'delete' && (
         <div className="panel">
           <p>
@@ -217,6 +282,9 @@ export function Device({ deviceId }: { deviceId: string }) {
         empty="The device reads no camera."
         columns={[['Camera', (c) => c.name], ['Status', (c) => <Status value={c.status} />], ['Reason', (c) => c.reason ?? ''], ['Since', (c) => when(c.since)]]}
       />
+      <h2>Clips</h2>
+      <ClipList clips={page.data.clips.edges.map((e) => e.node)} />
+      {page.data.openTunnels && <OpenTunnels tunnels={page.data.openTunnels} onClosed={reload} />}
       <h2>Shadows</h2>
       <Shadow name="system" document={page.data.device.system} />
       <Shadow name="applications" document={page.data.device.applications} />

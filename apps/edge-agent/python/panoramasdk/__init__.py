@@ -7,6 +7,7 @@
     results = node.call({'data': array}, 'model_node')   # the model's outputs, numpy arrays
     node.outputs.video_out.put(streams)
     node.inputs.threshold.get()                 # a parameter's value
+    node.credentials()                          # the runtime role's temporary AWS credentials
 
 The agent opens the cameras and runs the models (ONNX Runtime); this module reaches it over the
 node's Unix socket ($PANORAMA_SDK_SOCKET). Parameters and the names of the node's cameras come
@@ -174,6 +175,14 @@ class node:
             inputs[port] = _MediaInput(self._connection, port) if cameras else _Value(value)
         self.inputs = _Ports(inputs)
         self.outputs = _Ports({}, lambda port: _Output(self._connection, port))
+
+    def credentials(self):
+        """Temporary AWS credentials of the application's runtime role (its runtimeRoleArn, a role alias),
+        fetched by the agent from the credentials provider with the device's certificate and kept in its
+        memory only: {'accessKeyId', 'secretAccessKey', 'sessionToken', 'expiration' (ISO 8601),
+        'thingName', 's3Endpoint'}. Ask again before 'expiration': the agent refreshes them."""
+        answer, _ = self._connection.request({'op': 'credentials'})
+        return answer['credentials']
 
     def call(self, inputs, model_node_name, time_out=None):
         """Runs the model node on the inputs ({name: numpy array}); returns its outputs, numpy arrays, in the model's order."""

@@ -1,4 +1,5 @@
 import type { InstanceSpec, ReportedInstance } from '@edgefleet/contracts';
+import type { RoleCredentials } from './runtime-credentials';
 
 export type NodeStatus = NonNullable<ReportedInstance['nodes']>[string];
 
@@ -15,6 +16,8 @@ export interface InstanceLaunch {
   changed: () => void;
   /** The nodes have started, their deployment not settled yet: their statuses can be reported already. */
   started?: (nodes: () => Record<string, NodeStatus>) => void;
+  /** Temporary credentials of the instance's runtime role, for its code nodes (panoramasdk); rejects when it has none. */
+  credentials?: () => Promise<RoleCredentials>;
 }
 
 /** An instance a runtime runs: the status of each node, and the operator's signals. */

@@ -15,6 +15,7 @@ import { type AgentLog, SILENT } from '../agent.log';
 import { downloadVerified } from '../download';
 import { type ApplicationRuntime, type NodeStatus, type RunningInstance, healthOf } from './application.runtime';
 import type { LogShipper } from './log.shipper';
+import type { RuntimeCredentials } from './runtime-credentials';
 import type { Snapshots } from '../vision/snapshots';
 
 const REPLY_TIMEOUT_MS = 10_000;
@@ -73,7 +74,7 @@ export class ApplicationsRunner {
     private readonly client: MqttClient,
     private readonly thingName: string,
     private readonly runtime: ApplicationRuntime,
-    private readonly opts: { dataDir: string; logs?: LogShipper; log?: AgentLog; snapshots?: Pick<Snapshots, 'set'>; onError?: (err: Error, applicationInstanceId: string) => void },
+    private readonly opts: { dataDir: string; logs?: LogShipper; log?: AgentLog; snapshots?: Pick<Snapshots, 'set'>; credentials?: RuntimeCredentials; onError?: (err: Error, applicationInstanceId: string) => void },
   ) {
     this.base = shadowTopic(thingName, APPLICATIONS_SHADOW, 'get').replace(/\/get$/, '');
     client.on('connect', () => this.subscribe());
@@ -102,6 +103,8 @@ export class ApplicationsRunner {
     // The service could not take the report now (a 5xx under load, a 429): report again, a little later.
     else if (topic === `${this.base}/update/rejected`) {
       if ((body.code ?? 0) >= 429) setTimeout(() => this.reportAll(), 1000 + Math.random() * 2000);
+      // Refused for good (a report the shadow cannot take): said, since the service will not see it.
+      else this.log.warn({ code: body.code }, `the applications report was refused: ${String(body.message ?? 'no reason given')}`);
     } else if (topic === `${this.base}/get/accepted`) this.reconcileLater((body.state ?? {}) as ShadowState);
     else if (topic.startsWith(cameraCredentialsTopic(this.thingName))) {
       const token = body.clientToken as string | undefined;
@@ -213,6 +216,12 @@ export class ApplicationsRunner {
         started: (nodes) => {
           entry.starting = nodes;
           this.refresh(id);
+        },
+        credentials: () => {
+          const role = entry.spec.runtimeRole;
+          if (!role) return Promise.reject(new Error('this application has no runtime role: deploy it with a runtimeRoleArn that names a role alias of its organization'));
+          if (!this.opts.credentials) return Promise.reject(new Error('this agent does not fetch credentials'));
+          return this.opts.credentials.get(role);
         },
       });
       entry.starting = undefined;

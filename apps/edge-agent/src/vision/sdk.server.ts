@@ -14,6 +14,8 @@ export interface SdkNode {
   cameras(port: string): Camera[];
   model(name: string): Model | Error | undefined;
   output(port: string, frames: OutputFrame[]): void;
+  /** Temporary credentials of the application's runtime role. */
+  credentials(): Promise<object>;
 }
 
 /** A frame the application put on an output port, with what it drew. */
@@ -31,8 +33,8 @@ export interface OutputFrame {
  * agent: a Unix socket per code node, mounted into the container. A message is a 4-byte
  * big-endian header length, a JSON header, then `header.bytes` bytes of payload (frames, tensors).
  * Requests: `get` (a media port's newest frames), `call` (a model node's inference), `put` (frames
- * for an output port). Frames cross as raw BGR bytes: a 640×480 frame is 0.9 MB, which a local
- * socket moves in well under a millisecond.
+ * for an output port), `credentials` (the runtime role's temporary credentials). Frames cross as
+ * raw BGR bytes: a 640×480 frame is 0.9 MB, which a local socket moves in well under a millisecond.
  */
 export class SdkServer {
   private readonly server: Server;
@@ -126,6 +128,8 @@ export class SdkServer {
         this.node.output(String(req.port), frames);
         return { header: { ok: true }, payload: [] };
       }
+      case 'credentials':
+        return { header: { ok: true, credentials: await this.node.credentials() }, payload: [] };
       default:
         throw new Error(`unknown request ${String(req.op)}`);
     }

@@ -84,6 +84,7 @@ export class InstanceVision {
         cameras: (port) => this.camerasOn(node.name, port),
         model: (name) => this.models.get(name),
         output: (_port, frames) => this.sink?.put(this.launch.applicationInstanceId, frames),
+        credentials: () => this.launch.credentials?.() ?? Promise.reject(new Error('this runtime gives no credentials')),
       });
       await server.listen();
       this.servers.set(node.name, server);

@@ -1,7 +1,7 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DeploymentService } from '@edgefleet/applications';
+import { DeploymentService, GroupDeployments } from '@edgefleet/applications';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { PrismaService } from '@edgefleet/db';
 import { Clock, Scheduler } from '@edgefleet/runtime';
@@ -13,6 +13,7 @@ export class ApplicationsProcessor extends OutboxProcessor<'applications'> {
   constructor(
     prisma: PrismaService,
     private readonly deployments: DeploymentService,
+    private readonly groupDeployments: GroupDeployments,
   ) {
     super(prisma);
   }
@@ -30,6 +31,8 @@ export class ApplicationsProcessor extends OutboxProcessor<'applications'> {
       case 'sweep':
         await this.deployments.sweep();
         return;
+      case 'reconcile-deployments':
+        return this.groupDeployments.reconcile(job.data.deviceId);
     }
   }
 }

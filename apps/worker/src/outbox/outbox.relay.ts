@@ -24,6 +24,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly queues: Map<string, Queue>;
   private listener?: Client;
+  private listening = false;
+  private reconnecting?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
@@ -38,18 +40,47 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.listener = new Client({ connectionString: this.config.DATABASE_URL });
-    this.listener.on('error', (err) => this.logger.warn({ err }, 'outbox listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.kick());
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await this.listen();
     this.scheduler.every('outbox poll', POLL_MS, async () => this.kick());
     this.scheduler.every('outbox reconcile', RECONCILE_MS, () => this.reconcile());
-    this.kick();
+  }
+
+  /**
+   * LISTENs for the outbox's NOTIFY on a connection of its own; when Postgres drops it (a restart,
+   * a failover) it connects again, every second until it can (the poll relays meanwhile).
+   */
+  private async listen(): Promise<void> {
+    const listener = new Client({ connectionString: this.config.DATABASE_URL });
+    this.listener = listener;
+    listener.on('error', (err) => this.logger.warn({ err: err.message }, 'outbox listener lost its connection; reconnecting'));
+    listener.on('notification', () => this.kick());
+    listener.on('end', () => this.relisten(listener));
+    try {
+      await listener.connect();
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    } catch (err) {
+      if (!this.listening) throw err; // at start: the worker fails fast
+      this.logger.warn({ err: (err as Error).message }, 'outbox listener could not reconnect yet');
+      void listener.end().catch(() => undefined);
+      return this.relisten(listener);
+    }
+    this.listening = true;
+    this.kick(); // rows written while it was away
+  }
+
+  /** One reconnection at a time, for the current connection only. */
+  private relisten(from: Client): void {
+    if (this.stopped || from !== this.listener || this.reconnecting) return;
+    this.reconnecting = setTimeout(() => {
+      this.reconnecting = undefined;
+      void this.listen().catch((err) => this.logger.error({ err }, 'outbox listener failed'));
+    }, 1000);
+    this.reconnecting.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.reconnecting);
     await this.running;
     await this.listener?.end().catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type RetainedTable, RetentionRepository } from './retention.repository';
 import { Clock, Scheduler } from '@edgefleet/runtime';
+import { ClipService } from '@edgefleet/clips';
 
 const DAY_MS = 86_400_000;
 
@@ -16,7 +17,8 @@ const PRUNINGS: { table: RetainedTable; keepDays: (c: Config) => number }[] = [
 ];
 
 /**
- * Keeps history bounded: every RETENTION_SWEEP_MS, rows older than their retention go, in
+ * Keeps history bounded: every RETENTION_SWEEP_MS, rows older than their retention go (camera
+ * clips by their organization's retention, in days and bytes), in
  * batches of RETENTION_BATCH (each its own short statement, rows locked by other
  * transactions skipped), so the hot tables are never locked as a whole.
  */
@@ -26,6 +28,7 @@ export class RetentionPruner implements OnApplicationBootstrap {
 
   constructor(
     private readonly retention: RetentionRepository,
+    private readonly clips: ClipService,
     private readonly scheduler: Scheduler,
     private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
@@ -47,7 +50,10 @@ export class RetentionPruner implements OnApplicationBootstrap {
         if (n < this.config.RETENTION_BATCH) break;
       }
     }
-    if (Object.values(deleted).some((n) => n > 0)) this.logger.log({ deleted }, 'old rows pruned');
+    // Camera clips by each organization's retention (days, then bytes), their files with them.
+    const clips = await this.clips.prune(now);
+    deleted.Clip = clips.clips;
+    if (Object.values(deleted).some((n) => n > 0)) this.logger.log({ deleted, clipBytes: clips.bytes }, 'old rows pruned');
     return deleted;
   }
 }

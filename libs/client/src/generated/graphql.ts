@@ -70,6 +70,25 @@ export type CreateApplicationInstanceInput = {
   tags?: Array<TagInput> | null | undefined;
 };
 
+/** A continuous deployment: the group's members run its application, devices that join included. */
+export type CreateDeploymentInput = {
+  /** The application instance's name on each device (the deployment's name by default). Deployments naming the same one conflict where their groups overlap. */
+  applicationInstanceName?: string | null | undefined;
+  /** Unique in the organization. */
+  deploymentName: string;
+  failureHandling?: DeploymentFailureHandling | null | undefined;
+  /** With ROLLBACK: how long after a revision runs an ERROR health rolls it back (10 to 86400 s). */
+  healthCheckSeconds?: number | null | undefined;
+  manifestOverridesPayload?: ManifestPayloadInput | null | undefined;
+  manifestPayload: ManifestPayloadInput;
+  /** On a conflict the higher priority applies (0 to 1000). */
+  priority?: number | null | undefined;
+  rollout?: RevisionRolloutInput | null | undefined;
+  /** A software image version the devices run this revision on: a device behind it gets an OTA job first and the application once it runs the version (devices on it or newer deploy at once). */
+  softwareVersion?: string | null | undefined;
+  thingGroupName: string;
+};
+
 export type CreateJobForDevicesInput = {
   /** 1 to 10,000 devices of your organization. */
   deviceIds: Array<string | number>;
@@ -91,6 +110,18 @@ export type CreateNodeFromTemplateJobInput = {
   templateType: TemplateType;
 };
 
+/** AWS IoT CreateRoleAlias: what devices exchange their certificates for at the credentials provider. Locally the policy says what the credentials allow on EdgeFleet's S3-compatible endpoint. */
+export type CreateRoleAliasInput = {
+  /** How long issued credentials last: 900 to 43200 seconds, 3600 by default. */
+  credentialDurationSeconds?: number | null | undefined;
+  /** An IAM policy document (JSON): statements of Effect, Action (s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject, s3:*) and Resource (S3 ARNs, with ${credentials-iot:ThingName} and ${credentials-iot:ThingTypeName}). Without one the alias allows nothing. */
+  policyDocument?: string | null | undefined;
+  /** 1 to 128 letters, digits or =,@-_; unique in the organization. */
+  roleAlias: string;
+  /** The IAM role it stands for: required with IOT_BACKEND=aws (the alias is then made in AWS IoT), informative locally. */
+  roleArn?: string | null | undefined;
+};
+
 export type CreateRolloutInput = {
   abortConfig?: RolloutAbortInput | null | undefined;
   deviceJobConfig?: DeviceJobConfigInput | null | undefined;
@@ -106,6 +137,15 @@ export type CreateRolloutInput = {
   waves: RolloutWavesInput;
 };
 
+/** AWS IoT CreateThingGroup, or CreateDynamicThingGroup with a queryString. */
+export type CreateThingGroupInput = {
+  description?: string | null | undefined;
+  /** Makes the group dynamic: its members are the devices this fleet-indexing query matches, followed as they change. Fields: thingName, deviceName, attributes.<tag> (or tags.<tag>), softwareVersion, deviceType, brand, provisioningStatus, connectivity.connected, connectivity.status; wildcards * and ?, ranges [a TO b], comparisons >, >=, <, <=, AND, OR, NOT and parentheses. */
+  queryString?: string | null | undefined;
+  /** 1 to 128 of a-z, A-Z, 0-9, :, _ and -; unique in the organization. */
+  thingGroupName: string;
+};
+
 /** What a deployment rollout deploys on each device. */
 export type DeployApplicationConfigInput = {
   /** The name of the new instances. */
@@ -115,6 +155,25 @@ export type DeployApplicationConfigInput = {
   /** On each device, the instance of this name is replaced (it keeps running if the new one fails). */
   replaceApplicationInstanceName?: string | null | undefined;
 };
+
+/** ROLLBACK: a revision whose health turns ERROR within healthCheckSeconds of running is replaced by the device's last revision that ran. DO_NOTHING: it stays. A revision that fails to start never replaces the one running, either way. */
+export type DeploymentFailureHandling =
+  | 'DO_NOTHING'
+  | 'ROLLBACK';
+
+/** A group deployment's revision: the application (as createApplicationInstance takes it) and how it rolls out. */
+export type DeploymentRevisionInput = {
+  manifestOverridesPayload?: ManifestPayloadInput | null | undefined;
+  manifestPayload: ManifestPayloadInput;
+  rollout?: RevisionRolloutInput | null | undefined;
+  /** A software image version the devices run this revision on: a device behind it gets an OTA job first and the application once it runs the version (devices on it or newer deploy at once). */
+  softwareVersion?: string | null | undefined;
+};
+
+/** A group deployment keeps its group running its current revision until it is canceled. */
+export type DeploymentStatus =
+  | 'ACTIVE'
+  | 'CANCELED';
 
 /** One word for the device's state, most urgent first. */
 export type DeviceAggregatedStatus =
@@ -141,6 +200,19 @@ export type DeviceConnectionStatus =
   | 'NOT_AVAILABLE'
   | 'OFFLINE'
   | 'ONLINE';
+
+/** A group deployment on one member: PENDING (nothing yet: its wave has not come), DEPLOYING (the current revision on its way; an offline device gets it on return), RUNNING or UNHEALTHY (the current revision runs), OUTDATED (an older revision runs, the new one has not reached it), ROLLED_BACK (an older revision runs again after the new one failed), FAILED (nothing runs), SUPERSEDED (a higher-priority deployment names the same application), REMOVING/REMOVED (canceled). */
+export type DeviceDeploymentState =
+  | 'DEPLOYING'
+  | 'FAILED'
+  | 'OUTDATED'
+  | 'PENDING'
+  | 'REMOVED'
+  | 'REMOVING'
+  | 'ROLLED_BACK'
+  | 'RUNNING'
+  | 'SUPERSEDED'
+  | 'UNHEALTHY';
 
 export type DeviceFilterInput = {
   deviceAggregatedStatus?: DeviceAggregatedStatus | null | undefined;
@@ -254,6 +326,16 @@ export type NtpConfigurationInput = {
   ntpServers: Array<string>;
 };
 
+/** AWS IoT secure tunneling OpenTunnel, to one device. */
+export type OpenTunnelInput = {
+  description?: string | null | undefined;
+  deviceId: string | number;
+  /** 1 to 3 service ids (SSH, HTTP, …): the device's agent maps each to a local address it allows. */
+  services: Array<string>;
+  /** How long the tunnel may stay open: 1 to 720 minutes (the default). */
+  timeoutMinutes?: number | null | undefined;
+};
+
 export type OtaJobConfigInput = {
   allowMajorVersionUpdate?: boolean | null | undefined;
   imageVersion: string;
@@ -296,6 +378,13 @@ export type RegisterSoftwareImageInput = {
   version: string;
 };
 
+/** How a revision reaches the members: waves, rate, abort threshold, window. Without one, a revision takes the previous one's (100 devices first, doubling, by default). */
+export type RevisionRolloutInput = {
+  abortConfig?: RolloutAbortInput | null | undefined;
+  maintenanceWindow?: MaintenanceWindowInput | null | undefined;
+  waves?: RolloutWavesInput | null | undefined;
+};
+
 export type RolloutAbortInput = {
   failurePercent: number;
   minExecutedForAbort: number;
@@ -321,6 +410,8 @@ export type RolloutTargetInput = {
   filter?: DeviceFilterInput | null | undefined;
   /** Devices having every tag. */
   tags?: Array<TagInput> | null | undefined;
+  /** A thing group's members, as they are when each wave starts. */
+  thingGroupName?: string | null | undefined;
 };
 
 export type RolloutWavesInput = {
@@ -360,6 +451,22 @@ export type TemplateParametersInput = {
 export type TemplateType =
   | 'RTSP_CAMERA_STREAM';
 
+/** Which side's access token to rotate (AWS IoT secure tunneling ClientMode). */
+export type TunnelClientMode =
+  | 'ALL'
+  | 'DESTINATION'
+  | 'SOURCE';
+
+/** Whether a side's local proxy is joined to the tunnel now. */
+export type TunnelConnectionStatus =
+  | 'CONNECTED'
+  | 'DISCONNECTED';
+
+/** OPEN until closed (closeTunnel) or until its lifetime (timeoutMinutes) ends. */
+export type TunnelStatus =
+  | 'CLOSED'
+  | 'OPEN';
+
 /** A device job's status (Panorama's UpdateProgress, plus CANCELED, TIMED_OUT and REJECTED). */
 export type UpdateProgress =
   | 'CANCELED'
@@ -372,6 +479,22 @@ export type UpdateProgress =
   | 'REJECTED'
   | 'TIMED_OUT'
   | 'VERIFYING';
+
+/** AWS IoT UpdateRoleAlias: what is given changes; credentials already issued follow the new policy within seconds. */
+export type UpdateRoleAliasInput = {
+  credentialDurationSeconds?: number | null | undefined;
+  policyDocument?: string | null | undefined;
+  roleArn?: string | null | undefined;
+};
+
+/** AWS IoT UpdateThingGroup / UpdateDynamicThingGroup. */
+export type UpdateThingGroupInput = {
+  description?: string | null | undefined;
+  /** Refused with VERSION_CONFLICT unless the group is at this version. */
+  expectedVersion?: number | null | undefined;
+  /** A dynamic group's new query: its members are evaluated again. */
+  queryString?: string | null | undefined;
+};
 
 export type DeviceFieldsFragment = { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, tags: Array<{ key: string, value: string }> };
 
@@ -396,10 +519,11 @@ export type DeviceQuery = { device: { deviceId: string, name: string, descriptio
 
 export type DevicePageQueryVariables = Exact<{
   deviceId: string | number;
+  operator: boolean;
 }>;
 
 
-export type DevicePageQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, system: any, applications: any, networkingConfiguration: { ethernet0: { connectionType: ConnectionType, staticIpConnectionInfo: { ipAddress: string, mask: string, defaultGateway: string, dns: Array<string> } | null } | null, ethernet1: { connectionType: ConnectionType } | null, ntp: { ntpServers: Array<string> } | null } | null, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> }, devicesJobs: { edges: Array<{ node: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null } }> }, applicationInstances: { edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> }, deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, softwareImages: Array<{ version: string, uploadedAt: string | null }> };
+export type DevicePageQuery = { device: { deviceId: string, name: string, description: string | null, arn: string, type: DeviceType, brand: DeviceBrand, serialNumber: string | null, provisioningStatus: ProvisioningStatus, provisioningStatusReason: string | null, deviceConnectionStatus: DeviceConnectionStatus, deviceAggregatedStatus: DeviceAggregatedStatus, currentSoftware: string | null, latestSoftware: string | null, lastSeenAt: string | null, leaseExpirationTime: string | null, createdTime: string, system: any, applications: any, networkingConfiguration: { ethernet0: { connectionType: ConnectionType, staticIpConnectionInfo: { ipAddress: string, mask: string, defaultGateway: string, dns: Array<string> } | null } | null, ethernet1: { connectionType: ConnectionType } | null, ntp: { ntpServers: Array<string> } | null } | null, currentNetworkingStatus: { lastUpdatedTime: string | null, ethernet0Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ethernet1Status: { ipAddress: string | null, connectionStatus: NetworkConnectionStatus | null, hwAddress: string | null } | null, ntpStatus: { connectionStatus: NetworkConnectionStatus | null, ipAddress: string | null, ntpServerName: string | null } | null } | null, tags: Array<{ key: string, value: string }> }, devicesJobs: { edges: Array<{ node: { jobId: string, jobType: JobType, deviceId: string, deviceName: string, status: UpdateProgress, executionStatus: JobExecutionStatus, imageVersion: string | null, statusReason: string | null, rolloutId: string | null, createdTime: string, startedAt: string | null, completedAt: string | null } }> }, applicationInstances: { edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } }> }, deviceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, softwareImages: Array<{ version: string, uploadedAt: string | null }>, openTunnels?: { edges: Array<{ node: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } }> }, clips: { edges: Array<{ node: { clipId: string, deviceId: string, camera: string, objectKey: string, startedAt: string, sizeBytes: number, sha256: string, uploadedBy: string, uploadedAt: string, url: string } }> } };
 
 export type DeviceProvisioningQueryVariables = Exact<{
   deviceId: string | number;
@@ -587,7 +711,7 @@ export type RegisterPackageVersionMutationVariables = Exact<{
 
 export type RegisterPackageVersionMutation = { registerPackageVersion: { packageId: string, packageName: string, packageVersion: string, patchVersion: string, status: string, statusDescription: string | null, isLatestPatch: boolean } };
 
-export type ApplicationFieldsFragment = { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string };
+export type ApplicationFieldsFragment = { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null };
 
 export type ApplicationsQueryVariables = Exact<{
   first: number;
@@ -596,21 +720,21 @@ export type ApplicationsQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } }> } };
+export type ApplicationsQuery = { applicationInstances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } }> } };
 
 export type ApplicationPageQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ApplicationPageQuery = { applicationInstance: { snapshotIntervalSeconds: number, applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, manifestPayload: { payloadData: string }, manifestOverridesPayload: { payloadData: string } | null, nodeInstances: Array<{ nodeInstanceId: string, packageName: string, packageVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> }, applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, applicationInstanceLastFrame: { streamId: string, capturedAt: string, labels: Array<string>, jpegBase64: string } | null };
+export type ApplicationPageQuery = { applicationInstance: { snapshotIntervalSeconds: number, applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null, manifestPayload: { payloadData: string }, manifestOverridesPayload: { payloadData: string } | null, nodeInstances: Array<{ nodeInstanceId: string, packageName: string, packageVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> }, applicationInstanceLogs: { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> }, applicationInstanceLastFrame: { streamId: string, capturedAt: string, labels: Array<string>, jpegBase64: string } | null };
 
 export type ApplicationQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
+export type ApplicationQuery = { applicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null }, applicationInstanceNodeInstances: Array<{ nodeInstanceId: string, nodeId: string, nodeName: string, packageName: string, packageVersion: string, packagePatchVersion: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> };
 
 export type ValidateManifestQueryVariables = Exact<{
   manifest: ManifestPayloadInput;
@@ -625,14 +749,14 @@ export type CreateApplicationMutationVariables = Exact<{
 }>;
 
 
-export type CreateApplicationMutation = { createApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type CreateApplicationMutation = { createApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } };
 
 export type RemoveApplicationMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type RemoveApplicationMutation = { removeApplicationInstance: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } };
 
 export type SetSnapshotsMutationVariables = Exact<{
   id: string;
@@ -640,7 +764,7 @@ export type SetSnapshotsMutationVariables = Exact<{
 }>;
 
 
-export type SetSnapshotsMutation = { setApplicationInstanceSnapshots: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type SetSnapshotsMutation = { setApplicationInstanceSnapshots: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } };
 
 export type SignalNodesMutationVariables = Exact<{
   id: string;
@@ -648,14 +772,14 @@ export type SignalNodesMutationVariables = Exact<{
 }>;
 
 
-export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string } };
+export type SignalNodesMutation = { signalApplicationInstanceNodeInstances: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null } };
 
 export type ApplicationUpdatedSubscriptionVariables = Exact<{
   deviceId: string | number;
 }>;
 
 
-export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, nodeInstances: Array<{ nodeInstanceId: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> } };
+export type ApplicationUpdatedSubscription = { applicationInstanceUpdated: { applicationInstanceId: string, name: string | null, description: string | null, defaultRuntimeContextDevice: string, defaultRuntimeContextDeviceName: string | null, status: ApplicationInstanceStatus, healthStatus: ApplicationInstanceHealthStatus, statusDescription: string | null, createdTime: string, lastUpdatedTime: string, deploymentName: string | null, deploymentRevision: number | null, nodeInstances: Array<{ nodeInstanceId: string, currentStatus: NodeInstanceStatus, statusReason: string | null }> } };
 
 export type LogEventFieldsFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null, hasPreviousPage: boolean, startCursor: string | null }, edges: Array<{ node: { timestamp: string, logStream: string, message: string } }> };
 
@@ -766,6 +890,221 @@ export type CreateImageUploadUrlMutationVariables = Exact<{
 
 
 export type CreateImageUploadUrlMutation = { createUploadUrl: { url: string, expiresAt: string } };
+
+export type TunnelFieldsFragment = { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } };
+
+export type OpenTunnelMutationVariables = Exact<{
+  input: OpenTunnelInput;
+}>;
+
+
+export type OpenTunnelMutation = { openTunnel: { sourceAccessToken: string, endpoint: string, tunnel: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } } };
+
+export type TunnelQueryVariables = Exact<{
+  tunnelId: string | number;
+}>;
+
+
+export type TunnelQuery = { tunnel: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } };
+
+export type TunnelsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  deviceId?: string | number | null | undefined;
+  status?: TunnelStatus | null | undefined;
+}>;
+
+
+export type TunnelsQuery = { tunnels: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } }> } };
+
+export type CloseTunnelMutationVariables = Exact<{
+  tunnelId: string | number;
+  delete: boolean;
+}>;
+
+
+export type CloseTunnelMutation = { closeTunnel: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } };
+
+export type RotateTunnelAccessTokenMutationVariables = Exact<{
+  tunnelId: string | number;
+  clientMode: TunnelClientMode;
+}>;
+
+
+export type RotateTunnelAccessTokenMutation = { rotateTunnelAccessToken: { sourceAccessToken: string | null, destinationAccessToken: string | null, endpoint: string, tunnel: { tunnelId: string, tunnelArn: string, deviceId: string, services: Array<string>, description: string | null, status: TunnelStatus, timeoutMinutes: number, openedBy: string, createdAt: string, expiresAt: string, closedAt: string | null, sourceConnectionState: { status: TunnelConnectionStatus }, destinationConnectionState: { status: TunnelConnectionStatus } } } };
+
+export type RoleAliasFieldsFragment = { roleAlias: string, roleAliasArn: string, roleArn: string | null, owner: string, policyDocument: string, credentialDurationSeconds: number, creationDate: string, lastModifiedDate: string };
+
+export type RoleAliasesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RoleAliasesQuery = { roleAliases: { edges: Array<{ node: { roleAlias: string, roleAliasArn: string, roleArn: string | null, owner: string, policyDocument: string, credentialDurationSeconds: number, creationDate: string, lastModifiedDate: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type RoleAliasQueryVariables = Exact<{
+  roleAlias: string;
+}>;
+
+
+export type RoleAliasQuery = { roleAlias: { roleAlias: string, roleAliasArn: string, roleArn: string | null, owner: string, policyDocument: string, credentialDurationSeconds: number, creationDate: string, lastModifiedDate: string } };
+
+export type CreateRoleAliasMutationVariables = Exact<{
+  input: CreateRoleAliasInput;
+}>;
+
+
+export type CreateRoleAliasMutation = { createRoleAlias: { roleAlias: string, roleAliasArn: string, roleArn: string | null, owner: string, policyDocument: string, credentialDurationSeconds: number, creationDate: string, lastModifiedDate: string } };
+
+export type UpdateRoleAliasMutationVariables = Exact<{
+  roleAlias: string;
+  input: UpdateRoleAliasInput;
+}>;
+
+
+export type UpdateRoleAliasMutation = { updateRoleAlias: { roleAlias: string, roleAliasArn: string, roleArn: string | null, owner: string, policyDocument: string, credentialDurationSeconds: number, creationDate: string, lastModifiedDate: string } };
+
+export type DeleteRoleAliasMutationVariables = Exact<{
+  roleAlias: string;
+}>;
+
+
+export type DeleteRoleAliasMutation = { deleteRoleAlias: { roleAlias: string } };
+
+export type ClipFieldsFragment = { clipId: string, deviceId: string, camera: string, objectKey: string, startedAt: string, sizeBytes: number, sha256: string, uploadedBy: string, uploadedAt: string, url: string };
+
+export type ClipsQueryVariables = Exact<{
+  deviceId?: string | number | null | undefined;
+  camera?: string | null | undefined;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ClipsQuery = { clips: { edges: Array<{ node: { clipId: string, deviceId: string, camera: string, objectKey: string, startedAt: string, sizeBytes: number, sha256: string, uploadedBy: string, uploadedAt: string, url: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ClipQueryVariables = Exact<{
+  clipId: string | number;
+}>;
+
+
+export type ClipQuery = { clip: { clipId: string, deviceId: string, camera: string, objectKey: string, startedAt: string, sizeBytes: number, sha256: string, uploadedBy: string, uploadedAt: string, url: string } };
+
+export type ThingGroupFieldsFragment = { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string };
+
+export type ThingGroupsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ThingGroupsQuery = { thingGroups: { edges: Array<{ node: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ThingGroupQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ThingGroupQuery = { thingGroup: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } };
+
+export type ThingGroupMembersQueryVariables = Exact<{
+  name: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ThingGroupMembersQuery = { thingGroupMembers: { edges: Array<{ node: { deviceId: string, name: string, addedAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateThingGroupMutationVariables = Exact<{
+  input: CreateThingGroupInput;
+}>;
+
+
+export type CreateThingGroupMutation = { createThingGroup: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } };
+
+export type UpdateThingGroupMutationVariables = Exact<{
+  name: string;
+  input: UpdateThingGroupInput;
+}>;
+
+
+export type UpdateThingGroupMutation = { updateThingGroup: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } };
+
+export type DeleteThingGroupMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteThingGroupMutation = { deleteThingGroup: { thingGroupName: string } };
+
+export type AddThingToThingGroupMutationVariables = Exact<{
+  name: string;
+  deviceId: string | number;
+}>;
+
+
+export type AddThingToThingGroupMutation = { addThingToThingGroup: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } };
+
+export type RemoveThingFromThingGroupMutationVariables = Exact<{
+  name: string;
+  deviceId: string | number;
+}>;
+
+
+export type RemoveThingFromThingGroupMutation = { removeThingFromThingGroup: { thingGroupName: string, thingGroupArn: string, description: string | null, queryString: string | null, dynamic: boolean, version: number, memberCount: number, creationDate: string } };
+
+export type DeploymentFieldsFragment = { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> };
+
+export type DeploymentsQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  thingGroupName?: string | null | undefined;
+}>;
+
+
+export type DeploymentsQuery = { deployments: { edges: Array<{ node: { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type DeploymentQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeploymentQuery = { deployment: { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> } };
+
+export type DeploymentDevicesQueryVariables = Exact<{
+  name: string;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeploymentDevicesQuery = { deploymentDevices: { edges: Array<{ node: { deviceId: string, deviceName: string, state: DeviceDeploymentState, revision: number | null, applicationInstanceId: string | null, statusDescription: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateDeploymentMutationVariables = Exact<{
+  input: CreateDeploymentInput;
+}>;
+
+
+export type CreateDeploymentMutation = { createDeployment: { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> } };
+
+export type ReviseDeploymentMutationVariables = Exact<{
+  name: string;
+  input: DeploymentRevisionInput;
+}>;
+
+
+export type ReviseDeploymentMutation = { reviseDeployment: { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> } };
+
+export type CancelDeploymentMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CancelDeploymentMutation = { cancelDeployment: { id: string, name: string, thingGroupName: string, applicationInstanceName: string, priority: number, failureHandling: DeploymentFailureHandling, healthCheckSeconds: number, status: DeploymentStatus, currentRevision: number, createdAt: string, updatedAt: string, canceledAt: string | null, revisions: Array<{ revision: number, softwareVersion: string | null, rolloutId: string, actor: string, createdAt: string }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -960,6 +1299,8 @@ export const ApplicationFieldsFragmentDoc = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }
     `, {"fragmentName":"ApplicationFields"}) as unknown as TypedDocumentString<ApplicationFieldsFragment, unknown>;
 export const LogEventFieldsFragmentDoc = new TypedDocumentString(`
@@ -1002,6 +1343,88 @@ export const SoftwareImageFieldsFragmentDoc = new TypedDocumentString(`
   uploadedAt
 }
     `, {"fragmentName":"SoftwareImageFields"}) as unknown as TypedDocumentString<SoftwareImageFieldsFragment, unknown>;
+export const TunnelFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}
+    `, {"fragmentName":"TunnelFields"}) as unknown as TypedDocumentString<TunnelFieldsFragment, unknown>;
+export const RoleAliasFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleAliasFields on RoleAlias {
+  roleAlias
+  roleAliasArn
+  roleArn
+  owner
+  policyDocument
+  credentialDurationSeconds
+  creationDate
+  lastModifiedDate
+}
+    `, {"fragmentName":"RoleAliasFields"}) as unknown as TypedDocumentString<RoleAliasFieldsFragment, unknown>;
+export const ClipFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClipFields on Clip {
+  clipId
+  deviceId
+  camera
+  objectKey
+  startedAt
+  sizeBytes
+  sha256
+  uploadedBy
+  uploadedAt
+  url
+}
+    `, {"fragmentName":"ClipFields"}) as unknown as TypedDocumentString<ClipFieldsFragment, unknown>;
+export const ThingGroupFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}
+    `, {"fragmentName":"ThingGroupFields"}) as unknown as TypedDocumentString<ThingGroupFieldsFragment, unknown>;
+export const DeploymentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}
+    `, {"fragmentName":"DeploymentFields"}) as unknown as TypedDocumentString<DeploymentFieldsFragment, unknown>;
 export const DevicesDocument = new TypedDocumentString(`
     query Devices($first: Int!, $after: String, $filter: DeviceFilterInput, $orderBy: DeviceOrderInput) {
   devices(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
@@ -1106,7 +1529,7 @@ fragment DeviceDetails on Device {
   }
 }`) as unknown as TypedDocumentString<DeviceQuery, DeviceQueryVariables>;
 export const DevicePageDocument = new TypedDocumentString(`
-    query DevicePage($deviceId: ID!) {
+    query DevicePage($deviceId: ID!, $operator: Boolean!) {
   device(deviceId: $deviceId) {
     ...DeviceDetails
     system: shadow(name: "system")
@@ -1132,6 +1555,20 @@ export const DevicePageDocument = new TypedDocumentString(`
   softwareImages {
     version
     uploadedAt
+  }
+  openTunnels: tunnels(deviceId: $deviceId, status: OPEN, first: 25) @include(if: $operator) {
+    edges {
+      node {
+        ...TunnelFields
+      }
+    }
+  }
+  clips(deviceId: $deviceId, first: 10) {
+    edges {
+      node {
+        ...ClipFields
+      }
+    }
   }
 }
     fragment DeviceFields on Device {
@@ -1219,6 +1656,8 @@ fragment ApplicationFields on ApplicationInstance {
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }
 fragment LogEventFields on LogEventConnection {
   pageInfo {
@@ -1234,6 +1673,37 @@ fragment LogEventFields on LogEventConnection {
       message
     }
   }
+}
+fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}
+fragment ClipFields on Clip {
+  clipId
+  deviceId
+  camera
+  objectKey
+  startedAt
+  sizeBytes
+  sha256
+  uploadedBy
+  uploadedAt
+  url
 }`) as unknown as TypedDocumentString<DevicePageQuery, DevicePageQueryVariables>;
 export const DeviceProvisioningDocument = new TypedDocumentString(`
     query DeviceProvisioning($deviceId: ID!) {
@@ -1821,6 +2291,8 @@ export const ApplicationsDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<ApplicationsQuery, ApplicationsQueryVariables>;
 export const ApplicationPageDocument = new TypedDocumentString(`
     query ApplicationPage($id: String!) {
@@ -1862,6 +2334,8 @@ export const ApplicationPageDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }
 fragment LogEventFields on LogEventConnection {
   pageInfo {
@@ -1905,6 +2379,8 @@ export const ApplicationDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<ApplicationQuery, ApplicationQueryVariables>;
 export const ValidateManifestDocument = new TypedDocumentString(`
     query ValidateManifest($manifest: ManifestPayloadInput!, $overrides: ManifestPayloadInput) {
@@ -1938,6 +2414,8 @@ export const CreateApplicationDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<CreateApplicationMutation, CreateApplicationMutationVariables>;
 export const RemoveApplicationDocument = new TypedDocumentString(`
     mutation RemoveApplication($id: String!) {
@@ -1956,6 +2434,8 @@ export const RemoveApplicationDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<RemoveApplicationMutation, RemoveApplicationMutationVariables>;
 export const SetSnapshotsDocument = new TypedDocumentString(`
     mutation SetSnapshots($id: String!, $seconds: Int!) {
@@ -1977,6 +2457,8 @@ export const SetSnapshotsDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<SetSnapshotsMutation, SetSnapshotsMutationVariables>;
 export const SignalNodesDocument = new TypedDocumentString(`
     mutation SignalNodes($id: String!, $signals: [NodeSignalInput!]!) {
@@ -1998,6 +2480,8 @@ export const SignalNodesDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<SignalNodesMutation, SignalNodesMutationVariables>;
 export const ApplicationUpdatedDocument = new TypedDocumentString(`
     subscription ApplicationUpdated($deviceId: ID!) {
@@ -2021,6 +2505,8 @@ export const ApplicationUpdatedDocument = new TypedDocumentString(`
   statusDescription
   createdTime
   lastUpdatedTime
+  deploymentName
+  deploymentRevision
 }`) as unknown as TypedDocumentString<ApplicationUpdatedSubscription, ApplicationUpdatedSubscriptionVariables>;
 export const DeviceLogsDocument = new TypedDocumentString(`
     query DeviceLogs($deviceId: ID!, $logStream: String, $first: Int, $after: String, $last: Int, $before: String, $since: DateTime, $until: DateTime) {
@@ -2242,3 +2728,566 @@ export const CreateImageUploadUrlDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateImageUploadUrlMutation, CreateImageUploadUrlMutationVariables>;
+export const OpenTunnelDocument = new TypedDocumentString(`
+    mutation OpenTunnel($input: OpenTunnelInput!) {
+  openTunnel(input: $input) {
+    sourceAccessToken
+    endpoint
+    tunnel {
+      ...TunnelFields
+    }
+  }
+}
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}`) as unknown as TypedDocumentString<OpenTunnelMutation, OpenTunnelMutationVariables>;
+export const TunnelDocument = new TypedDocumentString(`
+    query Tunnel($tunnelId: ID!) {
+  tunnel(tunnelId: $tunnelId) {
+    ...TunnelFields
+  }
+}
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}`) as unknown as TypedDocumentString<TunnelQuery, TunnelQueryVariables>;
+export const TunnelsDocument = new TypedDocumentString(`
+    query Tunnels($first: Int!, $after: String, $deviceId: ID, $status: TunnelStatus) {
+  tunnels(first: $first, after: $after, deviceId: $deviceId, status: $status) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...TunnelFields
+      }
+    }
+  }
+}
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}`) as unknown as TypedDocumentString<TunnelsQuery, TunnelsQueryVariables>;
+export const CloseTunnelDocument = new TypedDocumentString(`
+    mutation CloseTunnel($tunnelId: ID!, $delete: Boolean!) {
+  closeTunnel(tunnelId: $tunnelId, delete: $delete) {
+    ...TunnelFields
+  }
+}
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}`) as unknown as TypedDocumentString<CloseTunnelMutation, CloseTunnelMutationVariables>;
+export const RotateTunnelAccessTokenDocument = new TypedDocumentString(`
+    mutation RotateTunnelAccessToken($tunnelId: ID!, $clientMode: TunnelClientMode!) {
+  rotateTunnelAccessToken(tunnelId: $tunnelId, clientMode: $clientMode) {
+    sourceAccessToken
+    destinationAccessToken
+    endpoint
+    tunnel {
+      ...TunnelFields
+    }
+  }
+}
+    fragment TunnelFields on Tunnel {
+  tunnelId
+  tunnelArn
+  deviceId
+  services
+  description
+  status
+  timeoutMinutes
+  openedBy
+  createdAt
+  expiresAt
+  closedAt
+  sourceConnectionState {
+    status
+  }
+  destinationConnectionState {
+    status
+  }
+}`) as unknown as TypedDocumentString<RotateTunnelAccessTokenMutation, RotateTunnelAccessTokenMutationVariables>;
+export const RoleAliasesDocument = new TypedDocumentString(`
+    query RoleAliases($first: Int!, $after: String) {
+  roleAliases(first: $first, after: $after) {
+    edges {
+      node {
+        ...RoleAliasFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment RoleAliasFields on RoleAlias {
+  roleAlias
+  roleAliasArn
+  roleArn
+  owner
+  policyDocument
+  credentialDurationSeconds
+  creationDate
+  lastModifiedDate
+}`) as unknown as TypedDocumentString<RoleAliasesQuery, RoleAliasesQueryVariables>;
+export const RoleAliasDocument = new TypedDocumentString(`
+    query RoleAlias($roleAlias: String!) {
+  roleAlias(roleAlias: $roleAlias) {
+    ...RoleAliasFields
+  }
+}
+    fragment RoleAliasFields on RoleAlias {
+  roleAlias
+  roleAliasArn
+  roleArn
+  owner
+  policyDocument
+  credentialDurationSeconds
+  creationDate
+  lastModifiedDate
+}`) as unknown as TypedDocumentString<RoleAliasQuery, RoleAliasQueryVariables>;
+export const CreateRoleAliasDocument = new TypedDocumentString(`
+    mutation CreateRoleAlias($input: CreateRoleAliasInput!) {
+  createRoleAlias(input: $input) {
+    ...RoleAliasFields
+  }
+}
+    fragment RoleAliasFields on RoleAlias {
+  roleAlias
+  roleAliasArn
+  roleArn
+  owner
+  policyDocument
+  credentialDurationSeconds
+  creationDate
+  lastModifiedDate
+}`) as unknown as TypedDocumentString<CreateRoleAliasMutation, CreateRoleAliasMutationVariables>;
+export const UpdateRoleAliasDocument = new TypedDocumentString(`
+    mutation UpdateRoleAlias($roleAlias: String!, $input: UpdateRoleAliasInput!) {
+  updateRoleAlias(roleAlias: $roleAlias, input: $input) {
+    ...RoleAliasFields
+  }
+}
+    fragment RoleAliasFields on RoleAlias {
+  roleAlias
+  roleAliasArn
+  roleArn
+  owner
+  policyDocument
+  credentialDurationSeconds
+  creationDate
+  lastModifiedDate
+}`) as unknown as TypedDocumentString<UpdateRoleAliasMutation, UpdateRoleAliasMutationVariables>;
+export const DeleteRoleAliasDocument = new TypedDocumentString(`
+    mutation DeleteRoleAlias($roleAlias: String!) {
+  deleteRoleAlias(roleAlias: $roleAlias) {
+    roleAlias
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteRoleAliasMutation, DeleteRoleAliasMutationVariables>;
+export const ClipsDocument = new TypedDocumentString(`
+    query Clips($deviceId: ID, $camera: String, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {
+  clips(
+    deviceId: $deviceId
+    camera: $camera
+    from: $from
+    to: $to
+    first: $first
+    after: $after
+  ) {
+    edges {
+      node {
+        ...ClipFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ClipFields on Clip {
+  clipId
+  deviceId
+  camera
+  objectKey
+  startedAt
+  sizeBytes
+  sha256
+  uploadedBy
+  uploadedAt
+  url
+}`) as unknown as TypedDocumentString<ClipsQuery, ClipsQueryVariables>;
+export const ClipDocument = new TypedDocumentString(`
+    query Clip($clipId: ID!) {
+  clip(clipId: $clipId) {
+    ...ClipFields
+  }
+}
+    fragment ClipFields on Clip {
+  clipId
+  deviceId
+  camera
+  objectKey
+  startedAt
+  sizeBytes
+  sha256
+  uploadedBy
+  uploadedAt
+  url
+}`) as unknown as TypedDocumentString<ClipQuery, ClipQueryVariables>;
+export const ThingGroupsDocument = new TypedDocumentString(`
+    query ThingGroups($first: Int!, $after: String) {
+  thingGroups(first: $first, after: $after) {
+    edges {
+      node {
+        ...ThingGroupFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<ThingGroupsQuery, ThingGroupsQueryVariables>;
+export const ThingGroupDocument = new TypedDocumentString(`
+    query ThingGroup($name: String!) {
+  thingGroup(thingGroupName: $name) {
+    ...ThingGroupFields
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<ThingGroupQuery, ThingGroupQueryVariables>;
+export const ThingGroupMembersDocument = new TypedDocumentString(`
+    query ThingGroupMembers($name: String!, $first: Int!, $after: String) {
+  thingGroupMembers(thingGroupName: $name, first: $first, after: $after) {
+    edges {
+      node {
+        deviceId
+        name
+        addedAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ThingGroupMembersQuery, ThingGroupMembersQueryVariables>;
+export const CreateThingGroupDocument = new TypedDocumentString(`
+    mutation CreateThingGroup($input: CreateThingGroupInput!) {
+  createThingGroup(input: $input) {
+    ...ThingGroupFields
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<CreateThingGroupMutation, CreateThingGroupMutationVariables>;
+export const UpdateThingGroupDocument = new TypedDocumentString(`
+    mutation UpdateThingGroup($name: String!, $input: UpdateThingGroupInput!) {
+  updateThingGroup(thingGroupName: $name, input: $input) {
+    ...ThingGroupFields
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<UpdateThingGroupMutation, UpdateThingGroupMutationVariables>;
+export const DeleteThingGroupDocument = new TypedDocumentString(`
+    mutation DeleteThingGroup($name: String!) {
+  deleteThingGroup(thingGroupName: $name) {
+    thingGroupName
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteThingGroupMutation, DeleteThingGroupMutationVariables>;
+export const AddThingToThingGroupDocument = new TypedDocumentString(`
+    mutation AddThingToThingGroup($name: String!, $deviceId: ID!) {
+  addThingToThingGroup(thingGroupName: $name, deviceId: $deviceId) {
+    ...ThingGroupFields
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<AddThingToThingGroupMutation, AddThingToThingGroupMutationVariables>;
+export const RemoveThingFromThingGroupDocument = new TypedDocumentString(`
+    mutation RemoveThingFromThingGroup($name: String!, $deviceId: ID!) {
+  removeThingFromThingGroup(thingGroupName: $name, deviceId: $deviceId) {
+    ...ThingGroupFields
+  }
+}
+    fragment ThingGroupFields on ThingGroup {
+  thingGroupName
+  thingGroupArn
+  description
+  queryString
+  dynamic
+  version
+  memberCount
+  creationDate
+}`) as unknown as TypedDocumentString<RemoveThingFromThingGroupMutation, RemoveThingFromThingGroupMutationVariables>;
+export const DeploymentsDocument = new TypedDocumentString(`
+    query Deployments($first: Int!, $after: String, $thingGroupName: String) {
+  deployments(first: $first, after: $after, thingGroupName: $thingGroupName) {
+    edges {
+      node {
+        ...DeploymentFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<DeploymentsQuery, DeploymentsQueryVariables>;
+export const DeploymentDocument = new TypedDocumentString(`
+    query Deployment($name: String!) {
+  deployment(deploymentName: $name) {
+    ...DeploymentFields
+  }
+}
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<DeploymentQuery, DeploymentQueryVariables>;
+export const DeploymentDevicesDocument = new TypedDocumentString(`
+    query DeploymentDevices($name: String!, $first: Int!, $after: String) {
+  deploymentDevices(deploymentName: $name, first: $first, after: $after) {
+    edges {
+      node {
+        deviceId
+        deviceName
+        state
+        revision
+        applicationInstanceId
+        statusDescription
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentDevicesQuery, DeploymentDevicesQueryVariables>;
+export const CreateDeploymentDocument = new TypedDocumentString(`
+    mutation CreateDeployment($input: CreateDeploymentInput!) {
+  createDeployment(input: $input) {
+    ...DeploymentFields
+  }
+}
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<CreateDeploymentMutation, CreateDeploymentMutationVariables>;
+export const ReviseDeploymentDocument = new TypedDocumentString(`
+    mutation ReviseDeployment($name: String!, $input: DeploymentRevisionInput!) {
+  reviseDeployment(deploymentName: $name, input: $input) {
+    ...DeploymentFields
+  }
+}
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<ReviseDeploymentMutation, ReviseDeploymentMutationVariables>;
+export const CancelDeploymentDocument = new TypedDocumentString(`
+    mutation CancelDeployment($name: String!) {
+  cancelDeployment(deploymentName: $name) {
+    ...DeploymentFields
+  }
+}
+    fragment DeploymentFields on Deployment {
+  id
+  name
+  thingGroupName
+  applicationInstanceName
+  priority
+  failureHandling
+  healthCheckSeconds
+  status
+  currentRevision
+  createdAt
+  updatedAt
+  canceledAt
+  revisions {
+    revision
+    softwareVersion
+    rolloutId
+    actor
+    createdAt
+  }
+}`) as unknown as TypedDocumentString<CancelDeploymentMutation, CancelDeploymentMutationVariables>;
