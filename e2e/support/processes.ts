@@ -8,16 +8,28 @@ import { testDatabase, uniqueName } from './test-env';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
-/** A port the OS says is free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const given = new Set<number>();
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port free right now, for a process the test starts to listen on. Taken below Linux's
+ * ephemeral range (32768–60999), never handed out twice by this process: a port the OS picks for
+ * port 0 comes from that range, where any outgoing connection of a parallel suite may take it
+ * before the process binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * 22_000);
+    if (given.has(port)) continue;
+    given.add(port);
+    if (await bindable(port)) return port;
+  }
 }
 
 export interface AppProcess {
