@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -122,5 +122,9 @@ export async function startStack(database: Parameters<typeof testDatabase>[0], o
   const api = startApp('api', env);
   running.push(api);
   await Promise.all([waitForOutput(api, /^Console: /m), startWorker()]);
-  return { url: `http://127.0.0.1:${apiPort}`, key, env, dir, running, startWorker, stop: async () => void (await Promise.all(running.map((p) => p.stop()))) };
+  return { url: `http://127.0.0.1:${apiPort}`, key, env, dir, running, startWorker, stop: async () => {
+      await Promise.all(running.map((p) => p.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
