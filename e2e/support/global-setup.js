@@ -7,7 +7,7 @@ const path = require('node:path');
 const { Client } = require('pg');
 
 /** Test files that run a worker get a database of their own (see testDatabase in test-env.ts). */
-const WORKER_DATABASES = ['provisioning', 'ota', 'reliability', 'gateway_jobs', 'worker', 'aws', 'retention', 'restart', 'catalogue', 'deploy', 'agent', 'operators', 'console', 'start', 'walkthrough', 'containers', 'vision', 'tunnels', 'credentials', 'clips', 'groups'];
+const WORKER_DATABASES = ['provisioning', 'ota', 'reliability', 'gateway_jobs', 'worker', 'aws', 'retention', 'restart', 'catalogue', 'deploy', 'agent', 'operators', 'console', 'start', 'walkthrough', 'containers', 'vision', 'tunnels', 'credentials', 'clips', 'groups', 'balanced'];
 
 module.exports = async () => {
   const url = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/edgefleet_test';

@@ -31,7 +31,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 /** The database of a test file that runs a worker (created by the global setup as a copy of the test database). */
-export function testDatabase(name: 'provisioning' | 'ota' | 'reliability' | 'gateway_jobs' | 'worker' | 'aws' | 'retention' | 'restart' | 'catalogue' | 'deploy' | 'agent' | 'operators' | 'console' | 'start' | 'walkthrough' | 'containers' | 'vision' | 'tunnels' | 'credentials' | 'clips' | 'groups' | 'failover'): string {
+export function testDatabase(name: 'provisioning' | 'ota' | 'reliability' | 'gateway_jobs' | 'worker' | 'aws' | 'retention' | 'restart' | 'catalogue' | 'deploy' | 'agent' | 'operators' | 'console' | 'start' | 'walkthrough' | 'containers' | 'vision' | 'tunnels' | 'credentials' | 'clips' | 'groups' | 'failover' | 'balanced'): string {
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `${url.pathname}_${name}`;
   return url.toString();

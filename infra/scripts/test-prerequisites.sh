@@ -2,8 +2,8 @@
 # What `npm test` needs beyond npm packages and the machine's services: Debian's Chromium (the
 # console's browser test), a Docker Engine with debootstrap (the container runtime's tests build
 # their images from Debian's packages), busybox-static, and the vision tests' RTSP camera,
-# FFmpeg and ONNX tooling, and OpenSSH (the secure tunnel's test reaches a real sshd with the real
-# ssh and scp). Run as root (as .ci/run is), it installs
+# FFmpeg and ONNX tooling, OpenSSH (the secure tunnel's test reaches a real sshd with the real
+# ssh and scp) and HAProxy (the load-balanced topology's test). Run as root (as .ci/run is), it installs
 # what is missing and starts dockerd when it is not running; otherwise it stops at once with one
 # line naming the package and the command that installs it.
 set -u
@@ -21,6 +21,8 @@ command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 /usr/bin/python3 -c 'import onnx, numpy' >/dev/null 2>&1 || missing="$missing python3-onnx python3-numpy"
 # The secure tunnel's test: a real sshd behind the agent, and the real ssh and scp clients.
 { [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null 2>&1 && command -v scp >/dev/null 2>&1; } || missing="$missing openssh-server openssh-client"
+# The load-balanced topology's test: Debian's HAProxy in front of three gateways and two api processes.
+[ -x "${HAPROXY_BIN:-/usr/sbin/haproxy}" ] || missing="$missing haproxy"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "npm test needs Debian's$missing: install it with  sudo apt-get install -y$missing  (or run npm test as root, which installs it)." >&2
