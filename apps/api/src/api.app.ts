@@ -34,7 +34,7 @@ import { GroupService } from '@edgefleet/groups';
 export async function createApi(config: Config): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: true }),
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: config.TRUSTED_PROXIES }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));

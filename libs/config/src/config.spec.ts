@@ -18,9 +18,16 @@ describe('loadConfig', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['CLAIM_TTL_SECONDS', '600'],
     ['EDGEFLEET_BOOTSTRAP_API_KEY', 'short'],
+    ['TRUSTED_PROXIES', 'everyone'],
+    ['TRUSTED_PROXIES', '10.0.0.0/8,lb.example'],
   ])('stops on %s=%s with one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name}: .*\\(got "${value}"\\)$`));
+  });
+
+  it('believes forwarded headers from loopback only, unless told whom else', () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toBe('loopback');
+    expect(loadConfig({ TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.168.1.7,::1' }).TRUSTED_PROXIES).toBe('loopback, 10.0.0.0/8,192.168.1.7,::1');
   });
 
   it('treats empty variables as unset', () => {

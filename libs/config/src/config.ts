@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Dependency-injection token under which apps provide the loaded {@link Config}. */
@@ -27,6 +28,16 @@ const schema = z.object({
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9:_-]+$/).default('edgefleet'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port(3000),
+  /**
+   * Whose X-Forwarded-For/-Proto/-Host the api believes (the client address of audits and
+   * tunnels, the URLs it hands out): comma-separated addresses or CIDRs, or loopback,
+   * linklocal, uniquelocal. A load balancer on this host (npm start -- --scale) is loopback.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .min(1)
+    .refine((v) => v.split(',').every((e) => /^(loopback|linklocal|uniquelocal)$/.test(e.trim()) || isIP(e.trim().replace(/\/\d{1,3}$/, '')) !== 0), 'must be comma-separated IP addresses or CIDRs, or loopback, linklocal, uniquelocal')
+    .default('loopback'),
   /** Public base URL of the api, used in signed download links. */
   API_PUBLIC_URL: z.url().optional(),
   /** Where local proxies join secure tunnels (ws:// or wss://, the api's /tunnel); by default the api's public URL, or the address a caller reached it at. */
