@@ -7,5 +7,6 @@ export { ROOT, freePort, startApp, startStack, waitForOutput } from './processes
 export type { AppProcess, Stack } from './processes';
 export { collect, subscriptionClient } from './subscriptions';
 export { startCamera } from './camera';
+export { type RedisCluster, startRedisCluster } from './redis-cluster';
 export type { TestCamera } from './camera';
 export { PANORAMA_FIXTURES, publishSampleCode, sha256, uploadPackageFile } from './packages';

@@ -9,7 +9,8 @@ import { testDatabase, uniqueName } from './test-env';
 export const ROOT = path.resolve(__dirname, '../..');
 
 const given = new Set<number>();
-function bindable(port: number): Promise<boolean> {
+/** Whether a listener could bind 127.0.0.1:port right now. */
+export function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));

@@ -6,6 +6,8 @@ declare module 'aedes-persistence-redis' {
     password?: string;
     db?: number;
     maxSessionDelivery?: number;
+    /** A Redis Cluster's seed nodes, instead of host and port. */
+    cluster?: { host: string; port: number }[];
   }
   interface Persistence {
     setup(broker: unknown): Promise<void>;

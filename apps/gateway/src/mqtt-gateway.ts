@@ -6,7 +6,7 @@ import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { CONFIG, type Config } from '@edgefleet/config';
 import { type DisconnectReason, presenceEvent, presenceTopic } from '@edgefleet/contracts';
 import { DevicePresenceService } from '@edgefleet/devices';
-import { type DisconnectOrder, ThingRoutedEmitter, topicMatches } from '@edgefleet/iot';
+import { type DisconnectOrder, ThingRoutedEmitter, gatewayRedisOf, topicMatches } from '@edgefleet/iot';
 import { DeviceIdentityService } from './device-identity.service';
 import { DeviceTopicRouter } from './device-topic.router';
 import { GatewayMetrics } from './gateway.metrics';
@@ -58,10 +58,12 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    const target = gatewayRedisOf(this.config);
     const url = new URL(this.config.GATEWAY_REDIS_URL);
-    const redis = { host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, db: Number(url.pathname.slice(1) || 0) };
-    this.persistence = persistenceRedis(redis);
-    const mq = new ThingRoutedEmitter(this.config.GATEWAY_REDIS_URL, this.config.REDIS_PREFIX);
+    this.persistence = persistenceRedis(
+      Array.isArray(target) ? { cluster: target } : { host: url.hostname, port: Number(url.port || 6379), password: url.password || undefined, db: Number(url.pathname.slice(1) || 0) },
+    );
+    const mq = new ThingRoutedEmitter(target, this.config.REDIS_PREFIX);
     mq.onError = (err) => this.logger.error({ err: err.message }, 'gateway Redis routing error');
     this.broker = await Aedes.createBroker({
       id: `gateway-${randomUUID().slice(0, 8)}`,

@@ -19,6 +19,8 @@ describe('loadConfig', () => {
     ['CLAIM_TTL_SECONDS', '600'],
     ['EDGEFLEET_BOOTSTRAP_API_KEY', 'short'],
     ['TRUSTED_PROXIES', 'everyone'],
+    ['GATEWAY_REDIS_CLUSTER_NODES', 'redis://10.0.0.1:7000'],
+    ['GATEWAY_REDIS_CLUSTER_NODES', '10.0.0.1:7000,10.0.0.2'],
     ['TRUSTED_PROXIES', '10.0.0.0/8,lb.example'],
   ])('stops on %s=%s with one line naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
@@ -28,6 +30,14 @@ describe('loadConfig', () => {
   it('believes forwarded headers from loopback only, unless told whom else', () => {
     expect(loadConfig({}).TRUSTED_PROXIES).toBe('loopback');
     expect(loadConfig({ TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.168.1.7,::1' }).TRUSTED_PROXIES).toBe('loopback, 10.0.0.0/8,192.168.1.7,::1');
+  });
+
+  it('takes a Redis Cluster for the gateways as host:port seed nodes', () => {
+    expect(loadConfig({}).GATEWAY_REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(loadConfig({ GATEWAY_REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).GATEWAY_REDIS_CLUSTER_NODES).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
   });
 
   it('treats empty variables as unset', () => {

@@ -87,6 +87,16 @@ const schema = z.object({
   GATEWAY_PORT: port(8883),
   /** Redis for the gateways' shared MQTT sessions and routing (aedes keys are unprefixed, so a database of their own). */
   GATEWAY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/2'),
+  /**
+   * Instead of GATEWAY_REDIS_URL, a Redis Cluster (seed nodes, `host:port,host:port,…`) for the
+   * gateways' sessions and routing: each thing's messages travel on its channel's shard with
+   * sharded pub/sub (SPUBLISH/SSUBSCRIBE), so routing grows with the fleet, not the gateways.
+   */
+  GATEWAY_REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*[^\s:,]+:\d{1,5}\s*(,\s*[^\s:,]+:\d{1,5}\s*)*$/, 'must be host:port seed nodes, comma-separated')
+    .transform((v) => v.split(',').map((node) => ({ host: node.trim().split(':')[0], port: Number(node.trim().split(':')[1]) })))
+    .optional(),
   /** Host names and IPs the devices dial; the gateway's server certificate carries them as SANs. */
   GATEWAY_SANS: list('localhost,127.0.0.1'),
   /** Host:port written into provisioning bundles; defaults to the first SAN and GATEWAY_PORT. */

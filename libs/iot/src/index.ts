@@ -14,7 +14,7 @@ export type { NewCertificate } from './certificate.repository';
 export { JobDispatch } from './job-dispatch.port';
 export type { CanceledJob } from './job-dispatch.port';
 export { PresenceFeed } from './presence-feed.port';
-export { ThingRoutedEmitter, channelOfFilter, channelOfTopic, topicMatches } from './thing-routed.emitter';
+export { type GatewayRedis, ThingRoutedEmitter, channelOfFilter, channelOfTopic, gatewayRedisOf, topicMatches } from './thing-routed.emitter';
 export { TunnelNotifier } from './tunnel-notifier.port';
 export { AwsCredentials, CredentialsBackend } from './credentials-backend.port';
 export type { CredentialsEndpoints, RoleAliasSpec } from './credentials-backend.port';

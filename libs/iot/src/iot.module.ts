@@ -17,6 +17,7 @@ import { MqttPublisher } from './mqtt.publisher';
 import { AwsIotEventsFeed, GatewayPresenceFeed, PresenceFeed } from './presence-feed.port';
 import { AwsCredentials, LocalCredentials, CredentialsBackend } from './credentials-backend.port';
 import { ShadowStore } from './shadow-store.port';
+import { gatewayRedisOf } from './thing-routed.emitter';
 import { AwsTunnelNotifier, GatewayTunnelNotifier, TunnelNotifier } from './tunnel-notifier.port';
 
 export const caDirectory = (config: Config) => path.resolve(config.DATA_DIR, 'pki');
@@ -68,7 +69,7 @@ export class IotModule {
           inject: [CONFIG, CertificateRepository, CertificateAuthority, RedisConnections, Clock],
           useFactory: (c: Config, certificates: CertificateRepository, ca: CertificateAuthority, redis: RedisConnections, clock: Clock) => new LocalIotBackend(c, certificates, ca, redis.shared, clock),
         },
-        { provide: MqttPublisher, useFactory: () => new MqttPublisher(config.GATEWAY_REDIS_URL, config.REDIS_PREFIX) },
+        { provide: MqttPublisher, useFactory: () => new MqttPublisher(gatewayRedisOf(config), config.REDIS_PREFIX) },
         { provide: JobDispatch, inject: [MqttPublisher, Clock], useFactory: (m: MqttPublisher, clock: Clock) => new LocalJobDispatch(m, clock) },
         { provide: PresenceFeed, useFactory: () => new GatewayPresenceFeed() },
         { provide: TunnelNotifier, inject: [MqttPublisher], useFactory: (m: MqttPublisher) => new GatewayTunnelNotifier(m) },

@@ -1,6 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import { currentTraceparent } from '@edgefleet/telemetry';
-import { ThingRoutedEmitter } from './thing-routed.emitter';
+import { type GatewayRedis, ThingRoutedEmitter } from './thing-routed.emitter';
 
 /**
  * Publishes server messages (shadow deltas, job notifications) into the gateways'
@@ -11,8 +11,8 @@ import { ThingRoutedEmitter } from './thing-routed.emitter';
 export class MqttPublisher implements OnModuleDestroy {
   private readonly mq: ThingRoutedEmitter;
 
-  constructor(gatewayRedisUrl: string, redisPrefix: string) {
-    this.mq = new ThingRoutedEmitter(gatewayRedisUrl, redisPrefix);
+  constructor(gatewayRedis: GatewayRedis, redisPrefix: string) {
+    this.mq = new ThingRoutedEmitter(gatewayRedis, redisPrefix);
   }
 
   publish(topic: string, body: object): Promise<void> {

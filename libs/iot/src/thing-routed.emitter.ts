@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { Config } from '@edgefleet/config';
 import mqemitter from 'mqemitter';
 import { SpanKind, inSpan } from '@edgefleet/telemetry';
 
 type Message = mqemitter.Message;
 type Listener = (message: Message, done: () => void) => void;
+
+/** Where the gateways' sessions and routing live: one Redis (its URL), or a Redis Cluster (its seed nodes). */
+export type GatewayRedis = string | { host: string; port: number }[];
+export const gatewayRedisOf = (config: Pick<Config, 'GATEWAY_REDIS_URL' | 'GATEWAY_REDIS_CLUSTER_NODES'>): GatewayRedis => config.GATEWAY_REDIS_CLUSTER_NODES ?? config.GATEWAY_REDIS_URL;
 
 const THING = /^(\$aws|edgefleet)\/things\/([^/]+)(?:\/|$)/;
 const WILDCARD = /^[+#]$/;
@@ -71,12 +76,18 @@ function decode(raw: Buffer): { id: string; message: Message } {
  *
  * A message reaches a subscriber once even when two of its channels carry it (its thing's and
  * the all-things pattern): each message has an id, and ids seen in the last seconds are skipped.
+ *
+ * On a Redis Cluster, channels are sharded (SPUBLISH/SSUBSCRIBE): a thing's channel lives on the
+ * shard of its slot, so each message goes to one shard, not to every node as a PUBLISH does, and
+ * each gateway holds a connection per shard. Sharded pub/sub has no patterns: a filter that may
+ * match any thing (which the topic policy grants no device or claim) is refused there.
  */
 export class ThingRoutedEmitter {
   private readonly local = mqemitter({ matchEmptyLevels: true });
-  private readonly pub: Redis;
+  private readonly pub: Redis | Cluster;
   /** Opened on the first subscription: the api and the worker only publish. */
-  private subscriber?: Redis;
+  private subscriber?: Redis | Cluster;
+  private readonly sharded: boolean;
   private readonly channels = new Map<string, number>();
   private readonly everyChannel: string;
   private seen = new Set<string>();
@@ -90,10 +101,11 @@ export class ThingRoutedEmitter {
   onError: (err: Error) => void = () => undefined;
 
   constructor(
-    private readonly redisUrl: string,
+    private readonly redis: GatewayRedis,
     private readonly prefix: string,
   ) {
-    this.pub = new Redis(redisUrl, { enableReadyCheck: false, enableAutoPipelining: true });
+    this.sharded = Array.isArray(redis);
+    this.pub = Array.isArray(redis) ? new Cluster(redis, { enableAutoPipelining: true }) : new Redis(redis, { enableReadyCheck: false, enableAutoPipelining: true });
     this.pub.on('error', (err: Error) => this.onError(err));
     this.everyChannel = channelOfFilter(prefix, '#').channel;
     this.rotate = setInterval(() => {
@@ -102,15 +114,24 @@ export class ThingRoutedEmitter {
     }, 5000).unref();
   }
 
-  private get sub(): Redis {
+  private get sub(): Redis | Cluster {
     if (!this.subscriber) {
       // No ready check: ioredis sends INFO on a subscriber connection that resubscribes, and fails.
-      const sub = (this.subscriber = new Redis(this.redisUrl, { enableReadyCheck: false }));
+      const sub = (this.subscriber = Array.isArray(this.redis) ? new Cluster(this.redis, { shardedSubscribers: true }) : new Redis(this.redis, { enableReadyCheck: false }));
       sub.on('error', (err: Error) => this.onError(err));
       sub.on('messageBuffer', (_channel: Buffer, raw: Buffer) => this.receive(raw));
+      sub.on('smessageBuffer', (_channel: Buffer, raw: Buffer) => this.receive(raw));
       sub.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, raw: Buffer) => this.receive(raw));
     }
     return this.subscriber;
+  }
+
+  /** Subscribes to (`on`) or leaves a channel: sharded on a cluster, where a pattern cannot be. */
+  private listen(channel: string, pattern: boolean, on: boolean): Promise<unknown> {
+    if (!this.sharded && pattern) return on ? this.sub.psubscribe(channel) : this.sub.punsubscribe(channel);
+    if (!this.sharded) return on ? this.sub.subscribe(channel) : this.sub.unsubscribe(channel);
+    if (!pattern) return on ? this.sub.ssubscribe(channel) : this.sub.sunsubscribe(channel);
+    return on ? Promise.reject(new Error(`${channel}: a filter that may match any thing cannot be routed on a Redis Cluster (sharded pub/sub has no patterns)`)) : Promise.resolve();
   }
 
   private receive(raw: Buffer): void {
@@ -132,7 +153,7 @@ export class ThingRoutedEmitter {
       if (done) setImmediate(done);
       return this;
     }
-    void (pattern ? this.sub.psubscribe(channel) : this.sub.subscribe(channel)).then(
+    void this.listen(channel, pattern, true).then(
       () => done?.(),
       (err: Error) => (this.onError(err), done?.()),
     );
@@ -149,7 +170,7 @@ export class ThingRoutedEmitter {
       return;
     }
     this.channels.delete(channel);
-    void (pattern ? this.sub.punsubscribe(channel) : this.sub.unsubscribe(channel)).then(
+    void this.listen(channel, pattern, false).then(
       () => done?.(),
       (err: Error) => (this.onError(err), done?.()),
     );
@@ -157,7 +178,9 @@ export class ThingRoutedEmitter {
 
   emit(message: Message, done?: (err?: Error) => void): void {
     if (this.closed) return done?.(new Error('the routing emitter is closed'));
-    this.pub.publish(channelOfTopic(this.prefix, message.topic), encode(`${this.idPrefix}${(this.counter++).toString(36)}`, message)).then(
+    const channel = channelOfTopic(this.prefix, message.topic);
+    const body = encode(`${this.idPrefix}${(this.counter++).toString(36)}`, message);
+    (this.sharded ? this.pub.spublish(channel, body) : this.pub.publish(channel, body)).then(
       () => done?.(),
       (err: Error) => done?.(err),
     );
