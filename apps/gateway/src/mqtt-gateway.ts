@@ -104,7 +104,9 @@ export class MqttGateway implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.server.on('secureConnection', (socket) => void this.admit(socket));
     this.server.on('tlsClientError', (err, socket) => this.logger.warn({ err: err.message, ip: socket.remoteAddress }, 'TLS handshake refused'));
-    await new Promise<void>((resolve) => this.server!.listen(this.config.GATEWAY_PORT, this.config.GATEWAY_HOST, resolve));
+    // A deep accept queue (Node's default is 511): in a connection storm the kernel drops SYNs past it, and every
+    // dropped one comes back seconds later (SYN retransmission), long after the gateway could have taken it.
+    await new Promise<void>((resolve) => this.server!.listen({ port: this.config.GATEWAY_PORT, host: this.config.GATEWAY_HOST, backlog: this.config.GATEWAY_LISTEN_BACKLOG }, resolve));
 
     await this.identities.followRevocations((order) => this.onDisconnectOrder(order));
     this.presence.vouchFor(() => [...this.live]);

@@ -85,6 +85,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
   GATEWAY_PORT: port(8883),
+  /** The gateway's accept queue: connections waiting for their TLS handshake in a storm (the kernel caps it at net.core.somaxconn). */
+  GATEWAY_LISTEN_BACKLOG: positiveInt(4096),
   /** Redis for the gateways' shared MQTT sessions and routing (aedes keys are unprefixed, so a database of their own). */
   GATEWAY_REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/2'),
   /**
