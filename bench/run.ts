@@ -29,6 +29,7 @@ const SIZES: Record<string, { quick: number[]; full: number[] }> = {
   tunnel: { quick: [1], full: [1] },
   credentials: { quick: [100], full: [100] },
   groups: { quick: [300], full: [2000, 10_000] },
+  scale: { quick: [3000], full: [10_000, 50_000] },
 };
 
 function runOne(name: string, devices: number): Promise<BenchResult | { benchmark: string; devices: number; failed: string }> {
