@@ -93,7 +93,8 @@ function patternOf(template: string): RegExp {
     .replace(/[$.]/g, '\\$&')
     .replace(/\{(\w+)\}/g, (_, name: keyof typeof PARAMS) => `(?<${name}>${PARAMS[name]})`)
     .replace(/#$/, '.+');
-  return new RegExp(`^${source}$`);
+  // `s`: a trailing `#` takes any rest, line separators (U+2028, …) included, as MQTT's does.
+  return new RegExp(`^${source}$`, 's');
 }
 
 /**
