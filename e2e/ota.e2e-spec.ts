@@ -36,7 +36,8 @@ describe('OTA and rollouts, end to end', () => {
     expect(codeOf(await gql(url, key, 'mutation { registerSoftwareImage(input: {version: "v5"}) { version } }'))).toBe('VALIDATION_FAILED');
 
     const upload = (await q('mutation { createUploadUrl(version: "5.1.3") { url expiresAt } }')).createUploadUrl;
-    const tampered = upload.url.replace(/signature=./, 'signature=x');
+    // One character changed (a signature that began with 'x' stayed valid when it was always made 'x').
+    const tampered = upload.url.replace(/signature=(.)/, (_: string, c: string) => `signature=${c === 'x' ? 'y' : 'x'}`);
     expect((await fetch(tampered, { method: 'PUT', body: image, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(403);
     const put = await fetch(upload.url, { method: 'PUT', body: image, headers: { 'content-type': 'application/octet-stream' } });
     expect(await put.json()).toEqual({ version: '5.1.3', sha256, size: image.length });
